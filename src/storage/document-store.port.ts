@@ -1,0 +1,108 @@
+/**
+ * The storage port. Domain services see only these interfaces; adapters (embedded, MongoDB) implement them.
+ *
+ * Records are plain JSON documents keyed by a string `_id` chosen by the caller. Queries use the subset of the
+ * MongoDB query language that both adapters understand (see `Filter`). Large binaries never go in records: they go
+ * to the `BlobStore` and the record keeps the blob id.
+ */
+
+/** A stored record. `_id` is the primary key; everything else is the caller's. */
+export type StoredDocument = { _id: string } & Record<string, unknown>;
+
+/** Comparison operators shared by both adapters. */
+export type FieldCondition =
+  | string
+  | number
+  | boolean
+  | null
+  | {
+      $eq?: unknown;
+      $ne?: unknown;
+      $gt?: unknown;
+      $gte?: unknown;
+      $lt?: unknown;
+      $lte?: unknown;
+      $in?: unknown[];
+      $nin?: unknown[];
+      $exists?: boolean;
+    };
+
+/** A MongoDB-style filter on dotted field paths, combined with AND (and `$or`/`$and` when needed). */
+export type Filter = { [path: string]: FieldCondition | Filter[] | undefined; $or?: Filter[]; $and?: Filter[] };
+
+export interface FindOptions {
+  /** Field path → 1 (ascending) or -1 (descending). */
+  sort?: Record<string, 1 | -1>;
+  skip?: number;
+  limit?: number;
+}
+
+/** One write inside an atomic batch. Each op is idempotent so an interrupted batch can be replayed. */
+export type WriteOp =
+  | { collection: string; op: 'put'; doc: StoredDocument }
+  | { collection: string; op: 'delete'; id: string };
+
+export interface IndexSpec {
+  /** Field paths of the index, in order. */
+  fields: string[];
+  unique?: boolean;
+}
+
+export interface Collection {
+  /** Inserts a new record; rejects with `DuplicateKeyError` when `_id` (or a unique index) already exists. */
+  insert(doc: StoredDocument): Promise<void>;
+  /** Replaces the record with the same `_id`, creating it when absent. */
+  put(doc: StoredDocument): Promise<void>;
+  /** Replaces an existing record; resolves false when there is none. */
+  replace(doc: StoredDocument): Promise<boolean>;
+  get(id: string): Promise<StoredDocument | undefined>;
+  find(filter: Filter, options?: FindOptions): Promise<StoredDocument[]>;
+  count(filter?: Filter): Promise<number>;
+  /** Deletes one record; resolves false when there was none. */
+  delete(id: string): Promise<boolean>;
+  /** Deletes every matching record; resolves how many went. */
+  deleteMany(filter: Filter): Promise<number>;
+}
+
+export interface DocumentStore {
+  readonly kind: 'embedded' | 'mongodb';
+  /** Opens (and creates when missing) a collection, with the indexes it needs. Idempotent. */
+  collection(name: string, indexes?: IndexSpec[]): Promise<Collection>;
+  /**
+   * Applies every op or none: readers never observe a partial batch, and a crash mid-way leaves either the old
+   * or the new state once the store reopens.
+   */
+  applyAtomically(ops: WriteOp[]): Promise<void>;
+  /** Resolves when the store answers; rejects otherwise (used by `/readyz`). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A binary payload with its media type. */
+export interface Blob {
+  contentType: string;
+  data: Buffer;
+}
+
+export interface BlobStore {
+  /** Stores the bytes durably and returns a new opaque id. */
+  put(blob: Blob): Promise<string>;
+  get(id: string): Promise<Blob | undefined>;
+  delete(id: string): Promise<boolean>;
+}
+
+export interface Storage {
+  documents: DocumentStore;
+  blobs: BlobStore;
+}
+
+/** Raised by `insert` when the key already exists; domain services turn it into 409. */
+export class DuplicateKeyError extends Error {
+  constructor(
+    readonly collection: string,
+    readonly id: string,
+  ) {
+    super(`duplicate key ${id} in ${collection}`);
+    this.name = 'DuplicateKeyError';
+  }
+}
