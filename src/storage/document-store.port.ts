@@ -6,7 +6,11 @@
  * to the `BlobStore` and the record keeps the blob id.
  */
 
-/** A stored record. `_id` is the primary key; everything else is the caller's. */
+/**
+ * A stored record. `_id` is the primary key; everything else is the caller's, except the reserved field `_seq`
+ * (adapters use it to keep insertion order and never return it). Records are JSON: field names may not start with
+ * `$` or contain `.`, and key order and values round-trip exactly (MongoDB always puts `_id` first).
+ */
 export type StoredDocument = { _id: string } & Record<string, unknown>;
 
 /** Comparison operators shared by both adapters. */
@@ -27,11 +31,15 @@ export type FieldCondition =
       $exists?: boolean;
     };
 
-/** A MongoDB-style filter on dotted field paths, combined with AND (and `$or`/`$and` when needed). */
+/**
+ * A MongoDB-style filter on dotted field paths, combined with AND (and `$or`/`$and` when needed). A dotted path
+ * reaches into nested objects and into every element of arrays of objects. A condition that is `undefined` is
+ * ignored.
+ */
 export type Filter = { [path: string]: FieldCondition | Filter[] | undefined; $or?: Filter[]; $and?: Filter[] };
 
 export interface FindOptions {
-  /** Field path → 1 (ascending) or -1 (descending). */
+  /** Field path → 1 (ascending) or -1 (descending). Ties, and finds without a sort, keep insertion order. */
   sort?: Record<string, 1 | -1>;
   skip?: number;
   limit?: number;
@@ -49,9 +57,12 @@ export interface IndexSpec {
 }
 
 export interface Collection {
-  /** Inserts a new record; rejects with `DuplicateKeyError` when `_id` (or a unique index) already exists. */
+  /**
+   * Inserts a new record; rejects with `DuplicateKeyError` when `_id` (or a unique index) already exists. `put`,
+   * `replace` and `applyAtomically` reject with it too when they would break a unique index.
+   */
   insert(doc: StoredDocument): Promise<void>;
-  /** Replaces the record with the same `_id`, creating it when absent. */
+  /** Replaces the record with the same `_id`, creating it when absent (an existing record keeps its place). */
   put(doc: StoredDocument): Promise<void>;
   /** Replaces an existing record; resolves false when there is none. */
   replace(doc: StoredDocument): Promise<boolean>;
@@ -66,7 +77,10 @@ export interface Collection {
 
 export interface DocumentStore {
   readonly kind: 'embedded' | 'mongodb';
-  /** Opens (and creates when missing) a collection, with the indexes it needs. Idempotent. */
+  /**
+   * Opens (and creates when missing) a collection, with the indexes it needs. Idempotent. Names match
+   * `[A-Za-z][A-Za-z0-9_-]*`.
+   */
   collection(name: string, indexes?: IndexSpec[]): Promise<Collection>;
   /**
    * Applies every op or none: readers never observe a partial batch, and a crash mid-way leaves either the old
@@ -87,6 +101,7 @@ export interface Blob {
 export interface BlobStore {
   /** Stores the bytes durably and returns a new opaque id. */
   put(blob: Blob): Promise<string>;
+  /** `get` and `delete` reject ids that are not of the store's own format (never a path or a query). */
   get(id: string): Promise<Blob | undefined>;
   delete(id: string): Promise<boolean>;
 }

@@ -1,0 +1,51 @@
+/**
+ * Layering rules, checked by `npm run layers` inside `npm test`:
+ * - an OSIA interface folder never imports another interface folder (they talk through the storage port or events);
+ * - domain and HTTP code never import a database driver: only the storage adapters do;
+ * - nothing in src/ imports tests, scripts or benchmarks.
+ */
+const INTERFACES = ['enrollment', 'pr', 'dataaccess', 'uin', 'notification', 'cms', 'thirdparty', 'abis'];
+
+module.exports = {
+  forbidden: [
+    ...INTERFACES.map((name) => ({
+      name: `no-cross-interface-${name}`,
+      comment: `src/${name} must not import another OSIA interface folder`,
+      severity: 'error',
+      from: { path: `^src/${name}/` },
+      to: { path: `^src/(${INTERFACES.filter((other) => other !== name).join('|')})/` },
+    })),
+    {
+      name: 'drivers-only-in-adapters',
+      comment: 'Only storage adapters may import database drivers',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/storage/(embedded|mongo)/' },
+      to: { path: 'node_modules/(mongodb|@seald-io/nedb)/' },
+    },
+    {
+      name: 'adapters-not-http',
+      comment: 'Storage does not know about HTTP',
+      severity: 'error',
+      from: { path: '^src/storage/' },
+      to: { path: '^src/(http|errors)/|node_modules/express' },
+    },
+    {
+      name: 'src-not-tests',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { path: '^(test|scripts|bench)/' },
+    },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsConfig: { fileName: 'tsconfig.json' },
+    tsPreCompilationDeps: true,
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
+  },
+};

@@ -1,0 +1,154 @@
+/**
+ * Every setting of the server, in one table: environment variable, CLI flag, default, description and parser.
+ * `--help` and docs/configuration.md are written from this table, and a bad value stops start-up.
+ */
+import { INTERFACE_NAMES, type InterfaceName, isInterfaceName } from '../openapi/interfaces.js';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export interface Option<T> {
+  env: string;
+  flag: string;
+  /** The raw default, parsed like any other value; undefined means "not set". */
+  default: string | undefined;
+  description: string;
+  parse(raw: string, name: string): T;
+}
+
+function integer(min: number, max: number) {
+  return (raw: string, name: string): number => {
+    const value = Number(raw);
+    if (!/^\d+$/.test(raw.trim()) || value < min || value > max) {
+      throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+    }
+    return value;
+  };
+}
+
+const text = (raw: string) => raw;
+
+function oneOf<T extends string>(values: readonly T[]) {
+  return (raw: string, name: string): T => {
+    if (!(values as readonly string[]).includes(raw)) {
+      throw new ConfigError(`${name} must be one of ${values.join(', ')}, got "${raw}"`);
+    }
+    return raw as T;
+  };
+}
+
+function interfaces(raw: string, name: string): InterfaceName[] {
+  const names = raw
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
+  const unknown = names.filter((value) => !isInterfaceName(value));
+  if (unknown.length > 0 || names.length === 0) {
+    throw new ConfigError(`${name} must list interfaces among ${INTERFACE_NAMES.join(',')}, got "${raw}"`);
+  }
+  return [...new Set(names)] as InterfaceName[];
+}
+
+function byteSize(raw: string, name: string): string {
+  if (!/^\d+(b|kb|mb|gb)?$/i.test(raw.trim())) {
+    throw new ConfigError(`${name} must be a size such as 20mb, 512kb or 1048576, got "${raw}"`);
+  }
+  return raw.trim().toLowerCase();
+}
+
+function mongoUri(raw: string, name: string): string {
+  if (!/^mongodb(\+srv)?:\/\//.test(raw)) {
+    throw new ConfigError(`${name} must start with mongodb:// or mongodb+srv://`);
+  }
+  return raw;
+}
+
+function boolean(raw: string, name: string): boolean {
+  if (['true', '1', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+  if (['false', '0', 'no', 'off'].includes(raw.toLowerCase())) return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+export const CONFIG_OPTIONS = {
+  port: {
+    env: 'PORT',
+    flag: '--port',
+    default: '8080',
+    description: 'TCP port to listen on (0 picks a free port).',
+    parse: integer(0, 65535),
+  },
+  host: {
+    env: 'OSIA_HOST',
+    flag: '--host',
+    default: '0.0.0.0',
+    description: 'Address to listen on.',
+    parse: text,
+  },
+  dataDir: {
+    env: 'OSIA_DATA_DIR',
+    flag: '--data-dir',
+    default: './data',
+    description: 'Directory of the embedded store (records and binary payloads); created when missing.',
+    parse: text,
+  },
+  mongodbUri: {
+    env: 'MONGODB_URI',
+    flag: '--mongodb-uri',
+    default: undefined,
+    description: 'MongoDB connection string; when set, records and binaries go to MongoDB instead of the embedded store.',
+    parse: mongoUri,
+  },
+  mongodbDatabase: {
+    env: 'OSIA_MONGODB_DATABASE',
+    flag: '--mongodb-database',
+    default: 'osia',
+    description: 'MongoDB database name (used only with MONGODB_URI).',
+    parse: text,
+  },
+  interfaces: {
+    env: 'OSIA_INTERFACES',
+    flag: '--interfaces',
+    default: INTERFACE_NAMES.join(','),
+    description: 'Comma-separated list of the OSIA interfaces to serve.',
+    parse: interfaces,
+  },
+  bodyLimit: {
+    env: 'OSIA_BODY_LIMIT',
+    flag: '--body-limit',
+    default: '20mb',
+    description: 'Largest accepted request body (OSIA carries base64 images and documents).',
+    parse: byteSize,
+  },
+  logLevel: {
+    env: 'OSIA_LOG_LEVEL',
+    flag: '--log-level',
+    default: 'info',
+    description: 'Log level of the JSON logs on stdout.',
+    parse: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
+  },
+  validateResponses: {
+    env: 'OSIA_VALIDATE_RESPONSES',
+    flag: '--validate-responses',
+    default: 'auto',
+    description: 'Check every response against the OpenAPI documents; `auto` means only when NODE_ENV=test.',
+    parse: (raw: string, name: string) => (raw === 'auto' ? process.env.NODE_ENV === 'test' : boolean(raw, name)),
+  },
+  shutdownTimeoutMs: {
+    env: 'OSIA_SHUTDOWN_TIMEOUT_MS',
+    flag: '--shutdown-timeout-ms',
+    default: '10000',
+    description: 'On SIGTERM/SIGINT, how long in-flight requests may take before connections are closed.',
+    parse: integer(0, 600000),
+  },
+} satisfies Record<string, Option<unknown>>;
+
+type Options = typeof CONFIG_OPTIONS;
+type ParsedValue<K extends keyof Options> = ReturnType<Options[K]['parse']>;
+
+/** The validated configuration: settings with a default are always present. */
+export type Config = {
+  [K in keyof Options as Options[K]['default'] extends string ? K : never]: ParsedValue<K>;
+} & {
+  [K in keyof Options as Options[K]['default'] extends string ? never : K]?: ParsedValue<K>;
+};

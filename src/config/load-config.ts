@@ -1,0 +1,38 @@
+import { CONFIG_OPTIONS, type Config, ConfigError, type Option } from './config-options.js';
+
+export type ConfigRequest = { help: true } | { help: false; config: Config };
+
+/** Reads `--flag value` / `--flag=value` pairs; the last occurrence wins. */
+function readFlags(argv: readonly string[]): { help: boolean; values: Map<string, string> } {
+  const known = new Set(Object.values(CONFIG_OPTIONS).map((option) => option.flag));
+  const values = new Map<string, string>();
+  let help = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--help' || arg === '-h') {
+      help = true;
+      continue;
+    }
+    const [flag, inline] = arg.split(/=(.*)/s, 2) as [string, string | undefined];
+    if (!known.has(flag)) throw new ConfigError(`unknown option ${arg} (see --help)`);
+    const value = inline ?? argv[++i];
+    if (value === undefined) throw new ConfigError(`option ${flag} needs a value`);
+    values.set(flag, value);
+  }
+  return { help, values };
+}
+
+/** Builds the configuration from CLI flags, then environment variables, then defaults. */
+export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): ConfigRequest {
+  const { help, values } = readFlags(argv);
+  if (help) return { help: true };
+  const config: Record<string, unknown> = {};
+  for (const [key, option] of Object.entries(CONFIG_OPTIONS) as [string, Option<unknown>][]) {
+    const fromFlag = values.get(option.flag);
+    const fromEnv = env[option.env] === '' ? undefined : env[option.env];
+    const raw = fromFlag ?? fromEnv ?? option.default;
+    const name = fromFlag !== undefined ? option.flag : option.env;
+    if (raw !== undefined) config[key] = option.parse(raw, name);
+  }
+  return { help: false, config: config as Config };
+}

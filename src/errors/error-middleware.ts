@@ -1,0 +1,66 @@
+/**
+ * The one place where failures become HTTP responses. Every 4xx/5xx leaves as the OSIA Error object
+ * `{code, message}`; internals (stack traces, driver messages) are logged, never sent.
+ */
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { HttpError, NotFoundError } from './http-errors.js';
+
+interface ValidatorErrorItem {
+  path?: string;
+  message?: string;
+}
+
+/** Errors raised by express-openapi-validator and body-parser carry a numeric status. */
+interface StatusError {
+  status?: number;
+  statusCode?: number;
+  type?: string;
+  message?: string;
+  errors?: ValidatorErrorItem[];
+  headers?: Record<string, string>;
+}
+
+export interface OsiaError {
+  code: number;
+  message: string;
+}
+
+function describe(err: StatusError): string {
+  if (err.type === 'entity.parse.failed') return 'The request body is not valid JSON';
+  if (err.type === 'entity.too.large') return 'The request body exceeds the configured size limit';
+  const items = err.errors ?? [];
+  if (items.length > 0) {
+    return items.map((item) => [item.path, item.message].filter(Boolean).join(' ')).join('; ');
+  }
+  return err.message ?? 'Request failed';
+}
+
+function toResponse(err: unknown): { status: number; body: OsiaError; headers: Record<string, string> } {
+  if (err instanceof HttpError) {
+    return { status: err.status, body: { code: err.code, message: err.message }, headers: err.headers };
+  }
+  const candidate = (typeof err === 'object' && err !== null ? err : {}) as StatusError;
+  const status = candidate.status ?? candidate.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 600) {
+    // Validator messages name the offending field; 5xx messages stay generic outside of response validation.
+    const exposed = status < 500 || (candidate.message ?? '').includes('.response');
+    const message = exposed ? describe(candidate) : 'Internal server error';
+    return { status, body: { code: status, message }, headers: candidate.headers ?? {} };
+  }
+  return { status: 500, body: { code: 500, message: 'Internal server error' }, headers: {} };
+}
+
+export const errorMiddleware: ErrorRequestHandler = (err, req, res, next) => {
+  if (res.headersSent) {
+    next(err);
+    return;
+  }
+  const { status, body, headers } = toResponse(err);
+  if (status >= 500) req.log?.error({ err }, 'request failed');
+  res.status(status).set(headers).json(body);
+};
+
+/** The last handler of the app: anything that reached it matched no route. */
+export const notFoundMiddleware: RequestHandler = (req, _res, next) => {
+  next(new NotFoundError(`No route for ${req.method} ${req.path}`));
+};

@@ -1,0 +1,39 @@
+/**
+ * A query parameter declared as a free-form object with `style: form, explode: true` (Data Access
+ * `queryPersonList?firstName=John&lastName=Doe`) has no fixed property names, so the validator cannot tell its
+ * members from undeclared parameters. For such operations this middleware gathers every query key that is not
+ * another declared parameter into that object before validation.
+ */
+import type { RequestHandler } from 'express';
+import type { OperationEntry, ParameterObject } from '../openapi/documents.js';
+
+function isFreeFormExplodedObject(parameter: ParameterObject & { style?: string; explode?: boolean }): boolean {
+  const schema = parameter.schema ?? {};
+  return (
+    parameter.in === 'query' &&
+    schema.type === 'object' &&
+    schema.properties === undefined &&
+    (parameter.style ?? 'form') === 'form' &&
+    parameter.explode !== false
+  );
+}
+
+/** The middleware for an operation, or undefined when the operation has no such parameter. */
+export function freeFormQuery(entry: OperationEntry): RequestHandler | undefined {
+  const parameters = entry.operation.parameters ?? [];
+  const target = parameters.find(isFreeFormExplodedObject);
+  if (!target) return undefined;
+  const declared = new Set(parameters.filter((p) => p.in === 'query').map((p) => p.name));
+  return (req, _res, next) => {
+    const members: Record<string, unknown> = {};
+    const query: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(req.query)) {
+      if (declared.has(key)) query[key] = value;
+      else members[key] = value;
+    }
+    if (Object.keys(members).length > 0) query[target.name] = members;
+    // Express 5 recomputes req.query from the URL on every read; pin the regrouped value.
+    Object.defineProperty(req, 'query', { value: query, writable: true, configurable: true, enumerable: true });
+    next();
+  };
+}

@@ -1,0 +1,115 @@
+/**
+ * Builds the Express router of one OSIA interface from its OpenAPI document: body parsers, the OpenAPI validator
+ * built from the same document, then one route per operation bound to the handler of the same operationId.
+ */
+import express, { type Request, type Response, type Router } from 'express';
+import * as OpenApiValidator from 'express-openapi-validator';
+import type { OpenAPIV3 } from 'express-openapi-validator/dist/framework/types.js';
+import type { LoadedDocument, OperationEntry } from '../openapi/documents.js';
+import { listOperations } from '../openapi/documents.js';
+import { freeFormQuery } from './free-form-query.js';
+import type { CallContext } from './operation-types.js';
+
+/** The runtime shape of a handler; `HandlerMap` gives each one its precise type at the definition site. */
+export type RuntimeHandler = (request: {
+  path: Record<string, string>;
+  query: Record<string, unknown>;
+  headers: Record<string, string | undefined>;
+  body: unknown;
+  context: CallContext;
+}) => Promise<{ status: number; body?: unknown; contentType?: string; headers?: Record<string, string> }>;
+
+export interface InterfaceRouterOptions {
+  loaded: LoadedDocument;
+  handlers: object;
+  validateResponses: boolean;
+  bodyLimit: string;
+}
+
+const isJson = (type: string) => /^application\/([\w.-]+\+)?json\b/i.test(type);
+
+function bodyParsers(limit: string) {
+  return [
+    express.json({ limit, type: (req) => isJson(req.headers['content-type'] ?? '') }),
+    express.text({ limit, type: ['text/*', 'plain/text'] }),
+    express.raw({
+      limit,
+      type: (req) => {
+        const type = req.headers['content-type'] ?? '';
+        return /^(image|application)\//i.test(type) && !isJson(type);
+      },
+    }),
+  ];
+}
+
+/** `/v1/persons/{personId}` → `/v1/persons/:personId` */
+export function toExpressPath(apiPath: string): string {
+  return apiPath.replace(/\{([^}]+)\}/g, ':$1');
+}
+
+function headerValues(entry: OperationEntry, req: Request): Record<string, string | undefined> {
+  const declared = (entry.operation.parameters ?? []).filter((p) => p.in === 'header');
+  return Object.fromEntries(declared.map((p) => [p.name, req.get(p.name)]));
+}
+
+function send(res: Response, result: Awaited<ReturnType<RuntimeHandler>>): void {
+  res.status(result.status);
+  if (result.headers) res.set(result.headers);
+  if (result.body === undefined) {
+    res.end();
+  } else if (result.contentType && !isJson(result.contentType)) {
+    res.type(result.contentType).send(result.body);
+  } else {
+    res.json(result.body);
+  }
+}
+
+function bind(entry: OperationEntry, handler: RuntimeHandler) {
+  return async (req: Request, res: Response) => {
+    const context: CallContext = {
+      requestId: String(req.id),
+      operationId: entry.operationId,
+      accept: req.get('accept'),
+      contentType: req.get('content-type'),
+      log: req.log,
+    };
+    const result = await handler({
+      path: req.params as Record<string, string>,
+      query: req.query as Record<string, unknown>,
+      headers: headerValues(entry, req),
+      body: entry.operation.requestBody ? req.body : undefined,
+      context,
+    });
+    send(res, result);
+  };
+}
+
+export function createInterfaceRouter(options: InterfaceRouterOptions): Router {
+  const { loaded, validateResponses, bodyLimit } = options;
+  const handlers = options.handlers as Record<string, RuntimeHandler | undefined>;
+  const router = express.Router();
+  router.use(bodyParsers(bodyLimit));
+  const operations = listOperations(loaded.document);
+  for (const entry of operations) {
+    const regroup = freeFormQuery(entry);
+    if (regroup) router[entry.method](toExpressPath(entry.path), regroup);
+  }
+  router.use(
+    OpenApiValidator.middleware({
+      // The validator annotates the document it is given, so it gets its own copy.
+      apiSpec: structuredClone(loaded.document) as unknown as OpenAPIV3.DocumentV3,
+      validateRequests: true,
+      validateResponses,
+      // Bearer tokens are checked by the auth layer (issue #4), not by the validator.
+      validateSecurity: false,
+      validateApiSpec: true,
+      ignoreUndocumented: false,
+    }),
+  );
+  for (const entry of operations) {
+    const handler = handlers[entry.operationId];
+    if (!handler) throw new Error(`${loaded.name}: no handler for operation ${entry.operationId}`);
+    router[entry.method](toExpressPath(entry.path), bind(entry, handler));
+  }
+  return router;
+}

@@ -1,0 +1,48 @@
+/**
+ * Structured JSON request logs (pino). A line carries the request id, operationId, transactionId, status and
+ * duration, never the query string, headers or bodies: those hold biographic data and tokens.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Request } from 'express';
+import pino, { type Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+export function createLogger(level: string): Logger {
+  return pino({ level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime });
+}
+
+/** The OpenAPI operation matched by the validator, if any. */
+export function operationIdOf(req: IncomingMessage): string | undefined {
+  // Set by express-openapi-validator once it has matched the request to an operation.
+  return (req as { openapi?: { schema?: { operationId?: string } } }).openapi?.schema?.operationId;
+}
+
+export function requestLogging(logger: Logger) {
+  return pinoHttp({
+    logger,
+    genReqId: (req, res) => {
+      const given = req.headers['x-request-id'];
+      const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+      res.setHeader('X-Request-Id', id);
+      return id;
+    },
+    customProps: (req) => ({
+      operationId: operationIdOf(req),
+      transactionId: (req as Request).query?.transactionId,
+    }),
+    serializers: {
+      req: (req: { id: string; method: string; url: string }) => ({
+        id: req.id,
+        method: req.method,
+        path: req.url.split('?')[0],
+      }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
+    customSuccessMessage: (req, res, responseTime) => `${req.method} ${res.statusCode} in ${responseTime}ms`,
+    customErrorMessage: (req, res) => `${req.method} ${res.statusCode} failed`,
+    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+  });
+}

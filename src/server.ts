@@ -1,0 +1,46 @@
+/** Starts and stops the whole server: storage, documents, HTTP listener, graceful shutdown. */
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { createApp } from './app.js';
+import type { Config } from './config/config-options.js';
+import { loadDocuments } from './openapi/documents.js';
+import { createStorage } from './storage/create-storage.js';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  /** Stops accepting connections, lets in-flight requests finish (up to the timeout), then closes the store. */
+  stop(): Promise<void>;
+}
+
+export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+  const storage = await createStorage({
+    dataDir: config.dataDir,
+    mongodbUri: config.mongodbUri,
+    mongodbDatabase: config.mongodbDatabase,
+  });
+  const documents = await loadDocuments(config.interfaces);
+  const app = createApp({ config, storage, logger, documents });
+  const server = app.listen(config.port, config.host);
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const timer = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
+      await closed;
+      clearTimeout(timer);
+      await storage.documents.close();
+    })();
+    return stopping;
+  };
+  logger.info(
+    { port, store: storage.documents.kind, interfaces: config.interfaces },
+    `osia-server listening on port ${port}`,
+  );
+  return { url: `http://127.0.0.1:${port}`, port, stop };
+}

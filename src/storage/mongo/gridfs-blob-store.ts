@@ -1,0 +1,50 @@
+/**
+ * `BlobStore` on MongoDB GridFS (bucket `blobs`): the bytes go to `blobs.chunks`, the content type to the file's
+ * `metadata.contentType`. Ids are the files' ObjectIds in hexadecimal.
+ */
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { type Db, GridFSBucket, MongoRuntimeError, ObjectId } from 'mongodb';
+import type { Blob, BlobStore } from '../document-store.port.js';
+
+const BLOB_ID = /^[0-9a-f]{24}$/;
+
+export class GridFsBlobStore implements BlobStore {
+  readonly #bucket: GridFSBucket;
+
+  constructor(db: Db) {
+    this.#bucket = new GridFSBucket(db, { bucketName: 'blobs' });
+  }
+
+  async put(blob: Blob): Promise<string> {
+    const id = new ObjectId();
+    const metadata = { contentType: blob.contentType };
+    await pipeline(Readable.from([blob.data]), this.#bucket.openUploadStreamWithId(id, id.toHexString(), { metadata }));
+    return id.toHexString();
+  }
+
+  async get(id: string): Promise<Blob | undefined> {
+    const objectId = toObjectId(id);
+    const [file] = await this.#bucket.find({ _id: objectId }).limit(1).toArray();
+    if (file === undefined) return undefined;
+    const chunks: Buffer[] = [];
+    for await (const chunk of this.#bucket.openDownloadStream(objectId)) chunks.push(chunk as Buffer);
+    return { contentType: String(file.metadata?.contentType), data: Buffer.concat(chunks) };
+  }
+
+  async delete(id: string): Promise<boolean> {
+    try {
+      await this.#bucket.delete(toObjectId(id));
+      return true;
+    } catch (error) {
+      // The only runtime (not server) error GridFS delete raises is "File not found for id".
+      if (error instanceof MongoRuntimeError) return false;
+      throw error;
+    }
+  }
+}
+
+function toObjectId(id: string): ObjectId {
+  if (!BLOB_ID.test(id)) throw new RangeError(`invalid blob id: ${JSON.stringify(id)}`);
+  return new ObjectId(id);
+}

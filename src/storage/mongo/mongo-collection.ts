@@ -1,0 +1,94 @@
+/**
+ * A `Collection` on a MongoDB collection. Filters are passed through as they are (the port's `Filter` is MongoDB's
+ * query language); documents carry the hidden `_seq` like the embedded store, written with update pipelines so that
+ * replacing a record keeps its number.
+ */
+import { type ClientSession, type Collection as DriverCollection, type Filter as DriverFilter, MongoServerError } from 'mongodb';
+import { type SequenceClock, SEQ_FIELD, sortWithSeq, withoutSeq } from '../adapter-conventions.js';
+import {
+  type Collection,
+  DuplicateKeyError,
+  type Filter,
+  type FindOptions,
+  type StoredDocument,
+} from '../document-store.port.js';
+
+/** `_id` is the caller's string, so the driver's ObjectId default does not apply. */
+export type RawCollection = DriverCollection<StoredDocument>;
+
+/**
+ * Writes `doc` in place of record `doc._id` (creating it when `upsert`), keeping the existing `_seq` or else taking
+ * `seq`. `$literal` stops the server from reading the caller's values as expressions (a string such as "$x").
+ */
+export async function replaceKeepingSeq(
+  raw: RawCollection,
+  doc: StoredDocument,
+  options: { seq: number; upsert: boolean; session?: ClientSession },
+): Promise<boolean> {
+  const seq = { $ifNull: [`$${SEQ_FIELD}`, options.seq] };
+  const pipeline = [{ $replaceWith: { $mergeObjects: [{ $literal: doc }, { [SEQ_FIELD]: seq }] } }];
+  const result = await raw.updateOne({ _id: doc._id }, pipeline, { upsert: options.upsert, session: options.session });
+  return result.matchedCount + result.upsertedCount > 0;
+}
+
+/** MongoDB reports a duplicate `_id` or unique-index violation as server error 11000. */
+export function isDuplicateKey(error: unknown): boolean {
+  return error instanceof MongoServerError && error.code === 11000;
+}
+
+export class MongoCollection implements Collection {
+  constructor(
+    readonly name: string,
+    private readonly raw: RawCollection,
+    private readonly clock: SequenceClock,
+  ) {}
+
+  async insert(doc: StoredDocument): Promise<void> {
+    await this.#unique(doc._id, () => this.raw.insertOne({ ...doc, [SEQ_FIELD]: this.clock.next() }));
+  }
+
+  async put(doc: StoredDocument): Promise<void> {
+    await this.#unique(doc._id, () => replaceKeepingSeq(this.raw, doc, { seq: this.clock.next(), upsert: true }));
+  }
+
+  replace(doc: StoredDocument): Promise<boolean> {
+    return this.#unique(doc._id, () => replaceKeepingSeq(this.raw, doc, { seq: this.clock.next(), upsert: false }));
+  }
+
+  async get(id: string): Promise<StoredDocument | undefined> {
+    const doc = await this.raw.findOne({ _id: id });
+    return doc === null ? undefined : withoutSeq(doc);
+  }
+
+  async find(filter: Filter, options: FindOptions = {}): Promise<StoredDocument[]> {
+    let cursor = this.raw.find(toDriverFilter(filter)).sort(sortWithSeq(options.sort));
+    if (options.skip !== undefined) cursor = cursor.skip(options.skip);
+    if (options.limit !== undefined) cursor = cursor.limit(options.limit);
+    return (await cursor.toArray()).map(withoutSeq);
+  }
+
+  count(filter: Filter = {}): Promise<number> {
+    return this.raw.countDocuments(toDriverFilter(filter));
+  }
+
+  async delete(id: string): Promise<boolean> {
+    return (await this.raw.deleteOne({ _id: id })).deletedCount > 0;
+  }
+
+  async deleteMany(filter: Filter): Promise<number> {
+    return (await this.raw.deleteMany(toDriverFilter(filter))).deletedCount;
+  }
+
+  async #unique<T>(id: string, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      throw isDuplicateKey(error) ? new DuplicateKeyError(this.name, id) : error;
+    }
+  }
+}
+
+/** The port's filter is MongoDB's query language; only the static types differ. */
+function toDriverFilter(filter: Filter): DriverFilter<StoredDocument> {
+  return filter as DriverFilter<StoredDocument>;
+}

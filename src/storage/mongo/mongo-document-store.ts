@@ -1,0 +1,91 @@
+/**
+ * `DocumentStore` on MongoDB. Atomic batches are multi-document transactions, which MongoDB only offers on a
+ * replica set (or a sharded cluster): the project's docker-compose therefore starts MongoDB as a single-node replica
+ * set. Once a transaction commits, all of its writes become visible to other readers at once, so no reader observes
+ * a partial batch.
+ */
+import { type ClientSession, type Db, type MongoClient, MongoServerError } from 'mongodb';
+import { assertCollectionName, SEQ_FIELD, SequenceClock } from '../adapter-conventions.js';
+import { type Collection, type DocumentStore, DuplicateKeyError, type IndexSpec, type WriteOp } from '../document-store.port.js';
+import { isDuplicateKey, MongoCollection, type RawCollection, replaceKeepingSeq } from './mongo-collection.js';
+
+/** Server error "IllegalOperation": what a standalone server answers to a transaction. */
+const ILLEGAL_OPERATION = 20;
+
+export class MongoDocumentStore implements DocumentStore {
+  readonly kind = 'mongodb';
+  readonly #clock = new SequenceClock();
+
+  constructor(
+    private readonly client: MongoClient,
+    private readonly db: Db,
+  ) {}
+
+  /** Creates the indexes (idempotent on the server) and lets the sequence clock catch up with stored records. */
+  async collection(name: string, indexes: IndexSpec[] = []): Promise<Collection> {
+    const raw = this.#raw(name);
+    await raw.createIndex({ [SEQ_FIELD]: 1 });
+    for (const spec of indexes) {
+      const keys = Object.fromEntries(spec.fields.map((field) => [field, 1 as const]));
+      await raw.createIndex(keys, { unique: spec.unique === true });
+    }
+    const [last] = await raw.find({}, { projection: { [SEQ_FIELD]: 1 } }).sort({ [SEQ_FIELD]: -1 }).limit(1).toArray();
+    this.#clock.observe(last?.[SEQ_FIELD]);
+    return new MongoCollection(name, raw, this.#clock);
+  }
+
+  async applyAtomically(ops: WriteOp[]): Promise<void> {
+    if (ops.length === 0) return;
+    // Numbered once, outside the transaction, so a retried transaction writes the same numbers.
+    const writes = ops.map((op) => ({ op, raw: this.#raw(op.collection), seq: this.#clock.next() }));
+    const session = this.client.startSession();
+    let current: WriteOp | undefined;
+    try {
+      await session.withTransaction(
+        async () => {
+          for (const { op, raw, seq } of writes) {
+            current = op;
+            await write(raw, op, seq, session);
+          }
+        },
+        { readConcern: { level: 'snapshot' }, writeConcern: { w: 'majority' } },
+      );
+    } catch (error) {
+      throw explainBatchError(error, current);
+    } finally {
+      await session.endSession();
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.db.command({ ping: 1 });
+  }
+
+  close(): Promise<void> {
+    return this.client.close();
+  }
+
+  #raw(name: string): RawCollection {
+    assertCollectionName(name);
+    return this.db.collection(name);
+  }
+}
+
+async function write(raw: RawCollection, op: WriteOp, seq: number, session: ClientSession): Promise<void> {
+  if (op.op === 'put') await replaceKeepingSeq(raw, op.doc, { seq, upsert: true, session });
+  else await raw.deleteOne({ _id: op.id }, { session });
+}
+
+function explainBatchError(error: unknown, op: WriteOp | undefined): unknown {
+  if (isDuplicateKey(error) && op !== undefined) {
+    return new DuplicateKeyError(op.collection, op.op === 'put' ? op.doc._id : op.id);
+  }
+  if (error instanceof MongoServerError && error.code === ILLEGAL_OPERATION) {
+    return new Error(
+      'MongoDB refused a transaction: atomic batches need a replica set (a standalone server cannot run ' +
+        'transactions). Run mongod with --replSet and rs.initiate() it, as docker-compose does, and connect to it.',
+      { cause: error },
+    );
+  }
+  return error;
+}

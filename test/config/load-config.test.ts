@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { CONFIG_OPTIONS, ConfigError } from '../../src/config/config-options.js';
+import { helpText } from '../../src/config/help.js';
+import { loadConfig } from '../../src/config/load-config.js';
+import { INTERFACE_NAMES } from '../../src/openapi/interfaces.js';
+
+function configOf(argv: string[], env: NodeJS.ProcessEnv = {}) {
+  const request = loadConfig(argv, env);
+  assert.equal(request.help, false);
+  return request.config;
+}
+
+describe('configuration', () => {
+  it('has the documented defaults', () => {
+    const config = configOf([]);
+    assert.equal(config.port, 8080);
+    assert.equal(config.dataDir, './data');
+    assert.equal(config.mongodbUri, undefined);
+    assert.deepEqual(config.interfaces, [...INTERFACE_NAMES]);
+    assert.equal(config.bodyLimit, '20mb');
+  });
+
+  it('reads environment variables, and flags win over them', () => {
+    const env = { PORT: '9000', OSIA_DATA_DIR: '/var/osia', OSIA_INTERFACES: 'pr, uin', MONGODB_URI: 'mongodb://db:27017' };
+    const config = configOf(['--port', '9100', '--interfaces=cms'], env);
+    assert.equal(config.port, 9100);
+    assert.equal(config.dataDir, '/var/osia');
+    assert.deepEqual(config.interfaces, ['cms']);
+    assert.equal(config.mongodbUri, 'mongodb://db:27017');
+    assert.deepEqual(configOf([], env).interfaces, ['pr', 'uin']);
+  });
+
+  const refusals: [string, string[], NodeJS.ProcessEnv, RegExp][] = [
+    ['a port out of range', [], { PORT: '70000' }, /PORT must be an integer from 0 to 65535/],
+    ['a non-numeric port', ['--port', 'http'], {}, /--port must be an integer/],
+    ['an unknown interface', [], { OSIA_INTERFACES: 'pr,foo' }, /OSIA_INTERFACES must list interfaces/],
+    ['a bad MongoDB URI', [], { MONGODB_URI: 'http://db' }, /MONGODB_URI must start with mongodb:\/\//],
+    ['a bad size', [], { OSIA_BODY_LIMIT: 'huge' }, /OSIA_BODY_LIMIT must be a size/],
+    ['an unknown flag', ['--prot', '1'], {}, /unknown option --prot/],
+    ['a flag without value', ['--port'], {}, /option --port needs a value/],
+  ];
+  for (const [what, argv, env, reason] of refusals) {
+    it(`refuses ${what} with a one-line reason`, () => {
+      assert.throws(() => loadConfig(argv, env), (err: unknown) => {
+        assert.ok(err instanceof ConfigError);
+        assert.match(err.message, reason);
+        assert.doesNotMatch(err.message, /\n/);
+        return true;
+      });
+    });
+  }
+
+  it('--help lists every flag and environment variable', () => {
+    assert.deepEqual(loadConfig(['--help'], {}), { help: true });
+    const help = helpText();
+    for (const option of Object.values(CONFIG_OPTIONS)) {
+      assert.ok(help.includes(option.flag), option.flag);
+      assert.ok(help.includes(option.env), option.env);
+    }
+  });
+});

@@ -1,0 +1,41 @@
+/** The real command line: --help, configuration errors, start-up and graceful shutdown on SIGTERM. */
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { exitOf, outputOf, spawnTs, waitForLine } from '../support/child-process.js';
+
+describe('osia-server process', () => {
+  let dataDir: string;
+  before(async () => {
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'osia-process-'));
+  });
+  after(() => rm(dataDir, { recursive: true, force: true }));
+
+  it('--help lists the settings and exits 0', async () => {
+    const { stdout, code } = await outputOf(spawnTs('src/main.ts', ['--help']));
+    assert.equal(code, 0);
+    for (const name of ['PORT', 'OSIA_DATA_DIR', 'MONGODB_URI', 'OSIA_INTERFACES', '--port', '--data-dir']) {
+      assert.ok(stdout.includes(name), name);
+    }
+  });
+
+  it('refuses a bad setting with a one-line reason and exit code 2', async () => {
+    const { stderr, code } = await outputOf(spawnTs('src/main.ts', [], { PORT: 'eighty' }));
+    assert.equal(code, 2);
+    assert.equal(stderr, 'osia-server: PORT must be an integer from 0 to 65535, got "eighty"\n');
+  });
+
+  it('starts, answers /readyz, and stops cleanly on SIGTERM', async () => {
+    const child = spawnTs('src/main.ts', [], { PORT: '0', OSIA_HOST: '127.0.0.1', OSIA_DATA_DIR: dataDir });
+    const listening = JSON.parse(await waitForLine(child, (line) => line.includes('listening')));
+    assert.equal(listening.store, 'embedded');
+    const ready = await fetch(`http://127.0.0.1:${listening.port}/readyz`);
+    assert.equal(ready.status, 200);
+    const stopped = waitForLine(child, (line) => line.includes('"stopped"'));
+    child.kill('SIGTERM');
+    await stopped;
+    assert.deepEqual(await exitOf(child), { code: 0, signal: null });
+  });
+});
