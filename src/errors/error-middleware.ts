@@ -3,6 +3,7 @@
  * `{code, message}`; internals (stack traces, driver messages) are logged, never sent.
  */
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import pino from 'pino';
 import { HttpError, NotFoundError } from './http-errors.js';
 
 interface ValidatorErrorItem {
@@ -56,7 +57,8 @@ export const errorMiddleware: ErrorRequestHandler = (err, req, res, next) => {
     return;
   }
   const { status, body, headers } = toResponse(err);
-  if (status >= 500) req.log?.error({ err }, 'request failed');
+  // 501 is an answer, not a failure; anything else from 500 up deserves its stack in the log (never in the body).
+  if (status >= 500 && status !== 501) req.log?.error({ failure: pino.stdSerializers.err(err as Error) }, 'request failed');
   res.status(status).set(headers).json(body);
 };
 

@@ -20,6 +20,14 @@ export function operationIdOf(req: IncomingMessage): string | undefined {
   return (req as { openapi?: { schema?: { operationId?: string } } }).openapi?.schema?.operationId;
 }
 
+function operationFields(req: IncomingMessage) {
+  const transactionId = (req as Request).query?.transactionId;
+  return {
+    operationId: operationIdOf(req),
+    transactionId: typeof transactionId === 'string' ? transactionId.slice(0, 128) : undefined,
+  };
+}
+
 export function requestLogging(logger: Logger) {
   return pinoHttp({
     logger,
@@ -29,10 +37,9 @@ export function requestLogging(logger: Logger) {
       res.setHeader('X-Request-Id', id);
       return id;
     },
-    customProps: (req) => ({
-      operationId: operationIdOf(req),
-      transactionId: (req as Request).query?.transactionId,
-    }),
+    // The operation is only known once the validator has run, so it is added to the completion line.
+    customSuccessObject: (req, _res, line) => ({ ...line, ...operationFields(req) }),
+    customErrorObject: (req, _res, _err, line) => ({ ...line, ...operationFields(req) }),
     serializers: {
       req: (req: { id: string; method: string; url: string }) => ({
         id: req.id,
@@ -40,6 +47,8 @@ export function requestLogging(logger: Logger) {
         path: req.url.split('?')[0],
       }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      // The completion line only needs to say that the request failed; the error middleware logs real failures.
+      err: (err: Error) => ({ type: err.name, message: err.message }),
     },
     customSuccessMessage: (req, res, responseTime) => `${req.method} ${res.statusCode} in ${responseTime}ms`,
     customErrorMessage: (req, res) => `${req.method} ${res.statusCode} failed`,

@@ -107,6 +107,15 @@ describe('HTTP surface', () => {
     assertOsiaError(res, 400, /physicalStatus/);
   });
 
+  it('accepts integer values where OSIA allows string|integer|number|boolean (DEVIATIONS.md #2)', async () => {
+    for (const value of [18, 1.5, 'Ada', true]) {
+      const res = await request(t.app)
+        .post('/dataaccess/v1/persons/p1/verify')
+        .send([{ attributeName: 'age', operator: '>', value }]);
+      assert.notEqual(res.status, 400, `value ${value}: ${res.body.message}`);
+    }
+  });
+
   it('exposes Prometheus metrics per operationId and status, and process metrics', async () => {
     await request(t.app).post('/uin/v1/uin?transactionId=t').send({});
     const res = await request(t.app).get('/metrics');
@@ -127,7 +136,7 @@ describe('HTTP surface', () => {
     await request(t.app)
       .get('/dataaccess/v1/persons?firstName=Zebulon&transactionId=ignored')
       .set('X-Request-Id', 'log-check-1');
-    const line = logLines.map((l) => JSON.parse(l)).find((entry) => entry.req?.id === 'log-check-1');
+    const line = logLines.map((l) => JSON.parse(l)).find((entry) => entry.req?.id === 'log-check-1' && entry.res);
     assert.ok(line, 'a log line for the request');
     assert.equal(line.operationId, 'queryPersonList');
     assert.equal(typeof line.responseTime, 'number');

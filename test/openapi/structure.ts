@@ -1,7 +1,7 @@
 /**
- * Reduces an OpenAPI document to its structure: prose (description, summary, example, examples) is dropped,
- * keys become strings (YAML reads `200:` as a number), and the deviations listed in openapi/DEVIATIONS.md are
- * applied to the official side so that only unintended differences remain.
+ * Reduces an OpenAPI document to its structure: prose (description, summary, example, examples) is dropped and
+ * keys become strings (YAML reads `200:` as a number). `withDeviations` applies the changes listed in
+ * openapi/DEVIATIONS.md to the official document, so that only unintended differences remain.
  */
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -25,15 +25,33 @@ function fixCallbackExpression(key: string): string {
   return key.startsWith('${request.') ? `{$${key.slice(2)}` : key;
 }
 
+/**
+ * DEVIATIONS.md #2: a `oneOf` listing both `integer` and `number` rejects every integer (it matches both
+ * branches); we write `anyOf`.
+ */
+function overlapsIntegerAndNumber(alternatives: unknown): boolean {
+  const types = Array.isArray(alternatives) ? alternatives.map((item) => (item as { type?: string }).type) : [];
+  return types.includes('integer') && types.includes('number');
+}
+
+export function withDeviations(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(withDeviations);
+  if (node === null || typeof node !== 'object') return node;
+  const { oneOf, ...rest } = node as Record<string, unknown>;
+  const record = overlapsIntegerAndNumber(oneOf) ? { ...rest, anyOf: oneOf } : (node as Record<string, unknown>);
+  return Object.fromEntries(
+    Object.entries(record).map(([key, value]) => [fixCallbackExpression(key), withDeviations(value)]),
+  );
+}
+
 export function structureOf(node: unknown, context = ''): Json {
   if (Array.isArray(node)) return node.map((item) => structureOf(item, context));
   if (node === null || typeof node !== 'object') return node as Json;
   const out: Record<string, Json> = {};
   const inNameMap = NAME_MAPS.has(context);
-  for (const [rawKey, value] of Object.entries(node)) {
-    if (!inNameMap && PROSE.has(rawKey)) continue;
-    const key = fixCallbackExpression(String(rawKey));
-    out[key] = structureOf(value, inNameMap ? `${context}:item` : key);
+  for (const [key, value] of Object.entries(node)) {
+    if (!inNameMap && PROSE.has(key)) continue;
+    out[String(key)] = structureOf(value, inNameMap ? `${context}:item` : key);
   }
   return out;
 }
