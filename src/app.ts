@@ -2,7 +2,7 @@
  * The composition root of the HTTP application: cross-cutting middleware, then one router per OSIA interface,
  * then the error handling shared by all of them.
  */
-import express, { type Express } from 'express';
+import express, { type Express, type Router } from 'express';
 import type { Logger } from 'pino';
 import { createAbisHandlers } from './abis/abis.routes.js';
 import { createCmsHandlers } from './cms/cms.routes.js';
@@ -10,8 +10,10 @@ import type { Config } from './config/config-options.js';
 import { createDataAccessHandlers } from './dataaccess/dataaccess.routes.js';
 import { createEnrollmentHandlers } from './enrollment/enrollment.routes.js';
 import { errorMiddleware, notFoundMiddleware } from './errors/error-middleware.js';
+import { dataAccessOnPr } from './http/data-access-on-pr.js';
 import { docsRouter } from './http/docs.js';
 import { healthRouter } from './http/health.js';
+import type { HandlerFactory } from './http/interface-dependencies.js';
 import { createInterfaceRouter } from './http/interface-router.js';
 import { createMetrics } from './http/metrics.js';
 import { requestLogging } from './http/request-logging.js';
@@ -24,14 +26,14 @@ import { createThirdPartyHandlers } from './thirdparty/thirdparty.routes.js';
 import { createUinHandlers } from './uin/uin.routes.js';
 
 export interface AppDependencies {
-  config: Pick<Config, 'bodyLimit' | 'validateResponses'>;
+  config: Config;
   storage: Storage;
   logger: Logger;
   /** The documents of the interfaces to serve. */
   documents: readonly LoadedDocument[];
 }
 
-const HANDLERS: Record<InterfaceName, () => object> = {
+const HANDLERS: Record<InterfaceName, HandlerFactory> = {
   enrollment: createEnrollmentHandlers,
   pr: createPrHandlers,
   dataaccess: createDataAccessHandlers,
@@ -42,7 +44,7 @@ const HANDLERS: Record<InterfaceName, () => object> = {
   abis: createAbisHandlers,
 };
 
-export function createApp({ config, storage, logger, documents }: AppDependencies): Express {
+export async function createApp({ config, storage, logger, documents }: AppDependencies): Promise<Express> {
   const app = express();
   app.disable('x-powered-by');
   const metrics = createMetrics();
@@ -52,10 +54,18 @@ export function createApp({ config, storage, logger, documents }: AppDependencie
   app.get('/metrics', metrics.expose);
   app.get('/', (_req, res) => res.redirect('/docs/'));
   app.use(docsRouter(documents));
-  for (const loaded of documents) {
-    const handlers = HANDLERS[loaded.name]();
-    app.use(`/${loaded.name}`, createInterfaceRouter({ loaded, handlers, ...config }));
+  const routers = new Map<InterfaceName, (basePath: string) => Router>();
+  for (const document of documents) {
+    const handlers = await HANDLERS[document.name]({ config, storage, logger, metrics: metrics.registry, document });
+    routers.set(document.name, (basePath) => createInterfaceRouter({ loaded: document, handlers, basePath, ...config }));
   }
+  const dataAccess = documents.find(({ name }) => name === 'dataaccess');
+  const dataAccessRouter = routers.get('dataaccess');
+  if (dataAccess && dataAccessRouter && routers.has('pr')) {
+    // Ahead of the PR router, which would otherwise claim `GET /pr/v1/persons/{id}?attributeNames=…`.
+    app.use('/pr', dataAccessOnPr(dataAccess.document, dataAccessRouter('/pr')));
+  }
+  for (const [name, routerAt] of routers) app.use(`/${name}`, routerAt(`/${name}`));
   app.use(notFoundMiddleware);
   app.use(errorMiddleware);
   return app;

@@ -21,7 +21,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     mongodbDatabase: config.mongodbDatabase,
   });
   const documents = await loadDocuments(config.interfaces);
-  const app = createApp({ config, storage, logger, documents });
+  const app = await createApp({ config, storage, logger, documents });
   const server = app.listen(config.port, config.host);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;

@@ -1,9 +1,10 @@
 /** The Credential Management interface (`openapi/cms.yaml`, mounted at `/cms`): one handler per operationId. */
 import type { operations } from '../../generated/cms.js';
 import { notImplemented } from '../http/not-implemented.js';
+import type { InterfaceDependencies } from '../http/interface-dependencies.js';
 import type { HandlerMap } from '../http/operation-types.js';
 
-export function createCmsHandlers(): HandlerMap<operations> {
+export function createCmsHandlers(_deps: InterfaceDependencies): HandlerMap<operations> {
   return {
     createCredentialRequest: notImplemented('createCredentialRequest'),
     readCredentialRequest: notImplemented('readCredentialRequest'),

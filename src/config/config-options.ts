@@ -50,6 +50,13 @@ function interfaces(raw: string, name: string): InterfaceName[] {
   return [...new Set(names)] as InterfaceName[];
 }
 
+function list(raw: string): string[] {
+  return raw
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
+}
+
 function byteSize(raw: string, name: string): string {
   if (!/^\d+(b|kb|mb|gb)?$/i.test(raw.trim())) {
     throw new ConfigError(`${name} must be a size such as 20mb, 512kb or 1048576, got "${raw}"`);
@@ -133,6 +140,49 @@ export const CONFIG_OPTIONS = {
     default: 'auto',
     description: 'Check every response against the OpenAPI documents; `auto` means only when NODE_ENV=test.',
     parse: (raw: string, name: string) => (raw === 'auto' ? process.env.NODE_ENV === 'test' : boolean(raw, name)),
+  },
+  profile: {
+    env: 'OSIA_PROFILE',
+    flag: '--profile',
+    default: undefined,
+    description:
+      'YAML country profile replacing free-form components (BiographicData, ContextualData …) with national schemas.',
+    parse: text,
+  },
+  indexedAttributes: {
+    env: 'OSIA_INDEXED_ATTRIBUTES',
+    flag: '--indexed-attributes',
+    default: 'firstName,lastName,dateOfBirth',
+    description: 'Biographic attributes indexed for searches (findPersons, queryPersonList).',
+    parse: list,
+  },
+  dataAccessDictionary: {
+    env: 'OSIA_DATAACCESS_DICTIONARY',
+    flag: '--dataaccess-dictionary',
+    default: undefined,
+    description: 'YAML file mapping Data Access attribute names to identity fields (a built-in dictionary otherwise).',
+    parse: text,
+  },
+  uinLength: {
+    env: 'OSIA_UIN_LENGTH',
+    flag: '--uin-length',
+    default: '10',
+    description: 'Length of generated UINs, check character included.',
+    parse: integer(6, 64),
+  },
+  uinAlphabet: {
+    env: 'OSIA_UIN_ALPHABET',
+    flag: '--uin-alphabet',
+    default: '0123456789',
+    description: 'Characters of generated UINs (at least 2 distinct characters).',
+    parse: text,
+  },
+  uinCheckDigit: {
+    env: 'OSIA_UIN_CHECK_DIGIT',
+    flag: '--uin-check-digit',
+    default: 'verhoeff',
+    description: 'Check character algorithm of generated UINs: verhoeff (decimal only) or luhn (Luhn mod N).',
+    parse: oneOf(['verhoeff', 'luhn'] as const),
   },
   shutdownTimeoutMs: {
     env: 'OSIA_SHUTDOWN_TIMEOUT_MS',

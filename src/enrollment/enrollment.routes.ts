@@ -1,9 +1,10 @@
 /** The Enrollment interface (`openapi/enrollment.yaml`, mounted at `/enrollment`): one handler per operationId. */
 import type { operations } from '../../generated/enrollment.js';
 import { notImplemented } from '../http/not-implemented.js';
+import type { InterfaceDependencies } from '../http/interface-dependencies.js';
 import type { HandlerMap } from '../http/operation-types.js';
 
-export function createEnrollmentHandlers(): HandlerMap<operations> {
+export function createEnrollmentHandlers(_deps: InterfaceDependencies): HandlerMap<operations> {
   return {
     createEnrollment: notImplemented('createEnrollment'),
     readEnrollment: notImplemented('readEnrollment'),

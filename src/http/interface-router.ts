@@ -8,6 +8,7 @@ import type { OpenAPIV3 } from 'express-openapi-validator/dist/framework/types.j
 import type { LoadedDocument, OperationEntry } from '../openapi/documents.js';
 import { listOperations } from '../openapi/documents.js';
 import { freeFormQuery } from './free-form-query.js';
+import { validatorDocument } from './validator-document.js';
 import type { CallContext } from './operation-types.js';
 
 /** The runtime shape of a handler; `HandlerMap` gives each one its precise type at the definition site. */
@@ -21,6 +22,8 @@ export type RuntimeHandler = (request: {
 
 export interface InterfaceRouterOptions {
   loaded: LoadedDocument;
+  /** Where the router is mounted; the validator matches request URLs below it. */
+  basePath: string;
   handlers: object;
   validateResponses: boolean;
   bodyLimit: string;
@@ -85,7 +88,7 @@ function bind(entry: OperationEntry, handler: RuntimeHandler) {
 }
 
 export function createInterfaceRouter(options: InterfaceRouterOptions): Router {
-  const { loaded, validateResponses, bodyLimit } = options;
+  const { loaded, validateResponses, bodyLimit, basePath } = options;
   const handlers = options.handlers as Record<string, RuntimeHandler | undefined>;
   const router = express.Router();
   router.use(bodyParsers(bodyLimit));
@@ -96,8 +99,7 @@ export function createInterfaceRouter(options: InterfaceRouterOptions): Router {
   }
   router.use(
     OpenApiValidator.middleware({
-      // The validator annotates the document it is given, so it gets its own copy.
-      apiSpec: structuredClone(loaded.document) as unknown as OpenAPIV3.DocumentV3,
+      apiSpec: validatorDocument(loaded.document, basePath) as unknown as OpenAPIV3.DocumentV3,
       validateRequests: true,
       validateResponses,
       // Bearer tokens are checked by the auth layer (issue #4), not by the validator.

@@ -1,9 +1,10 @@
 /** The Population Registry interface (`openapi/pr.yaml`, mounted at `/pr`): one handler per operationId. */
 import type { operations } from '../../generated/pr.js';
 import { notImplemented } from '../http/not-implemented.js';
+import type { InterfaceDependencies } from '../http/interface-dependencies.js';
 import type { HandlerMap } from '../http/operation-types.js';
 
-export function createPrHandlers(): HandlerMap<operations> {
+export function createPrHandlers(_deps: InterfaceDependencies): HandlerMap<operations> {
   return {
     findPersons: notImplemented('findPersons'),
     createPerson: notImplemented('createPerson'),

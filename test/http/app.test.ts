@@ -30,7 +30,7 @@ describe('HTTP surface', () => {
         done();
       },
     });
-    t = await createTestApp({ bodyLimit: '1kb', logger: pino({ level: 'info' }, sink) });
+    t = await createTestApp({ env: { OSIA_BODY_LIMIT: '1kb' }, logger: pino({ level: 'info' }, sink) });
   });
   after(() => t.close());
 
@@ -116,6 +116,16 @@ describe('HTTP surface', () => {
     }
   });
 
+  it('takes a PATCH body as a JSON merge patch: partial, with nulls, as application/merge-patch+json too', async () => {
+    const url = '/pr/v1/persons/p1/identities/i1?transactionId=t';
+    const patch = { galleries: ['G1', 'G2'], biographicData: { gender: null, nationality: 'FRA' } };
+    for (const type of ['application/json', 'application/merge-patch+json']) {
+      const res = await request(t.app).patch(url).set('Content-Type', type).send(JSON.stringify(patch));
+      assert.equal(res.status, 501, `${type}: ${res.body.message}`);
+    }
+    assertOsiaError(await request(t.app).patch(url).send(['not', 'an', 'object']), 400);
+  });
+
   it('exposes Prometheus metrics per operationId and status, and process metrics', async () => {
     await request(t.app).post('/uin/v1/uin?transactionId=t').send({});
     const res = await request(t.app).get('/metrics');
@@ -144,6 +154,30 @@ describe('HTTP surface', () => {
     assert.equal(line.req.path, '/dataaccess/v1/persons');
     assert.ok(!logLines.join('\n').includes('Zebulon'), 'query values never reach the logs');
   });
+});
+
+describe('Data Access beside the Population Registry under /pr', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await createTestApp();
+  });
+  after(() => t.close());
+
+  const cases: [string, () => request.Test, string][] = [
+    ['GET /pr/v1/persons/{id} with attributeNames', () => request(t.app).get('/pr/v1/persons/p1?attributeNames=firstName'), 'readPersonAttributes'],
+    ['GET /pr/v1/persons/{id} without attributeNames', () => request(t.app).get('/pr/v1/persons/p1?transactionId=t'), 'readPerson'],
+    ['GET /pr/v1/persons?firstName=…', () => request(t.app).get('/pr/v1/persons?firstName=Ada'), 'queryPersonList'],
+    ['POST /pr/v1/persons (findPersons)', () => request(t.app).post('/pr/v1/persons?transactionId=t').send([]), 'findPersons'],
+    ['POST /pr/v1/persons/{id}/match', () => request(t.app).post('/pr/v1/persons/p1/match').send({ firstName: 'Ada' }), 'matchPersonAttributes'],
+    ['GET /pr/v1/persons/{id}/document', () => request(t.app).get('/pr/v1/persons/p1/document?doctype=birth&format=pdf'), 'readDocument'],
+  ];
+  for (const [what, call, operationId] of cases) {
+    it(`${what} reaches ${operationId}`, async () => {
+      const res = await call();
+      assert.equal(res.status, 501, JSON.stringify(res.body));
+      assert.match(res.body.message, new RegExp(`^${operationId} `));
+    });
+  }
 });
 
 describe('OSIA_INTERFACES', () => {

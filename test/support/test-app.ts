@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Express } from 'express';
 import pino, { type Logger } from 'pino';
 import { createApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config/load-config.js';
 import { loadDocuments } from '../../src/openapi/documents.js';
 import { INTERFACE_NAMES, type InterfaceName } from '../../src/openapi/interfaces.js';
 import { createStorage } from '../../src/storage/create-storage.js';
@@ -19,17 +20,21 @@ export interface TestApp {
 
 export interface TestAppOptions {
   interfaces?: readonly InterfaceName[];
-  bodyLimit?: string;
   logger?: Logger;
+  /** Settings as environment variables (`OSIA_BODY_LIMIT`, `OSIA_PROFILE` …), read like the server reads them. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const { interfaces = INTERFACE_NAMES, bodyLimit = '20mb', logger = pino({ level: 'silent' }) } = options;
+  const { interfaces = INTERFACE_NAMES, logger = pino({ level: 'silent' }), env = {} } = options;
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'osia-test-'));
-  const storage = await createStorage({ dataDir, mongodbUri: process.env.MONGODB_URI, mongodbDatabase: `osia_test_${process.pid}` });
+  const storage = await createStorage({ dataDir, mongodbUri: process.env.MONGODB_URI, mongodbDatabase: path.basename(dataDir) });
   const documents = await loadDocuments(interfaces);
-  const app = createApp({
-    config: { bodyLimit, validateResponses: true },
+  const request = loadConfig([], { ...env, OSIA_DATA_DIR: dataDir, OSIA_VALIDATE_RESPONSES: 'true' });
+  if (request.help) throw new Error('unreachable: no --help given');
+  const config = { ...request.config, interfaces: [...interfaces] };
+  const app = await createApp({
+    config,
     storage,
     logger,
     documents,

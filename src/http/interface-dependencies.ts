@@ -1,0 +1,19 @@
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { Config } from '../config/config-options.js';
+import type { LoadedDocument } from '../openapi/documents.js';
+import type { Storage } from '../storage/document-store.port.js';
+
+/** What an interface's handler factory may use; the composition root (`src/app.ts`) provides it. */
+export interface InterfaceDependencies {
+  config: Config;
+  storage: Storage;
+  logger: Logger;
+  /** Registry of `/metrics`, for interfaces that publish gauges of their own. */
+  metrics: Registry;
+  /** The document of the interface (after the country profile was applied). */
+  document: LoadedDocument;
+}
+
+/** An interface's handler factory: returns its `HandlerMap` once its collections are open. */
+export type HandlerFactory = (deps: InterfaceDependencies) => object | Promise<object>;
