@@ -5,6 +5,7 @@
 import express, { type Express, type Router } from 'express';
 import type { Logger } from 'pino';
 import { createAbisHandlers } from './abis/abis.routes.js';
+import { createTokenVerifier } from './auth/token-verifier.js';
 import { createCmsHandlers } from './cms/cms.routes.js';
 import type { Config } from './config/config-options.js';
 import { createDataAccessHandlers } from './dataaccess/dataaccess.routes.js';
@@ -16,7 +17,9 @@ import { healthRouter } from './http/health.js';
 import type { HandlerFactory } from './http/interface-dependencies.js';
 import { createInterfaceRouter } from './http/interface-router.js';
 import { createMetrics } from './http/metrics.js';
+import { clientRateLimit } from './http/rate-limit.js';
 import { requestLogging } from './http/request-logging.js';
+import { securityHeaders } from './http/security-headers.js';
 import { createNotificationHandlers } from './notification/notification.routes.js';
 import type { LoadedDocument } from './openapi/documents.js';
 import type { InterfaceName } from './openapi/interfaces.js';
@@ -48,6 +51,9 @@ export async function createApp({ config, storage, logger, documents }: AppDepen
   const app = express();
   app.disable('x-powered-by');
   const metrics = createMetrics();
+  const verifier = config.auth === 'on' ? await createTokenVerifier(config) : undefined;
+  const afterAuthentication = config.rateLimit > 0 ? [clientRateLimit(config.rateLimit)] : [];
+  app.use(securityHeaders());
   app.use(requestLogging(logger));
   app.use(metrics.record);
   app.use(healthRouter(storage.documents));
@@ -57,7 +63,9 @@ export async function createApp({ config, storage, logger, documents }: AppDepen
   const routers = new Map<InterfaceName, (basePath: string) => Router>();
   for (const document of documents) {
     const handlers = await HANDLERS[document.name]({ config, storage, logger, metrics: metrics.registry, document });
-    routers.set(document.name, (basePath) => createInterfaceRouter({ loaded: document, handlers, basePath, ...config }));
+    routers.set(document.name, (basePath) =>
+      createInterfaceRouter({ loaded: document, handlers, basePath, verifier, afterAuthentication, ...config }),
+    );
   }
   const dataAccess = documents.find(({ name }) => name === 'dataaccess');
   const dataAccessRouter = routers.get('dataaccess');

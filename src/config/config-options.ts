@@ -57,6 +57,22 @@ function list(raw: string): string[] {
     .filter(Boolean);
 }
 
+function httpUrl(raw: string, name: string): string {
+  if (!/^https?:\/\/\S+$/.test(raw)) throw new ConfigError(`${name} must be an http(s) URL, got "${raw}"`);
+  return raw;
+}
+
+/** Asymmetric JWS algorithms only: HMAC keys would let anyone holding the verification key mint tokens. */
+function algorithms(raw: string, name: string): string[] {
+  const allowed = /^(RS|PS|ES)(256|384|512)$|^EdDSA$|^Ed25519$/;
+  const values = list(raw);
+  const refused = values.filter((value) => !allowed.test(value));
+  if (values.length === 0 || refused.length > 0) {
+    throw new ConfigError(`${name} accepts RS*, PS*, ES* and EdDSA algorithms only, got "${raw}"`);
+  }
+  return values;
+}
+
 function byteSize(raw: string, name: string): string {
   if (!/^\d+(b|kb|mb|gb)?$/i.test(raw.trim())) {
     throw new ConfigError(`${name} must be a size such as 20mb, 512kb or 1048576, got "${raw}"`);
@@ -140,6 +156,83 @@ export const CONFIG_OPTIONS = {
     default: 'auto',
     description: 'Check every response against the OpenAPI documents; `auto` means only when NODE_ENV=test.',
     parse: (raw: string, name: string) => (raw === 'auto' ? process.env.NODE_ENV === 'test' : boolean(raw, name)),
+  },
+  auth: {
+    env: 'OSIA_AUTH',
+    flag: '--auth',
+    default: 'on',
+    description: 'Bearer-token authentication and OSIA scopes on every operation; `off` only for local testing.',
+    parse: oneOf(['on', 'off'] as const),
+  },
+  jwksUrl: {
+    env: 'OSIA_JWKS_URL',
+    flag: '--jwks-url',
+    default: undefined,
+    description: 'JWKS URL of the token issuer (keys cached, refreshed when a token names an unknown kid).',
+    parse: httpUrl,
+  },
+  jwtPublicKey: {
+    env: 'OSIA_JWT_PUBLIC_KEY',
+    flag: '--jwt-public-key',
+    default: undefined,
+    description: 'PEM file of the token issuer public key (instead of OSIA_JWKS_URL).',
+    parse: text,
+  },
+  jwtIssuer: {
+    env: 'OSIA_JWT_ISSUER',
+    flag: '--jwt-issuer',
+    default: undefined,
+    description: 'Required `iss` of tokens (not checked when unset, except with the development key).',
+    parse: text,
+  },
+  jwtAudience: {
+    env: 'OSIA_JWT_AUDIENCE',
+    flag: '--jwt-audience',
+    default: undefined,
+    description: 'Required `aud` of tokens (not checked when unset, except with the development key).',
+    parse: text,
+  },
+  jwtAlgorithms: {
+    env: 'OSIA_JWT_ALGORITHMS',
+    flag: '--jwt-algorithms',
+    default: 'RS256,PS256,ES256,EdDSA',
+    description: 'Accepted token signature algorithms (never `none`; HMAC algorithms are refused).',
+    parse: algorithms,
+  },
+  jwtClockToleranceSeconds: {
+    env: 'OSIA_JWT_CLOCK_TOLERANCE',
+    flag: '--jwt-clock-tolerance',
+    default: '30',
+    description: 'Clock skew tolerated when checking `exp` and `nbf`, in seconds.',
+    parse: integer(0, 300),
+  },
+  tlsCert: {
+    env: 'OSIA_TLS_CERT',
+    flag: '--tls-cert',
+    default: undefined,
+    description: 'PEM certificate (chain) file: serve HTTPS instead of HTTP (with OSIA_TLS_KEY).',
+    parse: text,
+  },
+  tlsKey: {
+    env: 'OSIA_TLS_KEY',
+    flag: '--tls-key',
+    default: undefined,
+    description: 'PEM private key file of OSIA_TLS_CERT.',
+    parse: text,
+  },
+  tlsCa: {
+    env: 'OSIA_TLS_CA',
+    flag: '--tls-ca',
+    default: undefined,
+    description: 'PEM file of the CA(s) client certificates must chain to: requires mutual TLS.',
+    parse: text,
+  },
+  rateLimit: {
+    env: 'OSIA_RATE_LIMIT',
+    flag: '--rate-limit',
+    default: '0',
+    description: 'Requests per minute allowed to each client (token client, else IP address); 0 turns it off.',
+    parse: integer(0, 10_000_000),
   },
   profile: {
     env: 'OSIA_PROFILE',

@@ -50,3 +50,27 @@ export class ServiceUnavailableError extends HttpError {
     super(503, message);
   }
 }
+
+/** No token, or a token that fails verification (RFC 6750 §3: the challenge says why). */
+export class UnauthorizedError extends HttpError {
+  constructor(message: string, invalidToken: boolean) {
+    const challenge = invalidToken ? `Bearer realm="osia", error="invalid_token"` : 'Bearer realm="osia"';
+    super(401, message, 401, { 'WWW-Authenticate': challenge });
+  }
+}
+
+/** A valid token without the scope the operation needs. */
+export class ForbiddenError extends HttpError {
+  constructor(message: string, scope?: string) {
+    const headers: Record<string, string> = scope
+      ? { 'WWW-Authenticate': `Bearer realm="osia", error="insufficient_scope", scope="${scope}"` }
+      : {};
+    super(403, message, 403, headers);
+  }
+}
+
+export class TooManyRequestsError extends HttpError {
+  constructor(message: string) {
+    super(429, message);
+  }
+}

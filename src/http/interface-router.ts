@@ -2,9 +2,12 @@
  * Builds the Express router of one OSIA interface from its OpenAPI document: body parsers, the OpenAPI validator
  * built from the same document, then one route per operation bound to the handler of the same operationId.
  */
-import express, { type Request, type Response, type Router } from 'express';
+import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import * as OpenApiValidator from 'express-openapi-validator';
 import type { OpenAPIV3 } from 'express-openapi-validator/dist/framework/types.js';
+import { authenticate, authorize } from '../auth/auth-middleware.js';
+import { scopeRequirement } from '../auth/scope-requirement.js';
+import type { TokenVerifier } from '../auth/token-verifier.js';
 import type { LoadedDocument, OperationEntry } from '../openapi/documents.js';
 import { listOperations } from '../openapi/documents.js';
 import { freeFormQuery } from './free-form-query.js';
@@ -22,6 +25,10 @@ export type RuntimeHandler = (request: {
 
 export interface InterfaceRouterOptions {
   loaded: LoadedDocument;
+  /** Verifies bearer tokens; absent when authentication is off. */
+  verifier?: TokenVerifier;
+  /** Middleware run once the caller is known (rate limiting). */
+  afterAuthentication?: RequestHandler[];
   /** Where the router is mounted; the validator matches request URLs below it. */
   basePath: string;
   handlers: object;
@@ -88,9 +95,12 @@ function bind(entry: OperationEntry, handler: RuntimeHandler) {
 }
 
 export function createInterfaceRouter(options: InterfaceRouterOptions): Router {
-  const { loaded, validateResponses, bodyLimit, basePath } = options;
+  const { loaded, validateResponses, bodyLimit, basePath, verifier, afterAuthentication = [] } = options;
   const handlers = options.handlers as Record<string, RuntimeHandler | undefined>;
   const router = express.Router();
+  // Authenticate first, so that no anonymous request makes us parse a large body or reveals validation details.
+  if (verifier) router.use(authenticate(verifier));
+  if (afterAuthentication.length > 0) router.use(afterAuthentication);
   router.use(bodyParsers(bodyLimit));
   const operations = listOperations(loaded.document);
   for (const entry of operations) {
@@ -111,7 +121,8 @@ export function createInterfaceRouter(options: InterfaceRouterOptions): Router {
   for (const entry of operations) {
     const handler = handlers[entry.operationId];
     if (!handler) throw new Error(`${loaded.name}: no handler for operation ${entry.operationId}`);
-    router[entry.method](toExpressPath(entry.path), bind(entry, handler));
+    const guards = verifier ? [authorize(scopeRequirement(loaded.name, entry))] : [];
+    router[entry.method](toExpressPath(entry.path), ...guards, bind(entry, handler));
   }
   return router;
 }

@@ -1,6 +1,7 @@
 /** Part of the DocumentStore contract: atomic batches, isolation from readers, durability across reopening. */
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
+import { setImmediate } from 'node:timers/promises';
 import type { WriteOp } from '../../src/storage/document-store.port.js';
 import { type ContractContext, isDuplicateKey, sampleDocument } from './document-store.contract.js';
 
@@ -58,10 +59,11 @@ export function atomicBatchContract(context: ContractContext): void {
       while (!done) {
         seen.add(await records.count());
         seen.add((await records.find({})).length);
+        await setImmediate(); // reads may resolve in microtasks only: let I/O (the batch's appends) run
       }
     };
     const pollers = [poll(), poll(), poll()];
-    await new Promise((resolve) => setImmediate(resolve));
+    await setImmediate();
     await context
       .store()
       .applyAtomically(ops)

@@ -23,8 +23,8 @@ function withByteExamples<T>(node: T): T {
 const prepared = new WeakMap<OpenApiDocument, OpenApiDocument>();
 
 function sampleValue(schema: SchemaObject | undefined, document: OpenApiDocument): unknown {
-  let spec = prepared.get(document);
-  if (!spec) prepared.set(document, (spec = withByteExamples(document)));
+  const spec = prepared.get(document) ?? withByteExamples(document);
+  prepared.set(document, spec);
   return sample(withByteExamples(schema ?? { type: 'string' }) as never, { skipReadOnly: true, quiet: true }, spec);
 }
 

@@ -30,7 +30,9 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'osia-test-'));
   const storage = await createStorage({ dataDir, mongodbUri: process.env.MONGODB_URI, mongodbDatabase: path.basename(dataDir) });
   const documents = await loadDocuments(interfaces);
-  const request = loadConfig([], { ...env, OSIA_DATA_DIR: dataDir, OSIA_VALIDATE_RESPONSES: 'true' });
+  // Functional tests run without tokens; the security tests turn authentication on with `env: { OSIA_AUTH: 'on' }`.
+  const settings = { OSIA_AUTH: 'off', ...env, OSIA_DATA_DIR: dataDir, OSIA_VALIDATE_RESPONSES: 'true' };
+  const request = loadConfig([], settings);
   if (request.help) throw new Error('unreachable: no --help given');
   const config = { ...request.config, interfaces: [...interfaces] };
   const app = await createApp({

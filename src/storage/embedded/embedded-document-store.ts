@@ -45,10 +45,11 @@ export class EmbeddedDocumentStore implements DocumentStore {
     const journal = await openNedbDatastore(path.join(dir, '_journal.db'), { corruptAlertThreshold: 1 });
     const store = new EmbeddedDocumentStore(dir, journal);
     await store.#journal.replay();
-    // Our own unref'd timer (not nedb's setAutocompactionInterval, one per datafile) so it never keeps the process
-    // alive; compaction goes through each datastore's queue, so it never interleaves with a write.
-    store.#compaction = setInterval(() => void store.#compactAll().catch(() => undefined), options.compactionIntervalMs ?? HOUR);
-    store.#compaction.unref();
+    // One unref'd timer of our own rather than nedb's setAutocompactionInterval, whose per-datafile timers would
+    // keep the process alive. Compaction goes through each datastore's queue, so it never interleaves with a write;
+    // one that fails (say, disk full) leaves the datafile as it was and is tried again at the next tick.
+    const compact = () => void store.#compactAll().catch(() => undefined);
+    store.#compaction = setInterval(compact, options.compactionIntervalMs ?? HOUR).unref();
     return store;
   }
 

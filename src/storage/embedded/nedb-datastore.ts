@@ -42,9 +42,19 @@ export interface OpenOptions {
   corruptAlertThreshold?: number;
 }
 
+/**
+ * nedb reads its datafile back by splitting on every Unicode line break, but `JSON.stringify` leaves U+0085, U+2028
+ * and U+2029 unescaped inside strings: a record holding one would split into corrupt lines on the next load. They
+ * can only occur inside JSON strings, where their `\uXXXX` escapes parse back to the very same characters.
+ */
+const escapeLineBreaks = (line: string) =>
+  line.replace(/[\u0085\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+const parsedAsIs = (line: string) => line;
+
 /** Loads the datafile (creating it and its directory when missing). Loading also compacts it. */
 export async function openNedbDatastore(filename: string, options: OpenOptions = {}): Promise<NedbDatastore> {
-  const datastore = new Datastore({ filename, ...options });
+  const hooks = { afterSerialization: escapeLineBreaks, beforeDeserialization: parsedAsIs };
+  const datastore = new Datastore({ filename, ...hooks, ...options });
   await datastore.loadDatabaseAsync();
   return datastore;
 }

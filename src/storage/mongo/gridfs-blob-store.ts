@@ -2,8 +2,7 @@
  * `BlobStore` on MongoDB GridFS (bucket `blobs`): the bytes go to `blobs.chunks`, the content type to the file's
  * `metadata.contentType`. Ids are the files' ObjectIds in hexadecimal.
  */
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { finished } from 'node:stream/promises';
 import { type Db, GridFSBucket, MongoRuntimeError, ObjectId } from 'mongodb';
 import type { Blob, BlobStore } from '../document-store.port.js';
 
@@ -19,7 +18,9 @@ export class GridFsBlobStore implements BlobStore {
   async put(blob: Blob): Promise<string> {
     const id = new ObjectId();
     const metadata = { contentType: blob.contentType };
-    await pipeline(Readable.from([blob.data]), this.#bucket.openUploadStreamWithId(id, id.toHexString(), { metadata }));
+    const upload = this.#bucket.openUploadStreamWithId(id, id.toHexString(), { metadata });
+    upload.end(blob.data);
+    await finished(upload);
     return id.toHexString();
   }
 

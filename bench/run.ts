@@ -1,0 +1,83 @@
+/**
+ * `npm run bench [-- --persons 10000 --duration 10 --connections 16 --only readPerson,findPersons]`
+ *
+ * Starts osia-server (embedded store, fresh temporary data directory) and a bare Express yardstick as child
+ * processes, loads the population through the API, then measures each scenario with autocannon and prints
+ * requests/s, p50/p99 latency, errors and the server's peak RSS.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { loadPopulation } from './load-population.js';
+import { type ServerProcess, startProcess } from './processes.js';
+import { SCENARIOS, type Scenario } from './scenarios.js';
+
+const { values } = parseArgs({
+  options: {
+    persons: { type: 'string', default: process.env.OSIA_BENCH_PERSONS ?? '10000' },
+    duration: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '16' },
+    only: { type: 'string' },
+    'log-level': { type: 'string', default: 'info' },
+  },
+});
+const persons = Number(values.persons);
+const duration = Number(values.duration);
+const connections = Number(values.connections);
+const selected = values.only?.split(',') ?? [];
+const scenarios = SCENARIOS.filter((s) => selected.length === 0 || selected.some((name) => s.name.startsWith(name)));
+
+interface Row {
+  scenario: string;
+  'requests/s': number;
+  'p50 ms': number;
+  'p99 ms': number;
+  errors: number;
+}
+
+async function measure(scenario: Scenario, url: string): Promise<Row> {
+  const result = await autocannon({ url, connections, duration, requests: scenario.requests(persons) });
+  return {
+    scenario: scenario.name,
+    'requests/s': Math.round(result.requests.average),
+    'p50 ms': result.latency.p50,
+    'p99 ms': result.latency.p99,
+    errors: result.errors + result.non2xx,
+  };
+}
+
+const dataDir = await mkdtemp(path.join(os.tmpdir(), 'osia-bench-'));
+const servers: ServerProcess[] = [];
+try {
+  const osia = await startProcess(['--import', 'tsx', 'src/main.ts'], {
+    PORT: '0',
+    OSIA_HOST: '127.0.0.1',
+    OSIA_DATA_DIR: dataDir,
+    OSIA_LOG_LEVEL: values['log-level'],
+    NODE_ENV: 'production',
+  });
+  const bare = await startProcess(['--import', 'tsx', 'bench/bare-express.ts'], {});
+  servers.push(osia, bare);
+  console.log(`osia-server ${osia.url} (embedded store in ${dataDir}), bare Express ${bare.url}`);
+  console.log(`${os.cpus().length} CPUs, Node ${process.version}, ${connections} connections, ${duration}s per scenario`);
+  const loadStart = Date.now();
+  await loadPopulation(osia.url, persons);
+  const loadSeconds = (Date.now() - loadStart) / 1000;
+  console.log(`loaded ${persons} persons (3 requests each) in ${loadSeconds.toFixed(1)}s`);
+  const rows: Row[] = [];
+  for (const scenario of scenarios) {
+    const row = await measure(scenario, scenario.target === 'bare' ? bare.url : osia.url);
+    rows.push(row);
+    console.log(`${row.scenario}: ${row['requests/s']} req/s, p50 ${row['p50 ms']} ms, p99 ${row['p99 ms']} ms`);
+  }
+  console.table(rows);
+  const rate = (name: string) => rows.find((row) => row.scenario === name)?.['requests/s'];
+  const [real, yardstick] = [rate('readPerson'), rate('readPerson (bare Express)')];
+  if (real && yardstick) console.log(`readPerson / bare Express: ${((100 * real) / yardstick).toFixed(0)}%`);
+  console.log(`osia-server peak RSS: ${osia.peakRssMiB()} MiB`);
+} finally {
+  await Promise.all(servers.map((server) => server.stop()));
+  await rm(dataDir, { recursive: true, force: true });
+}

@@ -1,0 +1,31 @@
+/** Express middleware: `authenticate` verifies the bearer token; `authorize` checks the operation's scopes. */
+import type { RequestHandler } from 'express';
+import { ForbiddenError, UnauthorizedError } from '../errors/http-errors.js';
+import type { ScopeRequirement } from './scope-requirement.js';
+import type { TokenVerifier } from './token-verifier.js';
+
+const BEARER = /^Bearer[ ]+([A-Za-z0-9._~+/-]+=*)$/i;
+
+export function authenticate(verifier: TokenVerifier): RequestHandler {
+  return async (req, _res, next) => {
+    const header = req.get('authorization');
+    if (!header) throw new UnauthorizedError('This operation needs a bearer token (Authorization: Bearer <JWT>)', false);
+    const token = BEARER.exec(header)?.[1];
+    if (!token) throw new UnauthorizedError('The Authorization header must be "Bearer <JWT>"', true);
+    req.principal = await verifier.verify(token);
+    next();
+  };
+}
+
+export function authorize(requirement: ScopeRequirement): RequestHandler {
+  return (req, _res, next) => {
+    const granted = req.principal?.scopes ?? new Set<string>();
+    const alternatives = requirement(req.params as Record<string, string>);
+    if (alternatives.length === 0 || alternatives.some((scopes) => scopes.every((scope) => granted.has(scope)))) {
+      next();
+      return;
+    }
+    const needed = alternatives.map((scopes) => scopes.join(' ')).join('" or "');
+    throw new ForbiddenError(`This operation needs the scope "${needed}"`, alternatives[0]?.join(' '));
+  };
+}
