@@ -14,7 +14,6 @@ async function main(): Promise<void> {
   }
   const { config } = request;
   const logger = createLogger(config.logLevel);
-  logger.warn('authentication is not enforced yet: do not expose this server to untrusted networks');
   const server = await startServer(config, logger);
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, async () => {

@@ -3,7 +3,9 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
+import { announceAuthentication } from './auth/auth-notices.js';
 import type { Config } from './config/config-options.js';
+import { createHttpServer, schemeOf } from './http/http-server.js';
 import { loadDocuments } from './openapi/documents.js';
 import { createStorage } from './storage/create-storage.js';
 
@@ -22,7 +24,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   });
   const documents = await loadDocuments(config.interfaces);
   const app = await createApp({ config, storage, logger, documents });
-  const server = app.listen(config.port, config.host);
+  const stopNotices = announceAuthentication(config, logger);
+  const server = createHttpServer(config, app).listen(config.port, config.host);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
 
@@ -34,13 +37,14 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       const timer = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
       await closed;
       clearTimeout(timer);
+      stopNotices();
       await storage.documents.close();
     })();
     return stopping;
   };
   logger.info(
-    { port, store: storage.documents.kind, interfaces: config.interfaces },
+    { port, scheme: schemeOf(config), store: storage.documents.kind, interfaces: config.interfaces },
     `osia-server listening on port ${port}`,
   );
-  return { url: `http://127.0.0.1:${port}`, port, stop };
+  return { url: `${schemeOf(config)}://127.0.0.1:${port}`, port, stop };
 }

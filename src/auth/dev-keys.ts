@@ -51,8 +51,3 @@ export async function ensureDevKeys(dataDir: string): Promise<DevKeys> {
   await writeFile(path.join(directory, 'public.pem'), publicKey.export({ type: 'spki', format: 'pem' }));
   return { privateKey, publicKey, directory };
 }
-
-/** Only existing keys: the token command never creates a key the server would not know. */
-export function loadDevKeys(dataDir: string): Promise<DevKeys | undefined> {
-  return readKeys(devKeyDirectory(dataDir));
-}

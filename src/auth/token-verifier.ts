@@ -19,7 +19,7 @@ export interface TokenVerifier {
 
 type AuthConfig = Pick<
   Config,
-  'jwksUrl' | 'jwtPublicKey' | 'jwtIssuer' | 'jwtAudience' | 'jwtAlgorithms' | 'jwtClockToleranceSeconds' | 'dataDir'
+  'jwksUrl' | 'jwksCooldownSeconds' | 'jwtPublicKey' | 'jwtIssuer' | 'jwtAudience' | 'jwtAlgorithms' | 'jwtClockToleranceSeconds' | 'dataDir'
 >;
 
 function scopesOf(payload: JWTPayload): Set<string> {
@@ -48,7 +48,8 @@ export async function createTokenVerifier(config: AuthConfig): Promise<TokenVeri
   let keySource: TokenVerifier['keySource'];
   let { jwtIssuer: issuer, jwtAudience: audience, jwtAlgorithms: algorithms } = config;
   if (config.jwksUrl) {
-    key = { jwks: createRemoteJWKSet(new URL(config.jwksUrl)) };
+    const cooldownDuration = config.jwksCooldownSeconds * 1000;
+    key = { jwks: createRemoteJWKSet(new URL(config.jwksUrl), { cooldownDuration }) };
     keySource = 'jwks';
   } else if (config.jwtPublicKey) {
     key = { publicKey: createPublicKey(await readFile(config.jwtPublicKey, 'utf8')) };

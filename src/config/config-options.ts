@@ -171,6 +171,13 @@ export const CONFIG_OPTIONS = {
     description: 'JWKS URL of the token issuer (keys cached, refreshed when a token names an unknown kid).',
     parse: httpUrl,
   },
+  jwksCooldownSeconds: {
+    env: 'OSIA_JWKS_COOLDOWN',
+    flag: '--jwks-cooldown',
+    default: '30',
+    description: 'Least time between two JWKS fetches caused by tokens naming an unknown kid, in seconds.',
+    parse: integer(0, 3600),
+  },
   jwtPublicKey: {
     env: 'OSIA_JWT_PUBLIC_KEY',
     flag: '--jwt-public-key',

@@ -34,5 +34,17 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
     const name = fromFlag !== undefined ? option.flag : option.env;
     if (raw !== undefined) config[key] = option.parse(raw, name);
   }
+  checkCombinations(config as Config);
   return { help: false, config: config as Config };
+}
+
+/** Settings that are valid alone but not together. */
+function checkCombinations(config: Config): void {
+  if (Boolean(config.tlsCert) !== Boolean(config.tlsKey)) {
+    throw new ConfigError('OSIA_TLS_CERT and OSIA_TLS_KEY must be set together');
+  }
+  if (config.tlsCa && !config.tlsCert) throw new ConfigError('OSIA_TLS_CA (mutual TLS) needs OSIA_TLS_CERT and OSIA_TLS_KEY');
+  if (config.jwksUrl && config.jwtPublicKey) {
+    throw new ConfigError('set either OSIA_JWKS_URL or OSIA_JWT_PUBLIC_KEY, not both');
+  }
 }

@@ -36,6 +36,11 @@ function describe(err: StatusError): string {
   return err.message ?? 'Request failed';
 }
 
+/** A response that violated the document (only checked in tests): saying why helps the developer who wrote it. */
+function isResponseValidation(err: StatusError): boolean {
+  return (err.errors ?? []).some((item) => item.path?.startsWith('/response') || item.path?.startsWith('.response'));
+}
+
 function toResponse(err: unknown): { status: number; body: OsiaError; headers: Record<string, string> } {
   if (err instanceof HttpError) {
     return { status: err.status, body: { code: err.code, message: err.message }, headers: err.headers };
@@ -44,7 +49,7 @@ function toResponse(err: unknown): { status: number; body: OsiaError; headers: R
   const status = candidate.status ?? candidate.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 600) {
     // Validator messages name the offending field; 5xx messages stay generic outside of response validation.
-    const exposed = status < 500 || (candidate.message ?? '').includes('.response');
+    const exposed = status < 500 || isResponseValidation(candidate);
     const message = exposed ? describe(candidate) : 'Internal server error';
     return { status, body: { code: status, message }, headers: candidate.headers ?? {} };
   }

@@ -39,6 +39,12 @@ describe('configuration', () => {
     ['a bad size', [], { OSIA_BODY_LIMIT: 'huge' }, /OSIA_BODY_LIMIT must be a size/],
     ['an unknown flag', ['--prot', '1'], {}, /unknown option --prot/],
     ['a flag without value', ['--port'], {}, /option --port needs a value/],
+    ['a certificate without its key', [], { OSIA_TLS_CERT: 'c.pem' }, /OSIA_TLS_CERT and OSIA_TLS_KEY must be set together/],
+    ['mutual TLS without TLS', [], { OSIA_TLS_CA: 'ca.pem' }, /OSIA_TLS_CA \(mutual TLS\) needs/],
+    ['two key sources', [], { OSIA_JWKS_URL: 'https://idp/jwks', OSIA_JWT_PUBLIC_KEY: 'k.pem' }, /either OSIA_JWKS_URL or/],
+    ['an HMAC algorithm', [], { OSIA_JWT_ALGORITHMS: 'RS256,HS256' }, /accepts RS\*, PS\*, ES\* and EdDSA/],
+    ['the none algorithm', [], { OSIA_JWT_ALGORITHMS: 'none' }, /accepts RS\*/],
+    ['an unknown OSIA_AUTH', [], { OSIA_AUTH: 'maybe' }, /OSIA_AUTH must be one of on, off/],
   ];
   for (const [what, argv, env, reason] of refusals) {
     it(`refuses ${what} with a one-line reason`, () => {

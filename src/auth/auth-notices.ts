@@ -1,0 +1,25 @@
+/** What the operator must be told about authentication at start-up (and, when it is off, again every minute). */
+import type { Logger } from 'pino';
+import type { Config } from '../config/config-options.js';
+import { devKeyDirectory } from './dev-keys.js';
+
+const OFF_WARNING =
+  'AUTHENTICATION IS OFF (OSIA_AUTH=off): every operation is open to anyone who can reach this server; use only for local testing';
+
+/** Logs the notices; returns a function that stops the periodic reminder. */
+export function announceAuthentication(config: Config, logger: Logger): () => void {
+  if (config.auth === 'off') {
+    logger.warn(OFF_WARNING);
+    const reminder = setInterval(() => logger.warn(OFF_WARNING), 60_000);
+    reminder.unref();
+    return () => clearInterval(reminder);
+  }
+  if (!config.jwksUrl && !config.jwtPublicKey) {
+    logger.warn(
+      { keyDirectory: devKeyDirectory(config.dataDir) },
+      'no token issuer configured (OSIA_JWKS_URL or OSIA_JWT_PUBLIC_KEY): accepting tokens signed by the development key; ' +
+        'mint one with: npm run token -- --scope "pr.person.read pr.person.write"',
+    );
+  }
+  return () => undefined;
+}
