@@ -4,8 +4,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import type { TLSSocket } from 'node:tls';
 import type { Request } from 'express';
 import pino, { type Logger } from 'pino';
+import '../auth/principal.js';
 import { pinoHttp } from 'pino-http';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -20,11 +22,23 @@ export function operationIdOf(req: IncomingMessage): string | undefined {
   return (req as { openapi?: { schema?: { operationId?: string } } }).openapi?.schema?.operationId;
 }
 
+/** The subject of a verified client certificate (mutual TLS), e.g. `CN=registry-client, O=Ministry`. */
+function clientCertificateOf(req: IncomingMessage): string | undefined {
+  const socket = req.socket as TLSSocket;
+  if (!socket.encrypted || !socket.authorized) return undefined;
+  const subject = socket.getPeerCertificate().subject as unknown as Record<string, string> | undefined;
+  return subject && Object.entries(subject).map(([key, value]) => `${key}=${value}`).join(', ');
+}
+
 function operationFields(req: IncomingMessage) {
   const transactionId = (req as Request).query?.transactionId;
+  const principal = (req as Request).principal;
   return {
     operationId: operationIdOf(req),
     transactionId: typeof transactionId === 'string' ? transactionId.slice(0, 128) : undefined,
+    subject: principal?.subject,
+    client: principal?.client,
+    clientCertificate: clientCertificateOf(req),
   };
 }
 
