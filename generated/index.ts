@@ -8,3 +8,4 @@ export type * as notification from './notification.js';
 export type * as cms from './cms.js';
 export type * as thirdparty from './thirdparty.js';
 export type * as abis from './abis.js';
+export type * as audit from './audit.js';

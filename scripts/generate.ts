@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { parse } from 'yaml';
-import { INTERFACE_NAMES } from '../src/openapi/interfaces.js';
+import { AUDIT, INTERFACE_NAMES } from '../src/openapi/interfaces.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -21,14 +21,15 @@ export async function generate(outDir: string): Promise<string[]> {
   await rm(outDir, { recursive: true, force: true });
   await mkdir(outDir, { recursive: true });
   const written: string[] = [];
-  for (const name of INTERFACE_NAMES) {
+  const names = [...INTERFACE_NAMES, AUDIT];
+  for (const name of names) {
     const source = `openapi/${name}.yaml`;
     const document = parse(await readFile(path.join(root, source), 'utf8'));
     const ast = await openapiTS(document, { alphabetize: false });
     await writeFile(path.join(outDir, `${name}.ts`), banner(source) + astToString(ast));
     written.push(`${name}.ts`);
   }
-  const index = INTERFACE_NAMES.map((name) => `export type * as ${name} from './${name}.js';`).join('\n');
+  const index = names.map((name) => `export type * as ${name} from './${name}.js';`).join('\n');
   await writeFile(path.join(outDir, 'index.ts'), `${banner('openapi/*.yaml')}${index}\n`);
   written.push('index.ts');
   return written;

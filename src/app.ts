@@ -5,6 +5,9 @@
 import express, { type Express, type Router } from 'express';
 import type { Logger } from 'pino';
 import { createAbisHandlers } from './abis/abis.routes.js';
+import { AuditLog } from './audit/audit-log.js';
+import { AUDITED, auditRecorder } from './audit/audit-recorder.js';
+import { createAuditHandlers } from './audit/audit.routes.js';
 import { createTokenVerifier } from './auth/token-verifier.js';
 import { createCmsHandlers } from './cms/cms.routes.js';
 import type { Config } from './config/config-options.js';
@@ -22,7 +25,7 @@ import { requestLogging } from './http/request-logging.js';
 import { securityHeaders } from './http/security-headers.js';
 import { createNotificationHandlers } from './notification/notification.routes.js';
 import type { LoadedDocument } from './openapi/documents.js';
-import type { InterfaceName } from './openapi/interfaces.js';
+import type { DocumentName } from './openapi/interfaces.js';
 import { createPrHandlers } from './pr/pr.routes.js';
 import type { Storage } from './storage/document-store.port.js';
 import { createThirdPartyHandlers } from './thirdparty/thirdparty.routes.js';
@@ -32,11 +35,11 @@ export interface AppDependencies {
   config: Config;
   storage: Storage;
   logger: Logger;
-  /** The documents of the interfaces to serve. */
+  /** The documents to serve: the chosen OSIA interfaces and the audit report. */
   documents: readonly LoadedDocument[];
 }
 
-const HANDLERS: Record<InterfaceName, HandlerFactory> = {
+const HANDLERS: Record<DocumentName, HandlerFactory> = {
   enrollment: createEnrollmentHandlers,
   pr: createPrHandlers,
   dataaccess: createDataAccessHandlers,
@@ -45,6 +48,7 @@ const HANDLERS: Record<InterfaceName, HandlerFactory> = {
   cms: createCmsHandlers,
   thirdparty: createThirdPartyHandlers,
   abis: createAbisHandlers,
+  audit: createAuditHandlers,
 };
 
 export async function createApp({ config, storage, logger, documents }: AppDependencies): Promise<Express> {
@@ -60,11 +64,13 @@ export async function createApp({ config, storage, logger, documents }: AppDepen
   app.get('/metrics', metrics.expose);
   app.get('/', (_req, res) => res.redirect('/docs/'));
   app.use(docsRouter(documents));
-  const routers = new Map<InterfaceName, (basePath: string) => Router>();
+  const auditLog = await AuditLog.open(storage);
+  const routers = new Map<DocumentName, (basePath: string) => Router>();
   for (const document of documents) {
     const handlers = await HANDLERS[document.name]({ config, storage, logger, metrics: metrics.registry, document });
+    const audit = AUDITED.has(document.name) ? auditRecorder(auditLog, document.name) : undefined;
     routers.set(document.name, (basePath) =>
-      createInterfaceRouter({ loaded: document, handlers, basePath, verifier, afterAuthentication, ...config }),
+      createInterfaceRouter({ loaded: document, handlers, basePath, verifier, audit, afterAuthentication, ...config }),
     );
   }
   const dataAccess = documents.find(({ name }) => name === 'dataaccess');

@@ -6,7 +6,8 @@ import { createApp } from './app.js';
 import { announceAuthentication } from './auth/auth-notices.js';
 import type { Config } from './config/config-options.js';
 import { createHttpServer, schemeOf } from './http/http-server.js';
-import { loadDocuments } from './openapi/documents.js';
+import { AUDIT } from './openapi/interfaces.js';
+import { loadServedDocuments } from './profile/served-documents.js';
 import { createStorage } from './storage/create-storage.js';
 
 export interface RunningServer {
@@ -17,12 +18,13 @@ export interface RunningServer {
 }
 
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+  // Before opening the store: a bad country profile stops start-up with nothing to clean up.
+  const documents = await loadServedDocuments([...config.interfaces, AUDIT], config.profile);
   const storage = await createStorage({
     dataDir: config.dataDir,
     mongodbUri: config.mongodbUri,
     mongodbDatabase: config.mongodbDatabase,
   });
-  const documents = await loadDocuments(config.interfaces);
   const app = await createApp({ config, storage, logger, documents });
   const stopNotices = announceAuthentication(config, logger);
   const server = createHttpServer(config, app).listen(config.port, config.host);
@@ -43,7 +45,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     return stopping;
   };
   logger.info(
-    { port, scheme: schemeOf(config), store: storage.documents.kind, interfaces: config.interfaces },
+    { port, scheme: schemeOf(config), store: storage.documents.kind, interfaces: config.interfaces, profile: config.profile },
     `osia-server listening on port ${port}`,
   );
   return { url: `${schemeOf(config)}://127.0.0.1:${port}`, port, stop };

@@ -9,13 +9,13 @@
  *   `id.ATTRIBUTESETNAME.read` means `id.<attributeSetName>.read`.
  */
 import type { OperationEntry } from '../openapi/documents.js';
-import type { InterfaceName } from '../openapi/interfaces.js';
+import type { DocumentName } from '../openapi/interfaces.js';
 
 export type ScopeRequirement = (pathParams: Record<string, string>) => string[][];
 
-const ANY_OF_INTERFACES: ReadonlySet<InterfaceName> = new Set(['dataaccess']);
+const ANY_OF_INTERFACES: ReadonlySet<DocumentName> = new Set(['dataaccess']);
 
-export function scopeRequirement(interfaceName: InterfaceName, entry: OperationEntry): ScopeRequirement {
+export function scopeRequirement(interfaceName: DocumentName, entry: OperationEntry): ScopeRequirement {
   const requirements = (entry.operation.security ?? []).map((requirement) => Object.values(requirement).flat());
   const alternatives = ANY_OF_INTERFACES.has(interfaceName)
     ? requirements.flatMap((scopes) => scopes.map((scope) => [scope]))

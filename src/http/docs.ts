@@ -2,7 +2,7 @@
 import express, { type Router } from 'express';
 import swaggerUi from 'swagger-ui-express';
 import type { LoadedDocument } from '../openapi/documents.js';
-import { INTERFACE_TITLES } from '../openapi/interfaces.js';
+import { DOCUMENT_TITLES } from '../openapi/interfaces.js';
 
 export function docsRouter(documents: readonly LoadedDocument[]): Router {
   const router = express.Router();
@@ -11,7 +11,7 @@ export function docsRouter(documents: readonly LoadedDocument[]): Router {
       res.type('application/yaml').send(yaml);
     });
   }
-  const urls = documents.map(({ name }) => ({ url: `/openapi/${name}.yaml`, name: INTERFACE_TITLES[name] }));
+  const urls = documents.map(({ name }) => ({ url: `/openapi/${name}.yaml`, name: DOCUMENT_TITLES[name] }));
   router.use(
     '/docs',
     swaggerUi.serveFiles(undefined, { swaggerOptions: { urls } }),

@@ -8,6 +8,7 @@ import type { OpenAPIV3 } from 'express-openapi-validator/dist/framework/types.j
 import { authenticate, authorize } from '../auth/auth-middleware.js';
 import { scopeRequirement } from '../auth/scope-requirement.js';
 import type { TokenVerifier } from '../auth/token-verifier.js';
+import type { AuditRecorder } from '../audit/audit-recorder.js';
 import type { LoadedDocument, OperationEntry } from '../openapi/documents.js';
 import { listOperations } from '../openapi/documents.js';
 import { freeFormQuery } from './free-form-query.js';
@@ -27,6 +28,8 @@ export interface InterfaceRouterOptions {
   loaded: LoadedDocument;
   /** Verifies bearer tokens; absent when authentication is off. */
   verifier?: TokenVerifier;
+  /** Records each answered operation in the audit trail before the answer leaves. */
+  audit?: AuditRecorder;
   /** Middleware run once the caller is known (rate limiting). */
   afterAuthentication?: RequestHandler[];
   /** Where the router is mounted; the validator matches request URLs below it. */
@@ -74,28 +77,44 @@ function send(res: Response, result: Awaited<ReturnType<RuntimeHandler>>): void 
   }
 }
 
-function bind(entry: OperationEntry, handler: RuntimeHandler) {
+function statusOf(err: unknown): number {
+  const status = (err as { status?: unknown } | null)?.status;
+  return typeof status === 'number' ? status : 500;
+}
+
+function bind(entry: OperationEntry, handler: RuntimeHandler, audit: AuditRecorder | undefined) {
   return async (req: Request, res: Response) => {
+    const touchedPersons: string[] = [];
     const context: CallContext = {
       requestId: String(req.id),
       operationId: entry.operationId,
       accept: req.get('accept'),
       contentType: req.get('content-type'),
       log: req.log,
+      touchPersons: (ids) => touchedPersons.push(...ids),
     };
-    const result = await handler({
-      path: req.params as Record<string, string>,
-      query: req.query as Record<string, unknown>,
-      headers: headerValues(entry, req),
-      body: entry.operation.requestBody ? req.body : undefined,
-      context,
-    });
+    const record = (status: number) => audit?.(req, { operationId: entry.operationId, status, touchedPersons });
+    let result: Awaited<ReturnType<RuntimeHandler>>;
+    try {
+      result = await handler({
+        path: req.params as Record<string, string>,
+        query: req.query as Record<string, unknown>,
+        headers: headerValues(entry, req),
+        body: entry.operation.requestBody ? req.body : undefined,
+        context,
+      });
+    } catch (err) {
+      await record(statusOf(err));
+      throw err;
+    }
+    // No answer leaves before its audit record is stored: if storing fails, the caller gets a 500 instead.
+    await record(result.status);
     send(res, result);
   };
 }
 
 export function createInterfaceRouter(options: InterfaceRouterOptions): Router {
-  const { loaded, validateResponses, bodyLimit, basePath, verifier, afterAuthentication = [] } = options;
+  const { loaded, validateResponses, bodyLimit, basePath, verifier, audit, afterAuthentication = [] } = options;
   const handlers = options.handlers as Record<string, RuntimeHandler | undefined>;
   const router = express.Router();
   // Authenticate first, so that no anonymous request makes us parse a large body or reveals validation details.
@@ -128,7 +147,7 @@ export function createInterfaceRouter(options: InterfaceRouterOptions): Router {
     const handler = handlers[entry.operationId];
     if (!handler) throw new Error(`${loaded.name}: no handler for operation ${entry.operationId}`);
     const guards = verifier ? [authorize(scopeRequirement(loaded.name, entry))] : [];
-    router[entry.method](toExpressPath(entry.path), ...guards, bind(entry, handler));
+    router[entry.method](toExpressPath(entry.path), ...guards, bind(entry, handler, audit));
   }
   return router;
 }

@@ -29,6 +29,8 @@ export interface CallContext {
   /** The media type the body was sent with, when there was a body. */
   contentType: string | undefined;
   log: Logger;
+  /** Reports persons the operation touched beyond those in its path (search results), for the audit trail. */
+  touchPersons(personIds: Iterable<string>): void;
 }
 
 export interface OperationRequest<O extends AnyOperation> {

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { INTERFACE_NAMES, type InterfaceName } from './interfaces.js';
+import { type DocumentName, INTERFACE_NAMES } from './interfaces.js';
 import { projectRoot } from './project-root.js';
 
 export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head'] as const;
@@ -34,7 +34,7 @@ export interface OpenApiDocument {
 }
 
 export interface LoadedDocument {
-  name: InterfaceName;
+  name: DocumentName;
   /** The document as parsed; callers must not mutate it. */
   document: OpenApiDocument;
   /** The YAML text served at `/openapi/<name>.yaml`. */
@@ -52,12 +52,12 @@ export function openapiDirectory(): string {
   return path.join(projectRoot(), 'openapi');
 }
 
-export async function loadDocument(name: InterfaceName): Promise<LoadedDocument> {
+export async function loadDocument(name: DocumentName): Promise<LoadedDocument> {
   const yaml = await readFile(path.join(openapiDirectory(), `${name}.yaml`), 'utf8');
   return { name, document: parse(yaml) as OpenApiDocument, yaml };
 }
 
-export function loadDocuments(names: readonly InterfaceName[] = INTERFACE_NAMES): Promise<LoadedDocument[]> {
+export function loadDocuments(names: readonly DocumentName[] = INTERFACE_NAMES): Promise<LoadedDocument[]> {
   return Promise.all(names.map(loadDocument));
 }
 

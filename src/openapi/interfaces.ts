@@ -12,7 +12,13 @@ export const INTERFACE_NAMES = [
 
 export type InterfaceName = (typeof INTERFACE_NAMES)[number];
 
-export const INTERFACE_TITLES: Record<InterfaceName, string> = {
+/** Our own document beyond OSIA: the access report of the audit trail (`openapi/audit.yaml`, under `/audit`). */
+export const AUDIT = 'audit';
+
+/** Every document the server serves: the OSIA interfaces and the audit report. */
+export type DocumentName = InterfaceName | typeof AUDIT;
+
+export const DOCUMENT_TITLES: Record<DocumentName, string> = {
   enrollment: 'Enrollment',
   pr: 'Population Registry',
   dataaccess: 'Data Access',
@@ -21,6 +27,7 @@ export const INTERFACE_TITLES: Record<InterfaceName, string> = {
   cms: 'Credential Management',
   thirdparty: 'Third Party Services',
   abis: 'Biometrics (ABIS)',
+  audit: 'Audit: access report (osia-server)',
 };
 
 export function isInterfaceName(value: string): value is InterfaceName {

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
+import { AUDITED } from '../../src/audit/audit-recorder.js';
 import { scopeRequirement } from '../../src/auth/scope-requirement.js';
 import { listOperations, loadDocuments } from '../../src/openapi/documents.js';
 import { type SampleRequest, validRequest } from '../support/sample-request.js';
@@ -48,6 +49,13 @@ describe('OSIA scopes on every operation', () => {
 
         const allowed = await send(t.app, sample, await tokenFor(t.dataDir, scopes.join(' ')));
         assert.ok(![401, 403].includes(allowed.status), `${allowed.status} ${JSON.stringify(allowed.body)}`);
+        if (AUDITED.has(name) && allowed.status !== 400) {
+          const events = await (await t.storage.documents.collection('audit_events')).find({ operationId: entry.operationId });
+          assert.ok(
+            events.some((event) => event.status === allowed.status && event.subject === 'test-user'),
+            `an audit record for ${entry.operationId}`,
+          );
+        }
       });
     }
   }

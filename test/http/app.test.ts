@@ -127,13 +127,13 @@ describe('HTTP surface', () => {
   });
 
   it('exposes Prometheus metrics per operationId and status, and process metrics', async () => {
-    await request(t.app).post('/uin/v1/uin?transactionId=t').send({});
+    const generated = await request(t.app).post('/uin/v1/uin?transactionId=t').send({});
     const res = await request(t.app).get('/metrics');
     assert.equal(res.status, 200);
     assert.match(res.headers['content-type'] ?? '', /text\/plain/);
     assert.match(
       res.text,
-      /osia_http_requests_total\{interface="uin",operationId="generateUIN",method="POST",status="501"\} 1/,
+      new RegExp(`osia_http_requests_total\\{interface="uin",operationId="generateUIN",method="POST",status="${generated.status}"\\} 1`),
     );
     assert.match(res.text, /osia_http_request_duration_seconds_bucket\{[^}]*operationId="generateUIN"/);
     assert.match(res.text, /process_cpu_seconds_total/);

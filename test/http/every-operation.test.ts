@@ -1,6 +1,6 @@
 /**
  * Walks all 81 operations through the real app: a request that satisfies the spec reaches its handler (501 while
- * unimplemented), and one that violates it is refused with 400; both answer with the OSIA Error object.
+ * unimplemented, never 400 or another 5xx), and one that violates it is refused with 400 and the OSIA Error object.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -37,11 +37,14 @@ describe('every OSIA operation is routed and validated', () => {
   for (const { name, document } of documents) {
     for (const entry of listOperations(document)) {
       const valid = validRequest(entry, document, `/${name}`);
-      it(`${name} ${entry.operationId}: a valid request answers 501`, async () => {
+      it(`${name} ${entry.operationId}: a valid request passes validation and is answered`, async () => {
         const res = await send(testApp.app, valid);
-        assert.equal(res.status, 501, `${valid.method} ${valid.url}: ${JSON.stringify(res.body)}`);
-        assertOsiaError(res.body, 501);
-        assert.match(res.body.message, new RegExp(entry.operationId));
+        const what = `${valid.method} ${valid.url}: ${res.status} ${JSON.stringify(res.body)}`;
+        assert.notEqual(res.status, 400, what);
+        if (res.status === 501) assert.match(res.body.message, new RegExp(`^${entry.operationId} is not implemented`));
+        // Sample ids name nothing stored, so implemented operations may answer 404; never a server failure.
+        else assert.ok(res.status < 500, what);
+        if (res.status >= 400) assertOsiaError(res.body, res.status);
       });
       const { request: invalid, how } = invalidRequest(entry, valid);
       it(`${name} ${entry.operationId}: a request ${how} answers 400`, async () => {

@@ -6,8 +6,8 @@ import type { Express } from 'express';
 import pino, { type Logger } from 'pino';
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/load-config.js';
-import { loadDocuments } from '../../src/openapi/documents.js';
-import { INTERFACE_NAMES, type InterfaceName } from '../../src/openapi/interfaces.js';
+import { AUDIT, INTERFACE_NAMES, type InterfaceName } from '../../src/openapi/interfaces.js';
+import { loadServedDocuments } from '../../src/profile/served-documents.js';
 import { createStorage } from '../../src/storage/create-storage.js';
 import type { Storage } from '../../src/storage/document-store.port.js';
 
@@ -25,16 +25,26 @@ export interface TestAppOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/**
+ * `npm test` sets OSIA_TEST_LOG_FILE: every test app then logs everything there, and test/log-hygiene.check.ts
+ * reads the whole file afterwards for personal data and tokens. Otherwise tests stay quiet.
+ */
+export function testLogger(): Logger {
+  const file = process.env.OSIA_TEST_LOG_FILE;
+  if (!file) return pino({ level: 'silent' });
+  return pino({ level: 'debug' }, pino.destination({ dest: file, append: true, sync: true }));
+}
+
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const { interfaces = INTERFACE_NAMES, logger = pino({ level: 'silent' }), env = {} } = options;
+  const { interfaces = INTERFACE_NAMES, logger = testLogger(), env = {} } = options;
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'osia-test-'));
-  const storage = await createStorage({ dataDir, mongodbUri: process.env.MONGODB_URI, mongodbDatabase: path.basename(dataDir) });
-  const documents = await loadDocuments(interfaces);
   // Functional tests run without tokens; the security tests turn authentication on with `env: { OSIA_AUTH: 'on' }`.
   const settings = { OSIA_AUTH: 'off', ...env, OSIA_DATA_DIR: dataDir, OSIA_VALIDATE_RESPONSES: 'true' };
   const request = loadConfig([], settings);
   if (request.help) throw new Error('unreachable: no --help given');
   const config = { ...request.config, interfaces: [...interfaces] };
+  const documents = await loadServedDocuments([...interfaces, AUDIT], config.profile);
+  const storage = await createStorage({ dataDir, mongodbUri: process.env.MONGODB_URI, mongodbDatabase: path.basename(dataDir) });
   const app = await createApp({
     config,
     storage,
