@@ -1,29 +1,100 @@
 /** The Population Registry interface (`openapi/pr.yaml`, mounted at `/pr`): one handler per operationId. */
-import type { operations } from '../../generated/pr.js';
-import { notImplemented } from '../http/not-implemented.js';
+import type { components, operations } from '../../generated/pr.js';
 import type { InterfaceDependencies } from '../http/interface-dependencies.js';
 import type { HandlerMap } from '../http/operation-types.js';
+import { createSchemaValidator } from '../openapi/schema-validator.js';
+import { PopulationRegistry } from '../registry/population-registry.js';
+import { galleryCsv, prefersCsv } from './gallery-csv.js';
+import { GalleryService } from './gallery-service.js';
+import { IdentityService } from './identity-service.js';
+import { PersonService } from './person-service.js';
+import { registerRegistryGauges } from './pr-metrics.js';
 
-export function createPrHandlers(_deps: InterfaceDependencies): HandlerMap<operations> {
+type Identity = components['schemas']['Identity'];
+type Person = components['schemas']['Person'];
+
+export async function createPrHandlers(deps: InterfaceDependencies): Promise<HandlerMap<operations>> {
+  const { document } = deps.document;
+  const registry = await PopulationRegistry.open(deps.storage, { indexedAttributes: deps.config.indexedAttributes });
+  const identityFields = new Set(Object.keys(document.components?.schemas?.Identity?.properties ?? {}));
+  const persons = new PersonService(registry, identityFields);
+  const identities = new IdentityService(registry, persons, createSchemaValidator(document));
+  const galleries = new GalleryService(registry);
+  registerRegistryGauges(deps.metrics, registry);
+  // Stored records are what the validated requests carried plus the server's fields: they match the schemas.
+  const asIdentity = (identity: Record<string, unknown>) => identity as unknown as Identity;
+
   return {
-    findPersons: notImplemented('findPersons'),
-    createPerson: notImplemented('createPerson'),
-    readPerson: notImplemented('readPerson'),
-    updatePerson: notImplemented('updatePerson'),
-    deletePerson: notImplemented('deletePerson'),
-    mergePerson: notImplemented('mergePerson'),
-    readIdentities: notImplemented('readIdentities'),
-    createIdentity: notImplemented('createIdentity'),
-    createIdentityWithId: notImplemented('createIdentityWithId'),
-    readIdentity: notImplemented('readIdentity'),
-    updateIdentity: notImplemented('updateIdentity'),
-    partialUpdateIdentity: notImplemented('partialUpdateIdentity'),
-    deleteIdentity: notImplemented('deleteIdentity'),
-    moveIdentity: notImplemented('moveIdentity'),
-    setIdentityStatus: notImplemented('setIdentityStatus'),
-    defineReference: notImplemented('defineReference'),
-    readReference: notImplemented('readReference'),
-    readGalleries: notImplemented('readGalleries'),
-    readGalleryContent: notImplemented('readGalleryContent'),
+    findPersons: async ({ query, body, context }) => {
+      const rows = await persons.find(body ?? [], query);
+      context.touchPersons(rows.map((row) => row.personId));
+      return { status: 200, body: rows };
+    },
+    createPerson: async ({ path, query, body }) => {
+      await persons.create(path.personId, body as NonNullable<typeof body>, query.transactionId);
+      return { status: 201 };
+    },
+    readPerson: async ({ path }) => ({ status: 200, body: (await persons.read(path.personId)) as Person }),
+    updatePerson: async ({ path, query, body }) => {
+      await persons.update(path.personId, body as NonNullable<typeof body>, query.transactionId);
+      return { status: 204 };
+    },
+    deletePerson: async ({ path, query }) => {
+      await persons.delete(path.personId, query.transactionId);
+      return { status: 204 };
+    },
+    mergePerson: async ({ path, query }) => {
+      await persons.merge(path.personIdTarget, path.personIdSource, query.transactionId);
+      return { status: 204 };
+    },
+    readIdentities: async ({ path }) => ({
+      status: 200,
+      body: (await identities.readAll(path.personId)).map(asIdentity),
+    }),
+    createIdentity: async ({ path, query, body }) => {
+      const identityId = await identities.create(path.personId, undefined, { ...body }, query.transactionId);
+      return { status: 200, body: { identityId } };
+    },
+    createIdentityWithId: async ({ path, query, body }) => {
+      await identities.create(path.personId, path.identityId, { ...body }, query.transactionId);
+      return { status: 201 };
+    },
+    readIdentity: async ({ path }) => ({
+      status: 200,
+      body: asIdentity(await identities.read(path.personId, path.identityId)),
+    }),
+    updateIdentity: async ({ path, query, body }) => {
+      await identities.replace(path.personId, path.identityId, { ...body }, query.transactionId);
+      return { status: 204 };
+    },
+    partialUpdateIdentity: async ({ path, query, body }) => {
+      await identities.patch(path.personId, path.identityId, { ...body }, query.transactionId);
+      return { status: 204 };
+    },
+    deleteIdentity: async ({ path, query }) => {
+      await identities.delete(path.personId, path.identityId, query.transactionId);
+      return { status: 204 };
+    },
+    moveIdentity: async ({ path, query }) => {
+      await identities.move(path.personIdTarget, path.personIdSource, path.identityId, query.transactionId);
+      return { status: 204 };
+    },
+    setIdentityStatus: async ({ path, query }) => {
+      await identities.setStatus(path.personId, path.identityId, query.status, query.transactionId);
+      return { status: 204 };
+    },
+    defineReference: async ({ path, query }) => {
+      await identities.defineReference(path.personId, path.identityId, query.transactionId);
+      return { status: 204 };
+    },
+    readReference: async ({ path }) => ({ status: 200, body: asIdentity(await identities.readReference(path.personId)) }),
+    readGalleries: async () => ({ status: 200, body: await galleries.list() }),
+    readGalleryContent: async ({ path, query, context }) => {
+      const rows = await galleries.content(path.galleryId, query.offset ?? 0, query.limit ?? 1000);
+      context.touchPersons(rows.map((row) => row.personId));
+      return prefersCsv(context.accept)
+        ? { status: 200, body: galleryCsv(rows), contentType: 'text/csv' }
+        : { status: 200, body: rows };
+    },
   };
 }
