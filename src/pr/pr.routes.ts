@@ -26,7 +26,8 @@ export async function createPrHandlers(deps: InterfaceDependencies): Promise<Han
 
   return {
     findPersons: async ({ query, body, context }) => {
-      const rows = await persons.find(body ?? [], query);
+      const { group, reference, gallery, offset, limit } = query;
+      const rows = await persons.find(body ?? [], { group, referenceOnly: reference, gallery, offset, limit });
       context.touchPersons(rows.map((row) => row.personId));
       return { status: 200, body: rows };
     },

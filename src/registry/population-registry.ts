@@ -45,8 +45,10 @@ export interface SearchOptions {
 const OPERATORS = { '<': '$lt', '>': '$gt', '>=': '$gte', '<=': '$lte', '!=': '$ne' } as const;
 
 function criteriaFilter(criteria: readonly Criterion[], options: SearchOptions): Filter {
+  // `!=` asks for a different value, so an identity without the attribute does not match (unlike MongoDB's $ne).
   const conditions: Filter[] = criteria.map(({ path, operator, value }) => ({
-    [`identity.${path}`]: operator === '=' ? value : { [OPERATORS[operator]]: value },
+    [`identity.${path}`]:
+      operator === '=' ? value : { [OPERATORS[operator]]: value, ...(operator === '!=' ? { $exists: true } : {}) },
   }));
   if (options.referenceOnly) conditions.push({ isReference: true });
   if (options.gallery && options.gallery !== 'ALL') conditions.push({ 'identity.galleries': options.gallery });

@@ -21,6 +21,8 @@ export interface TestApp {
 export interface TestAppOptions {
   interfaces?: readonly InterfaceName[];
   logger?: Logger;
+  /** Reopen an existing data directory instead of a fresh one. */
+  dataDir?: string;
   /** Settings as environment variables (`OSIA_BODY_LIMIT`, `OSIA_PROFILE` …), read like the server reads them. */
   env?: NodeJS.ProcessEnv;
 }
@@ -37,7 +39,7 @@ export function testLogger(): Logger {
 
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const { interfaces = INTERFACE_NAMES, logger = testLogger(), env = {} } = options;
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'osia-test-'));
+  const dataDir = options.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'osia-test-')));
   // Functional tests run without tokens; the security tests turn authentication on with `env: { OSIA_AUTH: 'on' }`.
   const settings = { OSIA_AUTH: 'off', ...env, OSIA_DATA_DIR: dataDir, OSIA_VALIDATE_RESPONSES: 'true' };
   const request = loadConfig([], settings);
