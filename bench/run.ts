@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { mintDevToken } from '../src/cli/mint-token.js';
 import { loadPopulation } from './load-population.js';
 import { type ServerProcess, startProcess } from './processes.js';
 import { SCENARIOS, type Scenario } from './scenarios.js';
@@ -37,8 +38,8 @@ interface Row {
   errors: number;
 }
 
-async function measure(scenario: Scenario, url: string): Promise<Row> {
-  const result = await autocannon({ url, connections, duration, requests: scenario.requests(persons) });
+async function measure(scenario: Scenario, url: string, headers: Record<string, string>): Promise<Row> {
+  const result = await autocannon({ url, connections, duration, headers, requests: scenario.requests(persons) });
   return {
     scenario: scenario.name,
     'requests/s': Math.round(result.requests.average),
@@ -62,13 +63,23 @@ try {
   servers.push(osia, bare);
   console.log(`osia-server ${osia.url} (embedded store in ${dataDir}), bare Express ${bare.url}`);
   console.log(`${os.cpus().length} CPUs, Node ${process.version}, ${connections} connections, ${duration}s per scenario`);
+  // Authentication stays on, as in production: every request carries a token signed by the development key.
+  const token = await mintDevToken({
+    dataDir,
+    scope: 'pr.person.read pr.person.write pr.identity.read pr.identity.write pr.reference.write pr.gallery.read',
+    subject: 'bench',
+    client: 'bench',
+    ttlSeconds: 3600,
+  });
+  // autocannon replaces (does not merge) per-request headers, so every request gets both.
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   const loadStart = Date.now();
-  await loadPopulation(osia.url, persons);
+  await loadPopulation(osia.url, persons, headers);
   const loadSeconds = (Date.now() - loadStart) / 1000;
   console.log(`loaded ${persons} persons (3 requests each) in ${loadSeconds.toFixed(1)}s`);
   const rows: Row[] = [];
   for (const scenario of scenarios) {
-    const row = await measure(scenario, scenario.target === 'bare' ? bare.url : osia.url);
+    const row = await measure(scenario, scenario.target === 'bare' ? bare.url : osia.url, headers);
     rows.push(row);
     console.log(`${row.scenario}: ${row['requests/s']} req/s, p50 ${row['p50 ms']} ms, p99 ${row['p99 ms']} ms`);
   }

@@ -9,7 +9,6 @@ export interface Scenario {
   requests: (population: number) => Request[];
 }
 
-const JSON_HEADERS = { 'content-type': 'application/json' };
 const random = (n: number) => Math.floor(Math.random() * n);
 let created = 0;
 
@@ -24,7 +23,6 @@ function post(path: (population: number) => string, body: (population: number) =
   return (population) => [
     {
       method: 'POST',
-      headers: JSON_HEADERS,
       setupRequest: (req) => ({ ...req, path: path(population), body: JSON.stringify(body(population)) }),
     },
   ];
@@ -37,8 +35,7 @@ export const SCENARIOS: Scenario[] = [
     requests: () => [
       {
         method: 'POST',
-        headers: JSON_HEADERS,
-        setupRequest: (req, context) => {
+          setupRequest: (req, context) => {
           const id = `NEW${process.pid}-${created++}`;
           (context as PairContext).id = id;
           return { ...req, path: `/pr/v1/persons/${id}?transactionId=bench`, body: JSON.stringify(PERSON) };
@@ -46,8 +43,7 @@ export const SCENARIOS: Scenario[] = [
       },
       {
         method: 'POST',
-        headers: JSON_HEADERS,
-        setupRequest: (req, context) => ({
+          setupRequest: (req, context) => ({
           ...req,
           path: `/pr/v1/persons/${(context as PairContext).id}/identities?transactionId=bench`,
           body: JSON.stringify(identityOf(created)),

@@ -21,16 +21,58 @@ export type AccessRecord = Omit<AuditEvent, 'personIds'>;
 
 const COLLECTION = 'audit_events';
 
+/**
+ * Group commit: events appended while a write is in flight are stored together in the next write, so that a busy
+ * server pays one storage round trip per batch instead of one per request. Each caller still waits until its own
+ * event is stored.
+ */
+class GroupCommit<T> {
+  #pending: { item: T; done: () => void; failed: (err: unknown) => void }[] = [];
+  #writing = false;
+
+  constructor(private readonly write: (items: T[]) => Promise<void>) {}
+
+  add(item: T): Promise<void> {
+    return new Promise((done, failed) => {
+      this.#pending.push({ item, done, failed });
+      if (!this.#writing) void this.#flush();
+    });
+  }
+
+  async #flush(): Promise<void> {
+    this.#writing = true;
+    while (this.#pending.length > 0) {
+      const batch = this.#pending;
+      this.#pending = [];
+      try {
+        await this.write(batch.map(({ item }) => item));
+        for (const { done } of batch) done();
+      } catch (err) {
+        for (const { failed } of batch) failed(err);
+      }
+    }
+    this.#writing = false;
+  }
+}
+
 export class AuditLog {
-  private constructor(private readonly events: Collection) {}
+  readonly #commits: GroupCommit<AuditEvent>;
+
+  private constructor(private readonly events: Collection) {
+    this.#commits = new GroupCommit((batch) => this.#store(batch));
+  }
 
   static async open(storage: Storage): Promise<AuditLog> {
     return new AuditLog(await storage.documents.collection(COLLECTION, [{ fields: ['personIds'] }]));
   }
 
   /** Durable before it resolves: callers answer the request only afterwards. */
-  async append(event: AuditEvent): Promise<void> {
-    await this.events.insert({ _id: randomUUID(), ...withoutEmpty(event) });
+  append(event: AuditEvent): Promise<void> {
+    return this.#commits.add(event);
+  }
+
+  async #store(batch: AuditEvent[]): Promise<void> {
+    await this.events.insertMany(batch.map((event) => ({ _id: randomUUID(), ...withoutEmpty(event) })));
   }
 
   /** The person's records, oldest first. */

@@ -246,7 +246,7 @@ export const CONFIG_OPTIONS = {
     flag: '--profile',
     default: undefined,
     description:
-      'YAML country profile replacing free-form components (BiographicData, ContextualData …) with national schemas.',
+      'YAML country profile replacing free-form components (BiographicData, ContextualData …) with national schemas (see docs/profile.md).',
     parse: text,
   },
   indexedAttributes: {

@@ -1,15 +1,44 @@
-/** The Data Access interface (`openapi/dataaccess.yaml`, mounted at `/dataaccess`): one handler per operationId. */
+/**
+ * The Data Access interface (`openapi/dataaccess.yaml`, mounted at `/dataaccess` and under `/pr`): one handler per
+ * operationId, answering from the Population Registry's reference identities through the attribute dictionary.
+ */
 import type { operations } from '../../generated/dataaccess.js';
-import { notImplemented } from '../http/not-implemented.js';
+import { BadRequestError } from '../errors/http-errors.js';
 import type { InterfaceDependencies } from '../http/interface-dependencies.js';
 import type { HandlerMap } from '../http/operation-types.js';
+import { PopulationRegistry } from '../registry/population-registry.js';
+import { matchAttributes, verifyExpressions } from './attribute-check-service.js';
+import { loadDictionary } from './dictionary-file.js';
+import { readDocument } from './document-service.js';
+import { queryPersons } from './person-query-service.js';
+import { loadReference, readAttributes } from './reference-attributes.js';
 
-export function createDataAccessHandlers(_deps: InterfaceDependencies): HandlerMap<operations> {
+export async function createDataAccessHandlers(deps: InterfaceDependencies): Promise<HandlerMap<operations>> {
+  const dictionary = await loadDictionary(deps.config.dataAccessDictionary);
+  const registry = await PopulationRegistry.open(deps.storage, { indexedAttributes: deps.config.indexedAttributes });
   return {
-    queryPersonList: notImplemented('queryPersonList'),
-    readPersonAttributes: notImplemented('readPersonAttributes'),
-    matchPersonAttributes: notImplemented('matchPersonAttributes'),
-    verifyPersonAttributes: notImplemented('verifyPersonAttributes'),
-    readDocument: notImplemented('readDocument'),
+    queryPersonList: async ({ query, context }) => ({
+      status: 200,
+      body: await queryPersons(registry, dictionary, query, context),
+    }),
+    readPersonAttributes: async ({ path, query }) => {
+      const reference = await loadReference(registry, path.uin);
+      return { status: 200, body: readAttributes(dictionary, reference, query.attributeNames) };
+    },
+    matchPersonAttributes: async ({ path, body }) => {
+      // An empty comparison would answer "everything matched" about nothing.
+      if (!body || Object.keys(body).length === 0) throw new BadRequestError('give at least one attribute to compare');
+      return { status: 200, body: await matchAttributes(registry, dictionary, path.uin, body) };
+    },
+    verifyPersonAttributes: async ({ path, body }) => {
+      // `true` for no expression at all would vouch for nothing.
+      if (!body || body.length === 0) throw new BadRequestError('give at least one expression to verify');
+      return { status: 200, body: await verifyExpressions(registry, dictionary, path.uin, body) };
+    },
+    readDocument: async ({ path, query }) => {
+      const { contentType, body } = await readDocument(registry, { uin: path.uin, ...query });
+      // The declared media type carries no parameters; the boundary is one.
+      return { status: 200, contentType: contentType as 'multipart/mixed', body };
+    },
   };
 }

@@ -141,9 +141,16 @@ export class PopulationRegistry {
     return { _id: identityKey(fields.personId, fields.identityId), ...fields, bioCount, blobIds, identity: record };
   }
 
+  /** Galleries already recorded, so that the common case (a known gallery) costs no write. */
+  readonly #knownGalleries = new Set<string>();
+
   /** Records the galleries an identity names, so that they can be listed. */
   async noteGalleries(identity: Record<string, unknown>): Promise<void> {
-    for (const gallery of (identity.galleries as string[] | undefined) ?? []) await this.galleries.put({ _id: gallery });
+    for (const gallery of (identity.galleries as string[] | undefined) ?? []) {
+      if (this.#knownGalleries.has(gallery)) continue;
+      await this.galleries.put({ _id: gallery });
+      this.#knownGalleries.add(gallery);
+    }
   }
 
   async deleteBlobs(blobIds: readonly string[]): Promise<void> {

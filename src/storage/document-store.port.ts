@@ -62,6 +62,11 @@ export interface Collection {
    * `replace` and `applyAtomically` reject with it too when they would break a unique index.
    */
   insert(doc: StoredDocument): Promise<void>;
+  /**
+   * Inserts several new records in one storage round trip (append-only logs written in bulk). Meant for fresh ids:
+   * on `DuplicateKeyError` the embedded store inserts none, MongoDB those before the duplicate.
+   */
+  insertMany(docs: StoredDocument[]): Promise<void>;
   /** Replaces the record with the same `_id`, creating it when absent (an existing record keeps its place). */
   put(doc: StoredDocument): Promise<void>;
   /** Replaces an existing record; resolves false when there is none. */

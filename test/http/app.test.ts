@@ -121,7 +121,8 @@ describe('HTTP surface', () => {
     const patch = { galleries: ['G1', 'G2'], biographicData: { gender: null, nationality: 'FRA' } };
     for (const type of ['application/json', 'application/merge-patch+json']) {
       const res = await request(t.app).patch(url).set('Content-Type', type).send(JSON.stringify(patch));
-      assert.equal(res.status, 501, `${type}: ${res.body.message}`);
+      // Past validation: the identity does not exist.
+      assert.equal(res.status, 404, `${type}: ${res.body.message}`);
     }
     assertOsiaError(await request(t.app).patch(url).send(['not', 'an', 'object']), 400);
   });
@@ -174,8 +175,10 @@ describe('Data Access beside the Population Registry under /pr', () => {
   for (const [what, call, operationId] of cases) {
     it(`${what} reaches ${operationId}`, async () => {
       const res = await call();
-      assert.equal(res.status, 501, JSON.stringify(res.body));
-      assert.match(res.body.message, new RegExp(`^${operationId} `));
+      assert.ok(res.status < 500, JSON.stringify(res.body));
+      // The audit trail names the operation that answered.
+      const events = await (await t.storage.documents.collection('audit_events')).find({});
+      assert.equal(events.at(-1)?.operationId, operationId);
     });
   }
 });
@@ -188,7 +191,7 @@ describe('OSIA_INTERFACES', () => {
   after(() => t.close());
 
   it('serves only the chosen interfaces', async () => {
-    assert.equal((await request(t.app).post('/pr/v1/persons/p1?transactionId=t').send({ status: 'ACTIVE', physicalStatus: 'ALIVE' })).status, 501);
+    assert.equal((await request(t.app).post('/pr/v1/persons/p1?transactionId=t').send({ status: 'ACTIVE', physicalStatus: 'ALIVE' })).status, 201);
     assertOsiaError(await request(t.app).post('/uin/v1/uin?transactionId=t').send({}), 404);
     assert.equal((await request(t.app).get('/openapi/uin.yaml')).status, 404);
   });

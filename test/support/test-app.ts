@@ -47,11 +47,10 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const config = { ...request.config, interfaces: [...interfaces] };
   const documents = await loadServedDocuments([...interfaces, AUDIT], config.profile);
   const storage = await createStorage({ dataDir, mongodbUri: process.env.MONGODB_URI, mongodbDatabase: path.basename(dataDir) });
-  const app = await createApp({
-    config,
-    storage,
-    logger,
-    documents,
+  const app = await createApp({ config, storage, logger, documents }).catch(async (err: unknown) => {
+    await storage.documents.close();
+    if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
+    throw err;
   });
   return {
     app,

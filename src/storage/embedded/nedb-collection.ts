@@ -34,6 +34,14 @@ export class NedbCollection implements Collection {
     });
   }
 
+  /** nedb inserts an array with one append, and none of it when one document breaks a unique index. */
+  insertMany(docs: StoredDocument[]): Promise<void> {
+    return this.lock.shared(async () => {
+      if (docs.length === 0) return;
+      await this.#unique(docs[0]?._id ?? '', () => this.datastore.insertAsync(docs.map((doc) => this.withSequence(doc))));
+    });
+  }
+
   /**
    * Reads the existing sequence number, then upserts. Two concurrent puts creating the same new id may both pick a
    * fresh number; the later write wins, which only decides where that record sorts.

@@ -47,6 +47,12 @@ export class MongoCollection implements Collection {
     await this.#unique(doc._id, () => this.raw.insertOne({ ...doc, [SEQ_FIELD]: this.clock.next() }));
   }
 
+  async insertMany(docs: StoredDocument[]): Promise<void> {
+    if (docs.length === 0) return;
+    const sequenced = docs.map((doc) => ({ ...doc, [SEQ_FIELD]: this.clock.next() }));
+    await this.#unique(docs[0]?._id ?? '', () => this.raw.insertMany(sequenced, { ordered: true }));
+  }
+
   async put(doc: StoredDocument): Promise<void> {
     await this.#unique(doc._id, () => replaceKeepingSeq(this.raw, doc, { seq: this.clock.next(), upsert: true }));
   }

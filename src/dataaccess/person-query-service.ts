@@ -1,0 +1,64 @@
+/**
+ * queryPersonList: finds persons whose reference identity holds every given attribute value, and answers their
+ * UINs or the requested attributes of each. OSIA answers 404, not an empty list, when nobody matches.
+ */
+import { BadRequestError, ForbiddenError, NotFoundError } from '../errors/http-errors.js';
+import type { CallContext } from '../http/operation-types.js';
+import type { Criterion, PopulationRegistry } from '../registry/population-registry.js';
+import { type AttributeDictionary, PERSON_PREFIX } from './attribute-dictionary.js';
+import { callerValue, recordedValue } from './attribute-values.js';
+import { readAttributes } from './reference-attributes.js';
+
+export interface PersonQuery {
+  attributes: Record<string, unknown>;
+  names?: string[];
+  offset?: number;
+  limit?: number;
+}
+
+function searchCriteria(dictionary: AttributeDictionary, attributes: Record<string, unknown>): Criterion[] {
+  const entries = Object.entries(attributes);
+  if (entries.length === 0) throw new BadRequestError('give at least one search attribute, e.g. ?lastName=…');
+  return entries.map(([name, raw]) => {
+    const definition = dictionary.get(name);
+    if (!definition) {
+      throw new BadRequestError(`unknown search attribute ${name} (known: ${[...dictionary.keys()].join(', ')})`);
+    }
+    if (!definition.readable) throw new ForbiddenError(`attribute ${name} is not readable, so it cannot be searched`);
+    if (definition.path.startsWith(PERSON_PREFIX)) {
+      throw new BadRequestError(`attribute ${name} cannot be a search criterion (read the person by UIN instead)`);
+    }
+    if (typeof raw !== 'string') throw new BadRequestError(`give search attribute ${name} once, as a single value`);
+    const value = recordedValue(definition, callerValue(name, definition, raw));
+    return { path: definition.path, operator: '=', value };
+  });
+}
+
+function paging(query: PersonQuery): { offset: number; limit: number } {
+  const { offset = 0, limit = 100 } = query;
+  if (offset < 0) throw new BadRequestError('offset must be 0 or more');
+  if (limit < 1) throw new BadRequestError('limit must be 1 or more');
+  return { offset, limit };
+}
+
+export async function queryPersons(
+  registry: PopulationRegistry,
+  dictionary: AttributeDictionary,
+  query: PersonQuery,
+  context: CallContext,
+) {
+  const criteria = searchCriteria(dictionary, query.attributes);
+  const personIds = await registry.findPersonIds(criteria, { referenceOnly: true, ...paging(query) });
+  if (personIds.length === 0) throw new NotFoundError('no person matches the search attributes');
+  context.touchPersons(personIds);
+  const { names } = query;
+  if (!names) return personIds;
+  const rows = [];
+  for (const personId of personIds) {
+    const view = await registry.readReference(personId);
+    // A person deleted, or whose reference was removed, since the search is no longer an answer.
+    if (view?.identity) rows.push(readAttributes(dictionary, { person: view.person, identity: view.identity }, names));
+  }
+  if (rows.length === 0) throw new NotFoundError('no person matches the search attributes');
+  return rows;
+}
