@@ -22,6 +22,7 @@ import { createInterfaceRouter } from './http/interface-router.js';
 import { createMetrics } from './http/metrics.js';
 import { clientRateLimit } from './http/rate-limit.js';
 import { requestLogging } from './http/request-logging.js';
+import { schemeOf } from './http/http-server.js';
 import { securityHeaders } from './http/security-headers.js';
 import { createNotificationHandlers } from './notification/notification.routes.js';
 import type { LoadedDocument } from './openapi/documents.js';
@@ -57,7 +58,7 @@ export async function createApp({ config, storage, logger, documents }: AppDepen
   const metrics = createMetrics();
   const verifier = config.auth === 'on' ? await createTokenVerifier(config) : undefined;
   const afterAuthentication = config.rateLimit > 0 ? [clientRateLimit(config.rateLimit)] : [];
-  app.use(securityHeaders());
+  app.use(securityHeaders(schemeOf(config) === 'https'));
   app.use(requestLogging(logger));
   app.use(metrics.record);
   app.use(healthRouter(storage.documents));

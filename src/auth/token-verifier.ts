@@ -42,6 +42,28 @@ function reason(err: unknown): string {
   return 'The bearer token is not a valid JWT';
 }
 
+/**
+ * Tokens already verified, for a short while: clients send the same token on every call, and a signature check
+ * costs more than the rest of a small request. An entry lives at most CACHE_MS and never past the token's `exp`.
+ */
+class VerifiedTokens {
+  static readonly CACHE_MS = 60_000;
+  static readonly MAX_ENTRIES = 10_000;
+  readonly #entries = new Map<string, { principal: Principal; until: number }>();
+
+  get(token: string): Principal | undefined {
+    const entry = this.#entries.get(token);
+    if (entry && entry.until > Date.now()) return entry.principal;
+    if (entry) this.#entries.delete(token);
+    return undefined;
+  }
+
+  set(token: string, principal: Principal, expiresAt: number): void {
+    if (this.#entries.size >= VerifiedTokens.MAX_ENTRIES) this.#entries.clear();
+    this.#entries.set(token, { principal, until: Math.min(expiresAt, Date.now() + VerifiedTokens.CACHE_MS) });
+  }
+}
+
 export async function createTokenVerifier(config: AuthConfig): Promise<TokenVerifier> {
   // A JWKS (a key-choosing function) or one public key: jose's overloads take either, not their union.
   let key: { jwks: ReturnType<typeof createRemoteJWKSet> } | { publicKey: KeyObject };
@@ -68,13 +90,18 @@ export async function createTokenVerifier(config: AuthConfig): Promise<TokenVeri
     clockTolerance: config.jwtClockToleranceSeconds,
     requiredClaims: ['exp'],
   };
+  const cache = new VerifiedTokens();
   return {
     keySource,
     async verify(token) {
+      const known = cache.get(token);
+      if (known) return known;
       try {
         const { payload } =
           'jwks' in key ? await jwtVerify(token, key.jwks, options) : await jwtVerify(token, key.publicKey, options);
-        return { subject: payload.sub, client: text(payload.azp) ?? text(payload.client_id), scopes: scopesOf(payload) };
+        const principal = { subject: payload.sub, client: text(payload.azp) ?? text(payload.client_id), scopes: scopesOf(payload) };
+        cache.set(token, principal, (payload.exp as number) * 1000);
+        return principal;
       } catch (err) {
         throw new UnauthorizedError(reason(err), true);
       }

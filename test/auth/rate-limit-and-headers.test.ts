@@ -34,14 +34,25 @@ describe('security headers', () => {
   });
   after(() => t.close());
 
-  it('sends a Content Security Policy that keeps Swagger UI working, and the usual hardening headers', async () => {
-    for (const path of ['/docs/', '/healthz', '/pr/v1/persons/p1?transactionId=t']) {
+  it('gives Swagger UI a Content Security Policy it can run under, with the usual hardening headers', async () => {
+    for (const path of ['/docs/', '/openapi/pr.yaml']) {
       const res = await request(t.app).get(path);
       const csp = res.headers['content-security-policy'] ?? '';
       assert.match(csp, /default-src 'self'/, path);
       assert.match(csp, /script-src 'self'(;|$)/, `${path}: no inline or remote scripts`);
       assert.match(csp, /style-src 'self' 'unsafe-inline'/, path);
       assert.equal(res.headers['x-content-type-options'], 'nosniff');
+      assert.equal(res.headers['x-frame-options'], 'SAMEORIGIN');
+    }
+  });
+
+  it('gives API answers a deny-all policy and forbids caching personal data', async () => {
+    for (const path of ['/healthz', '/pr/v1/persons/p1?transactionId=t', '/pr/v1/nowhere']) {
+      const res = await request(t.app).get(path);
+      assert.equal(res.headers['content-security-policy'], "default-src 'none'; frame-ancestors 'none'", path);
+      assert.equal(res.headers['x-content-type-options'], 'nosniff');
+      assert.equal(res.headers['x-frame-options'], 'DENY');
+      assert.equal(res.headers['cache-control'], 'no-store');
       assert.equal(res.headers['x-powered-by'], undefined);
     }
   });
