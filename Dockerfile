@@ -18,6 +18,9 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY openapi ./openapi
+# Examples to start from: a country profile (OSIA_PROFILE) and the Data Access dictionary (OSIA_DATAACCESS_DICTIONARY).
+COPY profiles ./profiles
+COPY config ./config
 # The embedded store lives on a volume owned by the unprivileged user.
 RUN mkdir -p /data && chown node:node /data
 VOLUME ["/data"]

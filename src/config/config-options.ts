@@ -260,7 +260,7 @@ export const CONFIG_OPTIONS = {
     env: 'OSIA_DATAACCESS_DICTIONARY',
     flag: '--dataaccess-dictionary',
     default: undefined,
-    description: 'YAML file mapping Data Access attribute names to identity fields (a built-in dictionary otherwise).',
+    description: 'YAML file mapping Data Access attribute names to identity fields (built-in otherwise; template: config/dataaccess-dictionary.yaml).',
     parse: text,
   },
   uinLength: {
