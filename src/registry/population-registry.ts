@@ -3,8 +3,9 @@
  * changing them) and the Data Access interface (which reads reference identities).
  */
 import { randomUUID } from 'node:crypto';
-import type { Collection, DocumentStore, Filter, Storage, WriteOp } from '../storage/document-store.port.js';
+import type { Collection, DocumentStore, Storage, WriteOp } from '../storage/document-store.port.js';
 import { deleteBlobs, externalize, rehydrate } from './binary-fields.js';
+import { KeyedLock } from './keyed-lock.js';
 import {
   CHANGES,
   GALLERIES,
@@ -15,13 +16,10 @@ import {
   PERSONS,
   type PersonRecord,
 } from './registry-records.js';
+import { type Criterion, criteriaFilter, type SearchOptions } from './search-filter.js';
+import { decodeKeys, encodeKeys } from './stored-keys.js';
 
-export interface Criterion {
-  /** Dotted path within the identity, e.g. `biographicData.lastName`. */
-  path: string;
-  operator: '<' | '>' | '=' | '>=' | '<=' | '!=';
-  value: string | number | boolean;
-}
+export type { Criterion, SearchOptions } from './search-filter.js';
 
 export interface PersonView {
   personId: string;
@@ -35,35 +33,15 @@ export interface ReferenceView {
   identity?: Record<string, unknown>;
 }
 
-export interface SearchOptions {
-  referenceOnly?: boolean;
-  gallery?: string;
-  offset?: number;
-  limit?: number;
-}
-
-const OPERATORS = { '<': '$lt', '>': '$gt', '>=': '$gte', '<=': '$lte', '!=': '$ne' } as const;
-
-function criteriaFilter(criteria: readonly Criterion[], options: SearchOptions): Filter {
-  // `!=` asks for a different value, so an identity without the attribute does not match (unlike MongoDB's $ne).
-  const conditions: Filter[] = criteria.map(({ path, operator, value }) => ({
-    [`identity.${path}`]:
-      operator === '=' ? value : { [OPERATORS[operator]]: value, ...(operator === '!=' ? { $exists: true } : {}) },
-  }));
-  if (options.referenceOnly) conditions.push({ isReference: true });
-  if (options.gallery && options.gallery !== 'ALL') conditions.push({ 'identity.galleries': options.gallery });
-  // Plain keys where possible, so that the embedded store can answer from its indexes.
-  const filter: Filter = {};
-  const rest: Filter[] = [];
-  for (const condition of conditions) {
-    const [key, value] = Object.entries(condition)[0] as [string, Filter[string]];
-    if (key in filter) rest.push(condition);
-    else filter[key] = value;
-  }
-  return rest.length > 0 ? { ...filter, $and: rest } : filter;
-}
+/** What a change-log entry names: ids only, never personal data. */
+export type ChangedIds = Record<string, string | string[]>;
 
 export class PopulationRegistry {
+  /** Held around every change, keyed by the persons it concerns. */
+  readonly lock = new KeyedLock();
+  /** Galleries already recorded, so that the common case (a known gallery) costs no write. */
+  readonly #knownGalleries = new Set<string>();
+
   private constructor(
     readonly storage: Storage,
     readonly persons: Collection,
@@ -104,7 +82,7 @@ export class PopulationRegistry {
 
   /** The identity as the client stored it: `identityId` first, binaries back in place. */
   async identityView(record: IdentityRecord): Promise<Record<string, unknown>> {
-    return { identityId: record.identityId, ...(await rehydrate(record.identity, this.storage.blobs)) };
+    return { identityId: record.identityId, ...(await rehydrate(decodeKeys(record.identity), this.storage.blobs)) };
   }
 
   async readReference(personId: string): Promise<ReferenceView | undefined> {
@@ -120,46 +98,76 @@ export class PopulationRegistry {
   /** Identities matching every criterion, in creation order. */
   async findIdentities(criteria: readonly Criterion[], options: SearchOptions = {}): Promise<IdentityRecord[]> {
     const { offset, limit } = options;
+    // Stores read a limit of 0 as "no limit".
+    if (limit === 0) return [];
     return (await this.identities.find(criteriaFilter(criteria, options), { skip: offset, limit })) as IdentityRecord[];
   }
 
   /** Persons with an identity matching every criterion, each once, in the order of their first match. */
   async findPersonIds(criteria: readonly Criterion[], options: SearchOptions = {}): Promise<string[]> {
     const { offset = 0, limit, ...filters } = options;
+    if (limit === 0) return [];
     const matches = await this.findIdentities(criteria, filters);
     const personIds = [...new Set(matches.map((match) => match.personId))];
     return personIds.slice(offset, limit === undefined ? undefined : offset + limit);
   }
 
-  /** Builds the stored record of an identity, moving its large binaries to the blob store. */
+  /**
+   * Builds the stored record of an identity: large binaries moved to the blob store (the caller commits the record
+   * with `commit`, which removes those blobs again if the write fails), member names encoded for the store.
+   */
   async identityRecord(
     fields: { personId: string; identityId: string; isReference: boolean; lastTransactionId: string },
     identity: Record<string, unknown>,
   ): Promise<IdentityRecord> {
     const { record, blobIds } = await externalize(identity, this.storage.blobs);
     const bioCount = Array.isArray(identity.biometricData) ? identity.biometricData.length : 0;
-    return { _id: identityKey(fields.personId, fields.identityId), ...fields, bioCount, blobIds, identity: record };
+    return { _id: identityKey(fields.personId, fields.identityId), ...fields, bioCount, blobIds, identity: encodeKeys(record) };
   }
 
-  /** Galleries already recorded, so that the common case (a known gallery) costs no write. */
-  readonly #knownGalleries = new Set<string>();
-
-  /** Records the galleries an identity names, so that they can be listed. */
-  async noteGalleries(identity: Record<string, unknown>): Promise<void> {
-    for (const gallery of (identity.galleries as string[] | undefined) ?? []) {
-      if (this.#knownGalleries.has(gallery)) continue;
-      await this.galleries.put({ _id: gallery });
-      this.#knownGalleries.add(gallery);
-    }
+  /** Writes recording the galleries an identity names, so that they can be listed. */
+  galleryOps(identity: Record<string, unknown>): WriteOp[] {
+    const named = (identity.galleries as string[] | undefined) ?? [];
+    return named
+      .filter((gallery) => !this.#knownGalleries.has(gallery))
+      .map((gallery) => ({ collection: GALLERIES, op: 'put', doc: { _id: gallery } }));
   }
 
-  async deleteBlobs(blobIds: readonly string[]): Promise<void> {
-    await deleteBlobs(blobIds, this.storage.blobs);
-  }
-
-  /** A change-log entry to put in the same atomic batch as a multi-record change. */
-  changeEntry(transactionId: string, operationId: string, ids: Record<string, string>): WriteOp {
+  /** A change-log entry, to go in the same atomic batch as the change it records. */
+  changeEntry(transactionId: string, operationId: string, ids: ChangedIds): WriteOp {
     const doc = { _id: randomUUID(), time: new Date().toISOString(), transactionId, operationId, ...ids };
     return { collection: CHANGES, op: 'put', doc };
+  }
+
+  /**
+   * Applies a change in one atomic batch. Blobs written for it (`added`) are deleted when the batch fails, blobs it
+   * made unreachable (`removed`) once it has succeeded: no record ever points to a missing blob.
+   */
+  async commit(ops: WriteOp[], blobs: { added?: readonly string[]; removed?: readonly string[] } = {}): Promise<void> {
+    try {
+      await this.documents.applyAtomically(ops);
+    } catch (err) {
+      await deleteBlobs(blobs.added ?? [], this.storage.blobs);
+      throw err;
+    }
+    for (const op of ops) if (op.op === 'put' && op.collection === GALLERIES) this.#knownGalleries.add(op.doc._id);
+    await deleteBlobs(blobs.removed ?? [], this.storage.blobs);
+  }
+
+  /** Total of biometric items across identities, from counts (records are not loaded). */
+  async biometricRecordCount(): Promise<number> {
+    let remaining = await this.identities.count({ bioCount: { $gt: 0 } });
+    let total = 0;
+    // Identities hold few items (a face, ten fingers, two irises…): one count per size seen, largest sizes summed.
+    for (let size = 1; remaining > 0 && size <= 32; size += 1) {
+      const count = await this.identities.count({ bioCount: size });
+      total += size * count;
+      remaining -= count;
+    }
+    if (remaining > 0) {
+      const large = await this.identities.find({ bioCount: { $gt: 32 } });
+      total += large.reduce((sum, record) => sum + Number(record.bioCount), 0);
+    }
+    return total;
   }
 }

@@ -3,10 +3,10 @@
  * - `pr_persons`: one record per person: `{_id: personId, status, physicalStatus, referenceId?, lastTransactionId}`.
  * - `pr_identities`: one record per identity: `{_id: identityKey, personId, identityId, isReference, bioCount,
  *   blobIds, lastTransactionId, identity}` where `identity` is the Identity as the client sent it (key order kept,
- *   server-managed dates added, large binaries replaced by blob references).
+ *   server-managed dates added, large binaries replaced by blob references, member names encoded by stored-keys.ts).
  * - `pr_galleries`: every gallery id ever used, `{_id: galleryId}`.
- * - `pr_changes`: a log of multi-record changes (delete, merge, move) with their transactionId, written in the same
- *   atomic batch as the change.
+ * - `pr_changes`: one entry per change (transactionId, operationId, the ids concerned, time; no personal data),
+ *   written in the same atomic batch as the change.
  */
 import type { IndexSpec, StoredDocument } from '../storage/document-store.port.js';
 
@@ -42,6 +42,7 @@ export function identityIndexes(indexedAttributes: readonly string[]): IndexSpec
   return [
     { fields: ['personId'] },
     { fields: ['isReference'] },
+    { fields: ['bioCount'] },
     { fields: ['identity.galleries'] },
     ...indexedAttributes.map((name) => ({ fields: [`identity.biographicData.${name}`] })),
   ];
