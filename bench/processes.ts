@@ -21,8 +21,10 @@ export async function startProcess(args: string[], env: NodeJS.ProcessEnv): Prom
       if (match) resolve(Number(match[1]));
     });
   });
-  // Keep draining stdout (request logs) so that the child never blocks on a full pipe.
-  lines.on('line', () => {});
+  // Keep draining stdout (request logs) so that the child never blocks on a full pipe; show server errors.
+  lines.on('line', (line) => {
+    if (line.includes('"level":50')) process.stderr.write(`server error: ${line}\n`);
+  });
   return {
     url: `http://127.0.0.1:${port}`,
     child,

@@ -4,13 +4,12 @@
  */
 import { NotFoundError } from '../errors/http-errors.js';
 import type { PopulationRegistry } from '../registry/population-registry.js';
+import { ALL_GALLERIES, galleryFilter } from '../registry/search-filter.js';
 
 export interface GalleryRow {
   personId: string;
   identityId: string;
 }
-
-export const ALL_GALLERIES = 'ALL';
 
 export class GalleryService {
   constructor(private readonly registry: PopulationRegistry) {}
@@ -19,15 +18,18 @@ export class GalleryService {
   async list(): Promise<string[]> {
     const known = await this.registry.galleries.find({});
     const used = await Promise.all(
-      known.map(async ({ _id }) => ((await this.registry.identities.count({ 'identity.galleries': _id })) > 0 ? _id : undefined)),
+      known.map(async ({ _id }) => ((await this.registry.identities.count(galleryFilter(_id))) > 0 ? _id : undefined)),
     );
     return used.filter((gallery): gallery is string => gallery !== undefined);
   }
 
   async content(galleryId: string, offset: number, limit: number): Promise<GalleryRow[]> {
-    const all = galleryId === ALL_GALLERIES;
-    const filter = { 'identity.galleries': all ? { $exists: true } : galleryId };
-    if (!all && (await this.registry.identities.count(filter)) === 0) throw new NotFoundError(`No gallery ${galleryId}`);
+    const filter = galleryFilter(galleryId);
+    if (galleryId !== ALL_GALLERIES && (await this.registry.identities.count(filter)) === 0) {
+      throw new NotFoundError(`No gallery ${galleryId}: no identity is filed in it`);
+    }
+    // Stores read a limit of 0 as "no limit".
+    if (limit === 0) return [];
     const records = await this.registry.identities.find(filter, { skip: offset, limit });
     return records.map((record) => ({ personId: String(record.personId), identityId: String(record.identityId) }));
   }

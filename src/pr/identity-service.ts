@@ -1,23 +1,32 @@
 /**
  * Identities of the Population Registry. Server-managed fields: `identityId` (first key on reads), `createdDate`
- * and `updatedDate` (set here; values sent by clients are ignored). Everything else is stored as sent.
+ * and `updatedDate` (set here, last on reads; values sent by clients are ignored). Everything else is stored as
+ * sent. Every change holds the registry lock of its persons and is one atomic batch with its change-log entry.
  */
 import { randomUUID } from 'node:crypto';
 import { BadRequestError, ConflictError, NotFoundError } from '../errors/http-errors.js';
 import type { SchemaValidator } from '../openapi/schema-validator.js';
 import type { PopulationRegistry } from '../registry/population-registry.js';
 import { IDENTITIES, type IdentityRecord, PERSONS, type PersonRecord } from '../registry/registry-records.js';
-import { DuplicateKeyError, type WriteOp } from '../storage/document-store.port.js';
+import { ALL_GALLERIES } from '../registry/search-filter.js';
+import type { WriteOp } from '../storage/document-store.port.js';
 import { checkEditable, checkTransition } from './identity-status.js';
 import { applyMergePatch } from './merge-patch.js';
 import type { PersonService } from './person-service.js';
 
 type Identity = Record<string, unknown>;
 
-/** The client's content, without the fields the server manages, followed by the server's dates. */
-function content(identity: Identity, createdDate: string, updatedDate: string): Identity {
+/** The client's content without the fields the server manages. */
+function clientContent(identity: Identity): Identity {
   const { identityId: _id, createdDate: _created, updatedDate: _updated, ...rest } = identity;
-  return { ...rest, createdDate, updatedDate };
+  return rest;
+}
+
+/** `ALL` names every gallery in reads and searches, so no identity may be filed in a gallery of that name. */
+function checkGalleries(identityId: string, identity: Identity): void {
+  if ((identity.galleries as unknown[] | undefined)?.includes(ALL_GALLERIES)) {
+    throw new BadRequestError(`Identity ${identityId}: gallery id ${ALL_GALLERIES} is reserved (it stands for every gallery)`);
+  }
 }
 
 export class IdentityService {
@@ -27,30 +36,26 @@ export class IdentityService {
     private readonly validator: SchemaValidator,
   ) {}
 
-  private async existing(personId: string, identityId: string): Promise<IdentityRecord> {
-    await this.persons.existing(personId);
-    const record = await this.registry.identity(personId, identityId);
-    if (!record) throw new NotFoundError(`Person ${personId} has no identity ${identityId}`);
-    return record;
-  }
-
   /** Creates an identity; the server picks the id when the client does not. Unknown person: 404. */
   async create(personId: string, identityId: string | undefined, identity: Identity, transactionId: string) {
-    await this.persons.existing(personId);
     const id = identityId ?? randomUUID();
-    const now = new Date().toISOString();
-    const record = await this.registry.identityRecord(
-      { personId, identityId: id, isReference: false, lastTransactionId: transactionId },
-      content(identity, now, now),
-    );
-    try {
-      await this.registry.identities.insert(record);
-    } catch (err) {
-      await this.registry.deleteBlobs(record.blobIds);
-      if (err instanceof DuplicateKeyError) throw new ConflictError(`Person ${personId} already has identity ${id}`);
-      throw err;
-    }
-    await this.registry.noteGalleries(identity);
+    checkGalleries(id, identity);
+    const operationId = identityId === undefined ? 'createIdentity' : 'createIdentityWithId';
+    await this.registry.lock.run([personId], async () => {
+      await this.persons.existing(personId);
+      if (await this.registry.identity(personId, id)) throw new ConflictError(`Person ${personId} already has identity ${id}`);
+      const now = new Date().toISOString();
+      const fields = { personId, identityId: id, isReference: false, lastTransactionId: transactionId };
+      const record = await this.registry.identityRecord(fields, { ...clientContent(identity), createdDate: now, updatedDate: now });
+      await this.registry.commit(
+        [
+          { collection: IDENTITIES, op: 'put', doc: record },
+          ...this.registry.galleryOps(identity),
+          this.registry.changeEntry(transactionId, operationId, { personId, identityId: id }),
+        ],
+        { added: record.blobIds },
+      );
+    });
     return id;
   }
 
@@ -66,74 +71,88 @@ export class IdentityService {
 
   /** Full replacement of a CLAIMED identity; a status change in the body must be an allowed transition. */
   async replace(personId: string, identityId: string, identity: Identity, transactionId: string): Promise<void> {
-    const record = await this.existing(personId, identityId);
-    const current = record.identity;
-    checkEditable(identityId, String(current.status));
-    checkTransition(identityId, String(current.status), String(identity.status));
-    const next = content(identity, String(current.createdDate), new Date().toISOString());
-    await this.store(record, next, transactionId);
+    await this.registry.lock.run([personId], async () => {
+      const record = await this.existing(personId, identityId);
+      await this.store(record, identity, transactionId, 'updateIdentity');
+    });
   }
 
   /** RFC 7396 merge patch of a CLAIMED identity; the result must still be a valid Identity. */
   async patch(personId: string, identityId: string, patch: Identity, transactionId: string): Promise<void> {
-    const record = await this.existing(personId, identityId);
-    const { identityId: _id, ...current } = await this.registry.identityView(record);
-    checkEditable(identityId, String(current.status));
-    const merged = applyMergePatch(current, patch) as Identity;
-    const problems = this.validator.check('Identity', { ...merged, identityId });
-    if (problems) throw new BadRequestError(`The patched identity is not valid: ${problems}`);
-    await this.replace(personId, identityId, merged, transactionId);
+    await this.registry.lock.run([personId], async () => {
+      const record = await this.existing(personId, identityId);
+      const current = clientContent(await this.registry.identityView(record));
+      checkEditable(identityId, String(current.status));
+      const merged = applyMergePatch(current, clientContent(patch)) as Identity;
+      const problems = this.validator.check('Identity', merged);
+      if (problems) throw new BadRequestError(`Identity ${identityId} would not be valid after this patch: ${problems}`);
+      await this.store(record, merged, transactionId, 'partialUpdateIdentity');
+    });
   }
 
   async setStatus(personId: string, identityId: string, status: string, transactionId: string): Promise<void> {
-    const record = await this.existing(personId, identityId);
-    const current = String(record.identity.status);
-    checkTransition(identityId, current, status);
-    if (current === status) return;
-    const next = { ...record.identity, status, updatedDate: new Date().toISOString() };
-    await this.registry.identities.replace({ ...record, identity: next, lastTransactionId: transactionId });
+    await this.registry.lock.run([personId], async () => {
+      const record = await this.existing(personId, identityId);
+      const current = String(record.identity.status);
+      checkTransition(identityId, current, status);
+      if (current === status) return;
+      const identity = { ...record.identity, status, updatedDate: new Date().toISOString() };
+      await this.registry.commit([
+        { collection: IDENTITIES, op: 'put', doc: { ...record, identity, lastTransactionId: transactionId } },
+        this.registry.changeEntry(transactionId, 'setIdentityStatus', { personId, identityId }),
+      ]);
+    });
   }
 
   async delete(personId: string, identityId: string, transactionId: string): Promise<void> {
-    const person = await this.persons.existing(personId);
-    const record = await this.existing(personId, identityId);
-    await this.registry.documents.applyAtomically([
-      { collection: IDENTITIES, op: 'delete', id: record._id },
-      ...this.dropReference(person, identityId, transactionId),
-      this.registry.changeEntry(transactionId, 'deleteIdentity', { personId, identityId }),
-    ]);
-    await this.registry.deleteBlobs(record.blobIds);
+    await this.registry.lock.run([personId], async () => {
+      const person = await this.persons.existing(personId);
+      const record = await this.existing(personId, identityId);
+      await this.registry.commit(
+        [
+          { collection: IDENTITIES, op: 'delete', id: record._id },
+          ...this.dropReference(person, identityId, transactionId),
+          this.registry.changeEntry(transactionId, 'deleteIdentity', { personId, identityId }),
+        ],
+        { removed: record.blobIds },
+      );
+    });
   }
 
   /** Moves one identity (id kept) to another person; the source person stays, even with no identity left. */
   async move(targetId: string, sourceId: string, identityId: string, transactionId: string): Promise<void> {
     if (targetId === sourceId) throw new BadRequestError(`Identity ${identityId} is already held by person ${targetId}`);
-    await this.persons.existing(targetId);
-    const source = await this.persons.existing(sourceId);
-    const record = await this.existing(sourceId, identityId);
-    if (await this.registry.identity(targetId, identityId)) {
-      throw new ConflictError(`Person ${targetId} already has an identity ${identityId}`);
-    }
-    await this.registry.documents.applyAtomically([
-      ...this.persons.moveOps(record, targetId, transactionId),
-      ...this.dropReference(source, identityId, transactionId),
-      this.registry.changeEntry(transactionId, 'moveIdentity', { personId: targetId, sourcePersonId: sourceId, identityId }),
-    ]);
+    await this.registry.lock.run([targetId, sourceId], async () => {
+      await this.persons.existing(targetId);
+      const source = await this.persons.existing(sourceId);
+      const record = await this.existing(sourceId, identityId);
+      if (await this.registry.identity(targetId, identityId)) {
+        throw new ConflictError(`Person ${targetId} already has an identity ${identityId}`);
+      }
+      await this.registry.commit([
+        ...this.persons.moveOps(record, targetId, transactionId),
+        ...this.dropReference(source, identityId, transactionId),
+        this.registry.changeEntry(transactionId, 'moveIdentity', { personId: targetId, sourcePersonId: sourceId, identityId }),
+      ]);
+    });
   }
 
   async defineReference(personId: string, identityId: string, transactionId: string): Promise<void> {
-    const person = await this.persons.existing(personId);
-    const record = await this.existing(personId, identityId);
-    const previous = person.referenceId ? await this.registry.identity(personId, person.referenceId) : undefined;
-    const ops: WriteOp[] = [];
-    if (previous && previous._id !== record._id) {
-      ops.push({ collection: IDENTITIES, op: 'put', doc: { ...previous, isReference: false } });
-    }
-    ops.push(
-      { collection: IDENTITIES, op: 'put', doc: { ...record, isReference: true, lastTransactionId: transactionId } },
-      { collection: PERSONS, op: 'put', doc: { ...person, referenceId: identityId, lastTransactionId: transactionId } },
-    );
-    await this.registry.documents.applyAtomically(ops);
+    await this.registry.lock.run([personId], async () => {
+      const person = await this.persons.existing(personId);
+      const record = await this.existing(personId, identityId);
+      const previous = person.referenceId ? await this.registry.identity(personId, person.referenceId) : undefined;
+      const ops: WriteOp[] = [];
+      if (previous && previous._id !== record._id) {
+        ops.push({ collection: IDENTITIES, op: 'put', doc: { ...previous, isReference: false } });
+      }
+      await this.registry.commit([
+        ...ops,
+        { collection: IDENTITIES, op: 'put', doc: { ...record, isReference: true, lastTransactionId: transactionId } },
+        { collection: PERSONS, op: 'put', doc: { ...person, referenceId: identityId, lastTransactionId: transactionId } },
+        this.registry.changeEntry(transactionId, 'defineReference', { personId, identityId }),
+      ]);
+    });
   }
 
   async readReference(personId: string): Promise<Identity> {
@@ -143,6 +162,13 @@ export class IdentityService {
     return view.identity;
   }
 
+  private async existing(personId: string, identityId: string): Promise<IdentityRecord> {
+    await this.persons.existing(personId);
+    const record = await this.registry.identity(personId, identityId);
+    if (!record) throw new NotFoundError(`Person ${personId} has no identity ${identityId}`);
+    return record;
+  }
+
   /** When the identity leaving a person was its reference, the person is left without one. */
   private dropReference(person: PersonRecord, identityId: string, transactionId: string): WriteOp[] {
     if (person.referenceId !== identityId) return [];
@@ -150,13 +176,22 @@ export class IdentityService {
     return [{ collection: PERSONS, op: 'put', doc: { ...rest, lastTransactionId: transactionId } }];
   }
 
-  private async store(record: IdentityRecord, identity: Identity, transactionId: string): Promise<void> {
-    const next = await this.registry.identityRecord(
-      { personId: record.personId, identityId: record.identityId, isReference: record.isReference, lastTransactionId: transactionId },
-      identity,
+  /** Replaces the content of a CLAIMED identity: new binaries in, old ones out once the record no longer needs them. */
+  private async store(record: IdentityRecord, identity: Identity, transactionId: string, operationId: string): Promise<void> {
+    const { personId, identityId, isReference } = record;
+    const status = String(record.identity.status);
+    checkEditable(identityId, status);
+    checkTransition(identityId, status, String(identity.status));
+    checkGalleries(identityId, identity);
+    const content = { ...clientContent(identity), createdDate: record.identity.createdDate, updatedDate: new Date().toISOString() };
+    const next = await this.registry.identityRecord({ personId, identityId, isReference, lastTransactionId: transactionId }, content);
+    await this.registry.commit(
+      [
+        { collection: IDENTITIES, op: 'put', doc: next },
+        ...this.registry.galleryOps(identity),
+        this.registry.changeEntry(transactionId, operationId, { personId, identityId }),
+      ],
+      { added: next.blobIds, removed: record.blobIds },
     );
-    await this.registry.identities.replace(next);
-    await this.registry.deleteBlobs(record.blobIds);
-    await this.registry.noteGalleries(identity);
   }
 }

@@ -1,8 +1,11 @@
-/** Persons of the Population Registry: create, read, update, delete, merge, find. */
+/**
+ * Persons of the Population Registry: create, read, update, delete, merge, find. Every change holds the registry
+ * lock of the persons it concerns and is one atomic batch with its change-log entry.
+ */
 import { BadRequestError, ConflictError, NotFoundError } from '../errors/http-errors.js';
 import type { PersonView, PopulationRegistry, SearchOptions } from '../registry/population-registry.js';
 import { IDENTITIES, type IdentityRecord, identityKey, PERSONS, type PersonRecord } from '../registry/registry-records.js';
-import { DuplicateKeyError, type WriteOp } from '../storage/document-store.port.js';
+import type { WriteOp } from '../storage/document-store.port.js';
 import { type Expression, toCriteria } from './search-criteria.js';
 
 export interface PersonInput {
@@ -29,13 +32,13 @@ export class PersonService {
   }
 
   async create(personId: string, input: PersonInput, transactionId: string): Promise<void> {
-    const record = { _id: personId, status: input.status, physicalStatus: input.physicalStatus, lastTransactionId: transactionId };
-    try {
-      await this.registry.persons.insert(record);
-    } catch (err) {
-      if (err instanceof DuplicateKeyError) throw new ConflictError(`Person ${personId} already exists`);
-      throw err;
-    }
+    await this.registry.lock.run([personId], async () => {
+      if (await this.registry.person(personId)) throw new ConflictError(`Person ${personId} already exists`);
+      await this.registry.commit([
+        { collection: PERSONS, op: 'put', doc: this.record(personId, input, transactionId) },
+        this.registry.changeEntry(transactionId, 'createPerson', { personId }),
+      ]);
+    });
   }
 
   async read(personId: string): Promise<PersonView> {
@@ -43,21 +46,32 @@ export class PersonService {
   }
 
   async update(personId: string, input: PersonInput, transactionId: string): Promise<void> {
-    const person = await this.existing(personId);
-    const updated = { ...person, status: input.status, physicalStatus: input.physicalStatus, lastTransactionId: transactionId };
-    if (!(await this.registry.persons.replace(updated))) throw new NotFoundError(`No person ${personId}`);
+    await this.registry.lock.run([personId], async () => {
+      const { referenceId } = await this.existing(personId);
+      const record = { ...this.record(personId, input, transactionId), ...(referenceId ? { referenceId } : {}) };
+      await this.registry.commit([
+        { collection: PERSONS, op: 'put', doc: record },
+        this.registry.changeEntry(transactionId, 'updatePerson', { personId }),
+      ]);
+    });
   }
 
   /** The person and all its identities go in one atomic batch; their binaries afterwards. */
   async delete(personId: string, transactionId: string): Promise<void> {
-    await this.existing(personId);
-    const identities = await this.registry.identitiesOf(personId);
-    await this.registry.documents.applyAtomically([
-      ...identities.map((identity): WriteOp => ({ collection: IDENTITIES, op: 'delete', id: identity._id })),
-      { collection: PERSONS, op: 'delete', id: personId },
-      this.registry.changeEntry(transactionId, 'deletePerson', { personId }),
-    ]);
-    await this.registry.deleteBlobs(identities.flatMap((identity) => identity.blobIds));
+    await this.registry.lock.run([personId], async () => {
+      await this.existing(personId);
+      const identities = await this.registry.identitiesOf(personId);
+      const ops = identities.map((identity): WriteOp => ({ collection: IDENTITIES, op: 'delete', id: identity._id }));
+      const identityIds = identities.map((identity) => identity.identityId);
+      await this.registry.commit(
+        [
+          ...ops,
+          { collection: PERSONS, op: 'delete', id: personId },
+          this.registry.changeEntry(transactionId, 'deletePerson', { personId, identityIds }),
+        ],
+        { removed: identities.flatMap((identity) => identity.blobIds) },
+      );
+    });
   }
 
   /**
@@ -66,26 +80,31 @@ export class PersonService {
    */
   async merge(targetId: string, sourceId: string, transactionId: string): Promise<void> {
     if (targetId === sourceId) throw new BadRequestError(`Cannot merge person ${targetId} into itself`);
-    await this.existing(targetId);
-    await this.existing(sourceId);
-    const [targetIdentities, sourceIdentities] = await Promise.all([
-      this.registry.identitiesOf(targetId),
-      this.registry.identitiesOf(sourceId),
-    ]);
-    const taken = new Set(targetIdentities.map((identity) => identity.identityId));
-    const clashes = sourceIdentities.filter((identity) => taken.has(identity.identityId)).map((i) => i.identityId);
-    if (clashes.length > 0) {
-      throw new ConflictError(`Persons ${targetId} and ${sourceId} both have identities ${clashes.join(', ')}`);
-    }
-    const moves = sourceIdentities.flatMap((identity) => this.moveOps(identity, targetId, transactionId));
-    await this.registry.documents.applyAtomically([
-      ...moves,
-      { collection: PERSONS, op: 'delete', id: sourceId },
-      this.registry.changeEntry(transactionId, 'mergePerson', { personId: targetId, sourcePersonId: sourceId }),
-    ]);
+    await this.registry.lock.run([targetId, sourceId], async () => {
+      await this.existing(targetId);
+      await this.existing(sourceId);
+      const [targetIdentities, sourceIdentities] = await Promise.all([
+        this.registry.identitiesOf(targetId),
+        this.registry.identitiesOf(sourceId),
+      ]);
+      const taken = new Set(targetIdentities.map((identity) => identity.identityId));
+      const clashes = sourceIdentities.filter((identity) => taken.has(identity.identityId)).map((i) => i.identityId);
+      if (clashes.length > 0) {
+        throw new ConflictError(`Persons ${targetId} and ${sourceId} both have identities ${clashes.join(', ')}`);
+      }
+      const identityIds = sourceIdentities.map((identity) => identity.identityId);
+      await this.registry.commit([
+        ...sourceIdentities.flatMap((identity) => this.moveOps(identity, targetId, transactionId)),
+        { collection: PERSONS, op: 'delete', id: sourceId },
+        this.registry.changeEntry(transactionId, 'mergePerson', { personId: targetId, sourcePersonId: sourceId, identityIds }),
+      ]);
+    });
   }
 
-  /** The writes that re-home one identity under another person (its key contains the person id). */
+  /**
+   * The writes that re-home one identity under another person. Its key contains the person id, so it is a new
+   * record: it comes after the identities the target already had.
+   */
   moveOps(identity: IdentityRecord, targetId: string, transactionId: string): WriteOp[] {
     const moved = {
       ...identity,
@@ -109,5 +128,9 @@ export class PersonService {
     }
     const identities = await this.registry.findIdentities(criteria, search);
     return identities.map(({ personId, identityId }) => ({ personId, identityId }));
+  }
+
+  private record(personId: string, input: PersonInput, transactionId: string): PersonRecord {
+    return { _id: personId, status: input.status, physicalStatus: input.physicalStatus, lastTransactionId: transactionId };
   }
 }

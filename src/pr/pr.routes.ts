@@ -9,6 +9,7 @@ import { GalleryService } from './gallery-service.js';
 import { IdentityService } from './identity-service.js';
 import { PersonService } from './person-service.js';
 import { registerRegistryGauges } from './pr-metrics.js';
+import { paging, requiredBody } from './request-checks.js';
 
 type Identity = components['schemas']['Identity'];
 type Person = components['schemas']['Person'];
@@ -26,18 +27,19 @@ export async function createPrHandlers(deps: InterfaceDependencies): Promise<Han
 
   return {
     findPersons: async ({ query, body, context }) => {
-      const { group, reference, gallery, offset, limit } = query;
-      const rows = await persons.find(body ?? [], { group, referenceOnly: reference, gallery, offset, limit });
+      const { group, reference, gallery } = query;
+      const page = paging(query.offset, query.limit, 100);
+      const rows = await persons.find(body ?? [], { group, referenceOnly: reference, gallery, ...page });
       context.touchPersons(rows.map((row) => row.personId));
       return { status: 200, body: rows };
     },
     createPerson: async ({ path, query, body }) => {
-      await persons.create(path.personId, body as NonNullable<typeof body>, query.transactionId);
+      await persons.create(path.personId, requiredBody(body, 'createPerson', 'Person'), query.transactionId);
       return { status: 201 };
     },
     readPerson: async ({ path }) => ({ status: 200, body: (await persons.read(path.personId)) as Person }),
     updatePerson: async ({ path, query, body }) => {
-      await persons.update(path.personId, body as NonNullable<typeof body>, query.transactionId);
+      await persons.update(path.personId, requiredBody(body, 'updatePerson', 'Person'), query.transactionId);
       return { status: 204 };
     },
     deletePerson: async ({ path, query }) => {
@@ -53,11 +55,13 @@ export async function createPrHandlers(deps: InterfaceDependencies): Promise<Han
       body: (await identities.readAll(path.personId)).map(asIdentity),
     }),
     createIdentity: async ({ path, query, body }) => {
-      const identityId = await identities.create(path.personId, undefined, { ...body }, query.transactionId);
+      const identity = requiredBody(body, 'createIdentity', 'Identity');
+      const identityId = await identities.create(path.personId, undefined, { ...identity }, query.transactionId);
       return { status: 200, body: { identityId } };
     },
     createIdentityWithId: async ({ path, query, body }) => {
-      await identities.create(path.personId, path.identityId, { ...body }, query.transactionId);
+      const identity = requiredBody(body, 'createIdentityWithId', 'Identity');
+      await identities.create(path.personId, path.identityId, { ...identity }, query.transactionId);
       return { status: 201 };
     },
     readIdentity: async ({ path }) => ({
@@ -65,7 +69,8 @@ export async function createPrHandlers(deps: InterfaceDependencies): Promise<Han
       body: asIdentity(await identities.read(path.personId, path.identityId)),
     }),
     updateIdentity: async ({ path, query, body }) => {
-      await identities.replace(path.personId, path.identityId, { ...body }, query.transactionId);
+      const identity = requiredBody(body, 'updateIdentity', 'Identity');
+      await identities.replace(path.personId, path.identityId, { ...identity }, query.transactionId);
       return { status: 204 };
     },
     partialUpdateIdentity: async ({ path, query, body }) => {
@@ -91,7 +96,8 @@ export async function createPrHandlers(deps: InterfaceDependencies): Promise<Han
     readReference: async ({ path }) => ({ status: 200, body: asIdentity(await identities.readReference(path.personId)) }),
     readGalleries: async () => ({ status: 200, body: await galleries.list() }),
     readGalleryContent: async ({ path, query, context }) => {
-      const rows = await galleries.content(path.galleryId, query.offset ?? 0, query.limit ?? 1000);
+      const { offset, limit } = paging(query.offset, query.limit, 1000);
+      const rows = await galleries.content(path.galleryId, offset, limit);
       context.touchPersons(rows.map((row) => row.personId));
       return prefersCsv(context.accept)
         ? { status: 200, body: galleryCsv(rows), contentType: 'text/csv' }

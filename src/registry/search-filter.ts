@@ -19,14 +19,20 @@ export interface SearchOptions {
 
 const OPERATORS = { '<': '$lt', '>': '$gt', '>=': '$gte', '<=': '$lte', '!=': '$ne' } as const;
 
+/**
+ * The embedded store answers from the index of the *last* plain equality it finds on an indexed field, so the
+ * broad conditions (reference flag, gallery) come first and the first criterion, usually the most selective one
+ * (a name), comes last. MongoDB plans its own index use and ignores the order.
+ */
 export function criteriaFilter(criteria: readonly Criterion[], options: SearchOptions): Filter {
-  // `!=` asks for a different value, so an identity without the attribute does not match (unlike MongoDB's $ne).
-  const conditions: Filter[] = criteria.map(({ path, operator, value }) => ({
-    [`identity.${encodePath(path)}`]:
-      operator === '=' ? value : { [OPERATORS[operator]]: value, ...(operator === '!=' ? { $exists: true } : {}) },
-  }));
+  const conditions: Filter[] = [];
   if (options.referenceOnly) conditions.push({ isReference: true });
   if (options.gallery !== undefined) conditions.push(galleryFilter(options.gallery));
+  for (const { path, operator, value } of [...criteria].reverse()) {
+    // `!=` asks for a different value, so an identity without the attribute does not match (unlike MongoDB's $ne).
+    const condition = operator === '=' ? value : { [OPERATORS[operator]]: value, ...(operator === '!=' ? { $exists: true } : {}) };
+    conditions.push({ [`identity.${encodePath(path)}`]: condition });
+  }
   // Plain keys where possible, so that the embedded store can answer from its indexes.
   const filter: Filter = {};
   const rest: Filter[] = [];

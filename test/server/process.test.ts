@@ -33,6 +33,13 @@ describe('osia-server process', () => {
     assert.equal(listening.store, 'embedded');
     const ready = await fetch(`http://127.0.0.1:${listening.port}/readyz`);
     assert.equal(ready.status, 200);
+    // Authentication is on by default; `npm run token` mints a token the server accepts.
+    const uinUrl = `http://127.0.0.1:${listening.port}/uin/v1/uin?transactionId=t`;
+    assert.equal((await fetch(uinUrl, { method: 'POST' })).status, 401);
+    const minted = await outputOf(spawnTs('src/cli/mint-token.ts', ['--scope', 'uin.generate', '--data-dir', dataDir]));
+    assert.equal(minted.code, 0);
+    const generated = await fetch(uinUrl, { method: 'POST', headers: { authorization: `Bearer ${minted.stdout.trim()}` } });
+    assert.equal(generated.status, 200);
     const stopped = waitForLine(child, (line) => line.includes('"stopped"'));
     child.kill('SIGTERM');
     await stopped;
