@@ -6,14 +6,7 @@
  */
 import type { RequestHandler, Router } from 'express';
 import { listOperations, type OpenApiDocument } from '../openapi/documents.js';
-
-function templateToRegExp(apiPath: string): RegExp {
-  const pattern = apiPath
-    .split(/\{[^}]+\}/)
-    .map((part) => part.replace(/[.*+?^$()|[\]\\]/g, '\\$&'))
-    .join('[^/]+');
-  return new RegExp(`^${pattern}/?$`);
-}
+import { templateToRegExp } from './path-template.js';
 
 export function dataAccessOnPr(document: OpenApiDocument, dataAccessRouter: Router): RequestHandler {
   const routes = listOperations(document).map((entry) => ({

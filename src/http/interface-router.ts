@@ -2,6 +2,7 @@
  * Builds the Express router of one OSIA interface from its OpenAPI document: body parsers, the OpenAPI validator
  * built from the same document, then one route per operation bound to the handler of the same operationId.
  */
+import type { IncomingMessage } from 'node:http';
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import * as OpenApiValidator from 'express-openapi-validator';
 import type { OpenAPIV3 } from 'express-openapi-validator/dist/framework/types.js';
@@ -12,6 +13,7 @@ import type { AuditRecorder } from '../audit/audit-recorder.js';
 import type { LoadedDocument, OperationEntry } from '../openapi/documents.js';
 import { listOperations } from '../openapi/documents.js';
 import { freeFormQuery } from './free-form-query.js';
+import { templateToRegExp } from './path-template.js';
 import { validatorDocument } from './validator-document.js';
 import type { CallContext } from './operation-types.js';
 
@@ -41,16 +43,25 @@ export interface InterfaceRouterOptions {
 
 const isJson = (type: string) => /^application\/([\w.-]+\+)?json\b/i.test(type);
 
-function bodyParsers(limit: string) {
+/**
+ * Bodies are parsed only for operations that take one: a body sent with a GET (or with a body-less POST/PUT such as
+ * mergePerson) is ignored, even when it is not valid JSON.
+ */
+function bodyParsers(limit: string, operations: readonly OperationEntry[]) {
+  const withBody = operations
+    .filter((entry) => entry.operation.requestBody)
+    .map((entry) => ({ method: entry.method.toUpperCase(), path: templateToRegExp(entry.path) }));
+  const takesBody = (req: IncomingMessage) => {
+    const path = (req as Request).path;
+    return withBody.some((route) => route.method === req.method && route.path.test(path));
+  };
+  const contentType = (req: IncomingMessage) => req.headers['content-type'] ?? '';
   return [
-    express.json({ limit, type: (req) => isJson(req.headers['content-type'] ?? '') }),
-    express.text({ limit, type: ['text/*', 'plain/text'] }),
+    express.json({ limit, type: (req) => isJson(contentType(req)) && takesBody(req) }),
+    express.text({ limit, type: (req) => /^(text\/|plain\/text)/i.test(contentType(req)) && takesBody(req) }),
     express.raw({
       limit,
-      type: (req) => {
-        const type = req.headers['content-type'] ?? '';
-        return /^(image|application)\//i.test(type) && !isJson(type);
-      },
+      type: (req) => /^(image|application)\//i.test(contentType(req)) && !isJson(contentType(req)) && takesBody(req),
     }),
   ];
 }
@@ -120,8 +131,8 @@ export function createInterfaceRouter(options: InterfaceRouterOptions): Router {
   // Authenticate first, so that no anonymous request makes us parse a large body or reveals validation details.
   if (verifier) router.use(authenticate(verifier));
   if (afterAuthentication.length > 0) router.use(afterAuthentication);
-  router.use(bodyParsers(bodyLimit));
   const operations = listOperations(loaded.document);
+  router.use(bodyParsers(bodyLimit, operations));
   for (const entry of operations) {
     const regroup = freeFormQuery(entry);
     if (regroup) router[entry.method](toExpressPath(entry.path), regroup);

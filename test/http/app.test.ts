@@ -95,6 +95,16 @@ describe('HTTP surface', () => {
     assertOsiaError(res, 400, /not valid JSON/);
   });
 
+  it('ignores a body, even malformed, sent to an operation that takes none', async () => {
+    const get = await request(t.app).get('/pr/v1/persons/p1?transactionId=t').set('Content-Type', 'application/json').send('{"broken');
+    assert.equal(get.status, 404, JSON.stringify(get.body));
+    const merge = await request(t.app)
+      .post('/pr/v1/persons/p1/merge/p2?transactionId=t')
+      .set('Content-Type', 'application/json')
+      .send('{"broken');
+    assert.equal(merge.status, 404, JSON.stringify(merge.body));
+  });
+
   it('refuses a body over the configured limit with 413', async () => {
     const res = await request(t.app)
       .post('/pr/v1/persons/p1?transactionId=t')
