@@ -1,8 +1,8 @@
 /**
- * `npm run bench [-- --persons 10000 --duration 10 --connections 16 --only readPerson,findPersons]`
+ * `npm run bench [-- --persons 10000 --duration 10 --connections 16 --only readPerson,findPersons --direct]`
  *
  * Starts osia-server (embedded store, fresh temporary data directory) and a bare Express yardstick as child
- * processes, loads the population through the API, then measures each scenario with autocannon and prints
+ * processes, loads the population through the API (or, with --direct, straight into the store), then measures each scenario with autocannon and prints
  * requests/s, p50/p99 latency, errors and the server's peak RSS.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -11,6 +11,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { mintDevToken } from '../src/cli/mint-token.js';
+import { loadDirectly } from './direct-load.js';
 import { loadPopulation } from './load-population.js';
 import { type ServerProcess, startProcess } from './processes.js';
 import { SCENARIOS, type Scenario } from './scenarios.js';
@@ -22,6 +23,7 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '16' },
     only: { type: 'string' },
     'log-level': { type: 'string', default: 'info' },
+    direct: { type: 'boolean', default: false },
   },
 });
 const persons = Number(values.persons);
@@ -52,6 +54,11 @@ async function measure(scenario: Scenario, url: string, headers: Record<string, 
 const dataDir = await mkdtemp(path.join(os.tmpdir(), 'osia-bench-'));
 const servers: ServerProcess[] = [];
 try {
+  if (values.direct) {
+    const started = Date.now();
+    await loadDirectly(dataDir, persons, ['firstName', 'lastName', 'dateOfBirth']);
+    console.log(`wrote ${persons} persons directly into the store in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  }
   const osia = await startProcess(['--import', 'tsx', 'src/main.ts'], {
     PORT: '0',
     OSIA_HOST: '127.0.0.1',
@@ -73,10 +80,12 @@ try {
   });
   // autocannon replaces (does not merge) per-request headers, so every request gets both.
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-  const loadStart = Date.now();
-  await loadPopulation(osia.url, persons, headers);
-  const loadSeconds = (Date.now() - loadStart) / 1000;
-  console.log(`loaded ${persons} persons (3 requests each) in ${loadSeconds.toFixed(1)}s`);
+  if (!values.direct) {
+    const loadStart = Date.now();
+    await loadPopulation(osia.url, persons, headers);
+    const loadSeconds = (Date.now() - loadStart) / 1000;
+    console.log(`loaded ${persons} persons through the API (3 requests each) in ${loadSeconds.toFixed(1)}s`);
+  }
   const rows: Row[] = [];
   for (const scenario of scenarios) {
     const row = await measure(scenario, scenario.target === 'bare' ? bare.url : osia.url, headers);
