@@ -12,14 +12,17 @@ export function docsRouter(documents: readonly LoadedDocument[]): Router {
     });
   }
   const urls = documents.map(({ name }) => ({ url: `/openapi/${name}.yaml`, name: DOCUMENT_TITLES[name] }));
+  // The registry opens first; no badge from the public online validator (offline, and blocked by our CSP anyway).
+  const swaggerOptions = {
+    urls,
+    'urls.primaryName': urls.some(({ name }) => name === DOCUMENT_TITLES.pr) ? DOCUMENT_TITLES.pr : undefined,
+    validatorUrl: null,
+    persistAuthorization: true,
+  };
   router.use(
     '/docs',
-    swaggerUi.serveFiles(undefined, { swaggerOptions: { urls } }),
-    swaggerUi.setup(undefined, {
-      explorer: true,
-      customSiteTitle: 'osia-server: OSIA 7.1 APIs',
-      swaggerOptions: { urls },
-    }),
+    swaggerUi.serveFiles(undefined, { swaggerOptions }),
+    swaggerUi.setup(undefined, { explorer: true, customSiteTitle: 'osia-server: OSIA 7.1 APIs', swaggerOptions }),
   );
   return router;
 }

@@ -63,6 +63,8 @@ describe('HTTP surface', () => {
     const init = await request(t.app).get('/docs/swagger-ui-init.js');
     assert.equal(init.status, 200);
     for (const name of INTERFACE_NAMES) assert.ok(init.text.includes(`/openapi/${name}.yaml`), name);
+    assert.match(init.text, /"validatorUrl": null/, 'no call to the public online validator');
+    assert.match(init.text, /"urls.primaryName": "Population Registry"/);
     const bundle = await request(t.app).get('/docs/swagger-ui-bundle.js');
     assert.equal(bundle.status, 200);
     assert.ok(bundle.text.length > 100_000);
