@@ -1,18 +1,12 @@
 /** readPersonAttributes, matchPersonAttributes and verifyPersonAttributes, on both mounts, from reference identities. */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import request from 'supertest';
 import { SENTINEL_NAMES } from '../support/sentinels.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
-import { assertErrorAnswer, CLAIM_ONLY, MOUNTS, NOT_APPLICABLE, recordPopulation, UNMAPPED, ZEBULON } from './population-fixture.js';
+import { assertErrorAnswer, CLAIM_ONLY, MOUNTS, NOT_APPLICABLE, UNMAPPED, usePopulatedApp, ZEBULON } from './population-fixture.js';
 
 describe('person attributes', () => {
-  let t: TestApp;
-  before(async () => {
-    t = await createTestApp({ interfaces: ['pr', 'dataaccess'] });
-    await recordPopulation(t.app);
-  });
-  after(() => t.close());
+  const t = usePopulatedApp();
 
   for (const mount of MOUNTS) {
     const persons = `${mount}/v1/persons`;

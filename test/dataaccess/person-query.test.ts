@@ -1,18 +1,12 @@
 /** queryPersonList, on both mounts: search of reference identities, UINs or attributes, paging, errors. */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import request from 'supertest';
 import { SENTINEL_NAMES } from '../support/sentinels.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
-import { ADA, assertErrorAnswer, MOUNTS, NAMESAKES, NOT_APPLICABLE, recordPopulation, UNMAPPED, ZEBULON } from './population-fixture.js';
+import { ADA, assertErrorAnswer, MOUNTS, NAMESAKES, NOT_APPLICABLE, UNMAPPED, usePopulatedApp, ZEBULON } from './population-fixture.js';
 
 describe('queryPersonList', () => {
-  let t: TestApp;
-  before(async () => {
-    t = await createTestApp({ interfaces: ['pr', 'dataaccess'] });
-    await recordPopulation(t.app);
-  });
-  after(() => t.close());
+  const t = usePopulatedApp();
 
   for (const mount of MOUNTS) {
     const query = (search: string) => request(t.app).get(`${mount}/v1/persons?${search}`);

@@ -3,9 +3,11 @@
  * reference identity, which is all Data Access may answer from.
  */
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import type { Express } from 'express';
 import request from 'supertest';
 import { SENTINEL_NAMES, SENTINEL_PDF_BASE64, SENTINEL_PNG_BASE64 } from '../support/sentinels.js';
+import { createTestApp, type TestApp } from '../support/test-app.js';
 
 export const PDF = Buffer.from(SENTINEL_PDF_BASE64, 'base64');
 export const PNG = Buffer.from(SENTINEL_PNG_BASE64, 'base64');
@@ -119,4 +121,29 @@ export function assertErrorAnswer(res: request.Response, status: number, message
   assert.equal(res.status, status, JSON.stringify(body));
   assert.deepEqual(Object.keys(body).sort(), ['code', 'message']);
   assert.match(body.message, message);
+}
+
+/**
+ * Inside a `describe`: a PR + Data Access app holding the recorded population for the block's tests, closed after
+ * them. The returned object reads through to the current app.
+ */
+export function usePopulatedApp(): Pick<TestApp, 'app' | 'storage'> {
+  let current: TestApp | undefined;
+  before(async () => {
+    current = await createTestApp({ interfaces: ['pr', 'dataaccess'] });
+    await recordPopulation(current.app);
+  });
+  after(() => current?.close());
+  const ready = () => {
+    if (!current) throw new Error('the populated app is only there inside the tests');
+    return current;
+  };
+  return {
+    get app() {
+      return ready().app;
+    },
+    get storage() {
+      return ready().storage;
+    },
+  };
 }

@@ -1,18 +1,12 @@
 /** readDocument, on both mounts: multipart/mixed parts of the reference identity's documents, 404 and 415. */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import request from 'supertest';
-import { createTestApp, type TestApp } from '../support/test-app.js';
 import { parseMultipart, rawBody } from './multipart-parser.js';
-import { ADA, assertErrorAnswer, CLAIM_ONLY, MOUNTS, NAMESAKES, PDF, PNG, PNG_BACK, recordPopulation, ZEBULON } from './population-fixture.js';
+import { ADA, assertErrorAnswer, CLAIM_ONLY, MOUNTS, NAMESAKES, PDF, PNG, PNG_BACK, usePopulatedApp, ZEBULON } from './population-fixture.js';
 
 describe('readDocument', () => {
-  let t: TestApp;
-  before(async () => {
-    t = await createTestApp({ interfaces: ['pr', 'dataaccess'] });
-    await recordPopulation(t.app);
-  });
-  after(() => t.close());
+  const t = usePopulatedApp();
 
   for (const mount of MOUNTS) {
     const document = (uin: string, search: string) =>
