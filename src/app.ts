@@ -13,6 +13,7 @@ import { createCmsHandlers } from './cms/cms.routes.js';
 import type { Config } from './config/config-options.js';
 import { createDataAccessHandlers } from './dataaccess/dataaccess.routes.js';
 import { createEnrollmentHandlers } from './enrollment/enrollment.routes.js';
+import { EventBus } from './events/event-bus.js';
 import { errorMiddleware, notFoundMiddleware } from './errors/error-middleware.js';
 import { dataAccessOnPr } from './http/data-access-on-pr.js';
 import { docsRouter } from './http/docs.js';
@@ -23,6 +24,7 @@ import { createMetrics } from './http/metrics.js';
 import { clientRateLimit } from './http/rate-limit.js';
 import { requestLogging } from './http/request-logging.js';
 import { schemeOf } from './http/http-server.js';
+import { SharedInstances } from './http/shared-instances.js';
 import { securityHeaders } from './http/security-headers.js';
 import { createNotificationHandlers } from './notification/notification.routes.js';
 import type { LoadedDocument } from './openapi/documents.js';
@@ -67,8 +69,11 @@ export async function createApp({ config, storage, logger, documents }: AppDepen
   app.use(docsRouter(documents));
   const auditLog = await AuditLog.open(storage);
   const routers = new Map<DocumentName, (basePath: string) => Router>();
+  const shared = new SharedInstances();
+  const events = new EventBus(logger);
   for (const document of documents) {
-    const handlers = await HANDLERS[document.name]({ config, storage, logger, metrics: metrics.registry, document });
+    const deps = { config, storage, logger, metrics: metrics.registry, document, shared, events };
+    const handlers = await HANDLERS[document.name](deps);
     const audit = AUDITED.has(document.name) ? auditRecorder(auditLog, document.name) : undefined;
     routers.set(document.name, (basePath) =>
       createInterfaceRouter({ loaded: document, handlers, basePath, verifier, audit, afterAuthentication, ...config }),

@@ -6,7 +6,7 @@ import type { operations } from '../../generated/dataaccess.js';
 import { BadRequestError } from '../errors/http-errors.js';
 import type { InterfaceDependencies } from '../http/interface-dependencies.js';
 import type { HandlerMap } from '../http/operation-types.js';
-import { PopulationRegistry } from '../registry/population-registry.js';
+import { sharedRegistry } from '../registry/shared-registry.js';
 import { matchAttributes, verifyExpressions } from './attribute-check-service.js';
 import { loadDictionary } from './dictionary-file.js';
 import { readDocument } from './document-service.js';
@@ -15,7 +15,7 @@ import { loadReference, readAttributes } from './reference-attributes.js';
 
 export async function createDataAccessHandlers(deps: InterfaceDependencies): Promise<HandlerMap<operations>> {
   const dictionary = await loadDictionary(deps.config.dataAccessDictionary);
-  const registry = await PopulationRegistry.open(deps.storage, { indexedAttributes: deps.config.indexedAttributes });
+  const registry = await sharedRegistry(deps);
   return {
     queryPersonList: async ({ query, context }) => ({
       status: 200,

@@ -1,8 +1,10 @@
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Config } from '../config/config-options.js';
+import type { EventBus } from '../events/event-bus.js';
 import type { LoadedDocument } from '../openapi/documents.js';
 import type { Storage } from '../storage/document-store.port.js';
+import type { SharedInstances } from './shared-instances.js';
 
 /** What an interface's handler factory may use; the composition root (`src/app.ts`) provides it. */
 export interface InterfaceDependencies {
@@ -13,6 +15,10 @@ export interface InterfaceDependencies {
   metrics: Registry;
   /** The document of the interface (after the country profile was applied). */
   document: LoadedDocument;
+  /** Domain objects shared with the other interfaces of this app (see `SharedInstances`). */
+  shared: SharedInstances;
+  /** Domain events of this app: published by the interface where they happen, handled elsewhere. */
+  events: EventBus;
 }
 
 /** An interface's handler factory: returns its `HandlerMap` once its collections are open. */

@@ -3,7 +3,7 @@ import type { components, operations } from '../../generated/pr.js';
 import type { InterfaceDependencies } from '../http/interface-dependencies.js';
 import type { HandlerMap } from '../http/operation-types.js';
 import { createSchemaValidator } from '../openapi/schema-validator.js';
-import { PopulationRegistry } from '../registry/population-registry.js';
+import { sharedRegistry } from '../registry/shared-registry.js';
 import { galleryCsv, prefersCsv } from './gallery-csv.js';
 import { GalleryService } from './gallery-service.js';
 import { IdentityService } from './identity-service.js';
@@ -16,7 +16,7 @@ type Person = components['schemas']['Person'];
 
 export async function createPrHandlers(deps: InterfaceDependencies): Promise<HandlerMap<operations>> {
   const { document } = deps.document;
-  const registry = await PopulationRegistry.open(deps.storage, { indexedAttributes: deps.config.indexedAttributes });
+  const registry = await sharedRegistry(deps);
   const identityFields = new Set(Object.keys(document.components?.schemas?.Identity?.properties ?? {}));
   const persons = new PersonService(registry, identityFields);
   const identities = new IdentityService(registry, persons, createSchemaValidator(document));
