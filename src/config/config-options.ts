@@ -284,6 +284,14 @@ export const CONFIG_OPTIONS = {
     description: 'Check character algorithm of generated UINs: verhoeff (decimal only) or luhn (Luhn mod N).',
     parse: oneOf(['verhoeff', 'luhn'] as const),
   },
+  workflow: {
+    env: 'OSIA_WORKFLOW',
+    flag: '--workflow',
+    default: 'none',
+    description:
+      '`issuance` runs the OSIA credential issuance use case when an enrolment is finalised: UIN, PR person and identity, CMS credential request (needs enrollment, uin, pr and cms among OSIA_INTERFACES; see docs/behaviour/issuance.md).',
+    parse: oneOf(['none', 'issuance'] as const),
+  },
   shutdownTimeoutMs: {
     env: 'OSIA_SHUTDOWN_TIMEOUT_MS',
     flag: '--shutdown-timeout-ms',

@@ -11,7 +11,7 @@ import { IDENTITIES, type IdentityRecord, PERSONS, type PersonRecord } from '../
 import { ALL_GALLERIES } from '../registry/search-filter.js';
 import type { WriteOp } from '../storage/document-store.port.js';
 import { checkEditable, checkTransition } from './identity-status.js';
-import { applyMergePatch } from './merge-patch.js';
+import { applyMergePatch } from '../http/merge-patch.js';
 import type { PersonService } from './person-service.js';
 
 type Identity = Record<string, unknown>;

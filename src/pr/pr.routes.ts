@@ -2,25 +2,16 @@
 import type { components, operations } from '../../generated/pr.js';
 import type { InterfaceDependencies } from '../http/interface-dependencies.js';
 import type { HandlerMap } from '../http/operation-types.js';
-import { createSchemaValidator } from '../openapi/schema-validator.js';
-import { sharedRegistry } from '../registry/shared-registry.js';
 import { galleryCsv, prefersCsv } from './gallery-csv.js';
-import { GalleryService } from './gallery-service.js';
-import { IdentityService } from './identity-service.js';
-import { PersonService } from './person-service.js';
 import { registerRegistryGauges } from './pr-metrics.js';
+import { sharedPrServices } from './pr-services.js';
 import { paging, requiredBody } from './request-checks.js';
 
 type Identity = components['schemas']['Identity'];
 type Person = components['schemas']['Person'];
 
 export async function createPrHandlers(deps: InterfaceDependencies): Promise<HandlerMap<operations>> {
-  const { document } = deps.document;
-  const registry = await sharedRegistry(deps);
-  const identityFields = new Set(Object.keys(document.components?.schemas?.Identity?.properties ?? {}));
-  const persons = new PersonService(registry, identityFields);
-  const identities = new IdentityService(registry, persons, createSchemaValidator(document));
-  const galleries = new GalleryService(registry);
+  const { registry, persons, identities, galleries } = await sharedPrServices(deps);
   registerRegistryGauges(deps.metrics, registry);
   // Stored records are what the validated requests carried plus the server's fields: they match the schemas.
   const asIdentity = (identity: Record<string, unknown>) => identity as unknown as Identity;

@@ -1,0 +1,44 @@
+/**
+ * The progress of the issuance workflow for one enrolment, kept in the enrolment's `requestData.issuance` so that
+ * the enrolment station sees it through readEnrollment, and so that a retry resumes where the last attempt stopped.
+ */
+
+/** The steps, in order. Each is idempotent: a retry after a crash between a step and its record is harmless. */
+export const ISSUANCE_STEPS = [
+  'checkRequest',
+  'generateUIN',
+  'createPerson',
+  'createIdentity',
+  'validateIdentity',
+  'defineReference',
+  'createCredentialRequest',
+] as const;
+
+export type IssuanceStep = (typeof ISSUANCE_STEPS)[number];
+
+export interface IssuanceState {
+  /** RUNNING while steps remain, DONE when the credential request exists, FAILED when a step failed (retry: finalise again). */
+  status: 'RUNNING' | 'DONE' | 'FAILED';
+  /** Completion time of every step done so far. */
+  steps: Partial<Record<IssuanceStep, string>>;
+  uin?: string;
+  identityId?: string;
+  credentialProfileId?: string;
+  credentialRequestId?: string;
+  /** The credential request's status when the workflow last looked (PENDING, ISSUED, FAILED …). */
+  credentialRequestStatus?: string;
+  credentialIds?: string[];
+  /** Set while FAILED: the step that failed and why. */
+  failure?: { step: IssuanceStep; message: string };
+  attempts: number;
+  updatedAt: string;
+}
+
+/** The state recorded on the enrolment, or a fresh one. Anything malformed there is started afresh. */
+export function issuanceStateOf(requestData: Record<string, unknown> | undefined): IssuanceState {
+  const recorded = requestData?.issuance as Partial<IssuanceState> | undefined;
+  if (recorded && typeof recorded === 'object' && typeof recorded.steps === 'object' && recorded.steps !== null) {
+    return { attempts: 0, updatedAt: '', ...recorded, status: recorded.status ?? 'RUNNING', steps: recorded.steps };
+  }
+  return { status: 'RUNNING', steps: {}, attempts: 0, updatedAt: '' };
+}
