@@ -11,6 +11,8 @@ import { createAuditHandlers } from './audit/audit.routes.js';
 import { createTokenVerifier } from './auth/token-verifier.js';
 import { createCmsHandlers } from './cms/cms.routes.js';
 import type { Config } from './config/config-options.js';
+import { createPkiRouter } from './credentials/pki/pki-routes.js';
+import { sharedPkiIssuer } from './credentials/pki/shared-pki-issuer.js';
 import { createDataAccessHandlers } from './dataaccess/dataaccess.routes.js';
 import { createEnrollmentHandlers } from './enrollment/enrollment.routes.js';
 import { EventBus } from './events/event-bus.js';
@@ -18,7 +20,7 @@ import { errorMiddleware, notFoundMiddleware } from './errors/error-middleware.j
 import { dataAccessOnPr } from './http/data-access-on-pr.js';
 import { docsRouter } from './http/docs.js';
 import { healthRouter } from './http/health.js';
-import type { HandlerFactory } from './http/interface-dependencies.js';
+import type { HandlerFactory, InterfaceDependencies } from './http/interface-dependencies.js';
 import { createInterfaceRouter } from './http/interface-router.js';
 import { createMetrics } from './http/metrics.js';
 import { clientRateLimit } from './http/rate-limit.js';
@@ -33,6 +35,7 @@ import { createPrHandlers } from './pr/pr.routes.js';
 import type { Storage } from './storage/document-store.port.js';
 import { createThirdPartyHandlers } from './thirdparty/thirdparty.routes.js';
 import { createUinHandlers } from './uin/uin.routes.js';
+import { registerIssuanceWorkflow } from './workflow/register-issuance.js';
 
 export interface AppDependencies {
   config: Config;
@@ -71,19 +74,26 @@ export async function createApp({ config, storage, logger, documents }: AppDepen
   const routers = new Map<DocumentName, (basePath: string) => Router>();
   const shared = new SharedInstances();
   const events = new EventBus(logger);
+  const depsOf = new Map<DocumentName, InterfaceDependencies>();
   for (const document of documents) {
     const deps = { config, storage, logger, metrics: metrics.registry, document, shared, events };
+    depsOf.set(document.name, deps);
     const handlers = await HANDLERS[document.name](deps);
     const audit = AUDITED.has(document.name) ? auditRecorder(auditLog, document.name) : undefined;
     routers.set(document.name, (basePath) =>
       createInterfaceRouter({ loaded: document, handlers, basePath, verifier, audit, afterAuthentication, ...config }),
     );
   }
+  if (config.workflow === 'issuance') await registerIssuanceWorkflow(depsOf);
   const dataAccess = documents.find(({ name }) => name === 'dataaccess');
   const dataAccessRouter = routers.get('dataaccess');
   if (dataAccess && dataAccessRouter && routers.has('pr')) {
     // Ahead of the PR router, which would otherwise claim `GET /pr/v1/persons/{id}?attributeNames=…`.
     app.use('/pr', dataAccessOnPr(dataAccess.document, dataAccessRouter('/pr')));
+  }
+  if (routers.has('cms')) {
+    // The issuing CA's certificate and CRL are public, outside the OSIA document: ahead of the CMS router.
+    app.use('/cms', createPkiRouter(await sharedPkiIssuer({ config, storage, shared })));
   }
   for (const [name, routerAt] of routers) app.use(`/${name}`, routerAt(`/${name}`));
   app.use(notFoundMiddleware);

@@ -1,22 +1,78 @@
-/** The Credential Management interface (`openapi/cms.yaml`, mounted at `/cms`): one handler per operationId. */
+/**
+ * The Credential Management interface (`openapi/cms.yaml`, mounted at `/cms`): one handler per operationId. CMS
+ * paths name requests and credentials, not persons: each handler reports the person concerned to the audit trail.
+ */
 import type { operations } from '../../generated/cms.js';
-import { notImplemented } from '../http/not-implemented.js';
+import { statusTarget } from '../credentials/credential-status.js';
 import type { InterfaceDependencies } from '../http/interface-dependencies.js';
-import type { HandlerMap } from '../http/operation-types.js';
+import type { CallContext, HandlerMap } from '../http/operation-types.js';
+import { sharedCmsServices } from './cms-services.js';
 
-export function createCmsHandlers(_deps: InterfaceDependencies): HandlerMap<operations> {
+/** Reports the persons of a value (an answer, a body, a list) to the audit trail and passes the value on. */
+function touching<T extends object>(context: CallContext, value: T): T {
+  const items: unknown[] = Array.isArray(value) ? value : [value];
+  const ids = items.map((item) => (item as { personId?: unknown }).personId);
+  context.touchPersons(ids.filter((id): id is string => typeof id === 'string'));
+  return value;
+}
+
+export async function createCmsHandlers(deps: InterfaceDependencies): Promise<HandlerMap<operations>> {
+  const { requests, credentials, profiles } = await sharedCmsServices(deps);
+  const statusChange = (reason: string | undefined, transactionId: string) => ({ reason, transactionId });
+
   return {
-    createCredentialRequest: notImplemented('createCredentialRequest'),
-    readCredentialRequest: notImplemented('readCredentialRequest'),
-    updateCredentialRequest: notImplemented('updateCredentialRequest'),
-    cancelCredentialRequest: notImplemented('cancelCredentialRequest'),
-    findCredentials: notImplemented('findCredentials'),
-    readCredential: notImplemented('readCredential'),
-    updateCredential: notImplemented('updateCredential'),
-    suspendCredential: notImplemented('suspendCredential'),
-    unsuspendCredential: notImplemented('unsuspendCredential'),
-    revokeCredential: notImplemented('revokeCredential'),
-    setCredentialStatus: notImplemented('setCredentialStatus'),
-    findCredentialProfiles: notImplemented('findCredentialProfiles'),
+    createCredentialRequest: async ({ path, query, body, context }) => {
+      await requests.create(path.credentialRequestId, body, query.transactionId);
+      touching(context, body ?? {});
+      return { status: 201 };
+    },
+    readCredentialRequest: async ({ path, query, context }) => ({
+      status: 200,
+      body: touching(context, await requests.read(path.credentialRequestId, query.attributes, query.transactionId)),
+    }),
+    updateCredentialRequest: async ({ path, query, body, context }) => {
+      await requests.update(path.credentialRequestId, body, query.transactionId);
+      touching(context, body ?? {});
+      return { status: 204 };
+    },
+    cancelCredentialRequest: async ({ path, query, context }) => {
+      touching(context, await requests.cancel(path.credentialRequestId, query.transactionId));
+      return { status: 204 };
+    },
+    findCredentials: async ({ query, body, context }) => ({
+      status: 200,
+      body: touching(context, await credentials.find(body ?? [], query.attributes)),
+    }),
+    readCredential: async ({ path, query, context }) => ({
+      status: 200,
+      body: touching(context, await credentials.read(path.credentialId, query.attributes)),
+    }),
+    updateCredential: async ({ path, query, body, context }) => {
+      const update = body as Record<string, unknown> | undefined;
+      touching(context, await credentials.update(path.credentialId, update, query.transactionId));
+      return { status: 204 };
+    },
+    suspendCredential: async ({ path, query, body, context }) => {
+      const change = statusChange(body?.reason, query.transactionId);
+      touching(context, await credentials.changeStatus(path.credentialId, { status: 'SUSPENDED' }, change));
+      return { status: 204 };
+    },
+    unsuspendCredential: async ({ path, query, body, context }) => {
+      const change = { ...statusChange(body?.reason, query.transactionId), onlyFrom: ['SUSPENDED'] as const, operation: 'unsuspendCredential' };
+      touching(context, await credentials.changeStatus(path.credentialId, { status: 'ACTIVE' }, change));
+      return { status: 204 };
+    },
+    revokeCredential: async ({ path, query, body, context }) => {
+      const change = statusChange(body?.reason, query.transactionId);
+      touching(context, await credentials.changeStatus(path.credentialId, { status: 'REVOKED' }, change));
+      return { status: 204 };
+    },
+    setCredentialStatus: async ({ path, query, body, context }) => {
+      const { status, reason, requester, comment } = body ?? { status: '' };
+      const change = { reason, requester, comment, transactionId: query.transactionId };
+      touching(context, await credentials.changeStatus(path.credentialId, statusTarget(status), change));
+      return { status: 204 };
+    },
+    findCredentialProfiles: async ({ query, body }) => ({ status: 200, body: profiles.find(body ?? [], query.attributes) }),
   };
 }

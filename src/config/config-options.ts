@@ -292,6 +292,65 @@ export const CONFIG_OPTIONS = {
       '`issuance` runs the OSIA credential issuance use case when an enrolment is finalised: UIN, PR person and identity, CMS credential request (needs enrollment, uin, pr and cms among OSIA_INTERFACES; see docs/behaviour/issuance.md).',
     parse: oneOf(['none', 'issuance'] as const),
   },
+  credentialProfiles: {
+    env: 'OSIA_CREDENTIAL_PROFILES',
+    flag: '--credential-profiles',
+    default: undefined,
+    description:
+      'YAML catalogue of credential profiles and card bureaus served by the CMS (the shipped config/credential-profiles.yaml when unset; see docs/behaviour/cms.md).',
+    parse: text,
+  },
+  credentialTimeout: {
+    env: 'OSIA_CREDENTIAL_TIMEOUT',
+    flag: '--credential-timeout',
+    default: '604800',
+    description: 'Seconds a credential request may stay PENDING (at a card bureau) before it ends FAILED; default 7 days.',
+    parse: integer(1, 315_360_000),
+  },
+  credentialPollInterval: {
+    env: 'OSIA_CREDENTIAL_POLL_INTERVAL',
+    flag: '--credential-poll-interval',
+    default: '60',
+    description: 'Seconds between two checks of the PENDING credential requests (bureau progress, timeout); 0 turns the periodic check off.',
+    parse: integer(0, 86_400),
+  },
+  publicUrl: {
+    env: 'OSIA_PUBLIC_URL',
+    flag: '--public-url',
+    default: undefined,
+    description:
+      'Base URL clients reach this server at; issued certificates point to its /cms/crl. Default: http://localhost:PORT.',
+    parse: httpUrl,
+  },
+  caCert: {
+    env: 'OSIA_CA_CERT',
+    flag: '--ca-cert',
+    default: undefined,
+    description:
+      'PEM certificate of an imported issuing CA for the `pki` credential producer (with OSIA_CA_KEY); otherwise a CA is created under OSIA_DATA_DIR/pki.',
+    parse: text,
+  },
+  caKey: {
+    env: 'OSIA_CA_KEY',
+    flag: '--ca-key',
+    default: undefined,
+    description: 'PEM private key file of OSIA_CA_CERT (unencrypted; ECDSA or RSA); must match the certificate.',
+    parse: text,
+  },
+  caSubject: {
+    env: 'OSIA_CA_SUBJECT',
+    flag: '--ca-subject',
+    default: 'CN=osia-server issuing CA',
+    description: 'Subject of the CA created on first start (RFC 4514, e.g. `CN=Issuing CA,O=Ministry,C=XX`).',
+    parse: text,
+  },
+  crlValidityDays: {
+    env: 'OSIA_CRL_VALIDITY_DAYS',
+    flag: '--crl-validity-days',
+    default: '7',
+    description: 'Days between thisUpdate and nextUpdate of the CRL; it is re-signed after half of them, and on every certificate status change.',
+    parse: integer(1, 365),
+  },
   shutdownTimeoutMs: {
     env: 'OSIA_SHUTDOWN_TIMEOUT_MS',
     flag: '--shutdown-timeout-ms',

@@ -13,6 +13,16 @@ export type CredentialStatus = components['schemas']['CredentialData']['status']
 /** Back-end state kept with a request or a credential (certificate serials, upstream ids); never answered. */
 export type ProducerState = Record<string, unknown>;
 
+/** The catalogue's settings of a profile beyond OSIA's CredentialProfile fields; never answered to clients. */
+export interface ProfileSettings {
+  /** `internal`, `pki` or a bureau name. */
+  producer: string;
+  /** pki only: the certificates to issue with each credential. */
+  certificates?: string[];
+  /** Bureau only: the profile id at the bureau (the catalogue fills in `credentialProfileId` when absent). */
+  upstreamProfileId?: string;
+}
+
 /** What a producer is asked to make: an accepted credential request and the profile it names. */
 export interface ProductionOrder {
   credentialRequestId: string;
@@ -22,6 +32,8 @@ export interface ProductionOrder {
   biometricData?: BiometricData[];
   requestData: RequestData;
   profile: CredentialProfile;
+  /** How the catalogue says this profile is produced (always set by the CMS). */
+  settings?: ProfileSettings;
 }
 
 /** A credential as a producer hands it over; the CMS stores it and answers it as CredentialData. */
@@ -62,6 +74,11 @@ export interface CredentialProducer {
   produce(order: ProductionOrder): Promise<ProductionOutcome>;
   /** How a PENDING production stands now; producers that always finish at once leave it out. */
   poll?(order: ProductionOrder, state: ProducerState): Promise<ProductionOutcome>;
+  /**
+   * The client replaced a PENDING request (updateCredentialRequest; `order` is the new content). Throwing refuses
+   * the update; the returned state, when any, replaces the request's. Producers without it accept any update.
+   */
+  updated?(order: ProductionOrder, state: ProducerState): Promise<ProducerState | undefined>;
   /** The client cancelled a PENDING request. */
   cancel?(order: ProductionOrder, state: ProducerState): Promise<void>;
   /**

@@ -1,19 +1,65 @@
 /** The Enrollment interface (`openapi/enrollment.yaml`, mounted at `/enrollment`): one handler per operationId. */
-import type { operations } from '../../generated/enrollment.js';
-import { notImplemented } from '../http/not-implemented.js';
+import type { components, operations } from '../../generated/enrollment.js';
 import type { InterfaceDependencies } from '../http/interface-dependencies.js';
 import type { HandlerMap } from '../http/operation-types.js';
+import { paging, requiredBody } from '../http/request-checks.js';
+import { digestHeader } from './digest-header.js';
+import { sharedEnrollments } from './shared-enrollments.js';
 
-export function createEnrollmentHandlers(_deps: InterfaceDependencies): HandlerMap<operations> {
+type Enrollment = components['schemas']['Enrollment'];
+type BinaryType = 'application/*' | 'image/*';
+
+export async function createEnrollmentHandlers(deps: InterfaceDependencies): Promise<HandlerMap<operations>> {
+  const { enrollments, buffers } = await sharedEnrollments(deps);
+  // Stored enrolments are what validated requests carried plus the server's fields: they match the schema.
+  const asEnrollment = (enrollment: Record<string, unknown>) => enrollment as unknown as Enrollment;
+  const change = (enrollmentId: string, query: { transactionId: string; finalize?: boolean }) => ({
+    enrollmentId,
+    transactionId: query.transactionId,
+    finalize: query.finalize ?? false,
+  });
+
   return {
-    createEnrollment: notImplemented('createEnrollment'),
-    readEnrollment: notImplemented('readEnrollment'),
-    updateEnrollment: notImplemented('updateEnrollment'),
-    partialUpdateEnrollment: notImplemented('partialUpdateEnrollment'),
-    deleteEnrollment: notImplemented('deleteEnrollment'),
-    finalizeEnrollment: notImplemented('finalizeEnrollment'),
-    findEnrollments: notImplemented('findEnrollments'),
-    createBuffer: notImplemented('createBuffer'),
-    readBuffer: notImplemented('readBuffer'),
+    createEnrollment: async ({ path, query, body }) => {
+      await enrollments.create(change(path.enrollmentId, query), { ...requiredBody(body, 'createEnrollment', 'Enrollment') });
+      return { status: 204 };
+    },
+    readEnrollment: async ({ path, query }) => ({
+      status: 200,
+      body: asEnrollment(await enrollments.read(path.enrollmentId, query.attributes)),
+    }),
+    updateEnrollment: async ({ path, query, body }) => {
+      await enrollments.update(change(path.enrollmentId, query), { ...requiredBody(body, 'updateEnrollment', 'Enrollment') });
+      return { status: 204 };
+    },
+    partialUpdateEnrollment: async ({ path, query, body }) => {
+      await enrollments.patch(change(path.enrollmentId, query), { ...body });
+      return { status: 204 };
+    },
+    deleteEnrollment: async ({ path }) => {
+      await enrollments.delete(path.enrollmentId);
+      return { status: 204 };
+    },
+    finalizeEnrollment: async ({ path, query }) => {
+      await enrollments.finalize(change(path.enrollmentId, query));
+      return { status: 204 };
+    },
+    findEnrollments: async ({ query, body }) => {
+      const { offset, limit } = paging(query.offset, query.limit, 100);
+      return { status: 200, body: (await enrollments.find(body ?? [], offset, limit)).map(asEnrollment) };
+    },
+    createBuffer: async ({ path, headers, body, context }) => ({
+      status: 201,
+      body: { bufferId: await buffers.create(path.enrollmentId, body, context.contentType, headers.Digest) },
+    }),
+    readBuffer: async ({ path }) => {
+      const buffer = await buffers.read(path.enrollmentId, path.bufferId);
+      return {
+        status: 200,
+        body: buffer.data,
+        contentType: buffer.contentType as BinaryType,
+        headers: { Digest: digestHeader(buffer.sha256) },
+      };
+    },
   };
 }

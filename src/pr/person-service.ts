@@ -6,7 +6,7 @@ import { BadRequestError, ConflictError, NotFoundError } from '../errors/http-er
 import type { PersonView, PopulationRegistry, SearchOptions } from '../registry/population-registry.js';
 import { IDENTITIES, type IdentityRecord, identityKey, PERSONS, type PersonRecord } from '../registry/registry-records.js';
 import type { WriteOp } from '../storage/document-store.port.js';
-import { type Expression, toCriteria } from './search-criteria.js';
+import { type Expression, toCriteria } from '../registry/search-criteria.js';
 
 export interface PersonInput {
   status: string;

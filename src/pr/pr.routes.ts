@@ -5,7 +5,7 @@ import type { HandlerMap } from '../http/operation-types.js';
 import { galleryCsv, prefersCsv } from './gallery-csv.js';
 import { registerRegistryGauges } from './pr-metrics.js';
 import { sharedPrServices } from './pr-services.js';
-import { paging, requiredBody } from './request-checks.js';
+import { paging, requiredBody } from '../http/request-checks.js';
 
 type Identity = components['schemas']['Identity'];
 type Person = components['schemas']['Person'];

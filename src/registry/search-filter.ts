@@ -1,4 +1,4 @@
-/** Turns registry search criteria into a store filter on the identity records. */
+/** Turns search criteria into a store filter on records that keep their content under one field (`identity` …). */
 import type { Filter } from '../storage/document-store.port.js';
 import { encodePath } from './stored-keys.js';
 
@@ -24,14 +24,14 @@ const OPERATORS = { '<': '$lt', '>': '$gt', '>=': '$gte', '<=': '$lte', '!=': '$
  * broad conditions (reference flag, gallery) come first and the first criterion, usually the most selective one
  * (a name), comes last. MongoDB plans its own index use and ignores the order.
  */
-export function criteriaFilter(criteria: readonly Criterion[], options: SearchOptions): Filter {
+export function criteriaFilter(criteria: readonly Criterion[], options: SearchOptions, root = 'identity'): Filter {
   const conditions: Filter[] = [];
   if (options.referenceOnly) conditions.push({ isReference: true });
   if (options.gallery !== undefined) conditions.push(galleryFilter(options.gallery));
   for (const { path, operator, value } of [...criteria].reverse()) {
     // `!=` asks for a different value, so an identity without the attribute does not match (unlike MongoDB's $ne).
     const condition = operator === '=' ? value : { [OPERATORS[operator]]: value, ...(operator === '!=' ? { $exists: true } : {}) };
-    conditions.push({ [`identity.${encodePath(path)}`]: condition });
+    conditions.push({ [`${root}.${encodePath(path)}`]: condition });
   }
   // Plain keys where possible, so that the embedded store can answer from its indexes.
   const filter: Filter = {};

@@ -73,7 +73,7 @@ describe('issuance workflow', () => {
     assert.match(issuance.uin, /^\d{10}$/);
     assert.equal(issuance.credentialRequestStatus, 'ISSUED');
 
-    const reference = await request(t.app).get(`/pr/v1/persons/${issuance.uin}/identities/reference${TX}`);
+    const reference = await request(t.app).get(`/pr/v1/persons/${issuance.uin}/reference${TX}`);
     assert.equal(reference.status, 200, reference.text);
     assert.deepEqual(reference.body.biographicData, enrollment().biographicData);
     assert.equal(reference.body.status, 'VALID');

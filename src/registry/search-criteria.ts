@@ -3,7 +3,7 @@
  * (`biographicData.firstName`, `contextualData.enrollmentDate`), or a plain name: a top-level Identity property
  * when there is one (`identityType`, `status`, `galleries` …), `biographicData.<name>` otherwise.
  */
-import type { Criterion } from '../registry/population-registry.js';
+import type { Criterion } from './search-filter.js';
 
 export interface Expression {
   attributeName: string;

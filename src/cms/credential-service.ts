@@ -1,0 +1,139 @@
+/**
+ * Issued credentials: search, read, update of the writable fields, and status changes through the credential
+ * status machine. The producer follows every status change before it is recorded (certificates, upstream bureau);
+ * each change leaves an entry in the record's history (never answered).
+ */
+import { type Clock, formatDateTime, normalizeDateTime, parseDateTime } from '../credentials/credential-dates.js';
+import type { CredentialStatus } from '../credentials/credential-producer.port.js';
+import {
+  CREDENTIAL_FIELDS,
+  type CredentialData,
+  osiaView,
+  type StatusChange,
+  type StoredCredential,
+  WRITABLE_CREDENTIAL_FIELDS,
+} from '../credentials/credential-records.js';
+import type { Credentials } from '../credentials/shared-credentials.js';
+import { checkTransition, type StatusTarget, statusName } from '../credentials/credential-status.js';
+import { BadRequestError, ConflictError, NotFoundError } from '../errors/http-errors.js';
+import { KeyedLock } from '../registry/keyed-lock.js';
+import { checkAttributes, selectAttributes } from './attribute-selection.js';
+import { type Expression, storeFilter } from './expressions.js';
+
+const REQUIRED = ['credentialId', 'status', 'personId', 'credentialProfileId'];
+const SEARCHABLE = new Set<string>(CREDENTIAL_FIELDS);
+
+/** Who asked for a status change, and why (setCredentialStatus; suspend, unsuspend and revoke give a reason only). */
+export interface ChangeContext {
+  reason?: string;
+  requester?: string;
+  comment?: string;
+  transactionId: string;
+  /** The statuses the operation applies to (unsuspend: SUSPENDED only); others answer 409. */
+  onlyFrom?: readonly CredentialStatus[];
+  operation?: string;
+}
+
+export class CredentialService {
+  readonly #lock = new KeyedLock();
+
+  constructor(
+    private readonly credentials: Pick<Credentials, 'store' | 'producers'>,
+    private readonly clock: Clock,
+  ) {}
+
+  /** findCredentials: no match is 200 with `[]`. */
+  async find(expressions: readonly Expression[], attributes?: readonly string[]): Promise<CredentialData[]> {
+    checkAttributes(attributes, CREDENTIAL_FIELDS);
+    const records = await this.credentials.store.findCredentials(storeFilter(expressions, SEARCHABLE));
+    return records.map((record) => this.#view(record, attributes));
+  }
+
+  async read(credentialId: string, attributes?: readonly string[]): Promise<CredentialData> {
+    checkAttributes(attributes, CREDENTIAL_FIELDS);
+    return this.#view(await this.#get(credentialId), attributes);
+  }
+
+  /**
+   * updateCredential: the writable fields present in the body replace the stored ones (absent ones are kept). The
+   * request validator has already refused any read-only field, naming it. A REVOKED credential is final (409).
+   */
+  update(credentialId: string, body: Record<string, unknown> | undefined, transactionId: string): Promise<{ personId: string }> {
+    return this.#lock.run([credentialId], async () => {
+      if (!body) throw new BadRequestError('updateCredential needs a request body (CredentialData)');
+      const record = await this.#get(credentialId);
+      if (record.status === 'REVOKED') throw new ConflictError(`Credential ${credentialId} is REVOKED: it can no longer be updated`);
+      const written = WRITABLE_CREDENTIAL_FIELDS.filter((field) => body[field] !== undefined).map((field) => [field, body[field]]);
+      const next: StoredCredential = { ...record, ...Object.fromEntries(written), updatedAt: formatDateTime(this.clock()), transactionId };
+      if (typeof body.expiryDate === 'string') {
+        next.expiryDate = normalizeDateTime(body.expiryDate, 'expiryDate');
+        if (record.issuedDate && parseDateTime(next.expiryDate, 'expiryDate') <= parseDateTime(record.issuedDate, 'issuedDate')) {
+          throw new BadRequestError(`expiryDate must be later than the issuedDate ${record.issuedDate}, got ${body.expiryDate}`);
+        }
+      }
+      await this.credentials.store.save(undefined, [next]);
+      return { personId: record.personId };
+    });
+  }
+
+  /**
+   * Moves a credential to `target` (no change when it is there already); 409 when the status machine forbids it.
+   * Resolves the holder.
+   */
+  changeStatus(credentialId: string, target: StatusTarget, context: ChangeContext): Promise<{ personId: string }> {
+    return this.#lock.run([credentialId], async () => {
+      const record = await this.#get(credentialId);
+      const from: StatusTarget = { status: record.status, ...(record.statusOther ? { statusOther: record.statusOther } : {}) };
+      const unchanged = from.status === target.status && from.statusOther === target.statusOther;
+      if (!unchanged && context.onlyFrom && !context.onlyFrom.includes(from.status)) {
+        throw new ConflictError(
+          `Credential ${credentialId} is ${statusName(from)}: ${context.operation ?? 'this operation'} applies to a ${context.onlyFrom.join(' or ')} credential only`,
+        );
+      }
+      if (checkTransition(credentialId, from, target)) return { personId: record.personId };
+      const { reason, requester, comment, transactionId } = context;
+      const producer = this.credentials.producers.get(record.producer);
+      const state = await producer.statusChanged?.({
+        credentialId,
+        transactionId,
+        from: from.status,
+        to: target.status,
+        ...(reason !== undefined ? { reason } : {}),
+        ...(record.producerState ? { producerState: record.producerState } : {}),
+      });
+      const time = formatDateTime(this.clock());
+      const change: StatusChange = {
+        time,
+        from: from.status,
+        to: target.status,
+        ...(target.statusOther ? { statusOther: target.statusOther } : {}),
+        ...(reason !== undefined ? { reason } : {}),
+        ...(requester !== undefined ? { requester } : {}),
+        ...(comment !== undefined ? { comment } : {}),
+        transactionId,
+      };
+      const { statusOther: _previous, ...rest } = record;
+      const next: StoredCredential = {
+        ...rest,
+        status: target.status,
+        ...(target.statusOther ? { statusOther: target.statusOther } : {}),
+        updatedAt: time,
+        transactionId,
+        ...(state ? { producerState: state } : {}),
+        history: [...record.history, change],
+      };
+      await this.credentials.store.save(undefined, [next]);
+      return { personId: record.personId };
+    });
+  }
+
+  #view(record: StoredCredential, attributes: readonly string[] | undefined): CredentialData {
+    return selectAttributes(osiaView<CredentialData>(record, CREDENTIAL_FIELDS), attributes, REQUIRED);
+  }
+
+  async #get(credentialId: string): Promise<StoredCredential> {
+    const record = await this.credentials.store.getCredential(credentialId);
+    if (!record) throw new NotFoundError(`Credential ${credentialId} not found`);
+    return record;
+  }
+}

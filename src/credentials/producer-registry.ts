@@ -1,0 +1,68 @@
+/**
+ * The credential producers of this server, by the name profiles use in `producer:`. The built-in `internal` one is
+ * always there; `pki` and one producer per bureau of the catalogue are wired in `createProducerRegistry`. A profile
+ * naming a producer the server does not provide stops start-up.
+ */
+import type { Logger } from 'pino';
+import type { Config } from '../config/config-options.js';
+import { ConfigError } from '../config/config-options.js';
+import type { SharedInstances } from '../http/shared-instances.js';
+import type { Storage } from '../storage/document-store.port.js';
+import { createBureauProducer } from './bureau/bureau-producer.js';
+import type { Clock } from './credential-dates.js';
+import type { CredentialNumbers } from './credential-number.js';
+import type { CredentialProducer } from './credential-producer.port.js';
+import { createInternalProducer } from './internal-producer.js';
+import { createPkiProducer } from './pki/pki-producer.js';
+import { sharedPkiIssuer } from './pki/shared-pki-issuer.js';
+import type { ProfileCatalogue } from './profile-catalogue.js';
+
+/** What a producer factory may use. */
+export interface ProducerContext {
+  catalogue: ProfileCatalogue;
+  shared: SharedInstances;
+  storage: Storage;
+  numbers: CredentialNumbers;
+  clock: Clock;
+  config: Config;
+  logger: Logger;
+}
+
+export class ProducerRegistry {
+  readonly #byName = new Map<string, CredentialProducer>();
+
+  constructor(producers: readonly CredentialProducer[]) {
+    for (const producer of producers) this.#byName.set(producer.name, producer);
+  }
+
+  get(name: string): CredentialProducer {
+    const producer = this.#byName.get(name);
+    if (!producer) throw new Error(`no credential producer named ${name}`);
+    return producer;
+  }
+
+  /** Throws ConfigError for the first profile whose producer is missing. */
+  assertServes(catalogue: ProfileCatalogue): void {
+    for (const { credentialProfileId, producer } of catalogue.profiles) {
+      if (!this.#byName.has(producer)) {
+        throw new ConfigError(
+          `OSIA_CREDENTIAL_PROFILES ${catalogue.file}: profile ${credentialProfileId} names producer ${producer}, which this server does not provide`,
+        );
+      }
+    }
+  }
+}
+
+/** The pki producer (its CA opened only when a profile uses it) and one producer per bureau of the catalogue. */
+export async function createProducerRegistry(context: ProducerContext): Promise<ProducerRegistry> {
+  const { catalogue, logger } = context;
+  const internal = createInternalProducer(context.numbers, context.clock);
+  const producers: CredentialProducer[] = [internal];
+  if (catalogue.profiles.some(({ producer }) => producer === 'pki')) {
+    producers.push(createPkiProducer({ base: internal, issuer: await sharedPkiIssuer(context) }));
+  }
+  for (const [name, entry] of Object.entries(catalogue.bureaus)) producers.push(createBureauProducer({ name, entry, log: logger }));
+  const registry = new ProducerRegistry(producers);
+  registry.assertServes(context.catalogue);
+  return registry;
+}

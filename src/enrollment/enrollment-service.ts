@@ -1,0 +1,221 @@
+/**
+ * Enrolments: create, read, update (PUT and merge patch), delete, finalise, find. Server-managed: `enrollmentId` and
+ * `status` (values sent by clients are ignored) and `requestData.issuance` (written only by the issuance workflow).
+ * A FINALIZED enrolment no longer changes. Every change holds the enrolment's lock, so a check ("it exists", "it is
+ * still in progress") holds when the write lands; the `enrollmentFinalized` event leaves after the lock is released.
+ */
+import { BadRequestError, ConflictError, NotFoundError } from '../errors/http-errors.js';
+import type { EventBus } from '../events/event-bus.js';
+import { applyMergePatch } from '../http/merge-patch.js';
+import type { SchemaValidator } from '../openapi/schema-validator.js';
+import { deleteBlobs, externalize, rehydrate } from '../registry/binary-fields.js';
+import { KeyedLock } from '../registry/keyed-lock.js';
+import { type Expression, toCriteria } from '../registry/search-criteria.js';
+import { criteriaFilter } from '../registry/search-filter.js';
+import { decodeKeys, encodeKeys } from '../registry/stored-keys.js';
+import type { Collection, Storage } from '../storage/document-store.port.js';
+import { bufferReferences } from './buffer-references.js';
+import { BUFFERS, type BufferRecord, ENROLLMENTS, type EnrollmentRecord, type EnrollmentStatus } from './enrollment-records.js';
+import { selectAttributes } from './select-attributes.js';
+
+type Json = Record<string, unknown>;
+
+export interface Change {
+  enrollmentId: string;
+  transactionId: string;
+  finalize: boolean;
+}
+
+/** The client's content without the fields the server manages. */
+function clientContent(body: Json): Json {
+  const { enrollmentId: _id, status: _status, ...rest } = body;
+  const requestData = rest.requestData as Json | undefined;
+  if (requestData && 'issuance' in requestData) {
+    const { issuance: _issuance, ...clientRequestData } = requestData;
+    rest.requestData = clientRequestData;
+  }
+  return rest;
+}
+
+/** Puts the server-managed issuance state back into new content. */
+function keepIssuance(content: Json, previous: Json): Json {
+  const issuance = (previous.requestData as Json | undefined)?.issuance;
+  if (issuance === undefined) return content;
+  return { ...content, requestData: { ...((content.requestData as Json | undefined) ?? {}), issuance } };
+}
+
+export class EnrollmentService {
+  readonly #lock = new KeyedLock();
+
+  private constructor(
+    private readonly storage: Storage,
+    private readonly enrollments: Collection,
+    private readonly buffers: Collection,
+    private readonly validator: SchemaValidator,
+    private readonly events: EventBus,
+    private readonly contentFields: ReadonlySet<string>,
+  ) {}
+
+  static async open(storage: Storage, validator: SchemaValidator, events: EventBus, contentFields: ReadonlySet<string>) {
+    const { documents } = storage;
+    return new EnrollmentService(
+      storage,
+      await documents.collection(ENROLLMENTS, [{ fields: ['enrollment.status'] }, { fields: ['enrollment.enrollmentType'] }]),
+      await documents.collection(BUFFERS, [{ fields: ['enrollmentId'] }]),
+      validator,
+      events,
+      contentFields,
+    );
+  }
+
+  async create(change: Change, body: Json): Promise<void> {
+    const { enrollmentId, transactionId, finalize } = change;
+    await this.#lock.run([enrollmentId], async () => {
+      if (await this.enrollments.get(enrollmentId)) throw new ConflictError(`Enrollment ${enrollmentId} already exists`);
+      const content = clientContent(body);
+      await this.#checkReferences(enrollmentId, content);
+      const now = new Date().toISOString();
+      const status: EnrollmentStatus = finalize ? 'FINALIZED' : 'IN_PROGRESS';
+      const record = await this.#record(enrollmentId, { ...content, status }, transactionId, now);
+      try {
+        await this.enrollments.insert(record);
+      } catch (err) {
+        await deleteBlobs(record.blobIds, this.storage.blobs);
+        throw err;
+      }
+    });
+    if (finalize) await this.#announce(change);
+  }
+
+  /** The enrolment as answered: id and status first, binaries back in place, optionally only some attributes. */
+  async read(enrollmentId: string, attributes?: readonly string[]): Promise<Json> {
+    const record = await this.existing(enrollmentId);
+    const content = await rehydrate(decodeKeys(record.enrollment), this.storage.blobs);
+    const { status, ...rest } = content;
+    const enrollment = { enrollmentId, status, ...rest };
+    return attributes && attributes.length > 0 ? selectAttributes(enrollment, attributes, ['enrollmentId', 'status']) : enrollment;
+  }
+
+  /** PUT as OSIA describes it: the members sent replace the stored ones, members left out stay as they are. */
+  update(change: Change, body: Json): Promise<void> {
+    return this.#change(change, 'updateEnrollment', (current) => ({ ...current, ...clientContent(body) }));
+  }
+
+  /** RFC 7396 merge patch; the result must still be a valid Enrollment. */
+  patch(change: Change, patch: Json): Promise<void> {
+    return this.#change(change, 'partialUpdateEnrollment', (current) => applyMergePatch(current, clientContent(patch)) as Json);
+  }
+
+  async finalize(change: Change): Promise<void> {
+    await this.#lock.run([change.enrollmentId], async () => {
+      const record = await this.existing(change.enrollmentId);
+      if (record.enrollment.status === 'FINALIZED') return;
+      await this.enrollments.put(this.#touched({ ...record, enrollment: { ...record.enrollment, status: 'FINALIZED' } }, change));
+    });
+    // Also for an enrolment finalised earlier: listeners may resume work that failed.
+    await this.#announce(change);
+  }
+
+  /** The record and its buffers go in one atomic batch; their blobs afterwards. */
+  async delete(enrollmentId: string): Promise<void> {
+    await this.#lock.run([enrollmentId], async () => {
+      const record = await this.existing(enrollmentId);
+      const buffers = await this.buffers.find({ enrollmentId });
+      await this.storage.documents.applyAtomically([
+        { collection: ENROLLMENTS, op: 'delete', id: enrollmentId },
+        ...buffers.map(({ _id }) => ({ collection: BUFFERS, op: 'delete' as const, id: _id })),
+      ]);
+      await deleteBlobs([...record.blobIds, ...buffers.map(({ blobId }) => String(blobId))], this.storage.blobs);
+    });
+  }
+
+  /**
+   * Enrolments matching every expression, in creation order. An attributeName is a dotted path within the
+   * enrolment, a top-level Enrollment property (`status`, `enrollmentType` …), or else a `biographicData` member.
+   */
+  async find(expressions: readonly Expression[], offset: number, limit: number): Promise<Json[]> {
+    if (limit === 0) return [];
+    const filter = criteriaFilter(toCriteria(expressions, this.contentFields), {}, 'enrollment');
+    const records = (await this.enrollments.find(filter, { skip: offset, limit })) as EnrollmentRecord[];
+    return Promise.all(records.map((record) => this.read(record._id)));
+  }
+
+  /** Stores the issuance workflow's state in `requestData.issuance`, FINALIZED or not. */
+  async recordIssuance(enrollmentId: string, issuance: object): Promise<void> {
+    await this.#lock.run([enrollmentId], async () => {
+      const record = await this.existing(enrollmentId);
+      const requestData = { ...((record.enrollment.requestData as Json | undefined) ?? {}), issuance: encodeKeys(issuance) };
+      await this.enrollments.put({ ...record, enrollment: { ...record.enrollment, requestData } });
+    });
+  }
+
+  /** Files an uploaded buffer under its enrolment, which must exist and still be in progress. */
+  async attachBuffer(buffer: BufferRecord): Promise<void> {
+    await this.#lock.run([buffer.enrollmentId], async () => {
+      checkInProgress(buffer.enrollmentId, await this.existing(buffer.enrollmentId), 'createBuffer');
+      await this.buffers.insert(buffer);
+    });
+  }
+
+  async buffer(enrollmentId: string, bufferId: string): Promise<BufferRecord | undefined> {
+    await this.existing(enrollmentId);
+    const record = (await this.buffers.get(bufferId)) as BufferRecord | undefined;
+    return record?.enrollmentId === enrollmentId ? record : undefined;
+  }
+
+  async existing(enrollmentId: string): Promise<EnrollmentRecord> {
+    const record = (await this.enrollments.get(enrollmentId)) as EnrollmentRecord | undefined;
+    if (!record) throw new NotFoundError(`No enrollment ${enrollmentId}`);
+    return record;
+  }
+
+  async #change(change: Change, operationId: string, apply: (current: Json) => Json): Promise<void> {
+    const { enrollmentId, transactionId, finalize } = change;
+    await this.#lock.run([enrollmentId], async () => {
+      const record = await this.existing(enrollmentId);
+      checkInProgress(enrollmentId, record, operationId);
+      const current = await rehydrate(decodeKeys(record.enrollment), this.storage.blobs);
+      const next = keepIssuance(apply(current), current);
+      const problems = this.validator.check('Enrollment', { enrollmentId, ...next });
+      if (problems) throw new BadRequestError(`Enrollment ${enrollmentId} would not be valid after ${operationId}: ${problems}`);
+      await this.#checkReferences(enrollmentId, next);
+      const status: EnrollmentStatus = finalize ? 'FINALIZED' : 'IN_PROGRESS';
+      const replaced = await this.#record(enrollmentId, { ...next, status }, transactionId, record.createdDate);
+      await this.enrollments.put(replaced);
+      await deleteBlobs(record.blobIds, this.storage.blobs);
+    });
+    if (finalize) await this.#announce(change);
+  }
+
+  /** Refuses references to buffers of this server that do not exist or belong to another enrolment. */
+  async #checkReferences(enrollmentId: string, content: Json): Promise<void> {
+    for (const { uri, enrollmentId: owner, bufferId } of bufferReferences(content)) {
+      const buffer = owner === enrollmentId ? await this.buffers.get(bufferId) : undefined;
+      if (!buffer || buffer.enrollmentId !== enrollmentId) {
+        throw new BadRequestError(`Enrollment ${enrollmentId} references ${uri}, which is not a buffer of this enrollment`);
+      }
+    }
+  }
+
+  async #record(enrollmentId: string, content: Json, transactionId: string, createdDate: string): Promise<EnrollmentRecord> {
+    const { record, blobIds } = await externalize(content, this.storage.blobs);
+    const now = new Date().toISOString();
+    const enrollment = encodeKeys(record) as EnrollmentRecord['enrollment'];
+    return { _id: enrollmentId, enrollment, blobIds, createdDate, updatedDate: now, lastTransactionId: transactionId };
+  }
+
+  #touched(record: EnrollmentRecord, change: Change): EnrollmentRecord {
+    return { ...record, updatedDate: new Date().toISOString(), lastTransactionId: change.transactionId };
+  }
+
+  #announce({ enrollmentId, transactionId }: Change): Promise<void> {
+    return this.events.emit('enrollmentFinalized', { enrollmentId, transactionId });
+  }
+}
+
+/** A FINALIZED enrolment is handed over to back-end processing: it no longer changes. */
+export function checkInProgress(enrollmentId: string, record: EnrollmentRecord, operationId: string): void {
+  if (record.enrollment.status === 'FINALIZED') {
+    throw new ConflictError(`Enrollment ${enrollmentId} is FINALIZED: ${operationId} is refused (a finalized enrollment can no longer be changed)`);
+  }
+}

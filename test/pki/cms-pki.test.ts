@@ -1,0 +1,86 @@
+/**
+ * The pki producer behind the CMS interface: certificates issued with the credential, following suspend,
+ * unsuspend and revoke. The CRL is read through a second issuer on the same store and CA files (the routes are
+ * mounted by the app separately).
+ */
+import assert from 'node:assert/strict';
+import { generateKeyPairSync, X509Certificate } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import request from 'supertest';
+import { PkiIssuer } from '../../src/credentials/pki/pki-issuer.js';
+import { credentialRequest, credentialUrl, issue, readCredential } from '../cms/cms-fixtures.js';
+import { createTestApp, type TestApp } from '../support/test-app.js';
+import { openssl, readCrl } from './pki-fixtures.js';
+
+describe('CMS with the pki producer', () => {
+  let t: TestApp;
+  let crlReader: PkiIssuer;
+  before(async () => {
+    t = await createTestApp({ interfaces: ['cms'] });
+    crlReader = await PkiIssuer.open(t.storage, {
+      dataDir: t.dataDir,
+      caSubject: 'CN=unused',
+      publicUrl: 'http://localhost:8080',
+      crlValidityDays: 7,
+    });
+  });
+  after(() => t.close());
+
+  const post = (id: string, action: string, body?: object) => request(t.app).post(credentialUrl(id, `/${action}`)).send(body);
+  const crlEntries = async () => readCrl(await crlReader.crl()).entries;
+
+  it('issues a national ID card with two certificates and follows its status on the CRL', async () => {
+    const id = await issue(t, 'PKI-1', credentialRequest('NATIONAL_ID_CARD'));
+    const credential = await readCredential(t, id);
+    const certificates = (credential.others as { certificates: { usage: string; serialNumber: string; certificate: string }[] })
+      .certificates;
+    assert.deepEqual(
+      certificates.map((item) => item.usage),
+      ['authentication', 'signature'],
+    );
+    assert.equal(credential.serialNumber, certificates[0]?.serialNumber);
+    assert.equal(credential.producerState, undefined);
+    const auth = new X509Certificate(certificates[0]?.certificate as string);
+    assert.equal(auth.subject, `CN=Ada Lovelace\nSN=Lovelace\nGN=Ada\nserialNumber=${credential.credentialNumber}`);
+    assert.equal(new Date(auth.validTo).getTime(), Math.floor(Date.parse(credential.expiryDate as string) / 1000) * 1000);
+    const caFile = path.join(t.dataDir, 'pki', 'ca-cert.pem');
+    const certFile = path.join(t.dataDir, 'auth.pem');
+    await writeFile(certFile, auth.toString());
+    assert.match(await openssl('verify', '-CAfile', caFile, certFile), /: OK/);
+
+    const serials = certificates.map((item) => item.serialNumber);
+    assert.equal((await post(id, 'suspend', { reason: 'holder travelling' })).status, 204);
+    assert.deepEqual(await crlEntries(), new Map(serials.map((serial) => [serial, 6])));
+    assert.equal((await post(id, 'unsuspend')).status, 204);
+    assert.equal((await crlEntries()).size, 0);
+    assert.equal((await post(id, 'revoke', { reason: 'card stolen' })).status, 204);
+    assert.deepEqual(await crlEntries(), new Map(serials.map((serial) => [serial, 1])));
+  });
+
+  it('certifies the phone-generated key of a mobile ID as given', async () => {
+    const key = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey;
+    const pem = key.export({ type: 'spki', format: 'pem' }) as string;
+    const id = await issue(t, 'PKI-2', credentialRequest('MOBILE_ID', { others: { publicKeys: { authentication: pem } } }));
+    const credential = await readCredential(t, id);
+    const [auth] = (credential.others as { certificates: { certificate: string }[] }).certificates;
+    assert.equal(new X509Certificate(auth?.certificate as string).publicKey.equals(key), true);
+  });
+
+  it('a later validFromDate is the certificate\'s notBefore', async () => {
+    const id = await issue(t, 'PKI-4', credentialRequest('MOBILE_ID', { validFromDate: '2030-03-01T08:00:00Z' }));
+    const [auth] = ((await readCredential(t, id)).others as { certificates: { certificate: string }[] }).certificates;
+    assert.equal(new Date(new X509Certificate(auth?.certificate as string).validFrom).toISOString(), '2030-03-01T08:00:00.000Z');
+  });
+
+  it('a request with an unusable key fails, and no credential is made', async () => {
+    const created = await request(t.app)
+      .post('/cms/v1/credentialRequests/PKI-3?transactionId=tx')
+      .send(credentialRequest('MOBILE_ID', { others: { publicKeys: { authentication: 'garbage' } } }));
+    assert.equal(created.status, 201);
+    const read = await request(t.app).get('/cms/v1/credentialRequests/PKI-3?transactionId=tx');
+    assert.equal(read.body.status, 'FAILED');
+    assert.deepEqual(read.body.credentialIds, []);
+  });
+});
