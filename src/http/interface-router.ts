@@ -45,23 +45,31 @@ const isJson = (type: string) => /^application\/([\w.-]+\+)?json\b/i.test(type);
 
 /**
  * Bodies are parsed only for operations that take one: a body sent with a GET (or with a body-less POST/PUT such as
- * mergePerson) is ignored, even when it is not valid JSON.
+ * mergePerson) is ignored, even when it is not valid JSON. Operations whose body is binary only (createBuffer takes
+ * any `application/*`) receive raw bytes whatever the media type, JSON included.
  */
 function bodyParsers(limit: string, operations: readonly OperationEntry[]) {
   const withBody = operations
     .filter((entry) => entry.operation.requestBody)
-    .map((entry) => ({ method: entry.method.toUpperCase(), path: templateToRegExp(entry.path) }));
-  const takesBody = (req: IncomingMessage) => {
+    .map((entry) => ({
+      method: entry.method.toUpperCase(),
+      path: templateToRegExp(entry.path),
+      binary: !Object.keys((entry.operation.requestBody as { content?: object }).content ?? {}).some(isJson),
+    }));
+  const routeOf = (req: IncomingMessage) => {
     const path = (req as Request).path;
-    return withBody.some((route) => route.method === req.method && route.path.test(path));
+    return withBody.find((route) => route.method === req.method && route.path.test(path));
   };
   const contentType = (req: IncomingMessage) => req.headers['content-type'] ?? '';
   return [
-    express.json({ limit, type: (req) => isJson(contentType(req)) && takesBody(req) }),
-    express.text({ limit, type: (req) => /^(text\/|plain\/text)/i.test(contentType(req)) && takesBody(req) }),
+    express.json({ limit, type: (req) => isJson(contentType(req)) && routeOf(req)?.binary === false }),
+    express.text({ limit, type: (req) => /^(text\/|plain\/text)/i.test(contentType(req)) && routeOf(req) !== undefined }),
     express.raw({
       limit,
-      type: (req) => /^(image|application)\//i.test(contentType(req)) && !isJson(contentType(req)) && takesBody(req),
+      type: (req) => {
+        const route = routeOf(req);
+        return /^(image|application)\//i.test(contentType(req)) && (route?.binary === true || (route !== undefined && !isJson(contentType(req))));
+      },
     }),
   ];
 }
@@ -81,6 +89,10 @@ function send(res: Response, result: Awaited<ReturnType<RuntimeHandler>>): void 
   if (result.headers) res.set(result.headers);
   if (result.body === undefined) {
     res.end();
+  } else if (result.contentType && Buffer.isBuffer(result.body)) {
+    // Bytes leave as they are, under the exact media type they were stored with (readBuffer), JSON included.
+    res.setHeader('Content-Type', result.contentType);
+    res.send(result.body);
   } else if (result.contentType && !isJson(result.contentType)) {
     res.type(result.contentType).send(result.body);
   } else {
