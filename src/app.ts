@@ -34,6 +34,8 @@ import type { DocumentName } from './openapi/interfaces.js';
 import { createPrHandlers } from './pr/pr.routes.js';
 import type { Storage } from './storage/document-store.port.js';
 import { createThirdPartyHandlers } from './thirdparty/thirdparty.routes.js';
+import { createJwksRouter } from './thirdparty/jwks-route.js';
+import { sharedProofSigner } from './thirdparty/proof-signer.js';
 import { createUinHandlers } from './uin/uin.routes.js';
 import { registerIssuanceWorkflow } from './workflow/register-issuance.js';
 
@@ -94,6 +96,10 @@ export async function createApp({ config, storage, logger, documents }: AppDepen
   if (routers.has('cms')) {
     // The issuing CA's certificate and CRL are public, outside the OSIA document: ahead of the CMS router.
     app.use('/cms', createPkiRouter(await sharedPkiIssuer({ config, storage, shared })));
+  }
+  if (routers.has('thirdparty')) {
+    // The key set that checks verification proofs is public, outside the OSIA document: ahead of the Third Party router.
+    app.use('/thirdparty', createJwksRouter(await sharedProofSigner({ config, shared })));
   }
   for (const [name, routerAt] of routers) app.use(`/${name}`, routerAt(`/${name}`));
   app.use(notFoundMiddleware);

@@ -351,6 +351,51 @@ export const CONFIG_OPTIONS = {
     description: 'Days between thisUpdate and nextUpdate of the CRL; it is re-signed after half of them, and on every certificate status change.',
     parse: integer(1, 365),
   },
+  attributeSets: {
+    env: 'OSIA_ATTRIBUTE_SETS',
+    flag: '--attribute-sets',
+    default: undefined,
+    description:
+      'YAML file of Third Party attribute sets added to (or replacing by name) the shipped config/attribute-sets.yaml (see docs/behaviour/thirdparty.md).',
+    parse: text,
+  },
+  sectors: {
+    env: 'OSIA_SECTORS',
+    flag: '--sectors',
+    default: undefined,
+    description:
+      'YAML file giving each Third Party relying-party client its sector for pseudonymous tokens (template: config/sectors.example.yaml); no sectors when unset.',
+    parse: text,
+  },
+  tokenSecret: {
+    env: 'OSIA_TOKEN_SECRET',
+    flag: '--token-secret',
+    default: undefined,
+    description: 'File holding the secret of sector tokens (at least 32 bytes); otherwise generated under OSIA_DATA_DIR/thirdparty.',
+    parse: text,
+  },
+  proofKey: {
+    env: 'OSIA_PROOF_KEY',
+    flag: '--proof-key',
+    default: undefined,
+    description:
+      'PEM private key (PKCS#8: EC P-256/P-384, RSA or Ed25519) signing verification proofs; otherwise an ES256 key is generated under OSIA_DATA_DIR/thirdparty.',
+    parse: text,
+  },
+  identifySyncLimit: {
+    env: 'OSIA_IDENTIFY_SYNC_LIMIT',
+    flag: '--identify-sync-limit',
+    default: '20',
+    description: 'Third Party identify answers at once (200) up to this many candidates; more go to a background task (202).',
+    parse: integer(0, 100_000),
+  },
+  identifyTaskTtl: {
+    env: 'OSIA_IDENTIFY_TASK_TTL',
+    flag: '--identify-task-ttl',
+    default: '3600',
+    description: 'Seconds a background identify task (and its result) is kept after it was started; then readIdentifyResult answers 404.',
+    parse: integer(1, 31_536_000),
+  },
   shutdownTimeoutMs: {
     env: 'OSIA_SHUTDOWN_TIMEOUT_MS',
     flag: '--shutdown-timeout-ms',

@@ -114,6 +114,8 @@ function bind(entry: OperationEntry, handler: RuntimeHandler, audit: AuditRecord
       accept: req.get('accept'),
       contentType: req.get('content-type'),
       log: req.log,
+      ...(req.principal ? { principal: req.principal } : {}),
+      prefer: req.get('prefer'),
       touchPersons: (ids) => touchedPersons.push(...ids),
     };
     const record = (status: number) => audit?.(req, { operationId: entry.operationId, status, touchedPersons });

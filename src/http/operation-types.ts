@@ -3,6 +3,7 @@
  * misspelt or mistyped handler fails the typecheck.
  */
 import type { Logger } from 'pino';
+import type { Principal } from '../auth/principal.js';
 
 type AnyOperation = {
   parameters: { query?: unknown; header?: unknown; path?: unknown };
@@ -29,6 +30,10 @@ export interface CallContext {
   /** The media type the body was sent with, when there was a body. */
   contentType: string | undefined;
   log: Logger;
+  /** The verified caller; absent when authentication is off. */
+  principal?: Principal;
+  /** The raw `Prefer` header (RFC 7240), for operations that may answer asynchronously on request. */
+  prefer: string | undefined;
   /** Reports persons the operation touched beyond those in its path (search results), for the audit trail. */
   touchPersons(personIds: Iterable<string>): void;
 }

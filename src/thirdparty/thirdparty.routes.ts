@@ -1,15 +1,113 @@
 /** The Third Party Services interface (`openapi/thirdparty.yaml`, mounted at `/thirdparty`): one handler per operationId. */
-import type { operations } from '../../generated/thirdparty.js';
-import { notImplemented } from '../http/not-implemented.js';
+import { createHash, randomUUID } from 'node:crypto';
+import type { components, operations } from '../../generated/thirdparty.js';
+import { BadRequestError, ForbiddenError, NotFoundError } from '../errors/http-errors.js';
 import type { InterfaceDependencies } from '../http/interface-dependencies.js';
 import type { HandlerMap } from '../http/operation-types.js';
+import { selectionOf } from './attribute-output.js';
+import { identifyQuery, searchPersons } from './identify-query.js';
+import type { ResolvedPerson } from './person-resolver.js';
+import { type Caller, openThirdPartyServices } from './thirdparty-services.js';
+import { VERIFICATION, verifyAttributes } from './verification.js';
 
-export function createThirdPartyHandlers(_deps: InterfaceDependencies): HandlerMap<operations> {
+type AttributeSet = components['schemas']['AttributeSet'];
+
+/** What a proof says about the identifier: a hash, so that a kept proof never discloses a UIN. */
+const identifierHash = (type: string, identifier: string) => createHash('sha256').update(`${type}:${identifier}`).digest('base64url');
+
+const RESPOND_ASYNC = /(^|[,;\s])respond-async\s*(,|;|$)/i;
+
+export async function createThirdPartyHandlers(deps: InterfaceDependencies): Promise<HandlerMap<operations>> {
+  const services = await openThirdPartyServices(deps);
+  const { resolver, sets, tasks, registry, credentials, signer } = services;
+
+  /** Reads need an active credential when the identifier is a credential number: a revoked card opens nothing. */
+  const readable = (subject: ResolvedPerson) => {
+    if (subject.credential && subject.credential.status !== 'ACTIVE') throw new NotFoundError('No active credential with this number');
+    return subject;
+  };
+
+  const setNamed = (name: string) => sets.get(name);
+
+  /** One AttributeSet per person found, in search order; persons who lost their reference meanwhile are left out. */
+  const identifyOutput = async (personIds: readonly string[], setName: string, caller: Caller): Promise<AttributeSet[]> => {
+    const spec = setNamed(setName);
+    if (!spec) throw new NotFoundError(`The attribute set ${setName} is no longer configured`);
+    const out: AttributeSet[] = [];
+    for (const uin of personIds) {
+      const identity = (await registry.readReference(uin))?.identity;
+      if (identity) out.push(await services.attributesOf(spec, uin, identity, caller));
+    }
+    return out;
+  };
+
   return {
-    verify: notImplemented('verify'),
-    readAttributeSet: notImplemented('readAttributeSet'),
-    readAttributes: notImplemented('readAttributes'),
-    identify: notImplemented('identify'),
-    readIdentifyResult: notImplemented('readIdentifyResult'),
+    verify: async ({ path, query, body, context }) => {
+      const identifierType = query.identifierType ?? 'uin';
+      const subject = await resolver.resolve(path.identifier, identifierType, services.callerOf(context).sector);
+      context.touchPersons([subject.uin]);
+      const { outcome, attributes } = await verifyAttributes(body, subject, () => credentials.listForPerson(subject.uin));
+      const result = { verificationCode: outcome.code, verificationMessage: outcome.message };
+      if (outcome !== VERIFICATION.MATCH || query.verificationProofRequired === false) return { status: 200, body: result };
+      const verificationProof = await signer.sign({
+        jti: randomUUID(),
+        transactionId: query.transactionId,
+        identifierType,
+        identifierHash: identifierHash(identifierType, path.identifier),
+        attributes,
+        result: outcome.code,
+        message: outcome.message,
+      });
+      return { status: 200, body: { ...result, verificationProof } };
+    },
+
+    readAttributeSet: async ({ path, query, context }) => {
+      const spec = setNamed(path.attributeSetName);
+      if (!spec) throw new NotFoundError(`Unknown attribute set ${path.attributeSetName}`);
+      const caller = services.callerOf(context);
+      const subject = readable(await resolver.resolve(path.identifier, query.identifierType, caller.sector));
+      context.touchPersons([subject.uin]);
+      return { status: 200, body: await services.attributesOf(spec, subject.uin, subject.identity, caller) };
+    },
+
+    readAttributes: async ({ path, query, body, context }) => {
+      const spec = selectionOf(body);
+      if (Object.values(spec).every((section) => Object.keys(section).length === 0)) {
+        throw new BadRequestError('readAttributes needs at least one output attribute');
+      }
+      const caller = services.callerOf(context);
+      const subject = readable(await resolver.resolve(path.identifier, query.identifierType, caller.sector));
+      context.touchPersons([subject.uin]);
+      return { status: 200, body: await services.attributesOf(spec, subject.uin, subject.identity, caller) };
+    },
+
+    identify: async ({ body, context }) => {
+      const setName = body.outputAttributeSetName;
+      if (!setNamed(setName)) throw new NotFoundError(`Unknown attribute set ${setName} (outputAttributeSetName)`);
+      const caller = services.callerOf(context);
+      // identify answers attribute sets: it must not open a set the caller may not read directly.
+      const needed = `id.${setName}.read`;
+      if (caller.scopes && !caller.scopes.has(needed)) throw new ForbiddenError(`identify with ${setName} needs the scope "${needed}"`, needed);
+      const search = await identifyQuery(body.attributeSet, credentials);
+      if (!RESPOND_ASYNC.test(context.prefer ?? '')) {
+        const found = await searchPersons(registry, search, services.identifySyncLimit + 1);
+        if (found.length <= services.identifySyncLimit) {
+          if (found.length === 0) throw new NotFoundError('No person matches');
+          context.touchPersons(found);
+          return { status: 200, body: await identifyOutput(found, setName, caller) };
+        }
+      }
+      const taskId = await tasks.start(search, { ...(caller.clientId ? { clientId: caller.clientId } : {}), outputAttributeSetName: setName });
+      return { status: 202, body: { taskId } };
+    },
+
+    readIdentifyResult: async ({ path, context }) => {
+      const caller = services.callerOf(context);
+      const state = await tasks.read(path.taskID, caller.clientId);
+      if (!state) throw new NotFoundError('Unknown or expired identify task');
+      if (state.status === 'RUNNING') return { status: 204 };
+      context.touchPersons(state.personIds);
+      return { status: 200, body: await identifyOutput(state.personIds, state.owner.outputAttributeSetName, caller) };
+    },
   };
 }

@@ -1,0 +1,57 @@
+/**
+ * identify's search: the request's AttributeSet as equality criteria on reference identities (biographic members,
+ * nested objects by dotted path; contact members under CONTACT_PATH), and credential numbers resolved to their
+ * holders through the CMS records (active credentials only). Values compare exactly (the store's equality).
+ */
+import type { components } from '../../generated/thirdparty.js';
+import type { CredentialDirectory } from '../credentials/credential-directory.port.js';
+import { BadRequestError } from '../errors/http-errors.js';
+import type { PopulationRegistry } from '../registry/population-registry.js';
+import type { Criterion } from '../registry/search-filter.js';
+import { CONTACT_PATH, valueAt } from './attribute-output.js';
+import type { IdentifyQuery } from './identify-tasks.js';
+
+type AttributeSet = components['schemas']['AttributeSet'];
+
+function equalities(values: Record<string, unknown>, root: string): Criterion[] {
+  return Object.entries(values).flatMap(([name, value]): Criterion[] => {
+    const path = `${root}.${name}`;
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return [{ path, operator: '=', value }];
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) return equalities(value as Record<string, unknown>, path);
+    throw new BadRequestError(`identify cannot search on ${path}: only text, numbers, booleans and objects of them`);
+  });
+}
+
+export async function identifyQuery(attributeSet: AttributeSet, credentials: CredentialDirectory): Promise<IdentifyQuery> {
+  if (attributeSet.encryption) throw new BadRequestError('Encrypted attribute sets are not supported by identify');
+  if (attributeSet.biometricData?.length) {
+    throw new BadRequestError('Biometric identification is not supported: this server has no ABIS');
+  }
+  const criteria = [
+    ...equalities(attributeSet.biographicData ?? {}, 'biographicData'),
+    ...equalities(attributeSet.contactData ?? {}, CONTACT_PATH),
+  ];
+  let credentialHolders: string[] | undefined;
+  for (const item of attributeSet.credentialData ?? []) {
+    if (!item.credentialNumber) throw new BadRequestError('identify looks credentials up by credentialNumber: each credentialData item needs one');
+    const holders = (await credentials.findByNumber(item.credentialNumber))
+      .filter((credential) => credential.status === 'ACTIVE')
+      .map((credential) => credential.personId);
+    credentialHolders = credentialHolders ? credentialHolders.filter((id) => holders.includes(id)) : [...new Set(holders)];
+  }
+  if (criteria.length === 0 && credentialHolders === undefined) throw new BadRequestError('identify needs at least one attribute to search with');
+  return { criteria, ...(credentialHolders ? { credentialHolders } : {}) };
+}
+
+/** Persons whose reference identity matches, in order of creation of that identity; at most `limit` when given. */
+export async function searchPersons(registry: PopulationRegistry, query: IdentifyQuery, limit?: number): Promise<string[]> {
+  const { criteria, credentialHolders } = query;
+  if (credentialHolders === undefined) return registry.findPersonIds(criteria, { referenceOnly: true, limit });
+  const found: string[] = [];
+  for (const personId of credentialHolders) {
+    if (limit !== undefined && found.length >= limit) break;
+    const identity = (await registry.readReference(personId))?.identity;
+    if (identity && criteria.every(({ path, value }) => valueAt(identity, path) === value)) found.push(personId);
+  }
+  return found;
+}

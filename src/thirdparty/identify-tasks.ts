@@ -1,0 +1,123 @@
+/**
+ * Background identifications (identify answering 202). A task is a record of `tp_identify_tasks`: what to search,
+ * who asked, and, once done, the persons found (ids only: the attribute sets are built when the result is read).
+ * Records survive a restart; tasks still RUNNING then are run again. A task expires OSIA_IDENTIFY_TASK_TTL seconds
+ * after it started: it then reads as unknown (404) and its record is deleted.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Criterion } from '../registry/search-filter.js';
+import type { Collection, Storage } from '../storage/document-store.port.js';
+
+const TASKS = 'tp_identify_tasks';
+
+export interface IdentifyQuery {
+  criteria: Criterion[];
+  /** Persons holding the credentials named in the request; undefined when it names none. */
+  credentialHolders?: string[];
+}
+
+export interface TaskOwner {
+  clientId?: string;
+  outputAttributeSetName: string;
+}
+
+export type TaskState = { status: 'RUNNING' } | { status: 'DONE'; personIds: string[]; owner: TaskOwner };
+
+type TaskRecord = {
+  _id: string;
+  status: 'RUNNING' | 'DONE';
+  query: IdentifyQuery;
+  owner: TaskOwner;
+  startedAt: string;
+  expiresAt: string;
+  personIds?: string[];
+};
+
+export type Search = (query: IdentifyQuery) => Promise<string[]>;
+
+/** Tasks per store, so that tests (and tools) can reach the task runner of an app they built. */
+const byStorage = new WeakMap<Storage, IdentifyTasks>();
+
+export function identifyTasksOf(storage: Storage): IdentifyTasks | undefined {
+  return byStorage.get(storage);
+}
+
+export class IdentifyTasks {
+  /** The time source; tests move it to expire tasks without waiting. */
+  clock: () => Date = () => new Date();
+  #gate: Promise<void> = Promise.resolve();
+  readonly #running = new Set<Promise<void>>();
+
+  private constructor(
+    private readonly tasks: Collection,
+    private readonly search: Search,
+    private readonly ttlSeconds: number,
+    private readonly log: Logger,
+  ) {}
+
+  static async open(storage: Storage, options: { search: Search; ttlSeconds: number; logger: Logger }): Promise<IdentifyTasks> {
+    const tasks = new IdentifyTasks(await storage.documents.collection(TASKS), options.search, options.ttlSeconds, options.logger);
+    byStorage.set(storage, tasks);
+    for (const record of (await tasks.tasks.find({ status: 'RUNNING' })) as TaskRecord[]) tasks.#run(record);
+    return tasks;
+  }
+
+  /** Holds every task at its start until the returned function is called (tests observe the RUNNING state). */
+  hold(): () => void {
+    let release = () => {};
+    this.#gate = new Promise((resolve) => {
+      release = resolve;
+    });
+    return release;
+  }
+
+  /** Settles when no task is running. */
+  async idle(): Promise<void> {
+    while (this.#running.size > 0) await Promise.all(this.#running);
+  }
+
+  async start(query: IdentifyQuery, owner: TaskOwner): Promise<string> {
+    await this.#dropExpired();
+    const now = this.clock();
+    const record: TaskRecord = {
+      _id: randomUUID(),
+      status: 'RUNNING',
+      query,
+      owner,
+      startedAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + this.ttlSeconds * 1000).toISOString(),
+    };
+    await this.tasks.insert(record);
+    this.#run(record);
+    return record._id;
+  }
+
+  /** The task as `clientId` may see it: undefined when unknown, expired, or started by another client. */
+  async read(taskId: string, clientId: string | undefined): Promise<TaskState | undefined> {
+    await this.#dropExpired();
+    const record = (await this.tasks.get(taskId)) as TaskRecord | undefined;
+    if (!record || record.owner.clientId !== clientId) return undefined;
+    return record.status === 'DONE' ? { status: 'DONE', personIds: record.personIds ?? [], owner: record.owner } : { status: 'RUNNING' };
+  }
+
+  #run(record: TaskRecord): void {
+    const work = (async () => {
+      await this.#gate;
+      try {
+        const personIds = await this.search(record.query);
+        // `replace` does nothing when the task expired (and was deleted) meanwhile.
+        await this.tasks.replace({ ...record, status: 'DONE', personIds });
+      } catch (err) {
+        // Left RUNNING: the next start runs it again; meanwhile readers get 204 until it expires.
+        this.log.error({ err, taskId: record._id }, 'identify task failed');
+      }
+    })();
+    this.#running.add(work);
+    void work.finally(() => this.#running.delete(work));
+  }
+
+  async #dropExpired(): Promise<void> {
+    await this.tasks.deleteMany({ expiresAt: { $lte: this.clock().toISOString() } });
+  }
+}
