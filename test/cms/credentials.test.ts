@@ -10,6 +10,7 @@ import { loadProfileCatalogue } from '../../src/credentials/profile-catalogue.js
 import { StoredCredentialDirectory } from '../../src/credentials/stored-credential-directory.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { credentialRequest, credentialUrl, issue, readCredential, TX } from './cms-fixtures.js';
+import { binaryBody } from '../support/binary-body.js';
 
 describe('CMS credentials', () => {
   let t: TestApp;
@@ -258,11 +259,7 @@ describe('CMS credentials', () => {
         request(t.app)
           .get('/cms/crl')
           .buffer(true)
-          .parse((res, done) => {
-            const chunks: Buffer[] = [];
-            res.on('data', (chunk: Buffer) => chunks.push(chunk));
-            res.on('end', () => done(null, Buffer.concat(chunks)));
-          });
+          .parse(binaryBody);
       assert.ok(!(await crl()).body.includes(serial));
       assert.equal((await post(id, 'revoke', { reason: 'keyCompromise' })).status, 204);
       assert.equal(await status(id), 'REVOKED');

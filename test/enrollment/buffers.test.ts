@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { createTestApp, type TestApp } from '../support/test-app.js';
+import { binaryBody } from '../support/binary-body.js';
 
 const TX = '?transactionId=tx-buffer';
 const PNG = Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), Buffer.alloc(5000, 0xab)]);
@@ -22,11 +23,7 @@ describe('Enrollment: buffers', () => {
     request(t.app)
       .get(`${bufferUrl(enrollmentId, bufferId)}${TX}`)
       .buffer(true)
-      .parse((res, done) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => done(null, Buffer.concat(chunks)));
-      });
+      .parse(binaryBody);
 
   before(async () => {
     t = await createTestApp({ interfaces: ['enrollment'] });

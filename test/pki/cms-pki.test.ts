@@ -1,7 +1,6 @@
 /**
  * The pki producer behind the CMS interface: certificates issued with the credential, following suspend,
- * unsuspend and revoke. The CRL is read through a second issuer on the same store and CA files (the routes are
- * mounted by the app separately).
+ * unsuspend and revoke, as a relying party sees it: the CA certificate from `/cms/ca.pem`, the CRL from `/cms/crl`.
  */
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, X509Certificate } from 'node:crypto';
@@ -9,27 +8,36 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
-import { PkiIssuer } from '../../src/credentials/pki/pki-issuer.js';
 import { credentialRequest, credentialUrl, issue, readCredential } from '../cms/cms-fixtures.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { openssl, readCrl } from './pki-fixtures.js';
+import { binaryBody } from '../support/binary-body.js';
 
 describe('CMS with the pki producer', () => {
   let t: TestApp;
-  let crlReader: PkiIssuer;
+  let caFile: string;
   before(async () => {
     t = await createTestApp({ interfaces: ['cms'] });
-    crlReader = await PkiIssuer.open(t.storage, {
-      dataDir: t.dataDir,
-      caSubject: 'CN=unused',
-      publicUrl: 'http://localhost:8080',
-      crlValidityDays: 7,
-    });
+    const ca = await request(t.app).get('/cms/ca.pem');
+    assert.equal(ca.status, 200);
+    caFile = path.join(t.dataDir, 'published-ca.pem');
+    await writeFile(caFile, ca.text);
   });
   after(() => t.close());
 
   const post = (id: string, action: string, body?: object) => request(t.app).post(credentialUrl(id, `/${action}`)).send(body);
-  const crlEntries = async () => readCrl(await crlReader.crl()).entries;
+  /** The published CRL's entries, once OpenSSL has checked its signature against the published CA. */
+  const crlEntries = async () => {
+    const res = await request(t.app)
+      .get('/cms/crl')
+      .buffer(true)
+      .parse(binaryBody);
+    assert.equal(res.headers['content-type'], 'application/pkix-crl');
+    const crlFile = path.join(t.dataDir, 'published.crl');
+    await writeFile(crlFile, res.body as Buffer);
+    assert.match(await openssl('crl', '-inform', 'DER', '-in', crlFile, '-CAfile', caFile, '-noout'), /verify OK/);
+    return readCrl(res.body as Buffer).entries;
+  };
 
   it('issues a national ID card with two certificates and follows its status on the CRL', async () => {
     const id = await issue(t, 'PKI-1', credentialRequest('NATIONAL_ID_CARD'));
@@ -45,7 +53,6 @@ describe('CMS with the pki producer', () => {
     const auth = new X509Certificate(certificates[0]?.certificate as string);
     assert.equal(auth.subject, `CN=Ada Lovelace\nSN=Lovelace\nGN=Ada\nserialNumber=${credential.credentialNumber}`);
     assert.equal(new Date(auth.validTo).getTime(), Math.floor(Date.parse(credential.expiryDate as string) / 1000) * 1000);
-    const caFile = path.join(t.dataDir, 'pki', 'ca-cert.pem');
     const certFile = path.join(t.dataDir, 'auth.pem');
     await writeFile(certFile, auth.toString());
     assert.match(await openssl('verify', '-CAfile', caFile, certFile), /: OK/);
