@@ -4,19 +4,17 @@
  * stored and answered is RFC 3339 in UTC (`2025-12-25T12:00:00Z`).
  */
 import { BadRequestError } from '../errors/http-errors.js';
+import { parseLenientDateTime } from '../openapi/lenient-date-time.js';
 
 /** The time source of the CMS, injectable so that tests can move time instead of waiting. */
 export type Clock = () => Date;
 export const systemClock: Clock = () => new Date();
 
 const DAY_MS = 86_400_000;
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})?$/;
-
 /** Parses a date-time leniently (missing offset = UTC); `field` names it in the 400 answer. */
 export function parseDateTime(value: string, field: string): Date {
-  const match = DATE_TIME.exec(value);
-  const date = match ? new Date(match[2] ? value.replace(' ', 'T') : `${value.replace(' ', 'T')}Z`) : undefined;
-  if (!date || Number.isNaN(date.getTime())) {
+  const date = parseLenientDateTime(value);
+  if (!date) {
     throw new BadRequestError(`${field} must be a date-time such as 2025-12-25T12:00:00Z, got "${value}"`);
   }
   return date;

@@ -14,6 +14,7 @@ import type { LoadedDocument, OperationEntry } from '../openapi/documents.js';
 import { listOperations } from '../openapi/documents.js';
 import { freeFormQuery } from './free-form-query.js';
 import { templateToRegExp } from './path-template.js';
+import { lenientDateTimeFormat } from '../openapi/lenient-date-time.js';
 import { validatorDocument } from './validator-document.js';
 import type { CallContext } from './operation-types.js';
 
@@ -164,6 +165,8 @@ export function createInterfaceRouter(options: InterfaceRouterOptions): Router {
       },
       // Bearer tokens are checked by the auth layer (issue #4), not by the validator.
       validateSecurity: false,
+      // The CMS takes date-times without an offset, as OSIA's own CMS examples write them (normalised on the way in).
+      ...(loaded.name === 'cms' ? { formats: { 'date-time': lenientDateTimeFormat } } : {}),
       validateApiSpec: true,
       ignoreUndocumented: false,
     }),

@@ -14,6 +14,21 @@ describe('CMS credential requests', () => {
   });
   after(() => t.close());
 
+  it('takes date-times without an offset, as OSIA\'s CMS examples write them, and answers them in UTC', async () => {
+    const from = daysFromNow(30).replace('Z', '');
+    const body = credentialRequest('RESIDENCE_PERMIT', { validFromDate: from });
+    const created = await request(t.app).post(requestUrl('R-no-offset')).send(body);
+    assert.equal(created.status, 201, created.text);
+    const read = await request(t.app).get(requestUrl('R-no-offset'));
+    assert.equal(read.body.requestData.validFromDate, `${from}Z`);
+    const credentialId = read.body.credentialIds[0];
+    const update = await request(t.app).put(`/cms/v1/credentials/${credentialId}?transactionId=tx`).send({ expiryDate: '2031-12-25T12:00:00' });
+    assert.equal(update.status, 204, update.text);
+    assert.equal((await readCredential(t, credentialId)).expiryDate, '2031-12-25T12:00:00Z');
+    const nonsense = await request(t.app).post(requestUrl('R-bad-date')).send(credentialRequest('RESIDENCE_PERMIT', { validFromDate: '2031-13-45T99:00:00' }));
+    assert.equal(nonsense.status, 400);
+  });
+
   it('createCredentialRequest: 201; the internal producer issues at once; readCredentialRequest shows ISSUED and credentialIds', async () => {
     const body = credentialRequest('RESIDENCE_PERMIT', { issuingAuthority: 'Ministry of the Interior' });
     const created = await request(t.app).post(requestUrl('R-1')).send(body);
