@@ -113,8 +113,8 @@ describe('Third Party verify', () => {
   });
 
   describe('proofs', () => {
-    const jwksApp = async () => {
-      // The route as src/app.ts mounts it, on the same data directory (hence the same key) as the test app.
+    /** Another app on the same data directory publishes the same key (it is kept, not regenerated). */
+    const restartedApp = async () => {
       const app = express();
       app.use('/thirdparty', createJwksRouter(await openProofSigner({ dataDir: t.dataDir, proofKey: undefined, issuer: 'test' })));
       return app;
@@ -123,7 +123,7 @@ describe('Third Party verify', () => {
     it('are compact JWS signed by the key of /thirdparty/jwks.json; a changed payload fails', async () => {
       const proof = (await outcome('U-ADA', { biographicData: { firstName: 'Ada', lastName: 'Lovelace' } })).verificationProof;
       assert.ok(proof);
-      const jwks = await request(await jwksApp()).get('/thirdparty/jwks.json');
+      const jwks = await request(t.app).get('/thirdparty/jwks.json');
       assert.equal(jwks.status, 200);
       assert.match(jwks.headers['content-type'] ?? '', /application\/jwk-set\+json/);
       const keys = JSON.parse(jwks.text) as { keys: Record<string, unknown>[] };
@@ -151,8 +151,8 @@ describe('Third Party verify', () => {
     it('the generated key is kept under the data directory with mode 0600 and reused', async () => {
       const file = path.join(t.dataDir, 'thirdparty', 'proof-key.pem');
       assert.equal((await stat(file)).mode & 0o777, 0o600);
-      const first = (await request(await jwksApp()).get('/thirdparty/jwks.json')).text;
-      assert.equal((await request(await jwksApp()).get('/thirdparty/jwks.json')).text, first);
+      const first = (await request(t.app).get('/thirdparty/jwks.json')).text;
+      assert.equal((await request(await restartedApp()).get('/thirdparty/jwks.json')).text, first);
     });
   });
 });
