@@ -22,11 +22,11 @@ export interface TaskOwner {
   outputAttributeSetName: string;
 }
 
-export type TaskState = { status: 'RUNNING' } | { status: 'DONE'; personIds: string[]; owner: TaskOwner };
+export type TaskState = { status: 'RUNNING' } | { status: 'FAILED' } | { status: 'DONE'; personIds: string[]; owner: TaskOwner };
 
 type TaskRecord = {
   _id: string;
-  status: 'RUNNING' | 'DONE';
+  status: 'RUNNING' | 'DONE' | 'FAILED';
   query: IdentifyQuery;
   owner: TaskOwner;
   startedAt: string;
@@ -98,7 +98,8 @@ export class IdentifyTasks {
     await this.#dropExpired();
     const record = (await this.tasks.get(taskId)) as TaskRecord | undefined;
     if (!record || record.owner.clientId !== clientId) return undefined;
-    return record.status === 'DONE' ? { status: 'DONE', personIds: record.personIds ?? [], owner: record.owner } : { status: 'RUNNING' };
+    if (record.status !== 'DONE') return { status: record.status };
+    return { status: 'DONE', personIds: record.personIds ?? [], owner: record.owner };
   }
 
   #run(record: TaskRecord): void {
@@ -109,8 +110,9 @@ export class IdentifyTasks {
         // `replace` does nothing when the task expired (and was deleted) meanwhile.
         await this.tasks.replace({ ...record, status: 'DONE', personIds });
       } catch (err) {
-        // Left RUNNING: the next start runs it again; meanwhile readers get 204 until it expires.
+        // Readers learn at once that no result will come (instead of 204 until the task expires).
         this.log.error({ err, taskId: record._id }, 'identify task failed');
+        await this.tasks.replace({ ...record, status: 'FAILED' });
       }
     })();
     this.#running.add(work);

@@ -1,7 +1,7 @@
 /** The Third Party Services interface (`openapi/thirdparty.yaml`, mounted at `/thirdparty`): one handler per operationId. */
 import { createHash, randomUUID } from 'node:crypto';
 import type { components, operations } from '../../generated/thirdparty.js';
-import { BadRequestError, ForbiddenError, NotFoundError } from '../errors/http-errors.js';
+import { BadRequestError, ForbiddenError, HttpError, NotFoundError } from '../errors/http-errors.js';
 import type { InterfaceDependencies } from '../http/interface-dependencies.js';
 import type { HandlerMap } from '../http/operation-types.js';
 import { selectionOf } from './attribute-output.js';
@@ -106,6 +106,7 @@ export async function createThirdPartyHandlers(deps: InterfaceDependencies): Pro
       const state = await tasks.read(path.taskID, caller.clientId);
       if (!state) throw new NotFoundError('Unknown or expired identify task');
       if (state.status === 'RUNNING') return { status: 204 };
+      if (state.status === 'FAILED') throw new HttpError(500, 'The identify search failed; start a new identify');
       context.touchPersons(state.personIds);
       return { status: 200, body: await identifyOutput(state.personIds, state.owner.outputAttributeSetName, caller) };
     },

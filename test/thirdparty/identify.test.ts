@@ -2,7 +2,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
-import { identifyTasksOf } from '../../src/thirdparty/identify-tasks.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { createStorage } from '../../src/storage/create-storage.js';
+import { IdentifyTasks, identifyTasksOf } from '../../src/thirdparty/identify-tasks.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { tokenFor } from '../support/tokens.js';
 import { ADA, citizen, issueCredential, TX } from './thirdparty-fixtures.js';
@@ -152,5 +157,24 @@ describe('Third Party identify with authentication', () => {
       (await request(t.app).get(`/thirdparty/v1/identify/${started.body.taskId}${TX}`).auth(await tokenFor(t.dataDir, scope, 'u', client), { type: 'bearer' })).status;
     assert.equal(await read('client-b'), 404);
     assert.equal(await read('client-a'), 200);
+  });
+});
+
+describe('identify tasks whose search fails', () => {
+  it('read as FAILED at once, not as running until they expire', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'osia-identify-'));
+    const storage = await createStorage({ dataDir });
+    try {
+      const search = async (): Promise<string[]> => {
+        throw new Error('registry unreachable');
+      };
+      const tasks = await IdentifyTasks.open(storage, { search, ttlSeconds: 60, logger: pino({ level: 'silent' }) });
+      const taskId = await tasks.start({ criteria: [] }, { clientId: 'bank', outputAttributeSetName: 'DEFAULT_SET_01' });
+      await tasks.idle();
+      assert.deepEqual(await tasks.read(taskId, 'bank'), { status: 'FAILED' });
+    } finally {
+      await storage.documents.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });
