@@ -45,6 +45,8 @@ export interface AppDependencies {
   logger: Logger;
   /** The documents to serve: the chosen OSIA interfaces and the audit report. */
   documents: readonly LoadedDocument[];
+  /** Where the app keeps the domain objects its interfaces share; given by callers that need to reach them (tests). */
+  shared?: SharedInstances;
 }
 
 const HANDLERS: Record<DocumentName, HandlerFactory> = {
@@ -59,7 +61,8 @@ const HANDLERS: Record<DocumentName, HandlerFactory> = {
   audit: createAuditHandlers,
 };
 
-export async function createApp({ config, storage, logger, documents }: AppDependencies): Promise<Express> {
+export async function createApp(dependencies: AppDependencies): Promise<Express> {
+  const { config, storage, logger, documents, shared = new SharedInstances() } = dependencies;
   const app = express();
   app.disable('x-powered-by');
   const metrics = createMetrics();
@@ -74,7 +77,6 @@ export async function createApp({ config, storage, logger, documents }: AppDepen
   app.use(docsRouter(documents));
   const auditLog = await AuditLog.open(storage);
   const routers = new Map<DocumentName, (basePath: string) => Router>();
-  const shared = new SharedInstances();
   const events = new EventBus(logger);
   const depsOf = new Map<DocumentName, InterfaceDependencies>();
   for (const document of documents) {

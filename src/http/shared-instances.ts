@@ -14,4 +14,9 @@ export class SharedInstances {
     }
     return instance as Promise<T>;
   }
+
+  /** The instance registered under `key` when something opened it; tools and tests reach an app's objects this way. */
+  opened<T>(key: string): Promise<T> | undefined {
+    return this.#opened.get(key) as Promise<T> | undefined;
+  }
 }

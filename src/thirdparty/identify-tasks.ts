@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Criterion } from '../registry/search-filter.js';
+import type { SharedInstances } from '../http/shared-instances.js';
 import type { Collection, Storage } from '../storage/document-store.port.js';
 
 const TASKS = 'tp_identify_tasks';
@@ -36,11 +37,12 @@ type TaskRecord = {
 
 export type Search = (query: IdentifyQuery) => Promise<string[]>;
 
-/** Tasks per store, so that tests (and tools) can reach the task runner of an app they built. */
-const byStorage = new WeakMap<Storage, IdentifyTasks>();
+/** The key of an app's task runner among its shared instances. */
+export const IDENTIFY_TASKS = 'identify-tasks';
 
-export function identifyTasksOf(storage: Storage): IdentifyTasks | undefined {
-  return byStorage.get(storage);
+/** The task runner of an app, once Third Party Services opened it (tests hold, release and age its tasks). */
+export function identifyTasksOf(shared: SharedInstances): Promise<IdentifyTasks> | undefined {
+  return shared.opened<IdentifyTasks>(IDENTIFY_TASKS);
 }
 
 export class IdentifyTasks {
@@ -58,7 +60,6 @@ export class IdentifyTasks {
 
   static async open(storage: Storage, options: { search: Search; ttlSeconds: number; logger: Logger }): Promise<IdentifyTasks> {
     const tasks = new IdentifyTasks(await storage.documents.collection(TASKS), options.search, options.ttlSeconds, options.logger);
-    byStorage.set(storage, tasks);
     for (const record of (await tasks.tasks.find({ status: 'RUNNING' })) as TaskRecord[]) tasks.#run(record);
     return tasks;
   }

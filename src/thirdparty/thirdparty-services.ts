@@ -11,7 +11,7 @@ import { sharedRegistry } from '../registry/shared-registry.js';
 import { buildAttributeSet, type OutputSchemaFields, type OutputSpec } from './attribute-output.js';
 import { type AttributeSets, loadAttributeSets } from './attribute-sets.js';
 import { searchPersons } from './identify-query.js';
-import { IdentifyTasks } from './identify-tasks.js';
+import { IDENTIFY_TASKS, IdentifyTasks } from './identify-tasks.js';
 import { PersonResolver } from './person-resolver.js';
 import { type ProofSigner, sharedProofSigner } from './proof-signer.js';
 import { loadSectorMap, SectorTokens } from './sector-tokens.js';
@@ -57,11 +57,13 @@ export async function openThirdPartyServices(deps: InterfaceDependencies): Promi
     resolver: new PersonResolver(registry, credentials, tokens),
     signer: await sharedProofSigner(deps),
     sets: await loadAttributeSets(config.attributeSets),
-    tasks: await IdentifyTasks.open(storage, {
-      search: (query) => searchPersons(registry, query),
-      ttlSeconds: config.identifyTaskTtl,
-      logger: deps.logger,
-    }),
+    tasks: await deps.shared.get(IDENTIFY_TASKS, () =>
+      IdentifyTasks.open(storage, {
+        search: (query) => searchPersons(registry, query),
+        ttlSeconds: config.identifyTaskTtl,
+        logger: deps.logger,
+      }),
+    ),
     identifySyncLimit: config.identifySyncLimit,
     callerOf: ({ principal }) => {
       const clientId = principal?.client;

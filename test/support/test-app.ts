@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Express } from 'express';
 import pino, { type Logger } from 'pino';
 import { createApp } from '../../src/app.js';
+import { SharedInstances } from '../../src/http/shared-instances.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { AUDIT, INTERFACE_NAMES, type InterfaceName } from '../../src/openapi/interfaces.js';
 import { loadServedDocuments } from '../../src/profile/served-documents.js';
@@ -14,6 +15,8 @@ import type { Storage } from '../../src/storage/document-store.port.js';
 export interface TestApp {
   app: Express;
   storage: Storage;
+  /** The app's shared domain objects (see SharedInstances). */
+  shared: SharedInstances;
   dataDir: string;
   close(): Promise<void>;
 }
@@ -47,7 +50,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const config = { ...request.config, interfaces: [...interfaces] };
   const documents = await loadServedDocuments([...interfaces, AUDIT], config.profile);
   const storage = await createStorage({ dataDir, mongodbUri: process.env.MONGODB_URI, mongodbDatabase: path.basename(dataDir) });
-  const app = await createApp({ config, storage, logger, documents }).catch(async (err: unknown) => {
+  const shared = new SharedInstances();
+  const app = await createApp({ config, storage, logger, documents, shared }).catch(async (err: unknown) => {
     await storage.documents.close();
     if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
     throw err;
@@ -55,6 +59,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   return {
     app,
     storage,
+    shared,
     dataDir,
     close: async () => {
       await storage.documents.close();

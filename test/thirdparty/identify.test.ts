@@ -29,7 +29,7 @@ describe('Third Party identify', () => {
     request(t.app).post(`/thirdparty/v1/identify${TX}`).send({ attributeSet, outputAttributeSetName });
   const result = (taskId: string) => request(t.app).get(`/thirdparty/v1/identify/${taskId}${TX}`);
   const tasks = () => {
-    const found = identifyTasksOf(t.storage);
+    const found = identifyTasksOf(t.shared);
     assert.ok(found);
     return found;
   };
@@ -58,14 +58,14 @@ describe('Third Party identify', () => {
   });
 
   it('more candidates than OSIA_IDENTIFY_SYNC_LIMIT: 202, then 204 while running, 200 when done, 404 once expired', async () => {
-    const release = tasks().hold();
+    const release = (await tasks()).hold();
     const started = await identify({ biographicData: { lastName: 'Smith' } });
     assert.equal(started.status, 202, JSON.stringify(started.body));
     const { taskId } = started.body as { taskId: string };
     const running = await result(taskId);
     assert.deepEqual([running.status, running.text], [204, '']);
     release();
-    await tasks().idle();
+    await (await tasks()).idle();
     const done = await result(taskId);
     assert.equal(done.status, 200);
     assert.deepEqual(
@@ -73,12 +73,13 @@ describe('Third Party identify', () => {
       ['John0', 'John1', 'John2'],
     );
     assert.equal((await result(taskId)).status, 200, 'may be read again until it expires');
-    const realClock = tasks().clock;
+    const runner = await tasks();
+    const realClock = runner.clock;
     try {
-      tasks().clock = () => new Date(Date.now() + 61_000);
+      runner.clock = () => new Date(Date.now() + 61_000);
       assert.equal((await result(taskId)).status, 404);
     } finally {
-      tasks().clock = realClock;
+      runner.clock = realClock;
     }
     assert.equal((await result(taskId)).status, 404, 'expired tasks are deleted');
   });
@@ -91,7 +92,7 @@ describe('Third Party identify', () => {
       .set('Prefer', 'respond-async, wait=10')
       .send({ attributeSet: { biographicData: { lastName: 'Nobody' } }, outputAttributeSetName: 'DEFAULT_SET_01' });
     assert.equal(none.status, 202);
-    await tasks().idle();
+    await (await tasks()).idle();
     assert.equal((await result(started.body.taskId)).body.length, 1);
     assert.deepEqual([(await result(none.body.taskId)).status, (await result(none.body.taskId)).body], [200, []]);
   });
@@ -106,7 +107,7 @@ describe('Third Party identify tasks across a restart', () => {
   it('a task still running when the server stops runs again at the next start', async () => {
     const first = await createTestApp({ interfaces: ['pr', 'thirdparty'], env: { OSIA_IDENTIFY_SYNC_LIMIT: '0' } });
     await citizen(first, 'U-ADA', ADA);
-    const tasks = identifyTasksOf(first.storage);
+    const tasks = await identifyTasksOf(first.shared);
     assert.ok(tasks);
     tasks.hold();
     const started = await request(first.app)
@@ -117,7 +118,7 @@ describe('Third Party identify tasks across a restart', () => {
     // The held task never runs in the stopped server; the new one picks it up from the store.
     const second = await createTestApp({ interfaces: ['pr', 'thirdparty'], dataDir: first.dataDir });
     try {
-      await identifyTasksOf(second.storage)?.idle();
+      await (await identifyTasksOf(second.shared))?.idle();
       const done = await request(second.app).get(`/thirdparty/v1/identify/${started.body.taskId}${TX}`);
       assert.deepEqual([done.status, done.body[0]?.biographicData?.lastName], [200, 'Lovelace']);
     } finally {
@@ -152,7 +153,7 @@ describe('Third Party identify with authentication', () => {
     const scope = 'id.identify id.DEFAULT_SET_02.read';
     const started = await identify(await tokenFor(t.dataDir, scope, 'u', 'client-a'));
     assert.equal(started.status, 202);
-    await identifyTasksOf(t.storage)?.idle();
+    await (await identifyTasksOf(t.shared))?.idle();
     const read = async (client: string) =>
       (await request(t.app).get(`/thirdparty/v1/identify/${started.body.taskId}${TX}`).auth(await tokenFor(t.dataDir, scope, 'u', client), { type: 'bearer' })).status;
     assert.equal(await read('client-b'), 404);
