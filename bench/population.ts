@@ -18,7 +18,8 @@ export function identityOf(i: number) {
   const year = 1940 + (i % 80);
   return {
     identityType: 'CIVIL_REGISTRATION',
-    status: 'CLAIMED',
+    // Registered identities: Third Party Services verifies only against VALID reference identities.
+    status: 'VALID',
     galleries: [i % 10 === 0 ? 'RESIDENTS' : 'CITIZENS'],
     biographicData: {
       firstName: GIVEN[i % GIVEN.length],

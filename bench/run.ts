@@ -73,7 +73,7 @@ try {
   // Authentication stays on, as in production: every request carries a token signed by the development key.
   const token = await mintDevToken({
     dataDir,
-    scope: 'pr.person.read pr.person.write pr.identity.read pr.identity.write pr.reference.write pr.gallery.read',
+    scope: 'pr.person.read pr.person.write pr.identity.read pr.identity.write pr.reference.write pr.gallery.read id.verify id.DEFAULT_SET_01.read cms.request.write',
     subject: 'bench',
     client: 'bench',
     ttlSeconds: 3600,

@@ -19,13 +19,34 @@ function get(path: (population: number) => string): Scenario['requests'] {
   return (population) => [{ method: 'GET', setupRequest: (req) => ({ ...req, path: path(population) }) }];
 }
 
-function post(path: (population: number) => string, body: (population: number) => unknown): Scenario['requests'] {
+/** A POST whose path and body are drawn together (they often name the same person). */
+function post(draw: (population: number) => { path: string; body: unknown }): Scenario['requests'] {
   return (population) => [
     {
       method: 'POST',
-      setupRequest: (req) => ({ ...req, path: path(population), body: JSON.stringify(body(population)) }),
+      setupRequest: (req) => {
+        const { path, body } = draw(population);
+        return { ...req, path, body: JSON.stringify(body) };
+      },
     },
   ];
+}
+
+/** A new credential request per call, for one person of the population; the profile decides the producer. */
+function credentialRequest(profile: string): Scenario {
+  return {
+    name: `createCredentialRequest ${profile}`,
+    target: 'osia',
+    requests: post((n) => {
+      const i = random(n);
+      const body = {
+        personId: personId(i),
+        biographicData: identityOf(i).biographicData,
+        requestData: { priority: 5, credentialProfileId: profile, requestType: 'FIRST_ISSUANCE' },
+      };
+      return { path: `/cms/v1/credentialRequests/CR${process.pid}-${created++}?transactionId=bench`, body };
+    }),
+  };
 }
 
 export const SCENARIOS: Scenario[] = [
@@ -61,16 +82,32 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'findPersons by lastName',
     target: 'osia',
-    requests: post(
-      () => '/pr/v1/persons?transactionId=bench',
-      (n) => [{ attributeName: 'lastName', operator: '=', value: familyName(random(n)) }],
-    ),
+    requests: post((n) => ({
+      path: '/pr/v1/persons?transactionId=bench',
+      body: [{ attributeName: 'lastName', operator: '=', value: familyName(random(n)) }],
+    })),
   },
   {
     name: 'queryPersonList by lastName',
     target: 'osia',
     requests: get((n) => `/dataaccess/v1/persons?lastName=${familyName(random(n))}`),
   },
+  {
+    name: 'verify (2 names, signed proof)',
+    target: 'osia',
+    requests: post((n) => {
+      const i = random(n);
+      const { firstName, lastName } = identityOf(i).biographicData;
+      return { path: `/thirdparty/v1/verify/${personId(i)}?transactionId=bench`, body: { biographicData: { firstName, lastName } } };
+    }),
+  },
+  {
+    name: 'readAttributeSet DEFAULT_SET_01',
+    target: 'osia',
+    requests: get((n) => `/thirdparty/v1/attributes/DEFAULT_SET_01/${personId(random(n))}?transactionId=bench`),
+  },
+  credentialRequest('RESIDENCE_PERMIT'),
+  credentialRequest('NATIONAL_ID_CARD'),
   {
     name: 'readGalleryContent (page of 1000)',
     target: 'osia',
