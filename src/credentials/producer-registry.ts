@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/config-options.js';
 import { ConfigError } from '../config/config-options.js';
+import { ConflictError } from '../errors/http-errors.js';
 import type { SharedInstances } from '../http/shared-instances.js';
 import type { Storage } from '../storage/document-store.port.js';
 import { createBureauProducer } from './bureau/bureau-producer.js';
@@ -35,9 +36,14 @@ export class ProducerRegistry {
     for (const producer of producers) this.#byName.set(producer.name, producer);
   }
 
+  /** Profiles are checked at start-up; a record may still name a bureau removed from the catalogue since. */
   get(name: string): CredentialProducer {
     const producer = this.#byName.get(name);
-    if (!producer) throw new Error(`no credential producer named ${name}`);
+    if (!producer) {
+      throw new ConflictError(
+        `this credential was made by producer ${name}, which the credential catalogue no longer declares: declare it again to change the credential`,
+      );
+    }
     return producer;
   }
 
