@@ -1,7 +1,7 @@
 /**
  * identify's search: the request's AttributeSet as equality criteria on reference identities (biographic members,
  * nested objects by dotted path; contact members under CONTACT_PATH), and credential numbers resolved to their
- * holders through the CMS records (active credentials only). Values compare exactly (the store's equality).
+ * holders through the CMS records (credentials in force only). Values compare exactly (the store's equality).
  */
 import type { components } from '../../generated/thirdparty.js';
 import type { CredentialDirectory } from '../credentials/credential-directory.port.js';
@@ -9,6 +9,7 @@ import { BadRequestError } from '../errors/http-errors.js';
 import type { PopulationRegistry } from '../registry/population-registry.js';
 import type { Criterion } from '../registry/search-filter.js';
 import { CONTACT_PATH, valueAt } from './attribute-output.js';
+import { credentialState } from './credential-validity.js';
 import type { IdentifyQuery } from './identify-tasks.js';
 
 type AttributeSet = components['schemas']['AttributeSet'];
@@ -22,7 +23,7 @@ function equalities(values: Record<string, unknown>, root: string): Criterion[] 
   });
 }
 
-export async function identifyQuery(attributeSet: AttributeSet, credentials: CredentialDirectory): Promise<IdentifyQuery> {
+export async function identifyQuery(attributeSet: AttributeSet, credentials: CredentialDirectory, now: Date): Promise<IdentifyQuery> {
   if (attributeSet.encryption) throw new BadRequestError('Encrypted attribute sets are not supported by identify');
   if (attributeSet.biometricData?.length) {
     throw new BadRequestError('Biometric identification is not supported: this server has no ABIS');
@@ -35,7 +36,7 @@ export async function identifyQuery(attributeSet: AttributeSet, credentials: Cre
   for (const item of attributeSet.credentialData ?? []) {
     if (!item.credentialNumber) throw new BadRequestError('identify looks credentials up by credentialNumber: each credentialData item needs one');
     const holders = (await credentials.findByNumber(item.credentialNumber))
-      .filter((credential) => credential.status === 'ACTIVE')
+      .filter((credential) => credentialState(credential, now) === 'IN_FORCE')
       .map((credential) => credential.personId);
     credentialHolders = credentialHolders ? credentialHolders.filter((id) => holders.includes(id)) : [...new Set(holders)];
   }

@@ -46,8 +46,6 @@ export function identifyTasksOf(shared: SharedInstances): Promise<IdentifyTasks>
 }
 
 export class IdentifyTasks {
-  /** The time source; tests move it to expire tasks without waiting. */
-  clock: () => Date = () => new Date();
   #gate: Promise<void> = Promise.resolve();
   readonly #running = new Set<Promise<void>>();
 
@@ -55,11 +53,17 @@ export class IdentifyTasks {
     private readonly tasks: Collection,
     private readonly search: Search,
     private readonly ttlSeconds: number,
+    /** The time source; tests move it to expire tasks without waiting. */
+    private readonly clock: () => Date,
     private readonly log: Logger,
   ) {}
 
-  static async open(storage: Storage, options: { search: Search; ttlSeconds: number; logger: Logger }): Promise<IdentifyTasks> {
-    const tasks = new IdentifyTasks(await storage.documents.collection(TASKS), options.search, options.ttlSeconds, options.logger);
+  static async open(
+    storage: Storage,
+    options: { search: Search; ttlSeconds: number; clock?: () => Date; logger: Logger },
+  ): Promise<IdentifyTasks> {
+    const collection = await storage.documents.collection(TASKS);
+    const tasks = new IdentifyTasks(collection, options.search, options.ttlSeconds, options.clock ?? (() => new Date()), options.logger);
     for (const record of (await tasks.tasks.find({ status: 'RUNNING' })) as TaskRecord[]) tasks.#run(record);
     return tasks;
   }

@@ -5,6 +5,7 @@
 import type { CredentialDirectory, CredentialSummary } from '../credentials/credential-directory.port.js';
 import { BadRequestError, NotFoundError } from '../errors/http-errors.js';
 import type { PersonView, PopulationRegistry } from '../registry/population-registry.js';
+import { representative } from './credential-validity.js';
 import type { SectorTokens } from './sector-tokens.js';
 
 export const IDENTIFIER_TYPES = ['uin', 'credentialNumber', 'token'] as const;
@@ -22,6 +23,7 @@ export class PersonResolver {
     private readonly registry: PopulationRegistry,
     private readonly credentials: CredentialDirectory,
     private readonly tokens: SectorTokens,
+    private readonly clock: () => Date,
   ) {}
 
   async resolve(identifier: string, identifierType = 'uin', sector: string | undefined): Promise<ResolvedPerson> {
@@ -40,9 +42,8 @@ export class PersonResolver {
         if (!sector) throw new BadRequestError('identifierType=token needs a sector, and this client has none (see OSIA_SECTORS)');
         return { uin: await this.tokens.resolve(sector, identifier) };
       case 'credentialNumber': {
-        // A replaced card may share its number with its successor: the active one, else the latest, speaks for it.
-        const held = await this.credentials.findByNumber(identifier);
-        const credential = held.find((c) => c.status === 'ACTIVE') ?? held.at(-1);
+        // A replaced card may share its number with its successor: the one in force speaks for it.
+        const credential = representative(await this.credentials.findByNumber(identifier), this.clock());
         return { uin: credential?.personId, credential };
       }
       default:

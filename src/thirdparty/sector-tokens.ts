@@ -56,7 +56,9 @@ export class SectorTokens {
   /** The person's token in `sector`, recorded so that the sector can later use it as an identifier. */
   async issue(sector: string, uin: string): Promise<string> {
     const token = createHmac('sha256', this.secret).update(`${sector}\u0000${uin}`).digest('base64url');
-    await this.issued.put({ _id: `${sector}/${token}`, personId: uin });
+    const _id = `${sector}/${token}`;
+    // Recorded once: reads (attribute sets, identify results) hand the same token out again and again.
+    if ((await this.issued.get(_id))?.personId !== uin) await this.issued.put({ _id, personId: uin });
     return token;
   }
 

@@ -6,6 +6,7 @@ import { sharedCredentialDirectory } from '../credentials/shared-credentials.js'
 import type { CredentialDirectory } from '../credentials/credential-directory.port.js';
 import type { InterfaceDependencies } from '../http/interface-dependencies.js';
 import type { CallContext } from '../http/operation-types.js';
+import type { SharedInstances } from '../http/shared-instances.js';
 import type { PopulationRegistry } from '../registry/population-registry.js';
 import { sharedRegistry } from '../registry/shared-registry.js';
 import { buildAttributeSet, type OutputSchemaFields, type OutputSpec } from './attribute-output.js';
@@ -32,6 +33,8 @@ export interface ThirdPartyServices {
   sets: AttributeSets;
   tasks: IdentifyTasks;
   identifySyncLimit: number;
+  /** Third Party's time source (credential validity, identify task expiry); tests move it instead of waiting. */
+  clock: () => Date;
   callerOf(context: CallContext): Caller;
   /** The answered AttributeSet about one person; `identifier` attributes give the caller's sector token, else the UIN. */
   attributesOf(spec: OutputSpec, uin: string, identity: Record<string, unknown>, caller: Caller): ReturnType<typeof buildAttributeSet>;
@@ -41,7 +44,18 @@ function propertyNames(deps: InterfaceDependencies, schema: string): string[] {
   return Object.keys((deps.document.document.components?.schemas?.[schema]?.properties as object | undefined) ?? {});
 }
 
-export async function openThirdPartyServices(deps: InterfaceDependencies): Promise<ThirdPartyServices> {
+const THIRDPARTY_SERVICES = 'thirdparty-services';
+
+/** The services of an app, once its Third Party interface opened them (tests move their clock). */
+export function thirdPartyServicesOf(shared: SharedInstances): Promise<ThirdPartyServices> | undefined {
+  return shared.opened<ThirdPartyServices>(THIRDPARTY_SERVICES);
+}
+
+export function sharedThirdPartyServices(deps: InterfaceDependencies): Promise<ThirdPartyServices> {
+  return deps.shared.get(THIRDPARTY_SERVICES, () => openThirdPartyServices(deps));
+}
+
+async function openThirdPartyServices(deps: InterfaceDependencies): Promise<ThirdPartyServices> {
   const { config, storage } = deps;
   const registry = await sharedRegistry(deps);
   const credentials = await sharedCredentialDirectory(deps);
@@ -51,20 +65,24 @@ export async function openThirdPartyServices(deps: InterfaceDependencies): Promi
     sectors: await loadSectorMap(config.sectors),
   });
   const fields: OutputSchemaFields = { biometric: propertyNames(deps, 'BiometricData'), credential: propertyNames(deps, 'CredentialData') };
-  return {
+  // Every part reads the time through `services.clock`, so that moving it moves it for all of them.
+  const now = () => services.clock();
+  const services: ThirdPartyServices = {
     registry,
     credentials,
-    resolver: new PersonResolver(registry, credentials, tokens),
+    resolver: new PersonResolver(registry, credentials, tokens, now),
     signer: await sharedProofSigner(deps),
     sets: await loadAttributeSets(config.attributeSets),
     tasks: await deps.shared.get(IDENTIFY_TASKS, () =>
       IdentifyTasks.open(storage, {
         search: (query) => searchPersons(registry, query),
         ttlSeconds: config.identifyTaskTtl,
+        clock: now,
         logger: deps.logger,
       }),
     ),
     identifySyncLimit: config.identifySyncLimit,
+    clock: () => new Date(),
     callerOf: ({ principal }) => {
       const clientId = principal?.client;
       const sector = tokens.sectorOf(clientId);
@@ -81,4 +99,5 @@ export async function openThirdPartyServices(deps: InterfaceDependencies): Promi
         fields,
       ),
   };
+  return services;
 }

@@ -5,9 +5,10 @@ import { BadRequestError, ForbiddenError, HttpError, NotFoundError } from '../er
 import type { InterfaceDependencies } from '../http/interface-dependencies.js';
 import type { HandlerMap } from '../http/operation-types.js';
 import { selectionOf } from './attribute-output.js';
+import { credentialState } from './credential-validity.js';
 import { identifyQuery, searchPersons } from './identify-query.js';
 import type { ResolvedPerson } from './person-resolver.js';
-import { type Caller, openThirdPartyServices } from './thirdparty-services.js';
+import { type Caller, sharedThirdPartyServices } from './thirdparty-services.js';
 import { VERIFICATION, verifyAttributes } from './verification.js';
 
 type AttributeSet = components['schemas']['AttributeSet'];
@@ -18,12 +19,14 @@ const identifierHash = (type: string, identifier: string) => createHash('sha256'
 const RESPOND_ASYNC = /(^|[,;\s])respond-async\s*(,|;|$)/i;
 
 export async function createThirdPartyHandlers(deps: InterfaceDependencies): Promise<HandlerMap<operations>> {
-  const services = await openThirdPartyServices(deps);
+  const services = await sharedThirdPartyServices(deps);
   const { resolver, sets, tasks, registry, credentials, signer } = services;
 
-  /** Reads need an active credential when the identifier is a credential number: a revoked card opens nothing. */
+  /** Reads need a credential in force when the identifier is a credential number: a revoked or expired card opens nothing. */
   const readable = (subject: ResolvedPerson) => {
-    if (subject.credential && subject.credential.status !== 'ACTIVE') throw new NotFoundError('No active credential with this number');
+    if (subject.credential && credentialState(subject.credential, services.clock()) !== 'IN_FORCE') {
+      throw new NotFoundError('No credential in force with this number');
+    }
     return subject;
   };
 
@@ -46,7 +49,7 @@ export async function createThirdPartyHandlers(deps: InterfaceDependencies): Pro
       const identifierType = query.identifierType ?? 'uin';
       const subject = await resolver.resolve(path.identifier, identifierType, services.callerOf(context).sector);
       context.touchPersons([subject.uin]);
-      const { outcome, attributes } = await verifyAttributes(body, subject, () => credentials.listForPerson(subject.uin));
+      const { outcome, attributes } = await verifyAttributes(body, subject, () => credentials.listForPerson(subject.uin), services.clock());
       const result = { verificationCode: outcome.code, verificationMessage: outcome.message };
       if (outcome !== VERIFICATION.MATCH || query.verificationProofRequired === false) return { status: 200, body: result };
       const verificationProof = await signer.sign({
@@ -88,7 +91,7 @@ export async function createThirdPartyHandlers(deps: InterfaceDependencies): Pro
       // identify answers attribute sets: it must not open a set the caller may not read directly.
       const needed = `id.${setName}.read`;
       if (caller.scopes && !caller.scopes.has(needed)) throw new ForbiddenError(`identify with ${setName} needs the scope "${needed}"`, needed);
-      const search = await identifyQuery(body.attributeSet, credentials);
+      const search = await identifyQuery(body.attributeSet, credentials, services.clock());
       if (!RESPOND_ASYNC.test(context.prefer ?? '')) {
         const found = await searchPersons(registry, search, services.identifySyncLimit + 1);
         if (found.length <= services.identifySyncLimit) {

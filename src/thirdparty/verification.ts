@@ -7,6 +7,7 @@ import type { components } from '../../generated/thirdparty.js';
 import type { CredentialSummary } from '../credentials/credential-directory.port.js';
 import { BadRequestError } from '../errors/http-errors.js';
 import { CONTACT_PATH, valueAt } from './attribute-output.js';
+import { type CredentialState, credentialState } from './credential-validity.js';
 import type { ResolvedPerson } from './person-resolver.js';
 import { instantMatches, valueMatches } from './value-match.js';
 
@@ -18,6 +19,7 @@ export const VERIFICATION = {
   IDENTITY_NOT_ACTIVE: { code: 2, message: 'The identity is not active (person inactive or deceased, or reference identity not VALID)' },
   CREDENTIAL_NOT_ACTIVE: { code: 3, message: 'The credential is not active (suspended, revoked or not yet active)' },
   BIOMETRICS_NOT_SUPPORTED: { code: 4, message: 'Biometric verification is not supported: this server has no ABIS' },
+  CREDENTIAL_OUT_OF_VALIDITY: { code: 5, message: 'The credential is expired or not yet valid' },
 } as const;
 
 export type Outcome = (typeof VERIFICATION)[keyof typeof VERIFICATION];
@@ -52,14 +54,30 @@ function checkedNames(body: AttributeSet): string[] {
   return names;
 }
 
+const NOT_IN_FORCE: Record<Exclude<CredentialState, 'IN_FORCE'>, Outcome> = {
+  INACTIVE: VERIFICATION.CREDENTIAL_NOT_ACTIVE,
+  OUT_OF_VALIDITY: VERIFICATION.CREDENTIAL_OUT_OF_VALIDITY,
+};
+
+/**
+ * The negative outcome for credentials that all match one identifier or item, none of them in force; like the
+ * choice of a representative among cards sharing a number, an ACTIVE card outside its validity speaks first (5, else 3).
+ */
+function notInForce(states: CredentialState[]): Outcome | undefined {
+  if (states.length === 0 || states.includes('IN_FORCE')) return undefined;
+  return NOT_IN_FORCE[states.includes('OUT_OF_VALIDITY') ? 'OUT_OF_VALIDITY' : 'INACTIVE'];
+}
+
 export async function verifyAttributes(
   body: AttributeSet,
   subject: ResolvedPerson,
   credentialsOf: () => Promise<CredentialSummary[]>,
+  now: Date,
 ): Promise<Verification> {
   const attributes = checkedNames(body);
   const result = (outcome: Outcome) => ({ outcome, attributes });
-  if (subject.credential && subject.credential.status !== 'ACTIVE') return result(VERIFICATION.CREDENTIAL_NOT_ACTIVE);
+  const identifierCredential = subject.credential && notInForce([credentialState(subject.credential, now)]);
+  if (identifierCredential) return result(identifierCredential);
   const { person, identity } = subject;
   if (person.status !== 'ACTIVE' || person.physicalStatus !== 'ALIVE' || identity.status !== 'VALID') {
     return result(VERIFICATION.IDENTITY_NOT_ACTIVE);
@@ -68,17 +86,17 @@ export async function verifyAttributes(
   const recordedBiographic = (identity.biographicData ?? {}) as Record<string, unknown>;
   const sameAs = (supplied: object | undefined, recorded: Record<string, unknown> | undefined) =>
     Object.entries(supplied ?? {}).every(([name, value]) => valueMatches(value, recorded?.[name]));
-  let credentialInactive = false;
+  let credentialOutcome: Outcome | undefined;
   let credentialsMatch = true;
   if (body.credentialData?.length) {
     const held = await credentialsOf();
     for (const item of body.credentialData) {
       const matching = held.filter((credential) => credentialMatches(item, credential));
       if (matching.length === 0) credentialsMatch = false;
-      else if (!matching.some((credential) => credential.status === 'ACTIVE')) credentialInactive = true;
+      else credentialOutcome ??= notInForce(matching.map((credential) => credentialState(credential, now)));
     }
   }
-  if (credentialInactive) return result(VERIFICATION.CREDENTIAL_NOT_ACTIVE);
+  if (credentialOutcome) return result(credentialOutcome);
   if (!credentialsMatch || !sameAs(body.biographicData, recordedBiographic) || !sameAs(body.contactData, contact)) {
     return result(VERIFICATION.MISMATCH);
   }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import pino from 'pino';
 import { createStorage } from '../../src/storage/create-storage.js';
 import { IdentifyTasks, identifyTasksOf } from '../../src/thirdparty/identify-tasks.js';
+import { thirdPartyServicesOf } from '../../src/thirdparty/thirdparty-services.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { tokenFor } from '../support/tokens.js';
 import { ADA, citizen, issueCredential, TX } from './thirdparty-fixtures.js';
@@ -40,12 +41,15 @@ describe('Third Party identify', () => {
     assert.deepEqual(res.body, [{ biographicData: { firstName: 'Ada', lastName: 'Lovelace', dateOfBirth: '1815-12-10', placeOfBirth: 'London' } }]);
   });
 
-  it('searches contact data, nested members and credential numbers (active credentials)', async () => {
+  it('searches contact data, nested members and credential numbers (credentials in force)', async () => {
     const lastNames = async (attributeSet: object) => ((await identify(attributeSet)).body as { biographicData: { lastName: string } }[]).map((s) => s.biographicData.lastName);
     assert.deepEqual(await lastNames({ contactData: { email: 'ada@example.org' } }), ['Lovelace']);
     assert.deepEqual(await lastNames({ credentialData: [{ credentialNumber: card }], biographicData: { firstName: 'Ada' } }), ['Lovelace']);
     assert.equal((await identify({ credentialData: [{ credentialNumber: card }], biographicData: { firstName: 'Eve' } })).status, 404);
     assert.equal((await identify({ biographicData: { firstName: 'John1', address: { city: 'Leeds' } } })).status, 200);
+    const validFromDate = new Date(Date.now() + 86_400_000).toISOString();
+    const notYetValid = await issueCredential(t, 'REQ-S1-FUTURE', 'U-S1', 'RESIDENCE_PERMIT', { validFromDate });
+    assert.equal((await identify({ credentialData: [{ credentialNumber: notYetValid.credentialNumber }] })).status, 404);
   });
 
   it('404 when nobody matches or for an unknown output set; 400 for nothing to search with, biometrics', async () => {
@@ -73,13 +77,14 @@ describe('Third Party identify', () => {
       ['John0', 'John1', 'John2'],
     );
     assert.equal((await result(taskId)).status, 200, 'may be read again until it expires');
-    const runner = await tasks();
-    const realClock = runner.clock;
+    const services = await thirdPartyServicesOf(t.shared);
+    assert.ok(services);
+    const realClock = services.clock;
     try {
-      runner.clock = () => new Date(Date.now() + 61_000);
+      services.clock = () => new Date(Date.now() + 61_000);
       assert.equal((await result(taskId)).status, 404);
     } finally {
-      runner.clock = realClock;
+      services.clock = realClock;
     }
     assert.equal((await result(taskId)).status, 404, 'expired tasks are deleted');
   });

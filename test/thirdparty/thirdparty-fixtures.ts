@@ -22,17 +22,18 @@ export const ADA = { firstName: 'Ada', lastName: 'Lovelace', dateOfBirth: '1815-
 
 export const portrait = { biometricType: 'FACE', biometricSubType: 'PORTRAIT', image: PORTRAIT, mimeType: 'image/png', width: 480, height: 640 };
 
-/** Issues a credential to `personId` through the CMS API; returns its id and number. */
+/** Issues a credential to `personId` through the CMS API (`requestData` adds e.g. validFromDate); returns its id and number. */
 export async function issueCredential(
   t: TestApp,
   requestId: string,
   personId: string,
   credentialProfileId = 'RESIDENCE_PERMIT',
+  requestData: Json = {},
 ): Promise<{ credentialId: string; credentialNumber: string }> {
   const requestUrl = `/cms/v1/credentialRequests/${requestId}${TX}`;
   const created = await request(t.app)
     .post(requestUrl)
-    .send({ personId, biographicData: {}, requestData: { priority: 1, credentialProfileId, requestType: 'FIRST_ISSUANCE' } });
+    .send({ personId, biographicData: {}, requestData: { priority: 1, credentialProfileId, requestType: 'FIRST_ISSUANCE', ...requestData } });
   assert.equal(created.status, 201, JSON.stringify(created.body));
   const [credentialId] = (await request(t.app).get(requestUrl)).body.credentialIds as string[];
   assert.ok(credentialId);

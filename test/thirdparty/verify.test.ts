@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { createJwksRouter } from '../../src/thirdparty/jwks-route.js';
 import { openProofSigner } from '../../src/thirdparty/proof-signer.js';
+import { thirdPartyServicesOf } from '../../src/thirdparty/thirdparty-services.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { ADA, changeCredential, citizen, issueCredential, portrait, TX } from './thirdparty-fixtures.js';
 
@@ -92,6 +93,38 @@ describe('Third Party verify', () => {
     );
     await changeCredential(t, other.credentialId, 'revoke');
     assert.equal((await outcome(other.credentialNumber, { biographicData: { lastName: 'Lovelace' } }, query)).verificationCode, 3);
+  });
+
+  it('5 for an ACTIVE credential outside its validity period: not yet valid, or expired (the CMS keeps it ACTIVE)', async () => {
+    const query = '&identifierType=credentialNumber';
+    const claim = { biographicData: { lastName: 'Lovelace' } };
+    const validFromDate = new Date(Date.now() + 10 * 86_400_000).toISOString();
+    const future = await issueCredential(t, 'REQ-ADA-FUTURE', 'U-ADA', 'RESIDENCE_PERMIT', { validFromDate });
+    const notYet = await outcome(future.credentialNumber, claim, query);
+    assert.deepEqual([notYet.verificationCode, notYet.verificationProof], [5, undefined]);
+    assert.match(notYet.verificationMessage, /expired or not yet valid/);
+    assert.equal((await outcome('U-ADA', { credentialData: [{ credentialNumber: future.credentialNumber }] })).verificationCode, 5);
+    assert.equal(
+      (await request(t.app).get(`/thirdparty/v1/attributes/DEFAULT_SET_01/${future.credentialNumber}${TX}${query}`)).status,
+      404,
+      'a card not yet valid opens no reads',
+    );
+
+    const expiryDate = (await request(t.app).get(`/cms/v1/credentials/${card.credentialId}${TX}`)).body.expiryDate as string;
+    const services = await thirdPartyServicesOf(t.shared);
+    assert.ok(services);
+    const realClock = services.clock;
+    try {
+      services.clock = () => new Date(Date.parse(expiryDate) - 1000);
+      assert.equal((await outcome(card.credentialNumber, claim, query)).verificationCode, 0, 'the last second of validity');
+      services.clock = () => new Date(Date.parse(expiryDate));
+      const expired = await outcome(card.credentialNumber, claim, query);
+      assert.deepEqual([expired.verificationCode, expired.verificationProof], [5, undefined]);
+      assert.equal((await outcome('U-ADA', { credentialData: [{ credentialNumber: card.credentialNumber }] })).verificationCode, 5);
+    } finally {
+      services.clock = realClock;
+    }
+    assert.equal((await outcome(card.credentialNumber, claim, query)).verificationCode, 0);
   });
 
   it('verificationProofRequired=false: no proof', async () => {
