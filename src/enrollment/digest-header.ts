@@ -20,7 +20,8 @@ export function digestHeader(sha256: string): string {
 /** Refuses the upload when any digest the client sent with a known algorithm does not match the bytes. */
 export function checkDigest(header: string | undefined, data: Buffer): void {
   if (!header) return;
-  for (const pair of header.split(',')) {
+  // RFC 3230 lists (`#instance-digest`) may hold empty elements.
+  for (const pair of header.split(',').filter((item) => item.trim() !== '')) {
     const separator = pair.indexOf('=');
     if (separator < 0) throw new BadRequestError(`Digest header: "${pair.trim()}" is not of the form algorithm=value`);
     const name = pair.slice(0, separator).trim().toLowerCase();

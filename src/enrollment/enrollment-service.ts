@@ -1,9 +1,11 @@
 /**
  * Enrolments: create, read, update (PUT and merge patch), delete, finalise, find. Server-managed: `enrollmentId` and
- * `status` (values sent by clients are ignored) and `requestData.issuance` (written only by the issuance workflow).
+ * `status` (read-only: a body naming them is refused) and `requestData.issuance` (written only by the issuance
+ * workflow; what clients send there is dropped).
  * A FINALIZED enrolment no longer changes. Every change holds the enrolment's lock, so a check ("it exists", "it is
  * still in progress") holds when the write lands; the `enrollmentFinalized` event leaves after the lock is released.
  */
+import type { components } from '../../generated/enrollment.js';
 import { BadRequestError, ConflictError, NotFoundError } from '../errors/http-errors.js';
 import type { EventBus } from '../events/event-bus.js';
 import { applyMergePatch } from '../http/merge-patch.js';
@@ -13,12 +15,16 @@ import { KeyedLock } from '../registry/keyed-lock.js';
 import { type Expression, toCriteria } from '../registry/search-criteria.js';
 import { criteriaFilter } from '../registry/search-filter.js';
 import { decodeKeys, encodeKeys } from '../registry/stored-keys.js';
-import type { Collection, Storage } from '../storage/document-store.port.js';
+import { type Collection, DuplicateKeyError, type Storage } from '../storage/document-store.port.js';
 import { bufferReferences } from './buffer-references.js';
 import { BUFFERS, type BufferRecord, ENROLLMENTS, type EnrollmentRecord, type EnrollmentStatus } from './enrollment-records.js';
-import { selectAttributes } from './select-attributes.js';
+import { isObject, selectAttributes } from './select-attributes.js';
 
 type Json = Record<string, unknown>;
+export type Enrollment = components['schemas']['Enrollment'];
+
+/** Read-only in the document, always answered: the path and the server set them. */
+const READ_ONLY = ['enrollmentId', 'status'] as const;
 
 export interface Change {
   enrollmentId: string;
@@ -26,15 +32,30 @@ export interface Change {
   finalize: boolean;
 }
 
-/** The client's content without the fields the server manages. */
-function clientContent(body: Json): Json {
-  const { enrollmentId: _id, status: _status, ...rest } = body;
-  const requestData = rest.requestData as Json | undefined;
-  if (requestData && 'issuance' in requestData) {
-    const { issuance: _issuance, ...clientRequestData } = requestData;
-    rest.requestData = clientRequestData;
+/**
+ * The client's content: a read-only member is refused (the request validator already does so for full bodies; a
+ * merge patch reaches us unchecked), the server-managed `requestData.issuance` is dropped.
+ */
+function clientContent(body: Json, operationId: string): Json {
+  const named = READ_ONLY.filter((name) => Object.hasOwn(body, name));
+  if (named.length > 0) {
+    throw new BadRequestError(`${operationId}: ${named.join(' and ')} ${named.length > 1 ? 'are' : 'is'} read-only (set by the server)`);
   }
-  return rest;
+  const { requestData } = body;
+  if (!isObject(requestData) || !Object.hasOwn(requestData, 'issuance')) return body;
+  const { issuance: _issuance, ...clientRequestData } = requestData;
+  return { ...body, requestData: clientRequestData };
+}
+
+/**
+ * OSIA describes requestData as a free-form JSON object but its schema has no type; the server writes `issuance`
+ * into it, so it must be an object (or null: none).
+ */
+function checkRequestData(content: Json, operationId: string): void {
+  const { requestData } = content;
+  if (requestData !== undefined && requestData !== null && !isObject(requestData)) {
+    throw new BadRequestError(`${operationId}: requestData must be a JSON object`);
+  }
 }
 
 /** Puts the server-managed issuance state back into new content. */
@@ -71,39 +92,38 @@ export class EnrollmentService {
   async create(change: Change, body: Json): Promise<void> {
     const { enrollmentId, transactionId, finalize } = change;
     await this.#lock.run([enrollmentId], async () => {
-      if (await this.enrollments.get(enrollmentId)) throw new ConflictError(`Enrollment ${enrollmentId} already exists`);
-      const content = clientContent(body);
+      const exists = () => new ConflictError(`Enrollment ${enrollmentId} already exists`);
+      if (await this.enrollments.get(enrollmentId)) throw exists();
+      const content = clientContent(body, 'createEnrollment');
+      checkRequestData(content, 'createEnrollment');
       await this.#checkReferences(enrollmentId, content);
       const now = new Date().toISOString();
       const status: EnrollmentStatus = finalize ? 'FINALIZED' : 'IN_PROGRESS';
       const record = await this.#record(enrollmentId, { ...content, status }, transactionId, now);
       try {
-        await this.enrollments.insert(record);
+        await this.#written(record, () => this.enrollments.insert(record));
       } catch (err) {
-        await deleteBlobs(record.blobIds, this.storage.blobs);
-        throw err;
+        // Another process sharing the store (MongoDB) created it meanwhile.
+        throw err instanceof DuplicateKeyError ? exists() : err;
       }
     });
     if (finalize) await this.#announce(change);
   }
 
-  /** The enrolment as answered: id and status first, binaries back in place, optionally only some attributes. */
-  async read(enrollmentId: string, attributes?: readonly string[]): Promise<Json> {
-    const record = await this.existing(enrollmentId);
-    const content = await rehydrate(decodeKeys(record.enrollment), this.storage.blobs);
-    const { status, ...rest } = content;
-    const enrollment = { enrollmentId, status, ...rest };
-    return attributes && attributes.length > 0 ? selectAttributes(enrollment, attributes, ['enrollmentId', 'status']) : enrollment;
+  /** The enrolment as answered (see #answer); NotFoundError when there is none. */
+  async read(enrollmentId: string, attributes?: readonly string[]): Promise<Enrollment> {
+    return this.#answer(await this.existing(enrollmentId), attributes);
   }
 
   /** PUT as OSIA describes it: the members sent replace the stored ones, members left out stay as they are. */
   update(change: Change, body: Json): Promise<void> {
-    return this.#change(change, 'updateEnrollment', (current) => ({ ...current, ...clientContent(body) }));
+    return this.#change(change, 'updateEnrollment', (current) => ({ ...current, ...clientContent(body, 'updateEnrollment') }));
   }
 
   /** RFC 7396 merge patch; the result must still be a valid Enrollment. */
   patch(change: Change, patch: Json): Promise<void> {
-    return this.#change(change, 'partialUpdateEnrollment', (current) => applyMergePatch(current, clientContent(patch)) as Json);
+    const operationId = 'partialUpdateEnrollment';
+    return this.#change(change, operationId, (current) => applyMergePatch(current, clientContent(patch, operationId)) as Json);
   }
 
   async finalize(change: Change): Promise<void> {
@@ -133,11 +153,11 @@ export class EnrollmentService {
    * Enrolments matching every expression, in creation order. An attributeName is a dotted path within the
    * enrolment, a top-level Enrollment property (`status`, `enrollmentType` …), or else a `biographicData` member.
    */
-  async find(expressions: readonly Expression[], offset: number, limit: number): Promise<Json[]> {
+  async find(expressions: readonly Expression[], offset: number, limit: number): Promise<Enrollment[]> {
     if (limit === 0) return [];
     const filter = criteriaFilter(toCriteria(expressions, this.contentFields), {}, 'enrollment');
     const records = (await this.enrollments.find(filter, { skip: offset, limit })) as EnrollmentRecord[];
-    return Promise.all(records.map((record) => this.read(record._id)));
+    return Promise.all(records.map((record) => this.#answer(record)));
   }
 
   /** Stores the issuance workflow's state in `requestData.issuance`, FINALIZED or not. */
@@ -175,16 +195,37 @@ export class EnrollmentService {
       const record = await this.existing(enrollmentId);
       checkInProgress(enrollmentId, record, operationId);
       const current = await rehydrate(decodeKeys(record.enrollment), this.storage.blobs);
-      const next = keepIssuance(apply(current), current);
+      const applied = apply(current);
+      checkRequestData(applied, operationId);
+      const next = keepIssuance(applied, current);
       const problems = this.validator.check('Enrollment', { enrollmentId, ...next });
       if (problems) throw new BadRequestError(`Enrollment ${enrollmentId} would not be valid after ${operationId}: ${problems}`);
       await this.#checkReferences(enrollmentId, next);
       const status: EnrollmentStatus = finalize ? 'FINALIZED' : 'IN_PROGRESS';
       const replaced = await this.#record(enrollmentId, { ...next, status }, transactionId, record.createdDate);
-      await this.enrollments.put(replaced);
+      await this.#written(replaced, () => this.enrollments.put(replaced));
       await deleteBlobs(record.blobIds, this.storage.blobs);
     });
     if (finalize) await this.#announce(change);
+  }
+
+  /** The enrolment as answered: id and status first, binaries back in place, optionally only some attributes. */
+  async #answer(record: EnrollmentRecord, attributes?: readonly string[]): Promise<Enrollment> {
+    const { status, ...rest } = await rehydrate(decodeKeys(record.enrollment), this.storage.blobs);
+    const enrollment = { enrollmentId: record._id, status, ...rest };
+    const answer = attributes && attributes.length > 0 ? selectAttributes(enrollment, attributes, READ_ONLY) : enrollment;
+    // Stored content is what validated requests carried plus the server's fields: it matches the schema.
+    return answer as unknown as Enrollment;
+  }
+
+  /** Runs the write of a freshly externalised record; when it fails, the blobs written for it go too. */
+  async #written(record: EnrollmentRecord, write: () => Promise<unknown>): Promise<void> {
+    try {
+      await write();
+    } catch (err) {
+      await deleteBlobs(record.blobIds, this.storage.blobs);
+      throw err;
+    }
   }
 
   /** Refuses references to buffers of this server that do not exist or belong to another enrolment. */

@@ -1,18 +1,15 @@
 /** The Enrollment interface (`openapi/enrollment.yaml`, mounted at `/enrollment`): one handler per operationId. */
-import type { components, operations } from '../../generated/enrollment.js';
+import type { operations } from '../../generated/enrollment.js';
 import type { InterfaceDependencies } from '../http/interface-dependencies.js';
 import type { HandlerMap } from '../http/operation-types.js';
 import { paging, requiredBody } from '../http/request-checks.js';
 import { digestHeader } from './digest-header.js';
 import { sharedEnrollments } from './shared-enrollments.js';
 
-type Enrollment = components['schemas']['Enrollment'];
 type BinaryType = 'application/*' | 'image/*';
 
 export async function createEnrollmentHandlers(deps: InterfaceDependencies): Promise<HandlerMap<operations>> {
   const { enrollments, buffers } = await sharedEnrollments(deps);
-  // Stored enrolments are what validated requests carried plus the server's fields: they match the schema.
-  const asEnrollment = (enrollment: Record<string, unknown>) => enrollment as unknown as Enrollment;
   const change = (enrollmentId: string, query: { transactionId: string; finalize?: boolean }) => ({
     enrollmentId,
     transactionId: query.transactionId,
@@ -24,10 +21,7 @@ export async function createEnrollmentHandlers(deps: InterfaceDependencies): Pro
       await enrollments.create(change(path.enrollmentId, query), { ...requiredBody(body, 'createEnrollment', 'Enrollment') });
       return { status: 204 };
     },
-    readEnrollment: async ({ path, query }) => ({
-      status: 200,
-      body: asEnrollment(await enrollments.read(path.enrollmentId, query.attributes)),
-    }),
+    readEnrollment: async ({ path, query }) => ({ status: 200, body: await enrollments.read(path.enrollmentId, query.attributes) }),
     updateEnrollment: async ({ path, query, body }) => {
       await enrollments.update(change(path.enrollmentId, query), { ...requiredBody(body, 'updateEnrollment', 'Enrollment') });
       return { status: 204 };
@@ -46,7 +40,7 @@ export async function createEnrollmentHandlers(deps: InterfaceDependencies): Pro
     },
     findEnrollments: async ({ query, body }) => {
       const { offset, limit } = paging(query.offset, query.limit, 100);
-      return { status: 200, body: (await enrollments.find(body ?? [], offset, limit)).map(asEnrollment) };
+      return { status: 200, body: await enrollments.find(body ?? [], offset, limit) };
     },
     createBuffer: async ({ path, headers, body, context }) => ({
       status: 201,

@@ -59,7 +59,7 @@ describe('Enrollment: buffers', () => {
   });
 
   it('accepts several digests and ignores unknown algorithms; refuses any known one that does not match, storing nothing', async () => {
-    const good = `SHA=${digest('sha1', PDF)}, UNIXsum=30637, SHA-512=${digest('sha512', PDF)}, MD5=${digest('md5', PDF)}`;
+    const good = `SHA=${digest('sha1', PDF)}, UNIXsum=30637,, SHA-512=${digest('sha512', PDF)}, md5=${digest('md5', PDF)}`;
     assert.equal((await upload('B-1', PDF, 'application/pdf', good)).status, 201);
     const buffers = await t.storage.documents.collection('enrollment_buffers');
     const before = await buffers.count({});
@@ -109,6 +109,11 @@ describe('Enrollment: buffers', () => {
       assert.equal(refused.status, 400, ref);
       assert.match(refused.body.message, /not a buffer of this enrollment/);
     }
+    const relative = await request(t.app)
+      .patch(`/enrollment/v1/enrollments/B-2${TX}`)
+      .send({ biometricData: [{ biometricType: 'FACE', imageRef: bufferUrl('B-2', image) }] });
+    assert.equal(relative.status, 400, 'imageRef is a format: uri, so absolute');
+    assert.match(relative.body.message, /format "uri"/);
     const elsewhere = await request(t.app)
       .patch(`/enrollment/v1/enrollments/B-2${TX}`)
       .send({ biometricData: [{ biometricType: 'FACE', imageRef: 'https://images.example/portrait.png' }] });

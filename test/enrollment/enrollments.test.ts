@@ -48,15 +48,23 @@ describe('Enrollment: enrolments', () => {
     assert.equal((await request(t.app).get(url('E-1'))).body.biometricData[0].image, PORTRAIT);
   });
 
-  it('enrollmentId and status are read-only: refused in a create, ignored in a merge patch', async () => {
+  it('enrollmentId and status are read-only: refused (400) in a create, a PUT and a merge patch', async () => {
     const sent = { ...enrolment(), enrollmentId: 'forged', status: 'FINALIZED' };
     const refused = await request(t.app).post(url('E-ro')).send(sent);
     assert.equal(refused.status, 400);
     assert.match(refused.body.message, /read-?only/i);
+    assert.equal((await request(t.app).get(url('E-ro'))).status, 404, 'nothing created');
     assert.equal((await request(t.app).post(url('E-ro')).send(enrolment())).status, 204);
-    assert.equal((await request(t.app).patch(url('E-ro')).send({ status: 'FINALIZED', enrollmentId: 'x' })).status, 204);
+    for (const body of [{ status: 'FINALIZED' }, { enrollmentId: 'x' }, { status: null }]) {
+      for (const send of [request(t.app).put(url('E-ro')), request(t.app).patch(url('E-ro'))]) {
+        const res = await send.send({ enrollmentType: 'CHANGED', ...body });
+        assert.equal(res.status, 400, JSON.stringify(body));
+        // `status: null` in a PUT is already refused by the request validator (not a string).
+        assert.match(res.body.message, new RegExp(`${Object.keys(body)[0]}.*(read-?only|must be string)`, 'i'));
+      }
+    }
     const read = await request(t.app).get(url('E-ro'));
-    assert.deepEqual([read.body.enrollmentId, read.body.status], ['E-ro', 'IN_PROGRESS']);
+    assert.deepEqual([read.body.enrollmentId, read.body.status, read.body.enrollmentType], ['E-ro', 'IN_PROGRESS', 'CITIZEN']);
   });
 
   it('refuses bodies that violate the schema, and a missing transactionId, writing nothing', async () => {
@@ -103,7 +111,17 @@ describe('Enrollment: enrolments', () => {
     const res = await request(t.app).patch(url('E-1')).send({ biometricData: [{ biometricSubType: 'PORTRAIT' }] });
     assert.equal(res.status, 400);
     assert.match(res.body.message, /would not be valid/);
-    assert.equal((await request(t.app).get(url('E-1'))).body.biometricData[0].biometricType, 'FACE');
+    // OSIA's RequestData has no type, but the server writes requestData.issuance: it must be an object.
+    for (const send of [request(t.app).patch(url('E-1')), request(t.app).put(url('E-1'))]) {
+      const notObject = await send.send({ requestData: 'urgent' });
+      assert.equal(notObject.status, 400);
+      assert.match(notObject.body.message, /requestData must be a JSON object/);
+    }
+    const created = await request(t.app).post(url('E-rd')).send({ requestData: ['urgent'] });
+    assert.deepEqual([created.status, (await request(t.app).get(url('E-rd'))).status], [400, 404]);
+    const read = (await request(t.app).get(url('E-1'))).body;
+    assert.equal(read.biometricData[0].biometricType, 'FACE');
+    assert.deepEqual(read.requestData, enrolment().requestData);
   });
 
   it('finalizeEnrollment: FINALIZED; then updates, patches and buffers answer 409; finalising again answers 204', async () => {

@@ -1,0 +1,92 @@
+/**
+ * The enrolment service as the issuance workflow uses it: `enrollmentFinalized` on a real EventBus (after the write,
+ * and only for finalising changes), `read`, and the server-managed `requestData.issuance` of `recordIssuance`.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import request from 'supertest';
+import { sharedEnrollments } from '../../src/enrollment/shared-enrollments.js';
+import { NotFoundError } from '../../src/errors/http-errors.js';
+import { EventBus } from '../../src/events/event-bus.js';
+import { SharedInstances } from '../../src/http/shared-instances.js';
+import { loadDocument } from '../../src/openapi/documents.js';
+import { createTestApp, type TestApp, testLogger } from '../support/test-app.js';
+
+type Service = Awaited<ReturnType<typeof sharedEnrollments>>['enrollments'];
+
+describe('Enrollment service: enrollmentFinalized and the issuance record', () => {
+  let t: TestApp;
+  let enrollments: Service;
+  /** Every event received, with the status the listener read: the write is committed before the event leaves. */
+  const seen: string[] = [];
+
+  before(async () => {
+    t = await createTestApp({ interfaces: ['enrollment'] });
+    const events = new EventBus(testLogger());
+    const deps = { shared: new SharedInstances(), storage: t.storage, document: await loadDocument('enrollment'), events };
+    ({ enrollments } = await sharedEnrollments(deps));
+    events.on('enrollmentFinalized', async ({ enrollmentId, transactionId }) => {
+      const { status } = await enrollments.read(enrollmentId);
+      // What the workflow does; it takes the enrolment's lock, so the event must leave after the lock is released.
+      await enrollments.recordIssuance(enrollmentId, { status: 'STARTED', transactionId });
+      seen.push(`${enrollmentId} ${transactionId} ${status}`);
+    });
+  });
+  after(() => t.close());
+
+  const change = (enrollmentId: string, transactionId: string, finalize = false) => ({ enrollmentId, transactionId, finalize });
+  const drain = () => seen.splice(0);
+
+  it('is announced when an enrolment becomes FINALIZED, by any operation, and again when finalised again', async () => {
+    await enrollments.create(change('V-1', 'tx-c'), { enrollmentType: 'CITIZEN' });
+    await enrollments.patch(change('V-1', 'tx-p'), { enrollmentType: 'RESIDENT' });
+    assert.deepEqual(drain(), [], 'no event while in progress');
+    await enrollments.finalize(change('V-1', 'tx-f'));
+    await enrollments.finalize(change('V-1', 'tx-f2'));
+    await enrollments.create(change('V-2', 'tx-c2', true), { enrollmentType: 'CITIZEN' });
+    await enrollments.create(change('V-3', 'tx-c3'), {});
+    await enrollments.update(change('V-3', 'tx-u3', true), { enrollmentType: 'CITIZEN' });
+    await enrollments.create(change('V-4', 'tx-c4'), {});
+    await enrollments.patch(change('V-4', 'tx-p4', true), { enrollmentType: 'CITIZEN' });
+    assert.deepEqual(drain(), [
+      'V-1 tx-f FINALIZED',
+      'V-1 tx-f2 FINALIZED',
+      'V-2 tx-c2 FINALIZED',
+      'V-3 tx-u3 FINALIZED',
+      'V-4 tx-p4 FINALIZED',
+    ]);
+  });
+
+  it('is not announced for a refused change', async () => {
+    await assert.rejects(enrollments.update(change('V-1', 'tx-x', true), { enrollmentType: 'X' }), { status: 409 });
+    await assert.rejects(enrollments.create(change('V-1', 'tx-y', true), {}), { status: 409 });
+    await assert.rejects(enrollments.finalize(change('nobody', 'tx-z')), NotFoundError);
+    assert.deepEqual(drain(), []);
+  });
+
+  it('recordIssuance writes requestData.issuance on a FINALIZED enrolment; readEnrollment shows it', async () => {
+    await enrollments.create(change('V-5', 'tx-5'), { requestData: { priority: 2 } });
+    await enrollments.finalize(change('V-5', 'tx-5f'));
+    await enrollments.recordIssuance('V-5', { status: 'DONE', uin: '4711', steps: { 'a.b': 1 } });
+    const read = await request(t.app).get('/enrollment/v1/enrollments/V-5?transactionId=tx-r');
+    assert.equal(read.status, 200, read.text);
+    assert.deepEqual(read.body.requestData, { priority: 2, issuance: { status: 'DONE', uin: '4711', steps: { 'a.b': 1 } } });
+    assert.equal(read.body.status, 'FINALIZED');
+    await assert.rejects(enrollments.recordIssuance('nobody', {}), NotFoundError);
+    await assert.rejects(enrollments.read('nobody'), NotFoundError);
+  });
+
+  it('clients cannot write requestData.issuance: PUT and merge patch keep the server’s value', async () => {
+    await enrollments.create(change('V-6', 'tx-6'), { requestData: { priority: 1 } });
+    await enrollments.recordIssuance('V-6', { status: 'FAILED' });
+    await enrollments.update(change('V-6', 'tx-6u'), { requestData: { priority: 3, issuance: { status: 'DONE' } } });
+    assert.deepEqual((await enrollments.read('V-6')).requestData, { priority: 3, issuance: { status: 'FAILED' } });
+    await enrollments.patch(change('V-6', 'tx-6p'), { requestData: { issuance: null } });
+    assert.deepEqual((await enrollments.read('V-6')).requestData, { priority: 3, issuance: { status: 'FAILED' } });
+    await enrollments.patch(change('V-6', 'tx-6n'), { requestData: null });
+    assert.deepEqual((await enrollments.read('V-6')).requestData, { issuance: { status: 'FAILED' } });
+    await enrollments.create(change('V-7', 'tx-7'), { requestData: null });
+    await enrollments.recordIssuance('V-7', { status: 'STARTED' });
+    assert.deepEqual((await enrollments.read('V-7')).requestData, { issuance: { status: 'STARTED' } });
+  });
+});
