@@ -5,7 +5,7 @@
 import type { operations } from '../../generated/cms.js';
 import { statusTarget } from '../credentials/credential-status.js';
 import type { InterfaceDependencies } from '../http/interface-dependencies.js';
-import type { CallContext, HandlerMap } from '../http/operation-types.js';
+import type { CallContext, Handler, HandlerMap } from '../http/operation-types.js';
 import { sharedCmsServices } from './cms-services.js';
 
 /** Reports the persons of a value (an answer, a body, a list) to the audit trail and passes the value on. */
@@ -19,6 +19,13 @@ function touching<T extends object>(context: CallContext, value: T): T {
 export async function createCmsHandlers(deps: InterfaceDependencies): Promise<HandlerMap<operations>> {
   const { requests, credentials, profiles } = await sharedCmsServices(deps);
   const statusChange = (reason: string | undefined, transactionId: string) => ({ reason, transactionId });
+  /** suspendCredential and revokeCredential: a move to one status, with the client's optional reason. */
+  const moveTo =
+    (status: 'SUSPENDED' | 'REVOKED'): Handler<operations['suspendCredential']> =>
+    async ({ path, query, body, context }) => {
+      touching(context, await credentials.changeStatus(path.credentialId, { status }, statusChange(body?.reason, query.transactionId)));
+      return { status: 204 };
+    };
 
   return {
     createCredentialRequest: async ({ path, query, body, context }) => {
@@ -52,21 +59,13 @@ export async function createCmsHandlers(deps: InterfaceDependencies): Promise<Ha
       touching(context, await credentials.update(path.credentialId, update, query.transactionId));
       return { status: 204 };
     },
-    suspendCredential: async ({ path, query, body, context }) => {
-      const change = statusChange(body?.reason, query.transactionId);
-      touching(context, await credentials.changeStatus(path.credentialId, { status: 'SUSPENDED' }, change));
-      return { status: 204 };
-    },
+    suspendCredential: moveTo('SUSPENDED'),
     unsuspendCredential: async ({ path, query, body, context }) => {
       const change = { ...statusChange(body?.reason, query.transactionId), onlyFrom: ['SUSPENDED'] as const, operation: 'unsuspendCredential' };
       touching(context, await credentials.changeStatus(path.credentialId, { status: 'ACTIVE' }, change));
       return { status: 204 };
     },
-    revokeCredential: async ({ path, query, body, context }) => {
-      const change = statusChange(body?.reason, query.transactionId);
-      touching(context, await credentials.changeStatus(path.credentialId, { status: 'REVOKED' }, change));
-      return { status: 204 };
-    },
+    revokeCredential: moveTo('REVOKED'),
     setCredentialStatus: async ({ path, query, body, context }) => {
       const { status, reason, requester, comment } = body ?? { status: '' };
       const change = { reason, requester, comment, transactionId: query.transactionId };

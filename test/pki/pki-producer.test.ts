@@ -25,14 +25,19 @@ function certificatesOf(credential: ProducedCredential): StateCertificate[] {
   return credential.producerState?.certificates as StateCertificate[];
 }
 
+/** A fresh PKI world for a suite: its issuer and the CA certificate as a file for OpenSSL. */
+async function openWorld(): Promise<{ world: PkiWorld; issuer: PkiIssuer; caFile: string }> {
+  const world = await createPkiWorld();
+  const issuer = await world.open();
+  return { world, issuer, caFile: await world.file('ca.pem', issuer.caCertificatePem()) };
+}
+
 describe('pki producer', () => {
   let world: PkiWorld;
   let issuer: PkiIssuer;
   let caFile: string;
   before(async () => {
-    world = await createPkiWorld();
-    issuer = await world.open();
-    caFile = await world.file('ca.pem', issuer.caCertificatePem());
+    ({ world, issuer, caFile } = await openWorld());
   });
   after(() => world.close());
 
@@ -157,9 +162,7 @@ describe('certificate status and the CRL', () => {
   let issuer: PkiIssuer;
   let caFile: string;
   before(async () => {
-    world = await createPkiWorld();
-    issuer = await world.open();
-    caFile = await world.file('ca.pem', issuer.caCertificatePem());
+    ({ world, issuer, caFile } = await openWorld());
   });
   after(() => world.close());
 
