@@ -67,6 +67,7 @@ export async function createApp(dependencies: AppDependencies): Promise<Express>
   app.disable('x-powered-by');
   const metrics = createMetrics();
   const verifier = config.auth === 'on' ? await createTokenVerifier(config) : undefined;
+  const jsonLimits = { maxDepth: config.jsonMaxDepth, maxMembers: config.jsonMaxMembers, maxValues: config.jsonMaxValues };
   const afterAuthentication = config.rateLimit > 0 ? [clientRateLimit(config.rateLimit)] : [];
   app.use(securityHeaders(schemeOf(config) === 'https'));
   app.use(requestLogging(logger));
@@ -85,7 +86,17 @@ export async function createApp(dependencies: AppDependencies): Promise<Express>
     const handlers = await HANDLERS[document.name](deps);
     const audit = AUDITED.has(document.name) ? auditRecorder(auditLog, document.name) : undefined;
     routers.set(document.name, (basePath) =>
-      createInterfaceRouter({ loaded: document, handlers, basePath, verifier, audit, afterAuthentication, ...config }),
+      createInterfaceRouter({
+        loaded: document,
+        handlers,
+        basePath,
+        verifier,
+        audit,
+        afterAuthentication,
+        validateResponses: config.validateResponses,
+        bodyLimit: config.bodyLimit,
+        jsonLimits,
+      }),
     );
   }
   if (config.workflow === 'issuance') await registerIssuanceWorkflow(depsOf);

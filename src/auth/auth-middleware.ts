@@ -1,5 +1,5 @@
 /** Express middleware: `authenticate` verifies the bearer token; `authorize` checks the operation's scopes. */
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { ForbiddenError, UnauthorizedError } from '../errors/http-errors.js';
 import type { ScopeRequirement } from './scope-requirement.js';
 import type { TokenVerifier } from './token-verifier.js';
@@ -17,10 +17,18 @@ export function authenticate(verifier: TokenVerifier): RequestHandler {
   };
 }
 
-export function authorize(requirement: ScopeRequirement): RequestHandler {
+/**
+ * Checks the scopes of the operation a request addresses, before its body is read: an unauthorised caller learns
+ * nothing of how to shape the request. `requirementOf` answers undefined for a request that matches no operation
+ * (the validator then answers 404 or 405).
+ */
+export function authorize(
+  requirementOf: (req: Request) => { requirement: ScopeRequirement; params: Record<string, string> } | undefined,
+): RequestHandler {
   return (req, _res, next) => {
+    const found = requirementOf(req);
+    const alternatives = found ? found.requirement(found.params) : [];
     const granted = req.principal?.scopes ?? new Set<string>();
-    const alternatives = requirement(req.params as Record<string, string>);
     if (alternatives.length === 0 || alternatives.some((scopes) => scopes.every((scope) => granted.has(scope)))) {
       next();
       return;

@@ -143,6 +143,27 @@ export const CONFIG_OPTIONS = {
     description: 'Largest accepted request body (OSIA carries base64 images and documents).',
     parse: byteSize,
   },
+  jsonMaxDepth: {
+    env: 'OSIA_JSON_MAX_DEPTH',
+    flag: '--json-max-depth',
+    default: '32',
+    description: 'Deepest nesting of objects and arrays accepted in a JSON body; deeper bodies get 400.',
+    parse: integer(2, 1000),
+  },
+  jsonMaxMembers: {
+    env: 'OSIA_JSON_MAX_MEMBERS',
+    flag: '--json-max-members',
+    default: '10000',
+    description: 'Most members of one JSON object or array accepted in a body; wider ones get 400.',
+    parse: integer(1, 10_000_000),
+  },
+  jsonMaxValues: {
+    env: 'OSIA_JSON_MAX_VALUES',
+    flag: '--json-max-values',
+    default: '100000',
+    description: 'Most values (members and elements, all levels) accepted in one JSON body; more get 400.',
+    parse: integer(1, 100_000_000),
+  },
   logLevel: {
     env: 'OSIA_LOG_LEVEL',
     flag: '--log-level',

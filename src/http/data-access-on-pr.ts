@@ -6,18 +6,14 @@
  */
 import type { RequestHandler, Router } from 'express';
 import { listOperations, type OpenApiDocument } from '../openapi/documents.js';
-import { templateToRegExp } from './path-template.js';
+import { OperationMatcher } from './operation-matcher.js';
 
 export function dataAccessOnPr(document: OpenApiDocument, dataAccessRouter: Router): RequestHandler {
-  const routes = listOperations(document).map((entry) => ({
-    method: entry.method.toUpperCase(),
-    path: templateToRegExp(entry.path),
-    // Shares its method and path with the PR's readPerson: the query tells them apart.
-    needsAttributeNames: entry.operationId === 'readPersonAttributes',
-  }));
+  const matcher = new OperationMatcher(listOperations(document));
   return (req, res, next) => {
-    const route = routes.find((candidate) => candidate.method === req.method && candidate.path.test(req.path));
-    if (!route || (route.needsAttributeNames && !('attributeNames' in req.query))) {
+    const found = matcher.match(req.method === 'HEAD' ? 'GET' : req.method, req.path);
+    // readPersonAttributes shares its method and path with the PR's readPerson: the query tells them apart.
+    if (!found || (found.entry.operationId === 'readPersonAttributes' && !('attributeNames' in req.query))) {
       next();
       return;
     }

@@ -6,6 +6,7 @@
  */
 import type { RequestHandler } from 'express';
 import type { OperationEntry, ParameterObject } from '../openapi/documents.js';
+import { COMMON_QUERY_PARAMETERS } from './validator-document.js';
 
 function isFreeFormExplodedObject(parameter: ParameterObject & { style?: string; explode?: boolean }): boolean {
   const schema = parameter.schema ?? {};
@@ -23,7 +24,7 @@ export function freeFormQuery(entry: OperationEntry): RequestHandler | undefined
   const parameters = entry.operation.parameters ?? [];
   const target = parameters.find(isFreeFormExplodedObject);
   if (!target) return undefined;
-  const declared = new Set(parameters.filter((p) => p.in === 'query').map((p) => p.name));
+  const declared = new Set([...COMMON_QUERY_PARAMETERS, ...parameters.filter((p) => p.in === 'query').map((p) => p.name)]);
   return (req, _res, next) => {
     const members: Record<string, unknown> = {};
     const query: Record<string, unknown> = {};

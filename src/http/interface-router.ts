@@ -7,13 +7,16 @@ import express, { type Request, type RequestHandler, type Response, type Router 
 import * as OpenApiValidator from 'express-openapi-validator';
 import type { OpenAPIV3 } from 'express-openapi-validator/dist/framework/types.js';
 import { authenticate, authorize } from '../auth/auth-middleware.js';
-import { scopeRequirement } from '../auth/scope-requirement.js';
+import { type ScopeRequirement, scopeRequirement } from '../auth/scope-requirement.js';
 import type { TokenVerifier } from '../auth/token-verifier.js';
 import type { AuditRecorder } from '../audit/audit-recorder.js';
 import type { LoadedDocument, OperationEntry } from '../openapi/documents.js';
 import { listOperations } from '../openapi/documents.js';
 import { freeFormQuery } from './free-form-query.js';
-import { templateToRegExp } from './path-template.js';
+import type { DocumentName } from '../openapi/interfaces.js';
+import { checkJsonLimits, type JsonLimits } from './json-limits.js';
+import { OperationMatcher } from './operation-matcher.js';
+import { type QueryNumberCheck, queryNumberCheck } from './query-numbers.js';
 import { lenientDateTimeFormat } from '../openapi/lenient-date-time.js';
 import { validatorDocument } from './validator-document.js';
 import type { CallContext } from './operation-types.js';
@@ -40,36 +43,73 @@ export interface InterfaceRouterOptions {
   handlers: object;
   validateResponses: boolean;
   bodyLimit: string;
+  jsonLimits: JsonLimits;
 }
 
 const isJson = (type: string) => /^application\/([\w.-]+\+)?json\b/i.test(type);
 
+/** What the router knows of an operation from start-up on: matched once per request, before any body is read. */
+interface PreparedOperation {
+  entry: OperationEntry;
+  /** The body is binary only (createBuffer takes any `application/*`): raw bytes whatever the media type. */
+  binaryBody: boolean;
+  requirement: ScopeRequirement;
+  checkQueryNumbers?: QueryNumberCheck;
+}
+
+const PREPARED = Symbol('osia.operation');
+type PreparedRequest = IncomingMessage & { [PREPARED]?: { operation: PreparedOperation; params: Record<string, string> } };
+
+const preparedOf = (req: IncomingMessage) => (req as PreparedRequest)[PREPARED];
+
+function prepare(name: DocumentName, entry: OperationEntry): PreparedOperation {
+  const content = (entry.operation.requestBody as { content?: object } | undefined)?.content;
+  return {
+    entry,
+    binaryBody: content !== undefined && !Object.keys(content).some(isJson),
+    requirement: scopeRequirement(name, entry),
+    checkQueryNumbers: queryNumberCheck(entry),
+  };
+}
+
+/** Finds the request's operation (HEAD is routed as GET, as Express does) and runs its query checks. */
+function matchOperation(operations: readonly PreparedOperation[]): RequestHandler {
+  const matcher = new OperationMatcher(operations.map(({ entry }) => entry));
+  const byEntry = new Map(operations.map((operation) => [operation.entry, operation]));
+  return (req, _res, next) => {
+    const found = matcher.match(req.method === 'HEAD' ? 'GET' : req.method, req.path);
+    const operation = found && byEntry.get(found.entry);
+    if (found && operation) {
+      (req as PreparedRequest)[PREPARED] = { operation, params: found.params };
+      operation.checkQueryNumbers?.(req.query as Record<string, unknown>);
+    }
+    next();
+  };
+}
+
 /**
  * Bodies are parsed only for operations that take one: a body sent with a GET (or with a body-less POST/PUT such as
- * mergePerson) is ignored, even when it is not valid JSON. Operations whose body is binary only (createBuffer takes
- * any `application/*`) receive raw bytes whatever the media type, JSON included.
+ * mergePerson) is ignored, even when it is not valid JSON. Operations whose body is binary only receive raw bytes
+ * whatever the media type, JSON included. JSON bodies past the shape limits are refused before they are parsed.
  */
-function bodyParsers(limit: string, operations: readonly OperationEntry[]) {
-  const withBody = operations
-    .filter((entry) => entry.operation.requestBody)
-    .map((entry) => ({
-      method: entry.method.toUpperCase(),
-      path: templateToRegExp(entry.path),
-      binary: !Object.keys((entry.operation.requestBody as { content?: object }).content ?? {}).some(isJson),
-    }));
-  const routeOf = (req: IncomingMessage) => {
-    const path = (req as Request).path;
-    return withBody.find((route) => route.method === req.method && route.path.test(path));
+function bodyParsers(limit: string, jsonLimits: JsonLimits) {
+  const withBody = (req: IncomingMessage) => {
+    const operation = preparedOf(req)?.operation;
+    return operation?.entry.operation.requestBody ? operation : undefined;
   };
   const contentType = (req: IncomingMessage) => req.headers['content-type'] ?? '';
   return [
-    express.json({ limit, type: (req) => isJson(contentType(req)) && routeOf(req)?.binary === false }),
-    express.text({ limit, type: (req) => /^(text\/|plain\/text)/i.test(contentType(req)) && routeOf(req) !== undefined }),
+    express.json({
+      limit,
+      type: (req) => isJson(contentType(req)) && withBody(req)?.binaryBody === false,
+      verify: (_req, _res, body) => checkJsonLimits(body, jsonLimits),
+    }),
+    express.text({ limit, type: (req) => /^(text\/|plain\/text)/i.test(contentType(req)) && withBody(req) !== undefined }),
     express.raw({
       limit,
       type: (req) => {
-        const route = routeOf(req);
-        return /^(image|application)\//i.test(contentType(req)) && (route?.binary === true || (route !== undefined && !isJson(contentType(req))));
+        const operation = withBody(req);
+        return /^(image|application)\//i.test(contentType(req)) && (operation?.binaryBody === true || (operation !== undefined && !isJson(contentType(req))));
       },
     }),
   ];
@@ -140,15 +180,23 @@ function bind(entry: OperationEntry, handler: RuntimeHandler, audit: AuditRecord
 }
 
 export function createInterfaceRouter(options: InterfaceRouterOptions): Router {
-  const { loaded, validateResponses, bodyLimit, basePath, verifier, audit, afterAuthentication = [] } = options;
+  const { loaded, validateResponses, bodyLimit, jsonLimits, basePath, verifier, audit, afterAuthentication = [] } = options;
   const handlers = options.handlers as Record<string, RuntimeHandler | undefined>;
+  const operations = listOperations(loaded.document).map((entry) => prepare(loaded.name, entry));
   const router = express.Router();
-  // Authenticate first, so that no anonymous request makes us parse a large body or reveals validation details.
+  // Authenticate, then check the scopes of the operation the URL names, before any body is parsed or validated:
+  // an anonymous or unauthorised request neither makes us read a large body nor learns how to shape one.
   if (verifier) router.use(authenticate(verifier));
   if (afterAuthentication.length > 0) router.use(afterAuthentication);
-  const operations = listOperations(loaded.document);
-  router.use(bodyParsers(bodyLimit, operations));
-  for (const entry of operations) {
+  router.use(matchOperation(operations));
+  if (verifier) {
+    router.use(authorize((req) => {
+      const found = preparedOf(req);
+      return found && { requirement: found.operation.requirement, params: found.params };
+    }));
+  }
+  router.use(bodyParsers(bodyLimit, jsonLimits));
+  for (const { entry } of operations) {
     const regroup = freeFormQuery(entry);
     if (regroup) router[entry.method](toExpressPath(entry.path), regroup);
   }
@@ -163,7 +211,7 @@ export function createInterfaceRouter(options: InterfaceRouterOptions): Router {
           if ((req.res?.statusCode ?? 500) < 400) throw err;
         },
       },
-      // Bearer tokens are checked by the auth layer (issue #4), not by the validator.
+      // Bearer tokens and scopes are checked above, before the body is read.
       validateSecurity: false,
       // The CMS takes date-times without an offset, as OSIA's own CMS examples write them (normalised on the way in).
       ...(loaded.name === 'cms' ? { formats: { 'date-time': lenientDateTimeFormat } } : {}),
@@ -171,11 +219,10 @@ export function createInterfaceRouter(options: InterfaceRouterOptions): Router {
       ignoreUndocumented: false,
     }),
   );
-  for (const entry of operations) {
+  for (const { entry } of operations) {
     const handler = handlers[entry.operationId];
     if (!handler) throw new Error(`${loaded.name}: no handler for operation ${entry.operationId}`);
-    const guards = verifier ? [authorize(scopeRequirement(loaded.name, entry))] : [];
-    router[entry.method](toExpressPath(entry.path), ...guards, bind(entry, handler, audit));
+    router[entry.method](toExpressPath(entry.path), bind(entry, handler, audit));
   }
   return router;
 }

@@ -12,6 +12,7 @@ export interface ParameterObject {
   name: string;
   in: 'query' | 'path' | 'header' | 'cookie';
   required?: boolean;
+  allowReserved?: boolean;
   schema?: SchemaObject;
 }
 

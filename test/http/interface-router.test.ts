@@ -14,7 +14,7 @@ async function uinApp(generateUIN: RuntimeHandler) {
   const loaded = await loadDocument('uin');
   const app = express();
   app.use(pinoHttp({ logger: pino({ level: 'silent' }) }));
-  app.use('/uin', createInterfaceRouter({ loaded, handlers: { generateUIN }, basePath: '/uin', validateResponses: true, bodyLimit: '1mb' }));
+  app.use('/uin', createInterfaceRouter({ loaded, handlers: { generateUIN }, basePath: '/uin', validateResponses: true, bodyLimit: '1mb', jsonLimits: { maxDepth: 32, maxMembers: 1000, maxValues: 10000 } }));
   app.use(errorMiddleware);
   return app;
 }

@@ -35,7 +35,7 @@ describe('profile defaults', () => {
     }
     app = express();
     app.use(pinoHttp({ logger: pino({ level: 'silent' }) }));
-    app.use('/pr', createInterfaceRouter({ loaded: pr, handlers, basePath: '/pr', validateResponses: false, bodyLimit: '1mb' }));
+    app.use('/pr', createInterfaceRouter({ loaded: pr, handlers, basePath: '/pr', validateResponses: false, bodyLimit: '1mb', jsonLimits: { maxDepth: 32, maxMembers: 1000, maxValues: 10000 } }));
     app.use(errorMiddleware);
   });
 
