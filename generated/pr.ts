@@ -187,8 +187,9 @@ export interface paths {
         /**
          * Set an identity's status
          * @description Sets the lifecycle status of one identity to the value given in the `status` query
-         *     parameter. An identity starts as CLAIMED; it can then become VALID or INVALID, and a VALID
-         *     identity can later become REVOKED or INVALID. Requires `pr.identity.write`.
+         *     parameter. Any status may follow any other unless the deployment restricts the moves, in
+         *     which case a move it does not allow is refused as not allowed (403). Requires
+         *     `pr.identity.write`.
          */
         put: operations["setIdentityStatus"];
         post?: never;
@@ -382,8 +383,8 @@ export interface components {
          * @description One set of identity data recorded for a person, such as a claim or the result of an
          *     enrollment.
          *
-         *     Status lifecycle: an identity starts as CLAIMED; CLAIMED can become VALID or INVALID, and
-         *     VALID can become REVOKED or INVALID. Its content can be modified only while it is CLAIMED.
+         *     Status: CLAIMED, VALID, INVALID or REVOKED. OSIA sets no rule for moving between them; a
+         *     deployment may restrict the moves. Its content can be modified only while it is CLAIMED.
          */
         Identity: {
             /** @description Identifier of the identity; read-only, taken from the request path or allocated by the server. */
@@ -391,7 +392,7 @@ export interface components {
             /** @description Kind of identity, as a free string defined by the deployment. */
             identityType: string;
             /**
-             * @description Lifecycle status (see the schema description for the allowed transitions).
+             * @description Lifecycle status (see the schema description).
              * @enum {string}
              */
             status: "CLAIMED" | "VALID" | "INVALID" | "REVOKED";
@@ -1507,7 +1508,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The token lacks the required scope. */
+            /** @description The token lacks the required scope, or the deployment does not allow this status change. */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -31,6 +31,7 @@ import { securityHeaders } from './http/security-headers.js';
 import { createNotificationHandlers } from './notification/notification.routes.js';
 import type { LoadedDocument } from './openapi/documents.js';
 import type { DocumentName } from './openapi/interfaces.js';
+import type { ProfileSettings } from './profile/profile-settings.js';
 import { createPrHandlers } from './pr/pr.routes.js';
 import type { Storage } from './storage/document-store.port.js';
 import { createThirdPartyHandlers } from './thirdparty/thirdparty.routes.js';
@@ -45,6 +46,8 @@ export interface AppDependencies {
   logger: Logger;
   /** The documents to serve: the chosen OSIA interfaces and the audit report. */
   documents: readonly LoadedDocument[];
+  /** The behaviour settings of the country profile. */
+  settings: ProfileSettings;
   /** Where the app keeps the domain objects its interfaces share; given by callers that need to reach them (tests). */
   shared?: SharedInstances;
 }
@@ -62,7 +65,7 @@ const HANDLERS: Record<DocumentName, HandlerFactory> = {
 };
 
 export async function createApp(dependencies: AppDependencies): Promise<Express> {
-  const { config, storage, logger, documents, shared = new SharedInstances() } = dependencies;
+  const { config, storage, logger, documents, settings, shared = new SharedInstances() } = dependencies;
   const app = express();
   app.disable('x-powered-by');
   const metrics = createMetrics();
@@ -81,7 +84,7 @@ export async function createApp(dependencies: AppDependencies): Promise<Express>
   const events = new EventBus(logger);
   const depsOf = new Map<DocumentName, InterfaceDependencies>();
   for (const document of documents) {
-    const deps = { config, storage, logger, metrics: metrics.registry, document, shared, events };
+    const deps = { config, storage, logger, metrics: metrics.registry, document, settings, shared, events };
     depsOf.set(document.name, deps);
     const handlers = await HANDLERS[document.name](deps);
     const audit = AUDITED.has(document.name) ? auditRecorder(auditLog, document.name) : undefined;

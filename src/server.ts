@@ -7,7 +7,7 @@ import { announceAuthentication } from './auth/auth-notices.js';
 import type { Config } from './config/config-options.js';
 import { createHttpServer, schemeOf } from './http/http-server.js';
 import { AUDIT } from './openapi/interfaces.js';
-import { loadServedDocuments } from './profile/served-documents.js';
+import { loadServedSetup } from './profile/served-documents.js';
 import { createStorage } from './storage/create-storage.js';
 
 export interface RunningServer {
@@ -19,13 +19,13 @@ export interface RunningServer {
 
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   // Before opening the store: a bad country profile stops start-up with nothing to clean up.
-  const documents = await loadServedDocuments([...config.interfaces, AUDIT], config.profile);
+  const { documents, settings } = await loadServedSetup([...config.interfaces, AUDIT], config.profile);
   const storage = await createStorage({
     dataDir: config.dataDir,
     mongodbUri: config.mongodbUri,
     mongodbDatabase: config.mongodbDatabase,
   });
-  const app = await createApp({ config, storage, logger, documents });
+  const app = await createApp({ config, storage, logger, documents, settings });
   const stopNotices = announceAuthentication(config, logger);
   const server = createHttpServer(config, app).listen(config.port, config.host);
   await once(server, 'listening');

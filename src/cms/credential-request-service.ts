@@ -216,13 +216,14 @@ export class CredentialRequestService {
       throw new BadRequestError(`requestData.credentialProfileId: no credential profile ${credentialProfileId} (see findCredentialProfiles)`);
     }
     const now = this.o.clock();
-    const start = validFromDate ? parseDateTime(validFromDate, 'requestData.validFromDate') : now;
-    if (validFromDate && start <= now) {
-      throw new BadRequestError(`requestData.validFromDate must be later than now (${formatDateTime(now)}), got ${validFromDate}`);
-    }
+    const requested = validFromDate ? parseDateTime(validFromDate, 'requestData.validFromDate') : now;
+    // A start at or before now (a client's own "now", a little behind ours) means "valid from now", and is stored so.
+    const start = requested > now ? requested : now;
+    if (validFromDate && start !== requested) accepted.requestData.validFromDate = formatDateTime(now);
     if (validToDate) {
       const end = parseDateTime(validToDate, 'requestData.validToDate');
-      if (end <= start) throw new BadRequestError(`requestData.validToDate must be later than ${validFromDate ? 'validFromDate' : 'now'}, got ${validToDate}`);
+      if (validFromDate && end <= requested) throw new BadRequestError(`requestData.validToDate must be later than validFromDate, got ${validToDate}`);
+      if (end <= start) throw new BadRequestError(`requestData.validToDate must be later than now (${formatDateTime(now)}), got ${validToDate}`);
       const defaultExpiry = profile.defaultLifetime ? addDays(start, profile.defaultLifetime) : undefined;
       if (defaultExpiry && end > defaultExpiry) {
         throw new BadRequestError(

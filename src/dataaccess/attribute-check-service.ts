@@ -3,7 +3,7 @@
  * disclosing it. Both refuse (403) an attribute the dictionary keeps private, since an answer about it reveals it.
  * The UIN is checked first (404), then the attributes and values (400/403), for both operations alike.
  */
-import { BadRequestError, ForbiddenError } from '../errors/http-errors.js';
+import { BadRequestError, ForbiddenError, NotFoundError } from '../errors/http-errors.js';
 import type { PopulationRegistry } from '../registry/population-registry.js';
 import type { AttributeDefinition, AttributeDictionary, AttributeValue } from './attribute-dictionary.js';
 import { callerValue } from './attribute-values.js';
@@ -66,14 +66,18 @@ function holds(recorded: AttributeValue, operator: Operator, value: AttributeVal
   }
 }
 
-/** True when every expression holds; an attribute without a recorded value makes its expression false. */
+/**
+ * True when every expression holds; an attribute without a recorded value makes its expression false, and so does a
+ * person without a reference identity (404 stays for an unknown person).
+ */
 export async function verifyExpressions(
   registry: PopulationRegistry,
   dictionary: AttributeDictionary,
   uin: string,
   expressions: readonly Expression[],
 ): Promise<boolean> {
-  const reference = await loadReference(registry, uin);
+  const view = await registry.readReference(uin);
+  if (!view) throw new NotFoundError(`no person with UIN ${uin}`);
   const typed = expressions.map(({ attributeName: name, operator, value }) => {
     const definition = readableDefinition(dictionary, name);
     if (!definition) throw new BadRequestError(`unknown attribute ${name} in an expression`);
@@ -82,8 +86,11 @@ export async function verifyExpressions(
     }
     return { name, operator, value: callerValue(name, definition, value) };
   });
+  // A person without a reference identity has nothing that could be verified: every expression is false.
+  const { identity } = view;
+  if (!identity) return false;
   return typed.every(({ name, operator, value }) => {
-    const outcome = readAttribute(dictionary, reference, name);
+    const outcome = readAttribute(dictionary, { person: view.person, identity }, name);
     return 'value' in outcome && holds(outcome.value, operator, value);
   });
 }

@@ -3,7 +3,7 @@
  * operationId, answering from the Population Registry's reference identities through the attribute dictionary.
  */
 import type { operations } from '../../generated/dataaccess.js';
-import { BadRequestError } from '../errors/http-errors.js';
+import { BadRequestError, NotFoundError } from '../errors/http-errors.js';
 import type { InterfaceDependencies } from '../http/interface-dependencies.js';
 import type { HandlerMap } from '../http/operation-types.js';
 import { sharedRegistry } from '../registry/shared-registry.js';
@@ -16,11 +16,14 @@ import { loadReference, readAttributes } from './reference-attributes.js';
 export async function createDataAccessHandlers(deps: InterfaceDependencies): Promise<HandlerMap<operations>> {
   const dictionary = await loadDictionary(deps.config.dataAccessDictionary);
   const registry = await sharedRegistry(deps);
+  const noMatch = deps.settings.compatibility.queryPersonListNoMatch;
   return {
-    queryPersonList: async ({ query, context }) => ({
-      status: 200,
-      body: await queryPersons(registry, dictionary, query, context),
-    }),
+    queryPersonList: async ({ query, context }) => {
+      const found = await queryPersons(registry, dictionary, query, context);
+      // OSIA 7.1 answers 404 "No record found"; clients of the reference implementation expect 200 [] (profile).
+      if (found.length === 0 && noMatch === 'notFound') throw new NotFoundError('no person matches the search attributes');
+      return { status: 200, body: found };
+    },
     readPersonAttributes: async ({ path, query }) => {
       const reference = await loadReference(registry, path.uin);
       return { status: 200, body: readAttributes(dictionary, reference, query.attributeNames) };

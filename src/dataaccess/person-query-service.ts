@@ -2,7 +2,7 @@
  * queryPersonList: finds persons whose reference identity holds every given attribute value, and answers their
  * UINs or the requested attributes of each. OSIA answers 404, not an empty list, when nobody matches.
  */
-import { BadRequestError, ForbiddenError, NotFoundError } from '../errors/http-errors.js';
+import { BadRequestError, ForbiddenError } from '../errors/http-errors.js';
 import type { CallContext } from '../http/operation-types.js';
 import type { Criterion, PopulationRegistry } from '../registry/population-registry.js';
 import { type AttributeDictionary, PERSON_PREFIX } from './attribute-dictionary.js';
@@ -49,7 +49,7 @@ export async function queryPersons(
 ) {
   const criteria = searchCriteria(dictionary, query.attributes);
   const personIds = await registry.findPersonIds(criteria, { referenceOnly: true, ...paging(query) });
-  if (personIds.length === 0) throw new NotFoundError('no person matches the search attributes');
+  if (personIds.length === 0) return [];
   context.touchPersons(personIds);
   const { names } = query;
   if (!names) return personIds;
@@ -59,6 +59,5 @@ export async function queryPersons(
     // A person deleted, or whose reference was removed, since the search is no longer an answer.
     if (view?.identity) rows.push(readAttributes(dictionary, { person: view.person, identity: view.identity }, names));
   }
-  if (rows.length === 0) throw new NotFoundError('no person matches the search attributes');
   return rows;
 }

@@ -3,6 +3,7 @@ import type { Registry } from 'prom-client';
 import type { Config } from '../config/config-options.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { LoadedDocument } from '../openapi/documents.js';
+import type { ProfileSettings } from '../profile/profile-settings.js';
 import type { Storage } from '../storage/document-store.port.js';
 import type { SharedInstances } from './shared-instances.js';
 
@@ -13,6 +14,8 @@ export interface InterfaceDependencies {
   logger: Logger;
   /** Registry of `/metrics`, for interfaces that publish gauges of their own. */
   metrics: Registry;
+  /** The behaviour settings of the country profile (defaults without one). */
+  settings: ProfileSettings;
   /** The document of the interface (after the country profile was applied). */
   document: LoadedDocument;
   /** Domain objects shared with the other interfaces of this app (see `SharedInstances`). */

@@ -66,6 +66,7 @@ export function requestLogging(logger: Logger) {
     },
     customSuccessMessage: (req, res, responseTime) => `${req.method} ${res.statusCode} in ${responseTime}ms`,
     customErrorMessage: (req, res) => `${req.method} ${res.statusCode} failed`,
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+    // 501 answers an operation this server does not implement: an answer, not an incident to page anyone about.
+    customLogLevel: (_req, res, err) => (res.statusCode !== 501 && (err || res.statusCode >= 500) ? 'error' : 'info'),
   });
 }

@@ -10,7 +10,8 @@ import type { PopulationRegistry } from '../registry/population-registry.js';
 import { IDENTITIES, type IdentityRecord, PERSONS, type PersonRecord } from '../registry/registry-records.js';
 import { ALL_GALLERIES } from '../registry/search-filter.js';
 import type { WriteOp } from '../storage/document-store.port.js';
-import { checkEditable, checkTransition } from './identity-status.js';
+import { withSections } from './identity-sections.js';
+import { checkEditable, type IdentityStatusRules } from './identity-status.js';
 import { applyMergePatch } from '../http/merge-patch.js';
 import type { PersonService } from './person-service.js';
 
@@ -22,11 +23,16 @@ function clientContent(identity: Identity): Identity {
   return rest;
 }
 
-/** `ALL` names every gallery in reads and searches, so no identity may be filed in a gallery of that name. */
-function checkGalleries(identityId: string, identity: Identity): void {
-  if ((identity.galleries as unknown[] | undefined)?.includes(ALL_GALLERIES)) {
-    throw new BadRequestError(`Identity ${identityId}: gallery id ${ALL_GALLERIES} is reserved (it stands for every gallery)`);
-  }
+/**
+ * `ALL` names every gallery in reads and searches, and every identity filed in a gallery is in it already: clients
+ * that write it mean "no named gallery", so it is dropped (with the list, when nothing else is left).
+ */
+function withoutAllGallery(identity: Identity): Identity {
+  const galleries = identity.galleries;
+  if (!Array.isArray(galleries) || !galleries.includes(ALL_GALLERIES)) return identity;
+  const named = galleries.filter((gallery) => gallery !== ALL_GALLERIES);
+  const { galleries: _dropped, ...rest } = identity;
+  return named.length > 0 ? { ...rest, galleries: named } : rest;
 }
 
 export class IdentityService {
@@ -34,23 +40,24 @@ export class IdentityService {
     private readonly registry: PopulationRegistry,
     private readonly persons: PersonService,
     private readonly validator: SchemaValidator,
+    private readonly statusRules: IdentityStatusRules,
   ) {}
 
   /** Creates an identity; the server picks the id when the client does not. Unknown person: 404. */
   async create(personId: string, identityId: string | undefined, identity: Identity, transactionId: string) {
     const id = identityId ?? randomUUID();
-    checkGalleries(id, identity);
+    const content = withoutAllGallery(clientContent(identity));
     const operationId = identityId === undefined ? 'createIdentity' : 'createIdentityWithId';
     await this.registry.lock.run([personId], async () => {
       await this.persons.existing(personId);
       if (await this.registry.identity(personId, id)) throw new ConflictError(`Person ${personId} already has identity ${id}`);
       const now = new Date().toISOString();
       const fields = { personId, identityId: id, isReference: false, lastTransactionId: transactionId };
-      const record = await this.registry.identityRecord(fields, { ...clientContent(identity), createdDate: now, updatedDate: now });
+      const record = await this.registry.identityRecord(fields, { ...content, createdDate: now, updatedDate: now });
       await this.registry.commit(
         [
           { collection: IDENTITIES, op: 'put', doc: record },
-          ...this.registry.galleryOps(identity),
+          ...this.registry.galleryOps(content),
           this.registry.changeEntry(transactionId, operationId, { personId, identityId: id }),
         ],
         { added: record.blobIds },
@@ -60,13 +67,13 @@ export class IdentityService {
   }
 
   async read(personId: string, identityId: string): Promise<Identity> {
-    return this.registry.identityView(await this.existing(personId, identityId));
+    return withSections(await this.registry.identityView(await this.existing(personId, identityId)));
   }
 
   async readAll(personId: string): Promise<Identity[]> {
     await this.persons.existing(personId);
     const records = await this.registry.identitiesOf(personId);
-    return Promise.all(records.map((record) => this.registry.identityView(record)));
+    return Promise.all(records.map(async (record) => withSections(await this.registry.identityView(record))));
   }
 
   /** Full replacement of a CLAIMED identity; a status change in the body must be an allowed transition. */
@@ -81,9 +88,12 @@ export class IdentityService {
   async patch(personId: string, identityId: string, patch: Identity, transactionId: string): Promise<void> {
     await this.registry.lock.run([personId], async () => {
       const record = await this.existing(personId, identityId);
-      const current = clientContent(await this.registry.identityView(record));
+      const current = await this.registry.identityView(record);
       checkEditable(identityId, String(current.status));
-      const merged = applyMergePatch(current, clientContent(patch)) as Identity;
+      // Server-managed members of a patch follow the rule of full bodies: identityId is read-only (400), the dates
+      // must be date-times and are then ignored.
+      if ('identityId' in patch) throw new BadRequestError(`Identity ${identityId}: identityId is read-only (set by the server)`);
+      const merged = applyMergePatch(current, patch) as Identity;
       const problems = this.validator.check('Identity', merged);
       if (problems) throw new BadRequestError(`Identity ${identityId} would not be valid after this patch: ${problems}`);
       await this.store(record, merged, transactionId, 'partialUpdateIdentity');
@@ -94,7 +104,7 @@ export class IdentityService {
     await this.registry.lock.run([personId], async () => {
       const record = await this.existing(personId, identityId);
       const current = String(record.identity.status);
-      checkTransition(identityId, current, status);
+      this.statusRules.checkTransition(identityId, current, status);
       if (current === status) return;
       const identity = { ...record.identity, status, updatedDate: new Date().toISOString() };
       await this.registry.commit([
@@ -159,7 +169,7 @@ export class IdentityService {
     const view = await this.registry.readReference(personId);
     if (!view) throw new NotFoundError(`No person ${personId}`);
     if (!view.identity) throw new NotFoundError(`Person ${personId} has no reference identity`);
-    return view.identity;
+    return withSections(view.identity);
   }
 
   private async existing(personId: string, identityId: string): Promise<IdentityRecord> {
@@ -181,14 +191,14 @@ export class IdentityService {
     const { personId, identityId, isReference } = record;
     const status = String(record.identity.status);
     checkEditable(identityId, status);
-    checkTransition(identityId, status, String(identity.status));
-    checkGalleries(identityId, identity);
-    const content = { ...clientContent(identity), createdDate: record.identity.createdDate, updatedDate: new Date().toISOString() };
+    this.statusRules.checkTransition(identityId, status, String(identity.status));
+    const sent = withoutAllGallery(clientContent(identity));
+    const content = { ...sent, createdDate: record.identity.createdDate, updatedDate: new Date().toISOString() };
     const next = await this.registry.identityRecord({ personId, identityId, isReference, lastTransactionId: transactionId }, content);
     await this.registry.commit(
       [
         { collection: IDENTITIES, op: 'put', doc: next },
-        ...this.registry.galleryOps(identity),
+        ...this.registry.galleryOps(sent),
         this.registry.changeEntry(transactionId, operationId, { personId, identityId }),
       ],
       { added: next.blobIds, removed: record.blobIds },

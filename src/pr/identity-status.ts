@@ -1,23 +1,27 @@
 /**
- * The identity status machine of OSIA (advisory in the standard, enforced here): an identity starts CLAIMED;
- * CLAIMED → VALID | INVALID; VALID → REVOKED | INVALID. Its content can change only while it is CLAIMED.
+ * Identity status changes. OSIA defines the four statuses but no rule between them, and clients in the field move a
+ * VALID identity back to CLAIMED to correct it: by default any status may follow any other. A country profile may
+ * declare a transition table (`identityStatusTransitions`, docs/profile.md); a move it does not list answers 403,
+ * which setIdentityStatus declares for "operation not allowed". Content can change only while an identity is CLAIMED.
  */
 import { BadRequestError, ForbiddenError } from '../errors/http-errors.js';
+import { IDENTITY_STATUSES, type IdentityStatus, type TransitionTable } from '../profile/profile-settings.js';
 
-const NEXT: Record<string, readonly string[]> = {
-  CLAIMED: ['VALID', 'INVALID'],
-  VALID: ['REVOKED', 'INVALID'],
-  INVALID: [],
-  REVOKED: [],
-};
+const isStatus = (value: string): value is IdentityStatus => IDENTITY_STATUSES.includes(value as IdentityStatus);
 
-/** Refuses a status change the machine does not allow; staying in the same status is always allowed. */
-export function checkTransition(identityId: string, from: string, to: string): void {
-  if (!(to in NEXT)) {
-    throw new BadRequestError(`Unknown identity status "${to}" (expected one of ${Object.keys(NEXT).join(', ')})`);
-  }
-  if (from !== to && !NEXT[from]?.includes(to)) {
-    throw new BadRequestError(`Identity ${identityId} cannot go from ${from} to ${to}`);
+export class IdentityStatusRules {
+  /** `table`: the profile's transitions; undefined allows every move. */
+  constructor(private readonly table?: TransitionTable) {}
+
+  /** Refuses a status change the rules do not allow; staying in the same status is always allowed. */
+  checkTransition(identityId: string, from: string, to: string): void {
+    if (!isStatus(to)) {
+      throw new BadRequestError(`Unknown identity status "${to}" (expected one of ${IDENTITY_STATUSES.join(', ')})`);
+    }
+    if (from === to || !this.table || !isStatus(from)) return;
+    if (!this.table[from].includes(to)) {
+      throw new ForbiddenError(`Identity ${identityId} cannot go from ${from} to ${to} (country profile transitions)`);
+    }
   }
 }
 

@@ -9,6 +9,7 @@ import { freeFormComponents } from './free-form-components.js';
 import { schemaProblem } from './openapi-schema-rules.js';
 import { isMapping, type Mapping, profileError } from './profile-file.js';
 import { compileProblem } from './profile-compile.js';
+import { SETTINGS_KEYS } from './profile-settings.js';
 
 function checkedSchema(file: string, key: string, value: unknown): SchemaObject {
   const problem = schemaProblem(value);
@@ -37,6 +38,7 @@ export function checkProfile(file: string, raw: Mapping, catalogue: readonly Loa
   const allowed = [...new Set(catalogue.flatMap(({ document }) => freeFormComponents(document)))].sort();
   const profile: CountryProfile = { file, shared: {}, byDocument: {} };
   for (const [key, value] of Object.entries(raw)) {
+    if ((SETTINGS_KEYS as readonly string[]).includes(key)) continue;
     const loaded = catalogue.find(({ name }) => name === key);
     if (loaded) {
       profile.byDocument[key] = documentSection(file, loaded, value);
@@ -44,7 +46,7 @@ export function checkProfile(file: string, raw: Mapping, catalogue: readonly Loa
       profile.shared[key] = checkedSchema(file, key, value);
     } else {
       const sections = catalogue.map(({ name }) => name).join(', ');
-      throw profileError(file, key, `unknown component; allowed: ${allowed.join(', ')} (or a section named ${sections})`);
+      throw profileError(file, key, `unknown component; allowed: ${allowed.join(', ')} (or a section named ${sections}, or a setting: ${SETTINGS_KEYS.join(', ')})`);
     }
   }
   for (const loaded of catalogue) {

@@ -1,4 +1,8 @@
-/** Reads the country profile file (`OSIA_PROFILE`): YAML whose top level maps names to schemas or sections. */
+/**
+ * Reads the country profile (`OSIA_PROFILE`): YAML whose top level maps names to schemas, document sections or
+ * settings. The variable may list several files, comma-separated (a national profile, then fragments such as
+ * `profiles/reference-compatible.yaml`): a later file's top-level key wins, and `compatibility` settings add up.
+ */
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { ConfigError } from '../config/config-options.js';
@@ -14,7 +18,7 @@ export function profileError(file: string, key: string | undefined, reason: stri
   return new ConfigError(`OSIA_PROFILE ${file}: ${key === undefined ? '' : `${key}: `}${reason}`);
 }
 
-export async function readProfileFile(file: string): Promise<Mapping> {
+async function readOneFile(file: string): Promise<Mapping> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -31,6 +35,18 @@ export async function readProfileFile(file: string): Promise<Mapping> {
   if (!isMapping(value)) {
     throw profileError(file, undefined, 'the top level must be a mapping of component names to schemas');
   }
-  if (Object.keys(value).length === 0) throw profileError(file, undefined, 'the profile defines no component');
+  if (Object.keys(value).length === 0) throw profileError(file, undefined, 'the profile defines nothing');
   return value;
+}
+
+export async function readProfileFile(files: string): Promise<Mapping> {
+  const merged: Mapping = {};
+  for (const file of files.split(',').map((part) => part.trim()).filter(Boolean)) {
+    const value = await readOneFile(file);
+    const compatibility = isMapping(merged.compatibility) && isMapping(value.compatibility)
+      ? { ...merged.compatibility, ...value.compatibility }
+      : value.compatibility ?? merged.compatibility;
+    Object.assign(merged, value, compatibility === undefined ? {} : { compatibility });
+  }
+  return merged;
 }

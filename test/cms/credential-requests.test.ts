@@ -88,10 +88,19 @@ describe('CMS credential requests', () => {
   });
 
   describe('validity dates', () => {
-    it('validFromDate must be later than now', async () => {
-      const res = await request(t.app).post(requestUrl('R-from-past')).send(credentialRequest('RESIDENCE_PERMIT', { validFromDate: daysFromNow(-1) }));
-      assert.equal(res.status, 400);
-      assert.match(res.body.message, /validFromDate must be later than now/);
+    it('a validFromDate at or before now (a client clock a little behind ours) means "valid from now"', async () => {
+      const clientNow = new Date(Date.now() - 3).toISOString().replace('Z', '');
+      for (const [id, validFromDate] of [['R-skew', clientNow], ['R-from-past', daysFromNow(-1)]] as const) {
+        const sent = Date.parse(validFromDate.endsWith('Z') ? validFromDate : `${validFromDate}Z`);
+        const created = await request(t.app).post(requestUrl(id)).send(credentialRequest('RESIDENCE_PERMIT', { validFromDate }));
+        assert.equal(created.status, 201, created.text);
+        const stored = (await request(t.app).get(requestUrl(id))).body.requestData.validFromDate;
+        assert.ok(Date.parse(stored) > sent, `stored as the time of the request: ${stored} after ${validFromDate}`);
+      }
+      const inconsistent = credentialRequest('RESIDENCE_PERMIT', { validFromDate: daysFromNow(-2), validToDate: daysFromNow(-3) });
+      const refused = await request(t.app).post(requestUrl('R-ends-before')).send(inconsistent);
+      assert.equal(refused.status, 400);
+      assert.match(refused.body.message, /validToDate must be later than validFromDate/);
     });
 
     it('validToDate may shorten the default lifetime, not extend it, and must follow validFromDate', async () => {

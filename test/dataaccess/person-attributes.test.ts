@@ -120,7 +120,13 @@ describe('person attributes', () => {
       it('answers 404 for an unknown UIN, checked before the expressions', async () => {
         assertErrorAnswer(await verify('P9999', [{ attributeName: 'gender', operator: '=', value: 1 }]), 404, /no person with UIN P9999/);
         assertErrorAnswer(await verify('P9999', [{ attributeName: 'shoeSize', operator: '=', value: 1 }]), 404, /no person with UIN P9999/);
-        assertErrorAnswer(await verify(CLAIM_ONLY.personId, [{ attributeName: 'gender', operator: '=', value: 1 }]), 404, /no reference identity/);
+      });
+
+      it('answers false for a person without a reference identity: nothing can be verified', async () => {
+        const res = await verify(CLAIM_ONLY.personId, [{ attributeName: 'gender', operator: '=', value: 1 }]);
+        assert.deepEqual([res.status, res.body], [200, false]);
+        // The expressions are still checked: an unknown attribute is a mistake whatever the person.
+        assertErrorAnswer(await verify(CLAIM_ONLY.personId, [{ attributeName: 'shoeSize', operator: '=', value: 1 }]), 400, /unknown attribute/);
       });
     });
   }

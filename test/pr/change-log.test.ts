@@ -58,7 +58,7 @@ describe('PR change log', () => {
     await request(t.app).post('/pr/v1/persons/R/identities/I?transactionId=t-r').send(claim());
     assert.equal((await request(t.app).post('/pr/v1/persons/R?transactionId=t-dup').send(ALIVE)).status, 409);
     assert.equal((await request(t.app).put('/pr/v1/persons/R/identities/I/status?transactionId=t-same&status=CLAIMED')).status, 204);
-    assert.equal((await request(t.app).put('/pr/v1/persons/R/identities/I/status?transactionId=t-bad&status=REVOKED')).status, 400);
+    assert.equal((await request(t.app).put('/pr/v1/persons/R/identities/I/status?transactionId=t-bad&status=RETIRED')).status, 400);
     const log = await changes();
     assert.equal(log.length, before + 2);
     assert.ok(!log.some((entry) => ['t-dup', 't-same', 't-bad'].includes(String(entry.transactionId))));

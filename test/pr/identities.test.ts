@@ -48,10 +48,13 @@ describe('PR identities', () => {
     const res = await request(t.app).get(url('/EXACT'));
     const { createdDate: _ignored, ...content } = sent;
     const body = res.body as Record<string, unknown>;
-    assert.deepEqual(Object.keys(body), ['identityId', ...Object.keys(content), 'createdDate', 'updatedDate']);
+    // The sections it was created without are there, empty, before the server's dates.
+    assert.deepEqual(Object.keys(body), ['identityId', ...Object.keys(content), 'biometricData', 'documentData', 'createdDate', 'updatedDate']);
     assert.deepEqual({ ...body, createdDate: undefined, updatedDate: undefined }, {
       identityId: 'EXACT',
       ...content,
+      biometricData: [],
+      documentData: [],
       createdDate: undefined,
       updatedDate: undefined,
     });
@@ -114,23 +117,18 @@ describe('PR identities', () => {
     assert.equal((await request(t.app).patch(url('/LOCKED')).send({ identityType: 'x' })).status, 403);
   });
 
-  it('setIdentityStatus follows CLAIMED→VALID|INVALID, VALID→REVOKED|INVALID; other moves answer 400', async () => {
+  it('setIdentityStatus lets any status follow any other by default; an unknown status answers 400', async () => {
     const setStatus = (id: string, status: string) => request(t.app).put(`/pr/v1/persons/P/identities/${id}/status${TX}&status=${status}`);
     await createIdentity(t, 'P', 'S1', claim());
-    assert.equal((await setStatus('S1', 'VALID')).status, 204);
-    assert.equal((await setStatus('S1', 'VALID')).status, 204, 'staying is allowed');
-    assert.equal((await setStatus('S1', 'REVOKED')).status, 204);
-    assert.equal((await read('S1')).status, 'REVOKED');
-    const back = await setStatus('S1', 'VALID');
-    assert.deepEqual([back.status, back.body.message], [400, 'Identity S1 cannot go from REVOKED to VALID']);
-    await createIdentity(t, 'P', 'S2', claim());
-    assert.equal((await setStatus('S2', 'REVOKED')).status, 400);
-    assert.equal((await setStatus('S2', 'INVALID')).status, 204);
-    const unknown = await setStatus('S2', 'SUSPENDED');
+    for (const status of ['VALID', 'VALID', 'REVOKED', 'VALID', 'CLAIMED', 'INVALID', 'CLAIMED']) {
+      assert.equal((await setStatus('S1', status)).status, 204, `to ${status}`);
+      assert.equal((await read('S1')).status, status);
+    }
+    const unknown = await setStatus('S1', 'SUSPENDED');
     assert.equal(unknown.status, 400);
     assert.match(unknown.body.message, /Unknown identity status/);
     assert.equal((await setStatus('ghost', 'VALID')).status, 404);
-    assert.equal((await request(t.app).put(`/pr/v1/persons/P/identities/S2/status${TX}`)).status, 400, 'status is required');
+    assert.equal((await request(t.app).put(`/pr/v1/persons/P/identities/S1/status${TX}`)).status, 400, 'status is required');
   });
 
   it('defineReference and readReference; deleting the reference leaves the person without one', async () => {

@@ -132,12 +132,17 @@ describe('PR request handling', () => {
     assert.deepEqual(grouped.body, []);
   });
 
-  it('refuses an identity filed in the gallery ALL, which stands for every gallery', async () => {
-    const res = await request(t.app).post(`/pr/v1/persons/P/identities/ALLG${TX}`).send(claim({}, { galleries: ['G', 'ALL'] }));
-    assert.deepEqual([res.status, res.body.message], [400, 'Identity ALLG: gallery id ALL is reserved (it stands for every gallery)']);
-    const patch = await request(t.app).patch(`/pr/v1/persons/P/identities/I${TX}`).send({ galleries: ['ALL'] });
-    assert.equal(patch.status, 400);
-    assert.deepEqual((await request(t.app).get(`/pr/v1/persons/P/identities/I${TX}`)).body.galleries, ['CITIZENS']);
+  it('reads the gallery ALL in a body as "no named gallery": it is dropped, never filed as a gallery', async () => {
+    const only = await request(t.app).post(`/pr/v1/persons/P/identities/ALL1${TX}`).send(claim({}, { galleries: ['ALL'] }));
+    assert.equal(only.status, 201, only.text);
+    assert.equal((await request(t.app).get(`/pr/v1/persons/P/identities/ALL1${TX}`)).body.galleries, undefined);
+    const mixed = await request(t.app).post(`/pr/v1/persons/P/identities/ALL2${TX}`).send(claim({}, { galleries: ['G', 'ALL'] }));
+    assert.equal(mixed.status, 201, mixed.text);
+    assert.deepEqual((await request(t.app).get(`/pr/v1/persons/P/identities/ALL2${TX}`)).body.galleries, ['G']);
+    assert.equal((await request(t.app).patch(`/pr/v1/persons/P/identities/ALL2${TX}`).send({ galleries: ['ALL', 'H'] })).status, 204);
+    assert.deepEqual((await request(t.app).get(`/pr/v1/persons/P/identities/ALL2${TX}`)).body.galleries, ['H']);
+    const galleries = (await request(t.app).get(`/pr/v1/galleries${TX}`)).body as string[];
+    assert.ok(!galleries.includes('ALL'), `ALL is never a gallery of its own: ${galleries}`);
   });
 
   it('findPersons with gallery=ALL searches the identities filed in any gallery', async () => {

@@ -26,7 +26,8 @@ describe('PR stored content', () => {
     assert.equal(created.status, 201, created.text);
     const res = await read('P', 'ODD');
     const { createdDate: _c, updatedDate: _u, ...content } = JSON.parse(res.text);
-    assert.equal(JSON.stringify(content), `{"identityId":"ODD",${raw.slice(1, -1).replace('1.50', '1.5')}}`);
+    const sections = '"biometricData":[],"documentData":[]';
+    assert.equal(JSON.stringify(content), `{"identityId":"ODD",${raw.slice(1, -1).replace('1.50', '1.5')},${sections}}`);
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
     const find = async (attributeName: string, value: string) =>
       (await request(t.app).post(`/pr/v1/persons${TX}`).send([{ attributeName, operator: '=', value }])).body;
@@ -34,11 +35,20 @@ describe('PR stored content', () => {
     assert.deepEqual(await find('contextualData.site', 'S-9'), [], 'a dot in a path separates members');
   });
 
-  it('partialUpdateIdentity ignores identityId, createdDate and updatedDate in the patch, like the creates do', async () => {
+  it('partialUpdateIdentity treats server-managed members as full bodies do: identityId refused, dates checked then ignored', async () => {
     await createIdentity(t, 'P', 'SRV', claim({ firstName: 'Ann' }));
     const before = (await read('P', 'SRV')).body;
-    const patch = { identityId: 'OTHER', createdDate: 'not a date', updatedDate: '2000-01-01T00:00:00Z', identityType: 'NEW' };
-    assert.equal((await request(t.app).patch(`/pr/v1/persons/P/identities/SRV${TX}`).send(patch)).status, 204);
+    const patchWith = (patch: object) => request(t.app).patch(`/pr/v1/persons/P/identities/SRV${TX}`).send(patch);
+    const full = (body: object) => request(t.app).put(`/pr/v1/persons/P/identities/SRV${TX}`).send({ ...claim(), ...body });
+    for (const send of [patchWith, full]) {
+      const id = await send({ identityId: 'OTHER' });
+      assert.deepEqual([id.status, /identityId is read-only/.test(id.body.message)], [400, true], id.text);
+      assert.equal((await send({ createdDate: 'not a date' })).status, 400);
+      const operator = await send({ createdDate: { $gt: '' } });
+      assert.deepEqual([operator.status, /createdDate must be string/.test(operator.body.message)], [400, true], operator.text);
+    }
+    const patched = await patchWith({ createdDate: '1999-01-01T00:00:00Z', updatedDate: '2000-01-01T00:00:00Z', identityType: 'NEW' });
+    assert.equal(patched.status, 204);
     const after = (await read('P', 'SRV')).body;
     assert.deepEqual([after.identityId, after.identityType, after.createdDate], ['SRV', 'NEW', before.createdDate]);
     assert.notEqual(after.updatedDate, '2000-01-01T00:00:00Z');

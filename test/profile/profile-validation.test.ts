@@ -40,7 +40,7 @@ describe('country profile validation', () => {
   it('refuses YAML that does not parse, a top level that is not a mapping, and an empty profile', async () => {
     assert.match(await refusal('BiographicData: [unclosed'), /not valid YAML/);
     assert.match(await refusal('- BiographicData\n'), /top level must be a mapping/);
-    assert.match(await refusal('{}\n'), /defines no component/);
+    assert.match(await refusal('{}\n'), /defines nothing/);
   });
 
   it('refuses an unknown component and lists the allowed ones', async () => {

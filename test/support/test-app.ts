@@ -8,7 +8,7 @@ import { createApp } from '../../src/app.js';
 import { SharedInstances } from '../../src/http/shared-instances.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { AUDIT, INTERFACE_NAMES, type InterfaceName } from '../../src/openapi/interfaces.js';
-import { loadServedDocuments } from '../../src/profile/served-documents.js';
+import { loadServedSetup } from '../../src/profile/served-documents.js';
 import { createStorage } from '../../src/storage/create-storage.js';
 import type { Storage } from '../../src/storage/document-store.port.js';
 
@@ -44,14 +44,14 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const { interfaces = INTERFACE_NAMES, logger = testLogger(), env = {} } = options;
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'osia-test-')));
   // Functional tests run without tokens; the security tests turn authentication on with `env: { OSIA_AUTH: 'on' }`.
-  const settings = { OSIA_AUTH: 'off', ...env, OSIA_DATA_DIR: dataDir, OSIA_VALIDATE_RESPONSES: 'true' };
-  const request = loadConfig([], settings);
+  const variables = { OSIA_AUTH: 'off', ...env, OSIA_DATA_DIR: dataDir, OSIA_VALIDATE_RESPONSES: 'true' };
+  const request = loadConfig([], variables);
   if (request.help) throw new Error('unreachable: no --help given');
   const config = { ...request.config, interfaces: [...interfaces] };
-  const documents = await loadServedDocuments([...interfaces, AUDIT], config.profile);
+  const { documents, settings } = await loadServedSetup([...interfaces, AUDIT], config.profile);
   const storage = await createStorage({ dataDir, mongodbUri: process.env.MONGODB_URI, mongodbDatabase: path.basename(dataDir) });
   const shared = new SharedInstances();
-  const app = await createApp({ config, storage, logger, documents, shared }).catch(async (err: unknown) => {
+  const app = await createApp({ config, storage, logger, documents, settings, shared }).catch(async (err: unknown) => {
     await storage.documents.close();
     if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
     throw err;

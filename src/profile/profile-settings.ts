@@ -1,0 +1,80 @@
+/**
+ * The behaviour settings of a country profile, beside its schemas: where OSIA allows more than one behaviour, the
+ * profile picks. Two reserved top-level keys:
+ * - `identityStatusTransitions`: which identity status may follow which (OSIA defines no rule; without a table any
+ *   status may follow any other);
+ * - `compatibility`: choices for clients written against the OSIA reference implementation rather than 7.1.
+ */
+import { isMapping, type Mapping, profileError } from './profile-file.js';
+
+export const IDENTITY_STATUSES = ['CLAIMED', 'VALID', 'INVALID', 'REVOKED'] as const;
+export type IdentityStatus = (typeof IDENTITY_STATUSES)[number];
+
+/** From each status, the statuses it may move to. */
+export type TransitionTable = Readonly<Record<IdentityStatus, readonly IdentityStatus[]>>;
+
+export interface CompatibilitySettings {
+  /** `notFound`: OSIA 7.1's 404 "No record found"; `emptyList`: 200 with `[]`, as the reference implementation. */
+  queryPersonListNoMatch: 'notFound' | 'emptyList';
+  /** Also write the confirmation link of a subscription as `confirmURL`, which reference clients read. */
+  confirmURL: boolean;
+}
+
+export interface ProfileSettings {
+  identityStatusTransitions?: TransitionTable;
+  compatibility: CompatibilitySettings;
+}
+
+export const SETTINGS_KEYS = ['identityStatusTransitions', 'compatibility'] as const;
+
+export const DEFAULT_SETTINGS: ProfileSettings = {
+  compatibility: { queryPersonListNoMatch: 'notFound', confirmURL: false },
+};
+
+const isStatus = (value: unknown): value is IdentityStatus => IDENTITY_STATUSES.includes(value as IdentityStatus);
+
+function transitionTable(file: string, value: unknown): TransitionTable {
+  const key = 'identityStatusTransitions';
+  const expected = `a mapping of each status (${IDENTITY_STATUSES.join(', ')}) to the list of statuses it may move to`;
+  if (!isMapping(value)) throw profileError(file, key, `must be ${expected}`);
+  const table: Partial<Record<IdentityStatus, IdentityStatus[]>> = {};
+  for (const [from, targets] of Object.entries(value)) {
+    if (!isStatus(from)) throw profileError(file, `${key}.${from}`, `not an identity status; expected ${expected}`);
+    const list = targets ?? [];
+    if (!Array.isArray(list) || !list.every(isStatus)) {
+      throw profileError(file, `${key}.${from}`, `must list statuses among ${IDENTITY_STATUSES.join(', ')}`);
+    }
+    table[from] = [...new Set(list)];
+  }
+  const missing = IDENTITY_STATUSES.filter((status) => !(status in table));
+  if (missing.length > 0) throw profileError(file, key, `gives no entry for ${missing.join(', ')} (use [] for a final status)`);
+  return table as TransitionTable;
+}
+
+function compatibility(file: string, value: unknown): CompatibilitySettings {
+  if (!isMapping(value)) throw profileError(file, 'compatibility', 'must be a mapping of settings');
+  const settings = { ...DEFAULT_SETTINGS.compatibility };
+  for (const [name, setting] of Object.entries(value)) {
+    const key = `compatibility.${name}`;
+    if (name === 'queryPersonListNoMatch') {
+      if (setting !== 'notFound' && setting !== 'emptyList') throw profileError(file, key, 'must be notFound or emptyList');
+      settings.queryPersonListNoMatch = setting;
+    } else if (name === 'confirmURL') {
+      if (typeof setting !== 'boolean') throw profileError(file, key, 'must be true or false');
+      settings.confirmURL = setting;
+    } else {
+      throw profileError(file, key, 'unknown setting; known: queryPersonListNoMatch, confirmURL');
+    }
+  }
+  return settings;
+}
+
+/** Reads the settings keys of a profile mapping (the other keys are schemas, checked elsewhere). */
+export function checkSettings(file: string, raw: Mapping): ProfileSettings {
+  const settings: ProfileSettings = { ...DEFAULT_SETTINGS };
+  if (raw.identityStatusTransitions !== undefined) {
+    settings.identityStatusTransitions = transitionTable(file, raw.identityStatusTransitions);
+  }
+  if (raw.compatibility !== undefined) settings.compatibility = compatibility(file, raw.compatibility);
+  return settings;
+}
