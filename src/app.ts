@@ -17,12 +17,13 @@ import { createDataAccessHandlers } from './dataaccess/dataaccess.routes.js';
 import { createEnrollmentHandlers } from './enrollment/enrollment.routes.js';
 import { EventBus } from './events/event-bus.js';
 import { errorMiddleware, notFoundMiddleware } from './errors/error-middleware.js';
-import { dataAccessOnPr } from './http/data-access-on-pr.js';
 import { docsRouter } from './http/docs.js';
+import { documentGate } from './http/document-gate.js';
 import { healthRouter } from './http/health.js';
 import type { HandlerFactory, InterfaceDependencies } from './http/interface-dependencies.js';
 import { createInterfaceRouter } from './http/interface-router.js';
 import { createMetrics } from './http/metrics.js';
+import { planMounts, prefixesOf } from './http/mounts.js';
 import { clientRateLimit } from './http/rate-limit.js';
 import { requestLogging } from './http/request-logging.js';
 import { schemeOf } from './http/http-server.js';
@@ -66,6 +67,8 @@ const HANDLERS: Record<DocumentName, HandlerFactory> = {
 
 export async function createApp(dependencies: AppDependencies): Promise<Express> {
   const { config, storage, logger, documents, settings, shared = new SharedInstances() } = dependencies;
+  // First: an ambiguous mounting stops start-up before anything else is built.
+  const mounts = planMounts(documents, config.mounts);
   const app = express();
   app.disable('x-powered-by');
   const metrics = createMetrics();
@@ -78,7 +81,7 @@ export async function createApp(dependencies: AppDependencies): Promise<Express>
   app.use(healthRouter(storage.documents));
   app.get('/metrics', metrics.expose);
   app.get('/', (_req, res) => res.redirect('/docs/'));
-  app.use(docsRouter(documents));
+  app.use(docsRouter(documents, mounts));
   const auditLog = await AuditLog.open(storage);
   const routers = new Map<DocumentName, (basePath: string) => Router>();
   const events = new EventBus(logger);
@@ -103,21 +106,22 @@ export async function createApp(dependencies: AppDependencies): Promise<Express>
     );
   }
   if (config.workflow === 'issuance') await registerIssuanceWorkflow(depsOf);
-  const dataAccess = documents.find(({ name }) => name === 'dataaccess');
-  const dataAccessRouter = routers.get('dataaccess');
-  if (dataAccess && dataAccessRouter && routers.has('pr')) {
-    // Ahead of the PR router, which would otherwise claim `GET /pr/v1/persons/{id}?attributeNames=…`.
-    app.use('/pr', dataAccessOnPr(dataAccess.document, dataAccessRouter('/pr')));
+  // The issuing CA's certificate and CRL, and the key set that checks verification proofs, are public, outside the
+  // OSIA documents: beside the CMS and Third Party operations, ahead of their routers.
+  const cmsPrefixes = prefixesOf(mounts, 'cms');
+  if (cmsPrefixes.length > 0) {
+    const pki = createPkiRouter(await sharedPkiIssuer({ config, storage, shared }));
+    for (const prefix of cmsPrefixes) app.use(prefix, pki);
   }
-  if (routers.has('cms')) {
-    // The issuing CA's certificate and CRL are public, outside the OSIA document: ahead of the CMS router.
-    app.use('/cms', createPkiRouter(await sharedPkiIssuer({ config, storage, shared })));
+  const thirdPartyPrefixes = prefixesOf(mounts, 'thirdparty');
+  if (thirdPartyPrefixes.length > 0) {
+    const jwks = createJwksRouter(await sharedProofSigner({ config, shared }));
+    for (const prefix of thirdPartyPrefixes) app.use(prefix, jwks);
   }
-  if (routers.has('thirdparty')) {
-    // The key set that checks verification proofs is public, outside the OSIA document: ahead of the Third Party router.
-    app.use('/thirdparty', createJwksRouter(await sharedProofSigner({ config, shared })));
+  for (const { loaded, prefix, dataAccessOnPr } of mounts) {
+    const routerAt = routers.get(loaded.name);
+    if (routerAt) app.use(prefix, documentGate(loaded.document, routerAt(prefix), dataAccessOnPr));
   }
-  for (const [name, routerAt] of routers) app.use(`/${name}`, routerAt(`/${name}`));
   app.use(notFoundMiddleware);
   app.use(errorMiddleware);
   return app;

@@ -50,6 +50,22 @@ function interfaces(raw: string, name: string): InterfaceName[] {
   return [...new Set(names)] as InterfaceName[];
 }
 
+const PREFIX = /^\/([A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*)?$/;
+
+/** `uin=/,pr=/registry` → { uin: '/', pr: '/registry' }. */
+function mounts(raw: string, name: string): Partial<Record<InterfaceName, string>> {
+  const table: Partial<Record<InterfaceName, string>> = {};
+  for (const entry of list(raw)) {
+    const [interfaceName = '', prefix = '', ...rest] = entry.split('=').map((part) => part.trim());
+    if (!isInterfaceName(interfaceName) || !PREFIX.test(prefix) || rest.length > 0) {
+      throw new ConfigError(`${name} must list name=/prefix pairs with names among ${INTERFACE_NAMES.join(',')}, got "${entry}"`);
+    }
+    if (interfaceName in table) throw new ConfigError(`${name} mounts ${interfaceName} twice`);
+    table[interfaceName] = prefix;
+  }
+  return table;
+}
+
 function list(raw: string): string[] {
   return raw
     .split(',')
@@ -135,6 +151,14 @@ export const CONFIG_OPTIONS = {
     default: INTERFACE_NAMES.join(','),
     description: 'Comma-separated list of the OSIA interfaces to serve.',
     parse: interfaces,
+  },
+  mounts: {
+    env: 'OSIA_MOUNTS',
+    flag: '--mounts',
+    default: '',
+    description:
+      'Where interfaces are mounted, when not under /<name>: comma list of name=/prefix (uin=/ puts UIN at the root, as OSIA server URLs do).',
+    parse: mounts,
   },
   bodyLimit: {
     env: 'OSIA_BODY_LIMIT',

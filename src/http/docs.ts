@@ -1,13 +1,26 @@
 /** Swagger UI at `/docs` (assets served locally, no CDN) and each raw document at `/openapi/<name>.yaml`. */
 import express, { type Router } from 'express';
 import swaggerUi from 'swagger-ui-express';
+import { parseDocument } from 'yaml';
 import type { LoadedDocument } from '../openapi/documents.js';
 import { DOCUMENT_TITLES } from '../openapi/interfaces.js';
+import { type Mount, prefixesOf } from './mounts.js';
 
-export function docsRouter(documents: readonly LoadedDocument[]): Router {
+/** The YAML as served: its `servers` name where this server mounts it, so that Try-it-out calls the right URLs. */
+function servedYaml(loaded: LoadedDocument, mounts: readonly Mount[]): string {
+  const prefixes = prefixesOf(mounts, loaded.name);
+  const declared = (loaded.document.servers ?? []).map(({ url }) => url);
+  if (prefixes.length === declared.length && prefixes.every((prefix, i) => prefix === declared[i])) return loaded.yaml;
+  const yaml = parseDocument(loaded.yaml);
+  yaml.set('servers', prefixes.map((url) => ({ url })));
+  return yaml.toString({ lineWidth: 0 });
+}
+
+export function docsRouter(documents: readonly LoadedDocument[], mounts: readonly Mount[]): Router {
   const router = express.Router();
-  for (const { name, yaml } of documents) {
-    router.get(`/openapi/${name}.yaml`, (_req, res) => {
+  for (const loaded of documents) {
+    const yaml = servedYaml(loaded, mounts);
+    router.get(`/openapi/${loaded.name}.yaml`, (_req, res) => {
       res.type('application/yaml').send(yaml);
     });
   }

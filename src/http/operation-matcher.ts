@@ -50,6 +50,11 @@ export class OperationMatcher {
     this.paths = operations.map(compile).sort(specificity);
   }
 
+  /** Whether some operation, of any method, has this path. */
+  hasPath(path: string): boolean {
+    return this.paths.some((candidate) => candidate.pattern.test(path));
+  }
+
   /** `path` is the request path below the router's mount point, as sent (not decoded). */
   match(method: string, path: string): MatchedOperation | undefined {
     for (const candidate of this.paths) {
