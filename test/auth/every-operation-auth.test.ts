@@ -46,6 +46,13 @@ describe('OSIA scopes on every operation', () => {
         const forbidden = await send(t.app, sample, unrelated);
         assert.equal(forbidden.status, 403, JSON.stringify(forbidden.body));
         assert.match(forbidden.body.message, new RegExp(scopes[0]?.replace(/\./g, '\\.') ?? ''));
+        if (entry.operation.requestBody) {
+          // The scope is checked before the body is read: a broken body of the wrong media type still gets 403,
+          // never a 400 or 415 telling an unauthorised caller how to shape its request.
+          const broken = await request(t.app)[sample.method](sample.url).set(sample.headers).set('Authorization', `Bearer ${unrelated}`)
+            .set('Content-Type', 'application/x-unheard-of').send('{"broken":');
+          assert.equal(broken.status, 403, `${broken.status} ${JSON.stringify(broken.body)}`);
+        }
 
         const allowed = await send(t.app, sample, await tokenFor(t.dataDir, scopes.join(' ')));
         assert.ok(![401, 403].includes(allowed.status), `${allowed.status} ${JSON.stringify(allowed.body)}`);
