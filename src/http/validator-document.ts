@@ -10,7 +10,9 @@
  * - query values may hold RFC 3986 reserved characters unescaped (`address=http://host/cb&policy=3,10`, as aiohttp
  *   and other clients send them): a query allows them, and Express decodes both forms alike;
  * - `transactionId`, OSIA's common query parameter, is accepted on every operation, also where a document forgets
- *   to declare it (Data Access): clients send it with every call, and the logs and the audit trail record it.
+ *   to declare it (Data Access): clients send it with every call, and the logs and the audit trail record it;
+ * - a `oneOf` whose branches are all arrays becomes `anyOf`: the empty array matches every branch, so `oneOf`
+ *   refuses it, and nothing else can match two of them (queryPersonList's `200 []`, a country profile choice).
  */
 import type { OpenApiDocument } from '../openapi/documents.js';
 
@@ -21,8 +23,19 @@ export const COMMON_QUERY_PARAMETERS: readonly string[] = ['transactionId'];
 
 const TRANSACTION_ID = { name: 'transactionId', in: 'query', required: false, schema: { type: 'string' } } as const;
 
+function arraysAnyOf(node: unknown): void {
+  if (node === null || typeof node !== 'object') return;
+  for (const child of Object.values(node)) arraysAnyOf(child);
+  const schema = node as { oneOf?: { type?: string }[]; anyOf?: unknown };
+  if (Array.isArray(schema.oneOf) && schema.oneOf.every((branch) => branch?.type === 'array')) {
+    schema.anyOf = schema.oneOf;
+    delete schema.oneOf;
+  }
+}
+
 export function validatorDocument(document: OpenApiDocument, basePath: string): OpenApiDocument {
   const copy = structuredClone(document);
+  arraysAnyOf(copy);
   copy.servers = [{ url: basePath }];
   for (const item of Object.values(copy.paths)) {
     for (const operation of Object.values(item)) {
