@@ -1,6 +1,7 @@
 /**
- * Runs after the whole suite (see `npm run test:unit`): the logs every test app wrote must not contain biographic
- * values, images, documents or tokens that the tests sent.
+ * Runs after the whole suite, in a test run of its own (see `npm run test:unit`: node's runner sorts the files it is
+ * given, so a check listed with them would not run last): the logs every test app wrote must not contain
+ * biographic values, images, documents or tokens that the tests sent. A suite that logged (almost) nothing fails.
  */
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';

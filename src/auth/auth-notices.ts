@@ -18,7 +18,7 @@ export function announceAuthentication(config: Config, logger: Logger): () => vo
     logger.warn(
       { keyDirectory: devKeyDirectory(config.dataDir) },
       'no token issuer configured (OSIA_JWKS_URL or OSIA_JWT_PUBLIC_KEY): accepting tokens signed by the development key; ' +
-        'mint one with: npm run token -- --scope "pr.person.read pr.person.write"',
+        'mint one with: npm run -s token -- --scope "pr.person.read pr.person.write"',
     );
   }
   return () => undefined;

@@ -1,6 +1,6 @@
 /**
  * Mints a bearer token signed by the development key, for trying the API locally:
- *   npm run token -- --scope "pr.person.read pr.person.write" [--sub alice] [--client my-app] [--ttl 3600]
+ *   npm run -s token -- --scope "pr.person.read pr.person.write" [--sub alice] [--client my-app] [--ttl 3600]
  * The key lives under OSIA_DATA_DIR (default ./data) and is the one the server accepts when no issuer is configured.
  */
 import { pathToFileURL } from 'node:url';
@@ -29,7 +29,7 @@ export async function mintDevToken(request: TokenRequest): Promise<string> {
 }
 
 const USAGE =
-  'usage: npm run token -- --scope "<space-separated scopes>" [--sub <subject>] [--client <client id>] [--ttl <seconds>] [--data-dir <dir>]';
+  'usage: npm run -s token -- --scope "<space-separated scopes>" [--sub <subject>] [--client <client id>] [--ttl <seconds>] [--data-dir <dir>]';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

@@ -45,7 +45,7 @@ it('says how to mint a token when the development key is in use, and nothing whe
   const dev = capture();
   announceAuthentication(configWith({}), dev.logger);
   assert.equal(dev.lines.length, 1);
-  assert.match(dev.lines[0]?.msg ?? '', /npm run token -- --scope/);
+  assert.match(dev.lines[0]?.msg ?? '', /npm run -s token -- --scope/);
   const configured = capture();
   announceAuthentication(configWith({ OSIA_JWKS_URL: 'https://idp.example/jwks.json' }), configured.logger);
   assert.deepEqual(configured.lines, []);

@@ -65,4 +65,12 @@ describe('configuration', () => {
       assert.ok(help.includes(option.env), option.env);
     }
   });
+
+  it('--help starts every description and every "env" line in one column', () => {
+    const rows = helpText().split('\n').filter((line) => /^ {2}(--|-h)/.test(line) || /^ +env /.test(line));
+    const column = (line: string) => (/^( {2}-\S*(?: <value>| --help)? +)\S/.exec(line)?.[1] ?? /^ +/.exec(line)?.[0] ?? '').length;
+    const columns = new Set(rows.map(column));
+    assert.equal(columns.size, 1, `description columns: ${[...columns].join(', ')}`);
+    assert.ok(rows.length > Object.keys(CONFIG_OPTIONS).length * 2, 'every option has a flag and an env line');
+  });
 });

@@ -1,9 +1,11 @@
 /** The real command line: --help, configuration errors, start-up and graceful shutdown on SIGTERM. */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
+import { projectRoot } from '../../src/openapi/project-root.js';
 import { exitOf, outputOf, spawnTs, waitForLine } from '../support/child-process.js';
 
 describe('osia-server process', () => {
@@ -44,5 +46,28 @@ describe('osia-server process', () => {
     child.kill('SIGTERM');
     await stopped;
     assert.deepEqual(await exitOf(child), { code: 0, signal: null });
+  });
+
+  it('npm start, then SIGTERM to the npm process: the server stops gracefully and nothing is left serving', async () => {
+    const env = { ...process.env, PORT: '0', OSIA_HOST: '127.0.0.1', OSIA_DATA_DIR: dataDir, OSIA_AUTH: 'on' };
+    const npm = spawn('npm', ['start'], { cwd: projectRoot(), env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const listening = JSON.parse(await waitForLine(npm, (line) => line.includes('listening')));
+    const health = `http://127.0.0.1:${listening.port}/healthz`;
+    assert.equal((await fetch(health)).status, 200);
+    const stopped = waitForLine(npm, (line) => line.includes('"stopped"'));
+    npm.kill('SIGTERM');
+    await stopped;
+    assert.deepEqual(await exitOf(npm), { code: 0, signal: null });
+    await assert.rejects(fetch(health), 'no server is left listening');
+  });
+
+  it('the token command of the README prints the token alone, so that TOKEN=$(…) works', async () => {
+    const readme = await readFile(path.join(projectRoot(), 'README.md'), 'utf8');
+    const command = /^TOKEN=\$\((npm run .*)\)$/m.exec(readme)?.[1];
+    assert.ok(command, 'the README shows TOKEN=$(npm run …)');
+    const child = spawn('sh', ['-c', command], { cwd: projectRoot(), env: { ...process.env, OSIA_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const { stdout, code } = await outputOf(child);
+    assert.equal(code, 0);
+    assert.match(stdout, /^[\w-]+\.[\w-]+\.[\w-]+\n$/, `only a JWT on stdout: ${JSON.stringify(stdout.slice(0, 80))}`);
   });
 });
