@@ -47,7 +47,7 @@ describe('hostile JSON bodies', () => {
 
   it('covers the operations of every interface that take JSON', () => {
     const interfaces = new Set(JSON_OPERATIONS.map(({ name }) => name));
-    for (const name of ['enrollment', 'pr', 'dataaccess', 'uin', 'cms', 'thirdparty', 'abis']) assert.ok(interfaces.has(name), name);
+    for (const name of ['enrollment', 'pr', 'dataaccess', 'uin', 'cms', 'thirdparty', 'abis'] as const) assert.ok(interfaces.has(name), name);
     assert.ok(JSON_OPERATIONS.length >= 30, `${JSON_OPERATIONS.length} operations`);
   });
 
