@@ -72,7 +72,7 @@ function prepare(name: DocumentName, entry: OperationEntry): PreparedOperation {
   };
 }
 
-/** Finds the request's operation (HEAD is routed as GET, as Express does) and runs its query checks. */
+/** Finds the request's operation (HEAD is routed as GET, as Express does). */
 function matchOperation(operations: readonly PreparedOperation[]): RequestHandler {
   const matcher = new OperationMatcher(operations.map(({ entry }) => entry));
   const byEntry = new Map(operations.map((operation) => [operation.entry, operation]));
@@ -81,7 +81,6 @@ function matchOperation(operations: readonly PreparedOperation[]): RequestHandle
     const operation = found && byEntry.get(found.entry);
     if (found && operation) {
       (req as PreparedRequest)[PREPARED] = { operation, params: found.params };
-      operation.checkQueryNumbers?.(req.query as Record<string, unknown>);
     }
     next();
   };
@@ -195,6 +194,10 @@ export function createInterfaceRouter(options: InterfaceRouterOptions): Router {
       return found && { requirement: found.operation.requirement, params: found.params };
     }));
   }
+  router.use((req, _res, next) => {
+    preparedOf(req)?.operation.checkQueryNumbers?.(req.query as Record<string, unknown>);
+    next();
+  });
   router.use(bodyParsers(bodyLimit, jsonLimits));
   for (const { entry } of operations) {
     const regroup = freeFormQuery(entry);
