@@ -6,6 +6,7 @@
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SignJWT } from 'jose';
+import { ConfigError } from '../config/config-options.js';
 import { DEV_ALGORITHM, DEV_AUDIENCE, DEV_ISSUER, ensureDevKeys } from '../auth/dev-keys.js';
 
 export interface TokenRequest {
@@ -31,8 +32,10 @@ export async function mintDevToken(request: TokenRequest): Promise<string> {
 const USAGE =
   'usage: npm run -s token -- --scope "<space-separated scopes>" [--sub <subject>] [--client <client id>] [--ttl <seconds>] [--data-dir <dir>]';
 
-async function main(): Promise<void> {
+/** `osia-server token [options]` (also `npm run -s token -- [options]`): prints a token and nothing else. */
+export async function runToken(args: readonly string[]): Promise<number> {
   const { values } = parseArgs({
+    args: [...args],
     options: {
       scope: { type: 'string' },
       sub: { type: 'string', default: 'developer' },
@@ -42,7 +45,7 @@ async function main(): Promise<void> {
     },
   });
   const ttlSeconds = Number(values.ttl);
-  if (!values.scope || !Number.isInteger(ttlSeconds) || ttlSeconds <= 0) throw new Error(USAGE);
+  if (!values.scope || !Number.isInteger(ttlSeconds) || ttlSeconds <= 0) throw new ConfigError(USAGE);
   const token = await mintDevToken({
     dataDir: values['data-dir'],
     scope: values.scope,
@@ -51,10 +54,11 @@ async function main(): Promise<void> {
     ttlSeconds,
   });
   process.stdout.write(`${token}\n`);
+  return 0;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().catch((err: unknown) => {
+  runToken(process.argv.slice(2)).catch((err: unknown) => {
     process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(2);
   });

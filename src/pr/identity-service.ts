@@ -8,8 +8,8 @@ import { BadRequestError, ConflictError, NotFoundError } from '../errors/http-er
 import type { SchemaValidator } from '../openapi/schema-validator.js';
 import type { PopulationRegistry } from '../registry/population-registry.js';
 import { IDENTITIES, type IdentityRecord, PERSONS, type PersonRecord } from '../registry/registry-records.js';
-import { ALL_GALLERIES } from '../registry/search-filter.js';
 import type { WriteOp } from '../storage/document-store.port.js';
+import { withoutAllGallery } from './identity-galleries.js';
 import { withSections } from './identity-sections.js';
 import { checkEditable, type IdentityStatusRules } from './identity-status.js';
 import { applyMergePatch } from '../http/merge-patch.js';
@@ -21,18 +21,6 @@ type Identity = Record<string, unknown>;
 function clientContent(identity: Identity): Identity {
   const { identityId: _id, createdDate: _created, updatedDate: _updated, ...rest } = identity;
   return rest;
-}
-
-/**
- * `ALL` names every gallery in reads and searches, and every identity filed in a gallery is in it already: clients
- * that write it mean "no named gallery", so it is dropped (with the list, when nothing else is left).
- */
-function withoutAllGallery(identity: Identity): Identity {
-  const galleries = identity.galleries;
-  if (!Array.isArray(galleries) || !galleries.includes(ALL_GALLERIES)) return identity;
-  const named = galleries.filter((gallery) => gallery !== ALL_GALLERIES);
-  const { galleries: _dropped, ...rest } = identity;
-  return named.length > 0 ? { ...rest, galleries: named } : rest;
 }
 
 export class IdentityService {

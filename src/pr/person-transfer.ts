@@ -1,0 +1,128 @@
+/**
+ * Whole persons in and out of the population registry, for migrations, backups and restores (`osia-server import`
+ * and `export`). A transferred person is one NDJSON line:
+ * `{"personId", "status", "physicalStatus", "identities": [Identity with identityId], "reference"?}`.
+ * Import checks each person with the PR document's schemas (country profile included) and writes it whole, or not at
+ * all, with the records the API would have written; identity dates are kept when given, so that an export imported
+ * into an empty store exports again byte for byte.
+ */
+import type { SchemaValidator } from '../openapi/schema-validator.js';
+import type { PopulationRegistry } from '../registry/population-registry.js';
+import { IDENTITIES, type IdentityRecord, PERSONS, type PersonRecord } from '../registry/registry-records.js';
+import type { WriteOp } from '../storage/document-store.port.js';
+import { withoutAllGallery } from './identity-galleries.js';
+
+type Json = Record<string, unknown>;
+
+export interface TransferredPerson {
+  personId: string;
+  status: string;
+  physicalStatus: string;
+  identities: Json[];
+  reference?: string;
+}
+
+/** Why a line cannot be imported; the import reports it with the line number and goes on. */
+export class RefusedPerson extends Error {
+  override name = 'RefusedPerson';
+}
+
+export type ImportOutcome = 'imported' | 'present' | RefusedPerson;
+
+const isObject = (value: unknown): value is Json => value !== null && typeof value === 'object' && !Array.isArray(value);
+const MEMBERS = new Set(['personId', 'status', 'physicalStatus', 'identities', 'reference']);
+
+export class PersonTransfer {
+  constructor(
+    private readonly registry: PopulationRegistry,
+    private readonly validator: SchemaValidator,
+    private readonly now: () => string,
+  ) {}
+
+  /** Checks one parsed line; throws RefusedPerson naming the first problem. */
+  check(value: unknown): TransferredPerson {
+    if (!isObject(value)) throw new RefusedPerson('a line must be a JSON object');
+    const unknown = Object.keys(value).filter((key) => !MEMBERS.has(key));
+    if (unknown.length > 0) throw new RefusedPerson(`unknown member ${unknown.join(', ')}`);
+    const { personId, status, physicalStatus, identities = [], reference } = value;
+    if (typeof personId !== 'string' || personId === '') throw new RefusedPerson('personId must be a non-empty string');
+    const personProblems = this.validator.check('Person', { personId, status, physicalStatus });
+    if (personProblems) throw new RefusedPerson(`person: ${personProblems}`);
+    if (!Array.isArray(identities)) throw new RefusedPerson('identities must be a list');
+    const ids = new Set<string>();
+    identities.forEach((identity: unknown, index) => {
+      const where = `identities/${index}`;
+      if (!isObject(identity) || typeof identity.identityId !== 'string' || identity.identityId === '') {
+        throw new RefusedPerson(`${where}: an identity with an identityId`);
+      }
+      if (ids.has(identity.identityId)) throw new RefusedPerson(`${where}: identityId ${identity.identityId} appears twice`);
+      ids.add(identity.identityId);
+      const problems = this.validator.check('Identity', identity);
+      if (problems) throw new RefusedPerson(`${where}: ${problems}`);
+    });
+    if (reference !== undefined && (typeof reference !== 'string' || !ids.has(reference))) {
+      throw new RefusedPerson(`reference ${JSON.stringify(reference)} names none of the identities`);
+    }
+    return value as unknown as TransferredPerson;
+  }
+
+  /**
+   * Writes checked persons, many per atomic batch; a person already in the registry is left as it is. When a batch
+   * fails, each of its persons is written alone, so that one bad person cannot stop the others.
+   */
+  async import(persons: readonly TransferredPerson[], transactionId: string): Promise<ImportOutcome[]> {
+    const existing = await this.registry.persons.find({ _id: { $in: persons.map(({ personId }) => personId) } });
+    const present = new Set(existing.map(({ _id }) => _id));
+    const fresh = persons.filter(({ personId }) => !present.has(personId));
+    const outcomes = new Map<string, ImportOutcome>(persons.map(({ personId }) => [personId, present.has(personId) ? 'present' : 'imported']));
+    try {
+      await this.#write(fresh, transactionId);
+    } catch {
+      for (const person of fresh) {
+        await this.#write([person], transactionId).catch((err: unknown) => {
+          outcomes.set(person.personId, new RefusedPerson(`not stored: ${err instanceof Error ? err.message : String(err)}`));
+        });
+      }
+    }
+    return persons.map(({ personId }) => outcomes.get(personId) as ImportOutcome);
+  }
+
+  /** The persons ordered by personId, a page at a time, with their identities as readIdentities answers them. */
+  async *export(pageSize = 500): AsyncGenerator<TransferredPerson> {
+    for (let skip = 0; ; skip += pageSize) {
+      const page = (await this.registry.persons.find({}, { sort: { _id: 1 }, skip, limit: pageSize })) as PersonRecord[];
+      if (page.length === 0) return;
+      const records = (await this.registry.identities.find({ personId: { $in: page.map(({ _id }) => _id) } })) as IdentityRecord[];
+      for (const person of page) {
+        const identities = await Promise.all(
+          records.filter((record) => record.personId === person._id).map((record) => this.registry.identityView(record)),
+        );
+        const { personId, status, physicalStatus } = this.registry.personView(person);
+        yield { personId, status, physicalStatus, identities, ...(person.referenceId ? { reference: person.referenceId } : {}) };
+      }
+      if (page.length < pageSize) return;
+    }
+  }
+
+  async #write(persons: readonly TransferredPerson[], transactionId: string): Promise<void> {
+    if (persons.length === 0) return;
+    const ops: WriteOp[] = [];
+    const added: string[] = [];
+    for (const person of persons) {
+      const { personId, status, physicalStatus, reference } = person;
+      const doc: PersonRecord = { _id: personId, status, physicalStatus, lastTransactionId: transactionId, ...(reference ? { referenceId: reference } : {}) };
+      ops.push({ collection: PERSONS, op: 'put', doc });
+      for (const identity of person.identities) {
+        const { identityId, createdDate, updatedDate, ...content } = withoutAllGallery(identity);
+        const now = this.now();
+        const dated = { ...content, createdDate: createdDate ?? now, updatedDate: updatedDate ?? createdDate ?? now };
+        const fields = { personId, identityId: String(identityId), isReference: identityId === reference, lastTransactionId: transactionId };
+        const record = await this.registry.identityRecord(fields, dated);
+        added.push(...record.blobIds);
+        ops.push({ collection: IDENTITIES, op: 'put', doc: record }, ...this.registry.galleryOps(dated));
+      }
+      ops.push(this.registry.changeEntry(transactionId, 'importPerson', { personId, identityIds: person.identities.map((i) => String(i.identityId)) }));
+    }
+    await this.registry.commit(ops, { added });
+  }
+}
