@@ -11,6 +11,16 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
+/** Peak resident set size of a process so far, in MiB (Linux VmHWM); 0 once it has gone. */
+export function peakRssMiB(pid: number | undefined): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    return Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
+  } catch {
+    return 0;
+  }
+}
+
 export async function startProcess(args: string[], env: NodeJS.ProcessEnv): Promise<ServerProcess> {
   const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
@@ -28,11 +38,7 @@ export async function startProcess(args: string[], env: NodeJS.ProcessEnv): Prom
   return {
     url: `http://127.0.0.1:${port}`,
     child,
-    peakRssMiB() {
-      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-      const kib = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
-      return Math.round(kib / 1024);
-    },
+    peakRssMiB: () => peakRssMiB(child.pid),
     stop: () =>
       new Promise((resolve) => {
         child.once('exit', () => resolve());
