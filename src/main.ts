@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** Command-line entry point: `osia-server [options]` (see `--help`). */
+import { runCheck } from './cli/check-command.js';
 import { ConfigError } from './config/config-options.js';
 import { helpText } from './config/help.js';
 import { loadConfig } from './config/load-config.js';
@@ -7,7 +8,12 @@ import { createLogger } from './http/request-logging.js';
 import { startServer } from './server.js';
 
 async function main(): Promise<void> {
-  const request = loadConfig(process.argv.slice(2), process.env);
+  const argv = process.argv.slice(2);
+  if (argv[0] === 'check') {
+    process.exitCode = await runCheck(argv.slice(1), process.env);
+    return;
+  }
+  const request = loadConfig(argv, process.env);
   if (request.help) {
     process.stdout.write(helpText());
     return;

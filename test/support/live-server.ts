@@ -16,8 +16,8 @@ export interface LiveServer {
   dataDir: string;
   /** A token carrying these scopes (space-separated). */
   token(scope: string): Promise<string>;
-  /** A token carrying every scope named by the served documents. */
-  allScopes(): Promise<string>;
+  /** A token carrying every scope named by the served documents, and `extra` ones. */
+  allScopes(extra?: string): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -40,7 +40,7 @@ export async function startLiveServer(env: NodeJS.ProcessEnv = {}): Promise<Live
     url: server.url,
     dataDir,
     token: (scope) => tokenFor(dataDir, scope),
-    allScopes: async () => tokenFor(dataDir, await everyScope()),
+    allScopes: async (extra = '') => tokenFor(dataDir, `${await everyScope()} ${extra}`.trim()),
     stop: async () => {
       await server.stop();
       await rm(dataDir, { recursive: true, force: true });
