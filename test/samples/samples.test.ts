@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { projectRoot } from '../../src/openapi/project-root.js';
@@ -38,6 +38,22 @@ it('covers the use cases the issue names, each as curl and as typed-client code'
   assert.deepEqual(samples.sort(), ['bank-account-opening', 'birth-registration', 'gallery-export-csv', 'id-card-request', 'telco-kyc']);
   const files = readdirSync(folder);
   for (const sample of samples) assert.ok(files.includes(`${sample}.ts`), `${sample}.ts is missing`);
+});
+
+describe('the README quick start', () => {
+  let server: LiveServer;
+  before(async () => {
+    server = await startLiveServer();
+  });
+  after(() => server.stop());
+  it('is docs/samples/quickstart.ts, which creates a person and reads it back', async () => {
+    const code = readFileSync(path.join(folder, 'quickstart.ts'), 'utf8');
+    assert.ok(readFileSync(path.join(projectRoot(), 'README.md'), 'utf8').includes(code), 'README.md shows quickstart.ts as it is');
+    const env = { BASE: server.url, TOKEN: await server.token('uin.generate pr.person.read pr.person.write') };
+    const result = await run(process.execPath, ['--conditions=source', '--import', 'tsx', path.join(folder, 'quickstart.ts')], env);
+    assert.equal(result.code, 0, result.output);
+    assert.match(result.output, /^\d+ ACTIVE ALIVE\n$/);
+  });
 });
 
 for (const language of ['curl', 'typed client'] as const) {
