@@ -2,6 +2,7 @@
 import type { SampleRequest } from './sample-request.js';
 
 export interface Answer {
+  /** The HTTP status, 0 when the target did not answer. */
   status: number;
   /** The media type without parameters, '' when the answer has no Content-Type. */
   mediaType: string;
@@ -24,7 +25,14 @@ export async function probe(baseUrl: string, request: ProbeRequest): Promise<Ans
         ? request.body
         : JSON.stringify(request.body);
   }
-  const response = await fetch(`${baseUrl}${request.url}`, { method: request.method.toUpperCase(), headers, body });
+  let response: Response;
+  try {
+    response = await fetch(`${baseUrl}${request.url}`, { method: request.method.toUpperCase(), headers, body });
+  } catch (err) {
+    // Status 0: no HTTP answer at all (refused, reset, TLS failure); every check then fails with the cause.
+    const cause = err instanceof Error ? ((err.cause as Error | undefined)?.message ?? err.message) : String(err);
+    return { status: 0, mediaType: '', body: `no answer: ${cause}` };
+  }
   const mediaType = (response.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   const text = await response.text();
   let parsed: unknown = text;

@@ -65,6 +65,7 @@ class OperationChecker {
       return;
     }
     const routeMissing =
+      answer.status === 0 ||
       answer.status === 405 || (answer.status === 404 && JSON.stringify(answer.body) === JSON.stringify(control.body));
     const route = `${this.entry.method.toUpperCase()} ${this.entry.path}`;
     this.record('route exists', routeMissing ? 'fail' : 'pass', `${route}: ${routeMissing ? `route missing, ${describeAnswer(answer)}` : answer.status}`);

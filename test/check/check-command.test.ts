@@ -141,3 +141,15 @@ describe('osia-server check against a server that ignores OSIA', () => {
     assert.ok(summary(run).failed > 50);
   });
 });
+
+it('fails every check of a target that does not answer, never passes one', async () => {
+  const closed = createServer();
+  closed.listen(0, '127.0.0.1');
+  await once(closed, 'listening');
+  const { port } = closed.address() as AddressInfo;
+  await new Promise<void>((resolve) => closed.close(() => resolve()));
+  const run = await check([`http://127.0.0.1:${port}`, '--interfaces', 'uin', '--token', 'any']);
+  assert.equal(run.code, 1);
+  assert.equal(lines(run, 'PASS').length, 0);
+  assert.match(lines(run, 'FAIL').join('\n'), /route exists.*no answer/);
+});
