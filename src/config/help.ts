@@ -11,6 +11,7 @@ export function helpText(): string {
     'osia-server: OSIA 7.1 REST API server',
     '',
     'Usage: npm start -- [options]    (or: node dist/src/main.js [options])',
+    '       osia-server check URL [options]    conformance checker for an OSIA server (see `osia-server check --help`)',
     '',
     'Options (each may also be set by its environment variable; a flag wins over the variable):',
     ...rows,
