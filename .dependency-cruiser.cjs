@@ -2,7 +2,9 @@
  * Layering rules, checked by `npm run layers` inside `npm test`:
  * - an OSIA interface folder never imports another interface folder (they talk through the storage port or events);
  * - domain and HTTP code never import a database driver: only the storage adapters do;
- * - nothing in src/ imports tests, scripts or benchmarks.
+ * - nothing in src/ imports tests, scripts or benchmarks;
+ * - the client library (src/client, published as `osia-server/client`) stands alone: generated types and
+ *   openapi-fetch only, nothing of the server.
  */
 const INTERFACES = ['enrollment', 'pr', 'dataaccess', 'uin', 'notification', 'cms', 'thirdparty', 'abis'];
 
@@ -28,6 +30,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/storage/' },
       to: { path: '^src/(http|errors)/|node_modules/express' },
+    },
+    {
+      name: 'client-stands-alone',
+      comment: 'src/client imports nothing from the rest of src/ (only generated/ types and its own files)',
+      severity: 'error',
+      from: { path: '^src/client/' },
+      to: { path: '^src/', pathNot: '^src/client/' },
     },
     {
       name: 'src-not-tests',

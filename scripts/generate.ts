@@ -1,6 +1,9 @@
 /**
  * Generates `generated/` from `openapi/`: one TypeScript module of types per OSIA document (openapi-typescript)
- * and an index. The folder is emptied and rewritten whole, so it never holds anything a human wrote.
+ * and an index, for the server; and under `generated/client/` the same types with read/write markers, for the
+ * client library (openapi-fetch then leaves `readOnly` properties out of request bodies and `writeOnly` ones out
+ * of answers; the server's handler types keep plain properties). The folder is emptied and rewritten whole, so it
+ * never holds anything a human wrote.
  *
  * Usage: npm run generate [-- <outDir>]   (the staleness test generates into a temporary folder and compares)
  */
@@ -19,7 +22,7 @@ function banner(source: string): string {
 
 export async function generate(outDir: string): Promise<string[]> {
   await rm(outDir, { recursive: true, force: true });
-  await mkdir(outDir, { recursive: true });
+  await mkdir(path.join(outDir, 'client'), { recursive: true });
   const written: string[] = [];
   const names = [...INTERFACE_NAMES, AUDIT];
   for (const name of names) {
@@ -28,6 +31,10 @@ export async function generate(outDir: string): Promise<string[]> {
     const ast = await openapiTS(document, { alphabetize: false });
     await writeFile(path.join(outDir, `${name}.ts`), banner(source) + astToString(ast));
     written.push(`${name}.ts`);
+    if (name === AUDIT) continue;
+    const marked = await openapiTS(document, { alphabetize: false, readWriteMarkers: true });
+    await writeFile(path.join(outDir, 'client', `${name}.ts`), banner(source) + astToString(marked));
+    written.push(`client/${name}.ts`);
   }
   const index = names.map((name) => `export type * as ${name} from './${name}.js';`).join('\n');
   await writeFile(path.join(outDir, 'index.ts'), `${banner('openapi/*.yaml')}${index}\n`);

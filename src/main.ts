@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 /**
  * Command-line entry point: `osia-server [serve] [options]`, `osia-server import FILE`, `osia-server export FILE`,
- * `osia-server token` (see `--help`). Every subcommand reads the same configuration (flags and environment).
+ * `osia-server token`, `osia-server check URL` (see `--help`). The server, import and export read the same
+ * configuration (flags and environment).
  */
+import { runCheck } from './cli/check-command.js';
 import { runExport } from './cli/export-command.js';
 import { runImport } from './cli/import-command.js';
 import { runToken } from './cli/mint-token.js';
@@ -20,6 +22,7 @@ const FILE_COMMANDS: Record<string, (file: string, config: Config) => Promise<nu
 async function main(argv: readonly string[]): Promise<number> {
   const [first = '', ...rest] = argv;
   if (first === 'token') return runToken(rest);
+  if (first === 'check') return runCheck(rest, process.env);
   const fileCommand = FILE_COMMANDS[first];
   const [file = '', ...fileFlags] = rest;
   const flags = fileCommand ? fileFlags : first === 'serve' ? rest : argv;

@@ -18,6 +18,7 @@ export function helpText(): string {
     '       osia-server export FILE [options]   write every person as NDJSON (- writes standard output)',
     '       osia-server token --scope "<scopes>" [--sub S] [--client C] [--ttl SECONDS] [--data-dir DIR]',
     '                                           mint a bearer token signed by the development key',
+    '       osia-server check URL [options]     conformance checker for any OSIA server (osia-server check --help)',
     'From a checkout, `npm run -s cli -- <subcommand> …` runs a subcommand from the sources.',
     'import and export use the same options as the server (the store, OSIA_PROFILE); see README.md.',
     '',

@@ -1,14 +1,10 @@
-/** The eight OSIA interfaces this server serves, each from `openapi/<name>.yaml` under the prefix `/<name>`. */
-export const INTERFACE_NAMES = [
-  'enrollment',
-  'pr',
-  'dataaccess',
-  'uin',
-  'notification',
-  'cms',
-  'thirdparty',
-  'abis',
-] as const;
+import { OSIA_INTERFACES } from '../client/interfaces.js';
+
+/**
+ * The eight OSIA interfaces this server serves, each from `openapi/<name>.yaml` under the prefix `/<name>`: the
+ * client library's list (the client stands alone, so the server takes the list from it, not the other way).
+ */
+export const INTERFACE_NAMES = OSIA_INTERFACES;
 
 export type InterfaceName = (typeof INTERFACE_NAMES)[number];
 

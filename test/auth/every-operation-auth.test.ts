@@ -8,7 +8,7 @@ import request from 'supertest';
 import { AUDITED } from '../../src/audit/audit-recorder.js';
 import { scopeRequirement } from '../../src/auth/scope-requirement.js';
 import { listOperations, loadDocuments } from '../../src/openapi/documents.js';
-import { type SampleRequest, validRequest } from '../support/sample-request.js';
+import { type SampleRequest, validRequest } from '../../src/check/sample-request.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { tokenFor } from '../support/tokens.js';
 

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { listOperations, loadDocuments } from '../../src/openapi/documents.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
-import { invalidRequest, type SampleRequest, validRequest } from '../support/sample-request.js';
+import { invalidRequest, type SampleRequest, validRequest } from '../../src/check/sample-request.js';
 
 const documents = await loadDocuments();
 

@@ -9,7 +9,7 @@ import request from 'supertest';
 import { listOperations, loadDocuments } from '../../src/openapi/documents.js';
 import { credentialRequest } from '../cms/cms-fixtures.js';
 import { claim } from '../support/registry-fixtures.js';
-import { validRequest } from '../support/sample-request.js';
+import { validRequest } from '../../src/check/sample-request.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
 const documents = await loadDocuments();

@@ -3,7 +3,7 @@
  * variant that violates it, so that every operation can be walked generically.
  */
 import { sample } from 'openapi-sampler';
-import type { OpenApiDocument, OperationEntry, ParameterObject, SchemaObject } from '../../src/openapi/documents.js';
+import type { OpenApiDocument, OperationEntry, ParameterObject, SchemaObject } from '../openapi/documents.js';
 
 export interface SampleRequest {
   method: OperationEntry['method'];
@@ -38,9 +38,15 @@ function queryPairs(parameter: ParameterObject, value: unknown): [string, string
   return [[parameter.name, String(value)]];
 }
 
-export function validRequest(entry: OperationEntry, document: OpenApiDocument, prefix: string): SampleRequest {
+/** `pathValue` names the value of each path parameter (`sample-<name>` by default). */
+export function validRequest(
+  entry: OperationEntry,
+  document: OpenApiDocument,
+  prefix: string,
+  pathValue = (name: string) => `sample-${name}`,
+): SampleRequest {
   const parameters = entry.operation.parameters ?? [];
-  const apiPath = entry.path.replace(/\{([^}]+)\}/g, (_m, name: string) => `sample-${name}`);
+  const apiPath = entry.path.replace(/\{([^}]+)\}/g, (_m, name: string) => encodeURIComponent(pathValue(name)));
   const query = new URLSearchParams();
   const headers: Record<string, string> = {};
   for (const parameter of parameters.filter((p) => p.required)) {
