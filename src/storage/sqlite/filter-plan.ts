@@ -3,7 +3,8 @@
  *
  * Top-level conditions on indexed paths that the keys express exactly become SQL: the last equality drives the
  * query (a join from the keys' primary key, so rows come in insertion order and paging never sorts), the others are
- * `EXISTS` probes on the same primary key. Everything else (`$or`, `$ne`, unindexed paths…) is left to the
+ * `EXISTS` probes on the same primary key. Each probe ends in `LIMIT 1`: SQLite 3.53 turns a plain `EXISTS` whose
+ * subquery matches several key rows of one record into a join that repeats the record (seen with OFFSET). Everything else (`$or`, `$ne`, unindexed paths…) is left to the
  * `matches(doc, filter)` SQL function (document-matcher.ts), evaluated only on the rows the keys let through.
  */
 import type { FieldCondition, Filter } from '../document-store.port.js';
@@ -64,7 +65,7 @@ export function planFilter(table: string, keys: string, indexes: ReadonlyMap<str
 }
 
 function pushProbe(where: string[], params: unknown[], keys: string, probe: { idx: number; key: Key }): void {
-  where.push(`EXISTS (SELECT 1 FROM ${keys} WHERE idx = ? AND t = ? AND v = ? AND seq = t.seq)`);
+  where.push(`EXISTS (SELECT 1 FROM ${keys} WHERE idx = ? AND t = ? AND v = ? AND seq = t.seq LIMIT 1)`);
   params.push(probe.idx, ...probe.key);
 }
 
@@ -77,7 +78,7 @@ function translate(keys: string, idx: number, condition: FieldCondition): Transl
   const ops = Object.entries(condition).filter(([, operand]) => operand !== undefined);
   if (ops.length === 1 && ops[0]?.[0] === '$eq') return translate(keys, idx, ops[0][1] as FieldCondition);
   if (ops.length === 1 && ops[0]?.[0] === '$exists') {
-    const sql = `EXISTS (SELECT 1 FROM ${keys} WHERE seq = t.seq AND idx = ?)`;
+    const sql = `EXISTS (SELECT 1 FROM ${keys} WHERE seq = t.seq AND idx = ? LIMIT 1)`;
     return { sql: ops[0][1] ? sql : `NOT ${sql}`, params: [idx] };
   }
   if (ops.length === 1 && ops[0]?.[0] === '$in') {
@@ -85,7 +86,7 @@ function translate(keys: string, idx: number, condition: FieldCondition): Transl
     if (candidates.length === 0 || candidates.some((key) => key === undefined)) return undefined;
     const probes = (candidates as Key[]).map(() => '(t = ? AND v = ?)').join(' OR ');
     return {
-      sql: `EXISTS (SELECT 1 FROM ${keys} WHERE seq = t.seq AND idx = ? AND (${probes}))`,
+      sql: `EXISTS (SELECT 1 FROM ${keys} WHERE seq = t.seq AND idx = ? AND (${probes}) LIMIT 1)`,
       params: [idx, ...(candidates as Key[]).flat()],
     };
   }
