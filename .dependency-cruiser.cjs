@@ -21,8 +21,8 @@ module.exports = {
       name: 'drivers-only-in-adapters',
       comment: 'Only storage adapters may import database drivers',
       severity: 'error',
-      from: { path: '^src/', pathNot: '^src/storage/(embedded|mongo)/' },
-      to: { path: 'node_modules/(mongodb|@seald-io/nedb)/' },
+      from: { path: '^src/', pathNot: '^src/storage/(sqlite|mongo)/' },
+      to: { path: 'node_modules/(mongodb|better-sqlite3)/' },
     },
     {
       name: 'adapters-not-http',

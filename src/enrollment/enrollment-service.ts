@@ -2,8 +2,9 @@
  * Enrolments: create, read, update (PUT and merge patch), delete, finalise, find. Server-managed: `enrollmentId` and
  * `status` (read-only: a body naming them is refused) and `requestData.issuance` (written only by the issuance
  * workflow; what clients send there is dropped).
- * A FINALIZED enrolment no longer changes. Every change holds the enrolment's lock, so a check ("it exists", "it is
- * still in progress") holds when the write lands; the `enrollmentFinalized` event leaves after the lock is released.
+ * A FINALIZED enrolment no longer changes. A create inserts (the store refuses an existing id); every other change
+ * writes the enrolment back at the version it read, so a check ("it exists", "it is still in progress") holds when
+ * the write lands, in any server process (on a conflict the change runs again); `enrollmentFinalized` leaves after.
  */
 import type { components } from '../../generated/enrollment.js';
 import { BadRequestError, ConflictError, NotFoundError } from '../errors/http-errors.js';
@@ -11,7 +12,7 @@ import type { EventBus } from '../events/event-bus.js';
 import { applyMergePatch } from '../http/merge-patch.js';
 import type { SchemaValidator } from '../openapi/schema-validator.js';
 import { deleteBlobs, externalize, rehydrate } from '../registry/binary-fields.js';
-import { KeyedLock } from '../registry/keyed-lock.js';
+import { retryOnConflict } from '../storage/optimistic.js';
 import { type Expression, toCriteria } from '../registry/search-criteria.js';
 import { criteriaFilter } from '../registry/search-filter.js';
 import { decodeKeys, encodeKeys } from '../registry/stored-keys.js';
@@ -66,8 +67,6 @@ function keepIssuance(content: Json, previous: Json): Json {
 }
 
 export class EnrollmentService {
-  readonly #lock = new KeyedLock();
-
   private constructor(
     private readonly storage: Storage,
     private readonly enrollments: Collection,
@@ -91,22 +90,20 @@ export class EnrollmentService {
 
   async create(change: Change, body: Json): Promise<void> {
     const { enrollmentId, transactionId, finalize } = change;
-    await this.#lock.run([enrollmentId], async () => {
-      const exists = () => new ConflictError(`Enrollment ${enrollmentId} already exists`);
-      if (await this.enrollments.get(enrollmentId)) throw exists();
-      const content = clientContent(body, 'createEnrollment');
-      checkRequestData(content, 'createEnrollment');
-      await this.#checkReferences(enrollmentId, content);
-      const now = new Date().toISOString();
-      const status: EnrollmentStatus = finalize ? 'FINALIZED' : 'IN_PROGRESS';
-      const record = await this.#record(enrollmentId, { ...content, status }, transactionId, now);
-      try {
-        await this.#written(record, () => this.enrollments.insert(record));
-      } catch (err) {
-        // Another process sharing the store (MongoDB) created it meanwhile.
-        throw err instanceof DuplicateKeyError ? exists() : err;
-      }
-    });
+    const exists = () => new ConflictError(`Enrollment ${enrollmentId} already exists`);
+    if (await this.enrollments.get(enrollmentId)) throw exists();
+    const content = clientContent(body, 'createEnrollment');
+    checkRequestData(content, 'createEnrollment');
+    await this.#checkReferences(enrollmentId, content);
+    const now = new Date().toISOString();
+    const status: EnrollmentStatus = finalize ? 'FINALIZED' : 'IN_PROGRESS';
+    const record = await this.#record(enrollmentId, { ...content, status }, transactionId, now);
+    try {
+      await this.#written(record, () => this.enrollments.insert(record));
+    } catch (err) {
+      // Another request (in any process sharing the store) created it meanwhile.
+      throw err instanceof DuplicateKeyError ? exists() : err;
+    }
     if (finalize) await this.#announce(change);
   }
 
@@ -127,10 +124,10 @@ export class EnrollmentService {
   }
 
   async finalize(change: Change): Promise<void> {
-    await this.#lock.run([change.enrollmentId], async () => {
-      const record = await this.existing(change.enrollmentId);
+    await retryOnConflict(async () => {
+      const { record, version } = await this.#versioned(change.enrollmentId);
       if (record.enrollment.status === 'FINALIZED') return;
-      await this.enrollments.put(this.#touched({ ...record, enrollment: { ...record.enrollment, status: 'FINALIZED' } }, change));
+      await this.#putAt(this.#touched({ ...record, enrollment: { ...record.enrollment, status: 'FINALIZED' } }, change), version);
     });
     // Also for an enrolment finalised earlier: listeners may resume work that failed.
     await this.#announce(change);
@@ -138,11 +135,12 @@ export class EnrollmentService {
 
   /** The record and its buffers go in one atomic batch; their blobs afterwards. */
   async delete(enrollmentId: string): Promise<void> {
-    await this.#lock.run([enrollmentId], async () => {
-      const record = await this.existing(enrollmentId);
+    await retryOnConflict(async () => {
+      const { record, version } = await this.#versioned(enrollmentId);
       const buffers = await this.buffers.find({ enrollmentId });
+      // At the version read: a buffer attached meanwhile changed it (see attachBuffer), so none is left behind.
       await this.storage.documents.applyAtomically([
-        { collection: ENROLLMENTS, op: 'delete', id: enrollmentId },
+        { collection: ENROLLMENTS, op: 'delete', id: enrollmentId, expectedVersion: version },
         ...buffers.map(({ _id }) => ({ collection: BUFFERS, op: 'delete' as const, id: _id })),
       ]);
       await deleteBlobs([...record.blobIds, ...buffers.map(({ blobId }) => String(blobId))], this.storage.blobs);
@@ -162,18 +160,25 @@ export class EnrollmentService {
 
   /** Stores the issuance workflow's state in `requestData.issuance`, FINALIZED or not. */
   async recordIssuance(enrollmentId: string, issuance: object): Promise<void> {
-    await this.#lock.run([enrollmentId], async () => {
-      const record = await this.existing(enrollmentId);
+    await retryOnConflict(async () => {
+      const { record, version } = await this.#versioned(enrollmentId);
       const requestData = { ...((record.enrollment.requestData as Json | undefined) ?? {}), issuance: encodeKeys(issuance) };
-      await this.enrollments.put({ ...record, enrollment: { ...record.enrollment, requestData } });
+      await this.#putAt({ ...record, enrollment: { ...record.enrollment, requestData } }, version);
     });
   }
 
-  /** Files an uploaded buffer under its enrolment, which must exist and still be in progress. */
+  /**
+   * Files an uploaded buffer under its enrolment, which must exist and still be in progress: the enrolment is
+   * written back at the version read, in the same batch, so a finalisation or deletion meanwhile fails it.
+   */
   async attachBuffer(buffer: BufferRecord): Promise<void> {
-    await this.#lock.run([buffer.enrollmentId], async () => {
-      checkInProgress(buffer.enrollmentId, await this.existing(buffer.enrollmentId), 'createBuffer');
-      await this.buffers.insert(buffer);
+    await retryOnConflict(async () => {
+      const { record, version } = await this.#versioned(buffer.enrollmentId);
+      checkInProgress(buffer.enrollmentId, record, 'createBuffer');
+      await this.storage.documents.applyAtomically([
+        { collection: ENROLLMENTS, op: 'put', doc: record, expectedVersion: version },
+        { collection: BUFFERS, op: 'insert', doc: buffer },
+      ]);
     });
   }
 
@@ -184,15 +189,24 @@ export class EnrollmentService {
   }
 
   async existing(enrollmentId: string): Promise<EnrollmentRecord> {
-    const record = (await this.enrollments.get(enrollmentId)) as EnrollmentRecord | undefined;
-    if (!record) throw new NotFoundError(`No enrollment ${enrollmentId}`);
-    return record;
+    return (await this.#versioned(enrollmentId)).record;
+  }
+
+  async #versioned(enrollmentId: string): Promise<{ record: EnrollmentRecord; version: number }> {
+    const found = await this.enrollments.getVersioned(enrollmentId);
+    if (!found) throw new NotFoundError(`No enrollment ${enrollmentId}`);
+    return { record: found.doc as EnrollmentRecord, version: found.version };
+  }
+
+  /** Writes the enrolment back only if it is still at `version` (else VersionConflictError: read again). */
+  #putAt(record: EnrollmentRecord, version: number): Promise<void> {
+    return this.storage.documents.applyAtomically([{ collection: ENROLLMENTS, op: 'put', doc: record, expectedVersion: version }]);
   }
 
   async #change(change: Change, operationId: string, apply: (current: Json) => Json): Promise<void> {
     const { enrollmentId, transactionId, finalize } = change;
-    await this.#lock.run([enrollmentId], async () => {
-      const record = await this.existing(enrollmentId);
+    await retryOnConflict(async () => {
+      const { record, version } = await this.#versioned(enrollmentId);
       checkInProgress(enrollmentId, record, operationId);
       const current = await rehydrate(decodeKeys(record.enrollment), this.storage.blobs);
       const applied = apply(current);
@@ -203,7 +217,7 @@ export class EnrollmentService {
       await this.#checkReferences(enrollmentId, next);
       const status: EnrollmentStatus = finalize ? 'FINALIZED' : 'IN_PROGRESS';
       const replaced = await this.#record(enrollmentId, { ...next, status }, transactionId, record.createdDate);
-      await this.#written(replaced, () => this.enrollments.put(replaced));
+      await this.#written(replaced, () => this.#putAt(replaced, version));
       await deleteBlobs(record.blobIds, this.storage.blobs);
     });
     if (finalize) await this.#announce(change);

@@ -3,6 +3,7 @@
  * `{code, message}`; internals (stack traces, driver messages) are logged, never sent.
  */
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { DuplicateKeyError, VersionConflictError } from '../storage/document-store.port.js';
 import pino from 'pino';
 import { HttpError, NotFoundError } from './http-errors.js';
 
@@ -44,6 +45,10 @@ function isResponseValidation(err: StatusError): boolean {
 function toResponse(err: unknown): { status: number; body: OsiaError; headers: Record<string, string> } {
   if (err instanceof HttpError) {
     return { status: err.status, body: { code: err.code, message: err.message }, headers: err.headers };
+  }
+  if (err instanceof DuplicateKeyError || err instanceof VersionConflictError) {
+    // A store constraint or version check refused the write: a concurrent request got there first.
+    return { status: 409, body: { code: 409, message: 'The record was created or changed concurrently' }, headers: {} };
   }
   const candidate = (typeof err === 'object' && err !== null ? err : {}) as StatusError;
   const status = candidate.status ?? candidate.statusCode;

@@ -1,11 +1,12 @@
 /**
- * Persons of the Population Registry: create, read, update, delete, merge, find. Every change holds the registry
- * lock of the persons it concerns and is one atomic batch with its change-log entry.
+ * Persons of the Population Registry: create, read, update, delete, merge, find. Every change is one atomic batch
+ * with its change-log entry; a create inserts (the store refuses an existing id), other changes write the persons
+ * back at the version they were read (see `PopulationRegistry.change`).
  */
 import { BadRequestError, ConflictError, NotFoundError } from '../errors/http-errors.js';
-import type { PersonView, PopulationRegistry, SearchOptions } from '../registry/population-registry.js';
+import type { PersonView, PopulationRegistry, SearchOptions, VersionedPerson } from '../registry/population-registry.js';
 import { IDENTITIES, type IdentityRecord, identityKey, PERSONS, type PersonRecord } from '../registry/registry-records.js';
-import type { WriteOp } from '../storage/document-store.port.js';
+import { DuplicateKeyError, type WriteOp } from '../storage/document-store.port.js';
 import { type Expression, toCriteria } from '../registry/search-criteria.js';
 
 export interface PersonInput {
@@ -31,14 +32,24 @@ export class PersonService {
     return person;
   }
 
+  async existingVersioned(personId: string): Promise<VersionedPerson> {
+    const person = await this.registry.versionedPerson(personId);
+    if (!person) throw new NotFoundError(`No person ${personId}`);
+    return person;
+  }
+
   async create(personId: string, input: PersonInput, transactionId: string): Promise<void> {
-    await this.registry.lock.run([personId], async () => {
-      if (await this.registry.person(personId)) throw new ConflictError(`Person ${personId} already exists`);
+    try {
       await this.registry.commit([
-        { collection: PERSONS, op: 'put', doc: this.record(personId, input, transactionId) },
+        { collection: PERSONS, op: 'insert', doc: this.record(personId, input, transactionId) },
         this.registry.changeEntry(transactionId, 'createPerson', { personId }),
       ]);
-    });
+    } catch (error) {
+      if (error instanceof DuplicateKeyError && error.collection === PERSONS) {
+        throw new ConflictError(`Person ${personId} already exists`);
+      }
+      throw error;
+    }
   }
 
   async read(personId: string): Promise<PersonView> {
@@ -46,11 +57,12 @@ export class PersonService {
   }
 
   async update(personId: string, input: PersonInput, transactionId: string): Promise<void> {
-    await this.registry.lock.run([personId], async () => {
-      const { referenceId } = await this.existing(personId);
+    await this.registry.change(async () => {
+      const person = await this.existingVersioned(personId);
+      const { referenceId } = person.record;
       const record = { ...this.record(personId, input, transactionId), ...(referenceId ? { referenceId } : {}) };
       await this.registry.commit([
-        { collection: PERSONS, op: 'put', doc: record },
+        this.registry.personOp(person, record),
         this.registry.changeEntry(transactionId, 'updatePerson', { personId }),
       ]);
     });
@@ -58,15 +70,15 @@ export class PersonService {
 
   /** The person and all its identities go in one atomic batch; their binaries afterwards. */
   async delete(personId: string, transactionId: string): Promise<void> {
-    await this.registry.lock.run([personId], async () => {
-      await this.existing(personId);
+    await this.registry.change(async () => {
+      const person = await this.existingVersioned(personId);
       const identities = await this.registry.identitiesOf(personId);
       const ops = identities.map((identity): WriteOp => ({ collection: IDENTITIES, op: 'delete', id: identity._id }));
       const identityIds = identities.map((identity) => identity.identityId);
       await this.registry.commit(
         [
           ...ops,
-          { collection: PERSONS, op: 'delete', id: personId },
+          { collection: PERSONS, op: 'delete', id: personId, expectedVersion: person.version },
           this.registry.changeEntry(transactionId, 'deletePerson', { personId, identityIds }),
         ],
         { removed: identities.flatMap((identity) => identity.blobIds) },
@@ -80,9 +92,9 @@ export class PersonService {
    */
   async merge(targetId: string, sourceId: string, transactionId: string): Promise<void> {
     if (targetId === sourceId) throw new BadRequestError(`Cannot merge person ${targetId} into itself`);
-    await this.registry.lock.run([targetId, sourceId], async () => {
-      await this.existing(targetId);
-      await this.existing(sourceId);
+    await this.registry.change(async () => {
+      const target = await this.existingVersioned(targetId);
+      const source = await this.existingVersioned(sourceId);
       const [targetIdentities, sourceIdentities] = await Promise.all([
         this.registry.identitiesOf(targetId),
         this.registry.identitiesOf(sourceId),
@@ -93,9 +105,11 @@ export class PersonService {
         throw new ConflictError(`Persons ${targetId} and ${sourceId} both have identities ${clashes.join(', ')}`);
       }
       const identityIds = sourceIdentities.map((identity) => identity.identityId);
+      // The persons' versions first: a change that raced this one fails it there and the merge runs again.
       await this.registry.commit([
+        this.registry.personOp(target),
         ...sourceIdentities.flatMap((identity) => this.moveOps(identity, targetId, transactionId)),
-        { collection: PERSONS, op: 'delete', id: sourceId },
+        { collection: PERSONS, op: 'delete', id: sourceId, expectedVersion: source.version },
         this.registry.changeEntry(transactionId, 'mergePerson', { personId: targetId, sourcePersonId: sourceId, identityIds }),
       ]);
     });
@@ -103,7 +117,8 @@ export class PersonService {
 
   /**
    * The writes that re-home one identity under another person. Its key contains the person id, so it is a new
-   * record: it comes after the identities the target already had.
+   * record: it comes after the identities the target already had. It is inserted, so an identity the target gained
+   * meanwhile under the same id fails the batch rather than being overwritten.
    */
   moveOps(identity: IdentityRecord, targetId: string, transactionId: string): WriteOp[] {
     const moved = {
@@ -115,7 +130,7 @@ export class PersonService {
     };
     return [
       { collection: IDENTITIES, op: 'delete', id: identity._id },
-      { collection: IDENTITIES, op: 'put', doc: moved },
+      { collection: IDENTITIES, op: 'insert', doc: moved },
     ];
   }
 

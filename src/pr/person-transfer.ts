@@ -9,7 +9,7 @@
 import type { SchemaValidator } from '../openapi/schema-validator.js';
 import type { PopulationRegistry } from '../registry/population-registry.js';
 import { IDENTITIES, type IdentityRecord, PERSONS, type PersonRecord } from '../registry/registry-records.js';
-import type { WriteOp } from '../storage/document-store.port.js';
+import { DuplicateKeyError, type WriteOp } from '../storage/document-store.port.js';
 import { withoutAllGallery } from './identity-galleries.js';
 
 type Json = Record<string, unknown>;
@@ -80,27 +80,37 @@ export class PersonTransfer {
     } catch {
       for (const person of fresh) {
         await this.#write([person], transactionId).catch((err: unknown) => {
-          outcomes.set(person.personId, new RefusedPerson(`not stored: ${err instanceof Error ? err.message : String(err)}`));
+          const outcome = err instanceof DuplicateKeyError ? 'present' : new RefusedPerson(`not stored: ${err instanceof Error ? err.message : String(err)}`);
+          outcomes.set(person.personId, outcome);
         });
       }
     }
     return persons.map(({ personId }) => outcomes.get(personId) as ImportOutcome);
   }
 
-  /** The persons ordered by personId, a page at a time, with their identities as readIdentities answers them. */
+  /**
+   * Every person in the order they were first stored, a page at a time, with their identities as readIdentities
+   * answers them: read from one snapshot of the store, so that an export taken while the server writes is a
+   * consistent state. (Binaries are read from the blob store as the records name them.)
+   */
   async *export(pageSize = 500): AsyncGenerator<TransferredPerson> {
-    for (let skip = 0; ; skip += pageSize) {
-      const page = (await this.registry.persons.find({}, { sort: { _id: 1 }, skip, limit: pageSize })) as PersonRecord[];
-      if (page.length === 0) return;
-      const records = (await this.registry.identities.find({ personId: { $in: page.map(({ _id }) => _id) } })) as IdentityRecord[];
-      for (const person of page) {
-        const identities = await Promise.all(
-          records.filter((record) => record.personId === person._id).map((record) => this.registry.identityView(record)),
-        );
-        const { personId, status, physicalStatus } = this.registry.personView(person);
-        yield { personId, status, physicalStatus, identities, ...(person.referenceId ? { reference: person.referenceId } : {}) };
+    const snapshot = await this.registry.documents.snapshot();
+    try {
+      for (let skip = 0; ; skip += pageSize) {
+        const page = (await snapshot.find(PERSONS, {}, { skip, limit: pageSize })) as PersonRecord[];
+        if (page.length === 0) return;
+        const ids = page.map(({ _id }) => _id);
+        const records = (await snapshot.find(IDENTITIES, { personId: { $in: ids } })) as IdentityRecord[];
+        for (const person of page) {
+          const own = records.filter((record) => record.personId === person._id);
+          const identities = await Promise.all(own.map((record) => this.registry.identityView(record)));
+          const { personId, status, physicalStatus } = this.registry.personView(person);
+          yield { personId, status, physicalStatus, identities, ...(person.referenceId ? { reference: person.referenceId } : {}) };
+        }
+        if (page.length < pageSize) return;
       }
-      if (page.length < pageSize) return;
+    } finally {
+      await snapshot.close();
     }
   }
 
@@ -111,7 +121,8 @@ export class PersonTransfer {
     for (const person of persons) {
       const { personId, status, physicalStatus, reference } = person;
       const doc: PersonRecord = { _id: personId, status, physicalStatus, lastTransactionId: transactionId, ...(reference ? { referenceId: reference } : {}) };
-      ops.push({ collection: PERSONS, op: 'put', doc });
+      // The store refuses a person created meanwhile by a server on the same store: that batch is retried person by person.
+      ops.push({ collection: PERSONS, op: 'insert', doc });
       for (const identity of person.identities) {
         const { identityId, createdDate, updatedDate, ...content } = withoutAllGallery(identity);
         const now = this.now();

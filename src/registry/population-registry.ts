@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Collection, DocumentStore, Storage, WriteOp } from '../storage/document-store.port.js';
 import { deleteBlobs, externalize, rehydrate } from './binary-fields.js';
-import { KeyedLock } from './keyed-lock.js';
+import { retryOnConflict } from '../storage/optimistic.js';
 import {
   CHANGES,
   GALLERIES,
@@ -36,9 +36,13 @@ export interface ReferenceView {
 /** What a change-log entry names: ids only, never personal data. */
 export type ChangedIds = Record<string, string | string[]>;
 
+/** A person record with the version it was read at. */
+export interface VersionedPerson {
+  record: PersonRecord;
+  version: number;
+}
+
 export class PopulationRegistry {
-  /** Held around every change, keyed by the persons it concerns. */
-  readonly lock = new KeyedLock();
   /** Galleries already recorded, so that the common case (a known gallery) costs no write. */
   readonly #knownGalleries = new Set<string>();
 
@@ -67,8 +71,34 @@ export class PopulationRegistry {
     return (await this.persons.get(personId)) as PersonRecord | undefined;
   }
 
+  async versionedPerson(personId: string): Promise<VersionedPerson | undefined> {
+    const found = await this.persons.getVersioned(personId);
+    return found && { record: found.doc as PersonRecord, version: found.version };
+  }
+
+  /**
+   * Writes the person back at the version it was read (with `changes`). Every change to a person's set of
+   * identities does so, which serialises it against any other change to that set, in any server process.
+   */
+  personOp(person: VersionedPerson, record: PersonRecord = person.record): WriteOp {
+    return { collection: PERSONS, op: 'put', doc: record, expectedVersion: person.version };
+  }
+
+  /**
+   * Runs a change (reads, checks, one `commit`), again on fresh data when a record it read changed before its
+   * batch landed. The store's versions and constraints, not this process, make the checks hold.
+   */
+  change<T>(task: () => Promise<T>): Promise<T> {
+    return retryOnConflict(task);
+  }
+
   async identity(personId: string, identityId: string): Promise<IdentityRecord | undefined> {
     return (await this.identities.get(identityKey(personId, identityId))) as IdentityRecord | undefined;
+  }
+
+  async versionedIdentity(personId: string, identityId: string): Promise<{ record: IdentityRecord; version: number } | undefined> {
+    const found = await this.identities.getVersioned(identityKey(personId, identityId));
+    return found && { record: found.doc as IdentityRecord, version: found.version };
   }
 
   /** A person's identities in creation order. */

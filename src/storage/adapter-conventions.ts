@@ -1,20 +1,22 @@
 /**
  * Conventions shared by the storage adapters so that the embedded store and MongoDB behave alike.
  *
- * Neither nedb nor MongoDB returns documents in insertion order without a sort, so every stored document carries a
+ * MongoDB does not return documents in insertion order without a sort, so every stored document carries a
  * hidden, increasing `_seq` field: finds sort by it (as the only key, or as the tie-breaker after the caller's sort
  * keys) and it is stripped from every document handed back.
  */
 import type { StoredDocument } from './document-store.port.js';
 
 export const SEQ_FIELD = '_seq';
+/** MongoDB keeps each record's version (see `WriteOp.expectedVersion`) in this hidden field too. */
+export const VERSION_FIELD = '_v';
 
 /** A document as stored: the caller's fields plus the hidden sequence number. */
 export type SequencedDocument = StoredDocument & { [SEQ_FIELD]: number };
 
-/** Returns a copy without `_seq`, keeping the key order of the stored document. */
+/** Returns a copy without `_seq` (and `_v`), keeping the key order of the stored document. */
 export function withoutSeq(stored: Record<string, unknown>): StoredDocument {
-  const { [SEQ_FIELD]: _seq, ...doc } = stored;
+  const { [SEQ_FIELD]: _seq, [VERSION_FIELD]: _version, ...doc } = stored;
   return doc as StoredDocument;
 }
 
@@ -44,7 +46,7 @@ export class SequenceClock {
 
 const COLLECTION_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
 
-/** Collection names become file names (embedded) and namespaces (MongoDB): keep them to a safe alphabet. */
+/** Collection names become table names (SQLite) and namespaces (MongoDB): keep them to a safe alphabet. */
 export function assertCollectionName(name: string): void {
   if (!COLLECTION_NAME.test(name)) throw new RangeError(`invalid collection name: ${JSON.stringify(name)}`);
 }

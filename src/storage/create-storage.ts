@@ -1,13 +1,14 @@
 /**
- * Chooses the storage adapter: MongoDB when a URI is configured, otherwise the embedded store under `dataDir`
- * (`<dataDir>/db/*.db` for records, `<dataDir>/blobs/` for binaries). Domain code imports only this factory and
- * the port.
+ * Chooses the storage adapter: MongoDB when a URI is configured, otherwise the embedded SQLite store under
+ * `dataDir` (`<dataDir>/osia.sqlite` for records, `<dataDir>/blobs/` for binaries). Domain code imports only this
+ * factory and the port.
  */
+import { mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { FileBlobStore } from './blobs/file-blob-store.js';
 import type { Storage } from './document-store.port.js';
-import { EmbeddedDocumentStore } from './embedded/embedded-document-store.js';
 import { createMongoStorage } from './mongo/create-mongo-storage.js';
+import { SqliteDocumentStore } from './sqlite/sqlite-document-store.js';
 
 export interface StorageOptions {
   dataDir: string;
@@ -16,13 +17,28 @@ export interface StorageOptions {
   mongodbDatabase?: string;
 }
 
+export const DATABASE_FILE = 'osia.sqlite';
+
 export async function createStorage(options: StorageOptions): Promise<Storage> {
   if (options.mongodbUri) return createMongoStorage(options.mongodbUri, { database: options.mongodbDatabase });
-  const documents = await EmbeddedDocumentStore.open(path.join(options.dataDir, 'db'));
+  await refuseNedbData(options.dataDir);
+  await mkdir(options.dataDir, { recursive: true });
+  const documents = await SqliteDocumentStore.open(path.join(options.dataDir, DATABASE_FILE));
   try {
     return { documents, blobs: await FileBlobStore.open(path.join(options.dataDir, 'blobs')) };
   } catch (error) {
     await documents.close();
     throw error;
+  }
+}
+
+/** Data written by the former NeDB store (`<dataDir>/db/*.db`) is not migrated: starting on it would hide it. */
+async function refuseNedbData(dataDir: string): Promise<void> {
+  const dir = path.join(dataDir, 'db');
+  const files = await readdir(dir).catch(() => [] as string[]);
+  if (files.some((file) => file.endsWith('.db'))) {
+    throw new Error(
+      `${dir} holds NeDB datafiles from an earlier version of osia-server; this version stores data in SQLite and does not migrate them: move them away or use another data directory`,
+    );
   }
 }

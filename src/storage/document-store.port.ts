@@ -45,10 +45,28 @@ export interface FindOptions {
   limit?: number;
 }
 
-/** One write inside an atomic batch. Each op is idempotent so an interrupted batch can be replayed. */
+/**
+ * One write inside an atomic batch. `insert` fails the batch with `DuplicateKeyError` when the id (or a unique
+ * index value) exists. `expectedVersion` (from `Collection.getVersioned`) makes a `put` or `delete` fail the batch
+ * with `VersionConflictError` unless the record is still at that version: read-modify-write safe across processes.
+ */
 export type WriteOp =
-  | { collection: string; op: 'put'; doc: StoredDocument }
-  | { collection: string; op: 'delete'; id: string };
+  | { collection: string; op: 'put'; doc: StoredDocument; expectedVersion?: number }
+  | { collection: string; op: 'insert'; doc: StoredDocument }
+  | { collection: string; op: 'delete'; id: string; expectedVersion?: number };
+
+/** A record with its version: 1 when inserted, one more at every write. */
+export interface VersionedDocument {
+  doc: StoredDocument;
+  version: number;
+}
+
+/** A consistent read-only view of the whole store as of the moment it was taken; readers and writers go on meanwhile. */
+export interface StoreSnapshot {
+  get(collection: string, id: string): Promise<StoredDocument | undefined>;
+  find(collection: string, filter: Filter, options?: FindOptions): Promise<StoredDocument[]>;
+  close(): Promise<void>;
+}
 
 export interface IndexSpec {
   /** Field paths of the index, in order. */
@@ -72,6 +90,8 @@ export interface Collection {
   /** Replaces an existing record; resolves false when there is none. */
   replace(doc: StoredDocument): Promise<boolean>;
   get(id: string): Promise<StoredDocument | undefined>;
+  /** The record and its version, for a later `put`/`delete` with `expectedVersion`. */
+  getVersioned(id: string): Promise<VersionedDocument | undefined>;
   find(filter: Filter, options?: FindOptions): Promise<StoredDocument[]>;
   count(filter?: Filter): Promise<number>;
   /** Deletes one record; resolves false when there was none. */
@@ -92,6 +112,7 @@ export interface DocumentStore {
    * or the new state once the store reopens.
    */
   applyAtomically(ops: WriteOp[]): Promise<void>;
+  snapshot(): Promise<StoreSnapshot>;
   /** Resolves when the store answers; rejects otherwise (used by `/readyz`). */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -124,5 +145,16 @@ export class DuplicateKeyError extends Error {
   ) {
     super(`duplicate key ${id} in ${collection}`);
     this.name = 'DuplicateKeyError';
+  }
+}
+
+/** Raised by a batch whose `expectedVersion` no longer holds: another writer changed the record meanwhile. */
+export class VersionConflictError extends Error {
+  constructor(
+    readonly collection: string,
+    readonly id: string,
+  ) {
+    super(`record ${id} in ${collection} changed concurrently`);
+    this.name = 'VersionConflictError';
   }
 }

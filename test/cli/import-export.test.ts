@@ -53,11 +53,11 @@ describe('import and export', () => {
     const exported = await cli(source.dataDir, ['export', first]);
     assert.equal(exported.code, 0, exported.stderr);
     const lines = (await readFile(first, 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
-    assert.deepEqual(lines.map((person) => person.personId), ['A1', 'B2'], 'in personId order');
-    assert.deepEqual(lines[0].identities.map((identity: { identityId: string }) => identity.identityId), ['I1', 'I0']);
-    assert.equal(lines[0].identities[0].biometricData[0].image, PORTRAIT, 'binaries inline, in the API field');
-    assert.equal(lines[0].reference, 'I1');
-    assert.equal(lines[1].reference, undefined);
+    assert.deepEqual(lines.map((person) => person.personId), ['B2', 'A1'], 'in the order they were stored');
+    assert.deepEqual(lines[1].identities.map((identity: { identityId: string }) => identity.identityId), ['I1', 'I0']);
+    assert.equal(lines[1].identities[0].biometricData[0].image, PORTRAIT, 'binaries inline, in the API field');
+    assert.equal(lines[1].reference, 'I1');
+    assert.equal(lines[0].reference, undefined);
 
     const target = await mkdtemp(path.join(work, 'target-'));
     const imported = await cli(target, ['import', first]);

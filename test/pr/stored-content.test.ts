@@ -1,10 +1,11 @@
 /** PR content edge cases: member names stores dislike, server-managed fields in patches, order after a move, gauges. */
 import assert from 'node:assert/strict';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { claim, createIdentity, createPerson, TX } from '../support/registry-fixtures.js';
+import { databaseText } from '../support/database-text.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
 describe('PR stored content', () => {
@@ -82,8 +83,7 @@ describe('PR stored content', () => {
       documentData: [{ documentType: 'FORM', parts: [{ pages: [1], data: document, mimeType: 'application/pdf' }] }],
     });
     await createIdentity(t, 'P', 'BLOBS', identity);
-    const datafiles = await readdir(path.join(t.dataDir, 'db'));
-    const stored = (await Promise.all(datafiles.map((file) => readFile(path.join(t.dataDir, 'db', file), 'utf8')))).join('');
+    const stored = await databaseText(t.dataDir);
     for (const value of [image, template, document, clientData]) assert.ok(!stored.includes(value.slice(0, 1100)));
     const body = (await read('P', 'BLOBS')).body;
     assert.deepEqual([body.clientData, body.biometricData[0].image, body.biometricData[0].template], [clientData, image, template]);

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DuplicateKeyError, type DocumentStore, type Storage } from '../../src/storage/document-store.port.js';
 import { atomicBatchContract } from './atomic-batch.contract.js';
+import { concurrencyContract } from './concurrency.contract.js';
 import { documentQueryContract } from './document-query.contract.js';
 
 export interface StorageHarness {
@@ -135,6 +136,7 @@ export function documentStoreContract(adapter: string, harness: StorageHarness):
 
     documentQueryContract(context);
     atomicBatchContract(context);
+    concurrencyContract(context);
   });
 }
 

@@ -4,13 +4,15 @@
  * replacing a record keeps its number.
  */
 import { type ClientSession, type Collection as DriverCollection, type Filter as DriverFilter, MongoServerError } from 'mongodb';
-import { type SequenceClock, SEQ_FIELD, sortWithSeq, withoutSeq } from '../adapter-conventions.js';
+import { type SequenceClock, SEQ_FIELD, sortWithSeq, VERSION_FIELD, withoutSeq } from '../adapter-conventions.js';
 import {
   type Collection,
   DuplicateKeyError,
   type Filter,
   type FindOptions,
   type StoredDocument,
+  type VersionedDocument,
+  VersionConflictError,
 } from '../document-store.port.js';
 
 /** `_id` is the caller's string, so the driver's ObjectId default does not apply. */
@@ -18,17 +20,28 @@ export type RawCollection = DriverCollection<StoredDocument>;
 
 /**
  * Writes `doc` in place of record `doc._id` (creating it when `upsert`), keeping the existing `_seq` or else taking
- * `seq`. `$literal` stops the server from reading the caller's values as expressions (a string such as "$x").
+ * `seq`, and counting the version up. `$literal` stops the server from reading the caller's values as expressions
+ * (a string such as "$x"). With `expectedVersion`, only a record still at that version is written.
  */
 export async function replaceKeepingSeq(
   raw: RawCollection,
   doc: StoredDocument,
-  options: { seq: number; upsert: boolean; session?: ClientSession },
+  options: { seq: number; upsert: boolean; session?: ClientSession; expectedVersion?: number },
 ): Promise<boolean> {
   const seq = { $ifNull: [`$${SEQ_FIELD}`, options.seq] };
-  const pipeline = [{ $replaceWith: { $mergeObjects: [{ $literal: doc }, { [SEQ_FIELD]: seq }] } }];
-  const result = await raw.updateOne({ _id: doc._id }, pipeline, { upsert: options.upsert, session: options.session });
-  return result.matchedCount + result.upsertedCount > 0;
+  const version = { $add: [{ $ifNull: [`$${VERSION_FIELD}`, 0] }, 1] };
+  const pipeline = [{ $replaceWith: { $mergeObjects: [{ $literal: doc }, { [SEQ_FIELD]: seq, [VERSION_FIELD]: version }] } }];
+  const filter = options.expectedVersion === undefined ? { _id: doc._id } : { _id: doc._id, [VERSION_FIELD]: options.expectedVersion };
+  const upsert = options.upsert && options.expectedVersion === undefined;
+  const result = await raw.updateOne(filter, pipeline, { upsert, session: options.session });
+  const written = result.matchedCount + result.upsertedCount > 0;
+  if (!written && options.expectedVersion !== undefined) throw new VersionConflictError(raw.collectionName, doc._id);
+  return written;
+}
+
+/** A new record: version 1, a fresh sequence number. */
+export function sequenced(doc: StoredDocument, seq: number): StoredDocument {
+  return { ...doc, [SEQ_FIELD]: seq, [VERSION_FIELD]: 1 };
 }
 
 /** MongoDB reports a duplicate `_id` or unique-index violation as server error 11000. */
@@ -44,13 +57,13 @@ export class MongoCollection implements Collection {
   ) {}
 
   async insert(doc: StoredDocument): Promise<void> {
-    await this.#unique(doc._id, () => this.raw.insertOne({ ...doc, [SEQ_FIELD]: this.clock.next() }));
+    await this.#unique(doc._id, () => this.raw.insertOne(sequenced(doc, this.clock.next())));
   }
 
   async insertMany(docs: StoredDocument[]): Promise<void> {
     if (docs.length === 0) return;
-    const sequenced = docs.map((doc) => ({ ...doc, [SEQ_FIELD]: this.clock.next() }));
-    await this.#unique(docs[0]?._id ?? '', () => this.raw.insertMany(sequenced, { ordered: true }));
+    const fresh = docs.map((doc) => sequenced(doc, this.clock.next()));
+    await this.#unique(docs[0]?._id ?? '', () => this.raw.insertMany(fresh, { ordered: true }));
   }
 
   async put(doc: StoredDocument): Promise<void> {
@@ -64,6 +77,12 @@ export class MongoCollection implements Collection {
   async get(id: string): Promise<StoredDocument | undefined> {
     const doc = await this.raw.findOne({ _id: id });
     return doc === null ? undefined : withoutSeq(doc);
+  }
+
+  async getVersioned(id: string): Promise<VersionedDocument | undefined> {
+    const doc = await this.raw.findOne({ _id: id });
+    if (doc === null) return undefined;
+    return { doc: withoutSeq(doc), version: Number(doc[VERSION_FIELD] ?? 1) };
   }
 
   async find(filter: Filter, options: FindOptions = {}): Promise<StoredDocument[]> {
@@ -95,6 +114,6 @@ export class MongoCollection implements Collection {
 }
 
 /** The port's filter is MongoDB's query language; only the static types differ. */
-function toDriverFilter(filter: Filter): DriverFilter<StoredDocument> {
+export function toDriverFilter(filter: Filter): DriverFilter<StoredDocument> {
   return filter as DriverFilter<StoredDocument>;
 }

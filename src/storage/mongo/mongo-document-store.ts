@@ -5,9 +5,18 @@
  * a partial batch.
  */
 import { type ClientSession, type Db, type MongoClient, MongoServerError } from 'mongodb';
-import { assertCollectionName, SEQ_FIELD, SequenceClock } from '../adapter-conventions.js';
-import { type Collection, type DocumentStore, DuplicateKeyError, type IndexSpec, type WriteOp } from '../document-store.port.js';
-import { isDuplicateKey, MongoCollection, type RawCollection, replaceKeepingSeq } from './mongo-collection.js';
+import { assertCollectionName, SEQ_FIELD, SequenceClock, VERSION_FIELD } from '../adapter-conventions.js';
+import {
+  type Collection,
+  type DocumentStore,
+  DuplicateKeyError,
+  type IndexSpec,
+  type StoreSnapshot,
+  VersionConflictError,
+  type WriteOp,
+} from '../document-store.port.js';
+import { sortWithSeq, withoutSeq } from '../adapter-conventions.js';
+import { isDuplicateKey, MongoCollection, type RawCollection, replaceKeepingSeq, sequenced, toDriverFilter } from './mongo-collection.js';
 
 /** Server error "IllegalOperation": what a standalone server answers to a transaction. */
 const ILLEGAL_OPERATION = 20;
@@ -57,6 +66,24 @@ export class MongoDocumentStore implements DocumentStore {
     }
   }
 
+  /** A snapshot session: every read in it sees the data as of the session's first read. */
+  async snapshot(): Promise<StoreSnapshot> {
+    const session = this.client.startSession({ snapshot: true });
+    return {
+      get: async (collection, id) => {
+        const doc = await this.#raw(collection).findOne({ _id: id }, { session });
+        return doc === null ? undefined : withoutSeq(doc);
+      },
+      find: async (collection, filter, options = {}) => {
+        let cursor = this.#raw(collection).find(toDriverFilter(filter), { session }).sort(sortWithSeq(options.sort));
+        if (options.skip !== undefined) cursor = cursor.skip(options.skip);
+        if (options.limit !== undefined) cursor = cursor.limit(options.limit);
+        return (await cursor.toArray()).map(withoutSeq);
+      },
+      close: () => session.endSession(),
+    };
+  }
+
   async ping(): Promise<void> {
     await this.db.command({ ping: 1 });
   }
@@ -71,14 +98,20 @@ export class MongoDocumentStore implements DocumentStore {
   }
 }
 
+/** An `insert` of an existing id fails with the server's duplicate-key error, which aborts the transaction. */
 async function write(raw: RawCollection, op: WriteOp, seq: number, session: ClientSession): Promise<void> {
-  if (op.op === 'put') await replaceKeepingSeq(raw, op.doc, { seq, upsert: true, session });
-  else await raw.deleteOne({ _id: op.id }, { session });
+  if (op.op === 'insert') await raw.insertOne(sequenced(op.doc, seq), { session });
+  else if (op.op === 'put') await replaceKeepingSeq(raw, op.doc, { seq, upsert: true, session, expectedVersion: op.expectedVersion });
+  else {
+    const filter = op.expectedVersion === undefined ? { _id: op.id } : { _id: op.id, [VERSION_FIELD]: op.expectedVersion };
+    const { deletedCount } = await raw.deleteOne(filter, { session });
+    if (deletedCount === 0 && op.expectedVersion !== undefined) throw new VersionConflictError(op.collection, op.id);
+  }
 }
 
 function explainBatchError(error: unknown, op: WriteOp | undefined): unknown {
   if (isDuplicateKey(error) && op !== undefined) {
-    return new DuplicateKeyError(op.collection, op.op === 'put' ? op.doc._id : op.id);
+    return new DuplicateKeyError(op.collection, op.op === 'delete' ? op.id : op.doc._id);
   }
   if (error instanceof MongoServerError && error.code === ILLEGAL_OPERATION) {
     return new Error(

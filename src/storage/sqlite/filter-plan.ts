@@ -1,0 +1,107 @@
+/**
+ * Turns a port `Filter` into SQL over one collection's tables (`t` the records, `k` the keys, see index-keys.ts).
+ *
+ * Top-level conditions on indexed paths that the keys express exactly become SQL: the last equality drives the
+ * query (a join from the keys' primary key, so rows come in insertion order and paging never sorts), the others are
+ * `EXISTS` probes on the same primary key. Each probe ends in `LIMIT 1`: SQLite 3.53 turns a plain `EXISTS` whose
+ * subquery matches several key rows of one record into a join that repeats the record (seen with OFFSET). Everything else (`$or`, `$ne`, unindexed paths…) is left to the
+ * `matches(doc, filter)` SQL function (document-matcher.ts), evaluated only on the rows the keys let through.
+ */
+import type { FieldCondition, Filter } from '../document-store.port.js';
+import { keyOf, type Key } from './index-keys.js';
+
+export interface IndexedPath {
+  idx: number;
+  unique: boolean;
+}
+
+export interface FilterPlan {
+  /** `FROM …` clause; the records are `t`. */
+  from: string;
+  where: string;
+  params: unknown[];
+  /** The column giving insertion order (`k.seq` when driven by a key join). */
+  seq: string;
+}
+
+type Translated = { sql: string; params: unknown[]; eq?: { idx: number; key: Key } };
+
+const RANGE: Record<string, string> = { $gt: '>', $gte: '>=', $lt: '<', $lte: '<=' };
+
+export function planFilter(table: string, keys: string, indexes: ReadonlyMap<string, IndexedPath>, filter: Filter): FilterPlan {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const residual: Filter = {};
+  let driver: { idx: number; key: Key } | undefined;
+  for (const [path, condition] of Object.entries(filter)) {
+    if (condition === undefined) continue;
+    const index = path.startsWith('$') ? undefined : indexes.get(path);
+    const translated = index && translate(keys, index.idx, condition as FieldCondition);
+    if (!translated) {
+      residual[path] = condition;
+      continue;
+    }
+    if (translated.eq) {
+      if (driver) pushProbe(where, params, keys, driver);
+      driver = translated.eq;
+    } else {
+      where.push(translated.sql);
+      params.push(...translated.params);
+    }
+  }
+  if (Object.keys(residual).length > 0) {
+    where.push('matches(t.doc, ?)');
+    params.push(JSON.stringify(residual));
+  }
+  if (driver) {
+    return {
+      from: `${keys} k JOIN ${table} t ON t.seq = k.seq`,
+      where: ['k.idx = ? AND k.t = ? AND k.v = ?', ...where].join(' AND '),
+      params: [driver.idx, ...driver.key, ...params],
+      seq: 'k.seq',
+    };
+  }
+  return { from: `${table} t`, where: where.length > 0 ? where.join(' AND ') : '1', params, seq: 't.seq' };
+}
+
+function pushProbe(where: string[], params: unknown[], keys: string, probe: { idx: number; key: Key }): void {
+  where.push(`EXISTS (SELECT 1 FROM ${keys} WHERE idx = ? AND t = ? AND v = ? AND seq = t.seq LIMIT 1)`);
+  params.push(probe.idx, ...probe.key);
+}
+
+/** The exact SQL for a condition on an indexed path, or undefined when only the matcher can decide. */
+function translate(keys: string, idx: number, condition: FieldCondition): Translated | undefined {
+  if (condition === null || typeof condition !== 'object') {
+    const key = keyOf(condition);
+    return key && { sql: '', params: [], eq: { idx, key } };
+  }
+  const ops = Object.entries(condition).filter(([, operand]) => operand !== undefined);
+  if (ops.length === 1 && ops[0]?.[0] === '$eq') return translate(keys, idx, ops[0][1] as FieldCondition);
+  if (ops.length === 1 && ops[0]?.[0] === '$exists') {
+    const sql = `EXISTS (SELECT 1 FROM ${keys} WHERE seq = t.seq AND idx = ? LIMIT 1)`;
+    return { sql: ops[0][1] ? sql : `NOT ${sql}`, params: [idx] };
+  }
+  if (ops.length === 1 && ops[0]?.[0] === '$in') {
+    const candidates = (ops[0][1] as unknown[]).map(keyOf);
+    if (candidates.length === 0 || candidates.some((key) => key === undefined)) return undefined;
+    const probes = (candidates as Key[]).map(() => '(t = ? AND v = ?)').join(' OR ');
+    return {
+      sql: `EXISTS (SELECT 1 FROM ${keys} WHERE seq = t.seq AND idx = ? AND (${probes}) LIMIT 1)`,
+      params: [idx, ...(candidates as Key[]).flat()],
+    };
+  }
+  if (ops.length > 0 && ops.every(([op]) => op in RANGE)) {
+    const bounds = ops.map(([op, operand]) => ({ op: RANGE[op] as string, key: keyOf(operand) }));
+    const type = bounds[0]?.key?.[0];
+    if (bounds.some(({ key }) => key === undefined || key[0] !== type || typeof key[1] !== typeof bounds[0]?.key?.[1])) {
+      return undefined;
+    }
+    if (typeof condition[ops[0]?.[0] as '$gt'] === 'boolean') return undefined;
+    const sql = bounds.map(({ op }) => `v ${op} ?`).join(' AND ');
+    return {
+      sql: `t.seq IN (SELECT seq FROM ${keys} WHERE idx = ? AND t = ? AND ${sql})`,
+      params: [idx, type, ...bounds.map(({ key }) => key?.[1])],
+    };
+  }
+  return undefined;
+}

@@ -1,0 +1,49 @@
+/**
+ * The registry's searches run from the store's indexes: EXPLAIN QUERY PLAN of the filters that findPersons,
+ * queryPersonList, readGalleryContent and a person's identities use shows an index search driving the query and no
+ * sort of the matches (paging a large gallery walks the index in insertion order).
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { IDENTITIES } from '../../src/registry/registry-records.js';
+import { criteriaFilter, galleryFilter } from '../../src/registry/search-filter.js';
+import type { Filter } from '../../src/storage/document-store.port.js';
+import { SqliteDocumentStore } from '../../src/storage/sqlite/sqlite-document-store.js';
+import { claim, createIdentity, createPerson } from '../support/registry-fixtures.js';
+import { createTestApp, type TestApp } from '../support/test-app.js';
+
+describe('query plans of the registry searches (embedded store)', { skip: process.env.MONGODB_URI ? 'SQLite only' : false }, () => {
+  let t: TestApp;
+  before(async () => {
+    t = await createTestApp({ interfaces: ['pr', 'dataaccess'] });
+    await createPerson(t, 'QP-1');
+    await createIdentity(t, 'QP-1', 'A', claim({ firstName: 'Ada', lastName: 'Lovelace' }));
+  });
+  after(() => t.close());
+
+  const plan = (filter: Filter) => {
+    assert.ok(t.storage.documents instanceof SqliteDocumentStore);
+    return t.storage.documents.explain(IDENTITIES, filter).join('\n');
+  };
+  const byLastName = [{ path: 'biographicData.lastName', operator: '=' as const, value: 'Lovelace' }];
+
+  for (const [search, filter] of [
+    ['findPersons by lastName', criteriaFilter(byLastName, {})],
+    ['findPersons by lastName in a gallery', criteriaFilter(byLastName, { gallery: 'CITIZENS' })],
+    ['queryPersonList (reference identities by lastName)', criteriaFilter(byLastName, { referenceOnly: true })],
+    ['readGalleryContent', galleryFilter('CITIZENS')],
+    ["a person's identities", { personId: 'QP-1' }],
+  ] as const) {
+    it(`${search} searches an index and sorts nothing`, () => {
+      const detail = plan(filter);
+      assert.match(detail, /SEARCH k USING PRIMARY KEY \(idx=\? AND t=\? AND v=\?\)/, detail);
+      assert.match(detail, /SEARCH t USING INTEGER PRIMARY KEY/, detail);
+      assert.doesNotMatch(detail, /TEMP B-TREE|SCAN k|SCAN t/, detail);
+    });
+  }
+
+  it('the driving index is the criterion on the name, not the broad reference flag', () => {
+    const detail = plan(criteriaFilter(byLastName, { referenceOnly: true }));
+    assert.match(detail, /CORRELATED SCALAR SUBQUERY/, 'the reference flag is a probe per candidate');
+  });
+});
