@@ -6,7 +6,9 @@
  * - a PATCH body is a JSON merge patch (RFC 7396): a partial document in which `null` deletes a member. Validating
  *   it against the full schema would refuse every patch that omits a required field, so the validator only checks
  *   that it is a JSON object (sent as `application/json` or `application/merge-patch+json`); the service validates
- *   the merged result against the real schema (`src/openapi/schema-validator.ts`).
+ *   the merged result against the real schema (`src/openapi/schema-validator.ts`);
+ * - a `plain/text` body (Notification publish, sic) is also accepted as `text/plain` and as `application/json`,
+ *   the media type every real publisher sends its event with; the body text is carried unchanged.
  */
 import type { OpenApiDocument } from '../openapi/documents.js';
 
@@ -19,6 +21,11 @@ export function validatorDocument(document: OpenApiDocument, basePath: string): 
     for (const operation of Object.values(item)) {
       // OpenAPI's default, spelt out: the validator otherwise answers 415 to an optional body that is left out.
       if (operation?.requestBody) operation.requestBody.required ??= false;
+      const content = operation?.requestBody?.content as Record<string, unknown> | undefined;
+      if (content?.['plain/text']) {
+        content['text/plain'] = content['plain/text'];
+        content['application/json'] = {};
+      }
     }
     const body = item.patch?.requestBody;
     if (!body) continue;
