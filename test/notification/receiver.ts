@@ -10,7 +10,10 @@ export interface Received {
 
 export interface Receiver {
   url: string;
+  /** Messages answered with a 2xx. */
   received: Received[];
+  /** Every request, answered with a 2xx or not. */
+  attempts: Received[];
   /** Status of the next answers (200 by default). */
   status: number;
   /** Resolves with the messages sent for a subscription once `count` of them have arrived. */
@@ -20,11 +23,13 @@ export interface Receiver {
 
 export async function startReceiver(path = '/hook'): Promise<Receiver> {
   const received: Received[] = [];
+  const attempts: Received[] = [];
   const waiters: { count: number; subscription: string; resolve: (all: Received[]) => void }[] = [];
   const of = (subscription: string) => received.filter((r) => r.headers['subscription-id'] === subscription);
   const receiver: Receiver = {
     url: '',
     received,
+    attempts,
     status: 200,
     until: (count, subscription) =>
       new Promise((resolve) => {
@@ -44,8 +49,10 @@ export async function startReceiver(path = '/hook'): Promise<Receiver> {
     req.on('end', () => {
       res.statusCode = receiver.status;
       res.end();
+      const message = { headers: req.headers, body: JSON.parse(text) as Record<string, unknown> };
+      attempts.push(message);
       if (receiver.status >= 300) return;
-      received.push({ headers: req.headers, body: JSON.parse(text) as Record<string, unknown> });
+      received.push(message);
       for (const waiter of waiters.filter((w) => of(w.subscription).length >= w.count)) {
         waiters.splice(waiters.indexOf(waiter), 1);
         waiter.resolve(of(waiter.subscription));
