@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { mayRetry, parsePolicy } from './delivery-policy.js';
-import type { HttpDelivery, OutgoingMessage } from './http-delivery.js';
+import type { OutgoingMessage, SendOutcome } from './http-delivery.js';
 import type { NotificationMetrics } from './notification-metrics.js';
 import {
   COLLECTIONS,
@@ -22,7 +22,8 @@ import { applyIfUnchanged, versionedPut } from './versioned-write.js';
 
 export interface DeliveryWorkerOptions {
   store: NotificationCollections;
-  http: HttpDelivery;
+  /** One sender per subscription protocol; email is absent without an SMTP relay. */
+  senders: { http: Sender; email?: Sender };
   metrics: NotificationMetrics;
   logger: Logger;
   now: () => number;
@@ -33,6 +34,10 @@ export interface DeliveryWorkerOptions {
   publicUrl: string;
   /** Reference-implementation compatibility: confirmation messages also carry `confirmURL`. */
   confirmUrlMember: boolean;
+}
+
+export interface Sender {
+  send(message: OutgoingMessage): Promise<SendOutcome>;
 }
 
 export class DeliveryWorker {
@@ -124,7 +129,10 @@ export class DeliveryWorker {
       await applyIfUnchanged(this.o.store, versionedPut(COLLECTIONS.deliveries, delivery, { ...delivery, state: 'failed' }));
       return true;
     }
-    const outcome = await this.o.http.send(this.#outgoing(subscription, message));
+    const sender = this.o.senders[subscription.protocol];
+    const outcome: SendOutcome = sender
+      ? await sender.send(this.#outgoing(subscription, message))
+      : { ok: false, reason: 'no SMTP relay configured' };
     const now = this.o.now();
     const attempts = delivery.attempts + 1;
     const released = { ...delivery, attempts, leaseUntil: 0 };

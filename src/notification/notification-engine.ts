@@ -6,6 +6,7 @@
 import type { InterfaceDependencies } from '../http/interface-dependencies.js';
 import { AddressCheck } from './address-check.js';
 import { DeliveryWorker } from './delivery-worker.js';
+import { EmailDelivery } from './email-delivery.js';
 import { HttpDelivery } from './http-delivery.js';
 import { createNotificationMetrics } from './notification-metrics.js';
 import { openNotificationCollections } from './notification-records.js';
@@ -32,9 +33,10 @@ export function sharedNotificationEngine(deps: InterfaceDependencies): Promise<N
       clientKey: config.notificationClientKey,
       ca: config.notificationCa,
     });
+    const email = config.smtpUrl ? new EmailDelivery(config.smtpUrl, config.smtpFrom, config.notificationTimeout * 1000) : undefined;
     const worker = new DeliveryWorker({
       store,
-      http,
+      senders: { http, ...(email ? { email } : {}) },
       metrics,
       logger,
       now,
@@ -45,7 +47,7 @@ export function sharedNotificationEngine(deps: InterfaceDependencies): Promise<N
       // The country profile's `compatibility.confirmURL` takes this over once profiles have that section.
       confirmUrlMember: config.notificationConfirmUrl,
     });
-    const service = new NotificationService({ store, check, metrics, now, emailEnabled: false, wake: () => worker.wake() });
+    const service = new NotificationService({ store, check, metrics, now, emailEnabled: email !== undefined, wake: () => worker.wake() });
     deps.jobs.add(worker);
     return { service, worker };
   });

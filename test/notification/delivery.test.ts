@@ -100,7 +100,7 @@ describe('Notification delivery', () => {
     const check = new AddressCheck(['127.0.0.0/8']);
     const options = {
       store,
-      http: new HttpDelivery({ check, timeoutMs: 5000 }),
+      senders: { http: new HttpDelivery({ check, timeoutMs: 5000 }) },
       metrics: { published: { inc() {} }, deliveries: { inc() {} }, retries: { inc() {} } } as never,
       logger: testLogger(),
       now: () => n.clock().getTime(),
