@@ -1,7 +1,9 @@
 /** A Notification app on a fake clock, allowed to call loopback receivers, and its engine. */
 import type { NotificationEngine } from '../../src/notification/notification-engine.js';
 import { NOTIFICATION_ENGINE } from '../../src/notification/notification-engine.js';
+import { after, before } from 'node:test';
 import { createTestApp, type TestApp } from '../support/test-app.js';
+import { type Receiver, startReceiver } from './receiver.js';
 
 export interface FakeClock {
   (): Date;
@@ -33,4 +35,18 @@ export async function notificationApp(env: NodeJS.ProcessEnv = {}, dataDir?: str
   });
   const engine = await (t.shared.opened<NotificationEngine>(NOTIFICATION_ENGINE) as Promise<NotificationEngine>);
   return { t, clock, engine };
+}
+
+/** For a describe block: one Notification app and one loopback receiver, opened before and closed after its tests. */
+export function notificationSuite(): { n: NotificationApp; receiver: Receiver } {
+  const suite = {} as { n: NotificationApp; receiver: Receiver };
+  before(async () => {
+    suite.n = await notificationApp();
+    suite.receiver = await startReceiver();
+  });
+  after(async () => {
+    await suite.receiver.close();
+    await suite.n.t.close();
+  });
+  return suite;
 }

@@ -1,26 +1,16 @@
 /** The 8 Notification operations and their documented status codes, with a real HTTP subscriber on loopback. */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import request from 'supertest';
 import { loadDocument } from '../../src/openapi/documents.js';
 import { createSchemaValidator } from '../../src/openapi/schema-validator.js';
-import { type NotificationApp, notificationApp } from './notification-fixtures.js';
-import { type Receiver, startReceiver } from './receiver.js';
+import { notificationSuite } from './notification-fixtures.js';
 
 const N = '/notification/v1';
 
 describe('Notification operations', () => {
-  let n: NotificationApp;
-  let receiver: Receiver;
-  before(async () => {
-    n = await notificationApp();
-    receiver = await startReceiver();
-  });
-  after(async () => {
-    await receiver.close();
-    await n.t.close();
-  });
-  const api = () => request(n.t.app);
+  const s = notificationSuite();
+  const api = () => request(s.n.t.app);
 
   it('createTopic is idempotent and listTopics lists what exists', async () => {
     const first = await api().post(`${N}/topics?name=death`).expect(200);
@@ -34,7 +24,7 @@ describe('Notification operations', () => {
 
   it('deleteTopic answers 204, then 404, and ends the subscriptions of the topic', async () => {
     const topic = (await api().post(`${N}/topics?name=short-lived`).expect(200)).body;
-    const sub = await api().post(`${N}/subscriptions`).query({ topic: topic.uuid, address: receiver.url }).expect(200);
+    const sub = await api().post(`${N}/subscriptions`).query({ topic: topic.uuid, address: s.receiver.url }).expect(200);
     await api().delete(`${N}/topics/${topic.uuid}`).expect(204);
     await api().delete(`${N}/topics/${topic.uuid}`).expect(404);
     const subs = (await api().get(`${N}/subscriptions`).expect(200)).body as { uuid: string }[];
@@ -44,13 +34,13 @@ describe('Notification operations', () => {
 
   it('subscribe is idempotent on topic+protocol+address, checks the policy and the topic', async () => {
     const topic = (await api().post(`${N}/topics?name=births`).expect(200)).body;
-    const one = await api().post(`${N}/subscriptions`).query({ topic: 'births', address: receiver.url, protocol: 'http' }).expect(200);
-    const two = await api().post(`${N}/subscriptions`).query({ topic: topic.uuid, address: receiver.url }).expect(200);
+    const one = await api().post(`${N}/subscriptions`).query({ topic: 'births', address: s.receiver.url, protocol: 'http' }).expect(200);
+    const two = await api().post(`${N}/subscriptions`).query({ topic: topic.uuid, address: s.receiver.url }).expect(200);
     assert.deepEqual(two.body, one.body);
-    assert.deepEqual(one.body, { uuid: one.body.uuid, topic: topic.uuid, protocol: 'http', address: receiver.url, policy: '3600,168', active: false });
-    const bad = await api().post(`${N}/subscriptions`).query({ topic: 'births', address: receiver.url, policy: 'often' }).expect(400);
+    assert.deepEqual(one.body, { uuid: one.body.uuid, topic: topic.uuid, protocol: 'http', address: s.receiver.url, policy: '3600,168', active: false });
+    const bad = await api().post(`${N}/subscriptions`).query({ topic: 'births', address: s.receiver.url, policy: 'often' }).expect(400);
     assert.match(bad.body.message, /countdown,max/);
-    const unknown = await api().post(`${N}/subscriptions`).query({ topic: 'nope', address: receiver.url }).expect(400);
+    const unknown = await api().post(`${N}/subscriptions`).query({ topic: 'nope', address: s.receiver.url }).expect(400);
     assert.match(unknown.body.message, /topic nope does not exist/);
     const email = await api().post(`${N}/subscriptions`).query({ topic: 'births', address: 'a@b.org', protocol: 'email' }).expect(400);
     assert.match(email.body.message, /SMTP/);
@@ -60,7 +50,7 @@ describe('Notification operations', () => {
 
   it('unsubscribe answers 204, then 404', async () => {
     await api().post(`${N}/topics?name=gone`).expect(200);
-    const sub = await api().post(`${N}/subscriptions`).query({ topic: 'gone', address: `${receiver.url}/x` }).expect(200);
+    const sub = await api().post(`${N}/subscriptions`).query({ topic: 'gone', address: `${s.receiver.url}/x` }).expect(200);
     await api().delete(`${N}/subscriptions/${sub.body.uuid}`).expect(204);
     await api().delete(`${N}/subscriptions/${sub.body.uuid}`).expect(404);
   });
@@ -68,9 +58,9 @@ describe('Notification operations', () => {
   it('confirmation handshake: a schema-valid SubscriptionConfirmation, confirm activates, a used or bad token is 400', async () => {
     const messages = createSchemaValidator((await loadDocument('notification')).document);
     const topic = (await api().post(`${N}/topics?name=handshake`).expect(200)).body;
-    const sub = (await api().post(`${N}/subscriptions`).query({ topic: 'handshake', address: `${receiver.url}/hs` }).expect(200)).body;
-    await n.engine.worker.runOnce();
-    const [confirmation] = await receiver.until(1, sub.uuid);
+    const sub = (await api().post(`${N}/subscriptions`).query({ topic: 'handshake', address: `${s.receiver.url}/hs` }).expect(200)).body;
+    await s.n.engine.worker.runOnce();
+    const [confirmation] = await s.receiver.until(1, sub.uuid);
     assert.ok(confirmation);
     assert.equal(messages.check('Message', confirmation.body), '');
     assert.equal(confirmation.headers['message-type'], 'SubscriptionConfirmation');
@@ -92,8 +82,8 @@ describe('Notification operations', () => {
     await api().post(`${N}/topics/handshake/publish`).set('Content-Type', 'text/plain').send('second').expect(200);
     await api().post(`${N}/topics/handshake/publish`).set('Content-Type', 'plain/text').send('third').expect(200);
     await api().post(`${N}/topics/unknown/publish`).set('Content-Type', 'text/plain').send('x').expect(404);
-    await n.engine.worker.runOnce();
-    const notes = (await receiver.until(4, sub.uuid)).slice(1);
+    await s.n.engine.worker.runOnce();
+    const notes = (await s.receiver.until(4, sub.uuid)).slice(1);
     assert.deepEqual(notes.map((r) => r.body.message), [event, 'second', 'third']);
     assert.equal(notes[0]?.body.subject, 'death');
     for (const note of notes) {
@@ -110,12 +100,12 @@ describe('Notification operations', () => {
 
   it('an inactive subscription receives no notifications', async () => {
     await api().post(`${N}/topics?name=quiet`).expect(200);
-    const sub = await api().post(`${N}/subscriptions`).query({ topic: 'quiet', address: `${receiver.url}/quiet` }).expect(200);
-    await n.engine.worker.runOnce();
+    const sub = await api().post(`${N}/subscriptions`).query({ topic: 'quiet', address: `${s.receiver.url}/quiet` }).expect(200);
+    await s.n.engine.worker.runOnce();
     await api().post(`${N}/topics/quiet/publish`).set('Content-Type', 'text/plain').send('unseen').expect(200);
-    await n.engine.worker.runOnce();
+    await s.n.engine.worker.runOnce();
     assert.deepEqual(
-      (await receiver.until(1, sub.body.uuid)).map((r) => r.body.type),
+      (await s.receiver.until(1, sub.body.uuid)).map((r) => r.body.type),
       ['SubscriptionConfirmation'],
     );
   });
