@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --persons 10000 --duration 10 --connections 16 --only readPerson,findPersons --direct]`
+ * `npm run bench [-- --persons 10000 --duration 10 --connections 16 --only readPerson,findPersons,notification --direct]`
  *
  * Starts osia-server (embedded store, fresh temporary data directory) and a bare Express yardstick as child
  * processes, loads the population through the API (or, with --direct, straight into the store), then measures each scenario with autocannon and prints
@@ -13,6 +13,7 @@ import autocannon from 'autocannon';
 import { mintDevToken } from '../src/cli/mint-token.js';
 import { loadDirectly } from './direct-load.js';
 import { loadPopulation } from './load-population.js';
+import { notificationBench } from './notification.js';
 import { type ServerProcess, startProcess } from './processes.js';
 import { SCENARIOS, type Scenario } from './scenarios.js';
 
@@ -49,6 +50,15 @@ async function measure(scenario: Scenario, url: string, headers: Record<string, 
     'p99 ms': result.latency.p99,
     errors: result.errors + result.non2xx,
   };
+}
+
+if (selected.includes('notification')) {
+  await notificationBench({
+    publishes: Number(process.env.OSIA_BENCH_PUBLISHES ?? '2000'),
+    latencyMessages: 200,
+    drainMessages: Number(process.env.OSIA_BENCH_DRAIN ?? '10000'),
+  });
+  if (scenarios.length === 0) process.exit(0);
 }
 
 const dataDir = await mkdtemp(path.join(os.tmpdir(), 'osia-bench-'));

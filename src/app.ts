@@ -11,12 +11,14 @@ import { createAuditHandlers } from './audit/audit.routes.js';
 import { createTokenVerifier } from './auth/token-verifier.js';
 import { createCmsHandlers } from './cms/cms.routes.js';
 import type { Config } from './config/config-options.js';
+import { type Clock, systemClock } from './credentials/credential-dates.js';
 import { createPkiRouter } from './credentials/pki/pki-routes.js';
 import { sharedPkiIssuer } from './credentials/pki/shared-pki-issuer.js';
 import { createDataAccessHandlers } from './dataaccess/dataaccess.routes.js';
 import { createEnrollmentHandlers } from './enrollment/enrollment.routes.js';
 import { EventBus } from './events/event-bus.js';
 import { errorMiddleware, notFoundMiddleware } from './errors/error-middleware.js';
+import { BackgroundJobs } from './http/background-jobs.js';
 import { docsRouter } from './http/docs.js';
 import { documentGate } from './http/document-gate.js';
 import { healthRouter } from './http/health.js';
@@ -51,6 +53,9 @@ export interface AppDependencies {
   settings: ProfileSettings;
   /** Where the app keeps the domain objects its interfaces share; given by callers that need to reach them (tests). */
   shared?: SharedInstances;
+  /** Receives the interfaces' background jobs; the server starts them once listening. */
+  jobs?: BackgroundJobs;
+  clock?: Clock;
 }
 
 const HANDLERS: Record<DocumentName, HandlerFactory> = {
@@ -66,7 +71,8 @@ const HANDLERS: Record<DocumentName, HandlerFactory> = {
 };
 
 export async function createApp(dependencies: AppDependencies): Promise<Express> {
-  const { config, storage, logger, documents, settings, shared = new SharedInstances() } = dependencies;
+  const { config, storage, logger, documents, settings, shared = new SharedInstances(), jobs = new BackgroundJobs(), clock = systemClock } =
+    dependencies;
   // First: an ambiguous mounting stops start-up before anything else is built.
   const mounts = planMounts(documents, config.mounts);
   const app = express();
@@ -87,7 +93,7 @@ export async function createApp(dependencies: AppDependencies): Promise<Express>
   const events = new EventBus(logger);
   const depsOf = new Map<DocumentName, InterfaceDependencies>();
   for (const document of documents) {
-    const deps = { config, storage, logger, metrics: metrics.registry, document, settings, shared, events };
+    const deps = { config, storage, logger, metrics: metrics.registry, document, settings, shared, events, jobs, clock };
     depsOf.set(document.name, deps);
     const handlers = await HANDLERS[document.name](deps);
     const audit = AUDITED.has(document.name) ? auditRecorder(auditLog, document.name) : undefined;

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { createApp } from './app.js';
 import { announceAuthentication } from './auth/auth-notices.js';
 import type { Config } from './config/config-options.js';
+import { BackgroundJobs } from './http/background-jobs.js';
 import { createHttpServer, schemeOf } from './http/http-server.js';
 import { AUDIT } from './openapi/interfaces.js';
 import { loadServedSetup } from './profile/served-documents.js';
@@ -25,11 +26,13 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     mongodbUri: config.mongodbUri,
     mongodbDatabase: config.mongodbDatabase,
   });
-  const app = await createApp({ config, storage, logger, documents, settings });
+  const jobs = new BackgroundJobs();
+  const app = await createApp({ config, storage, logger, documents, settings, jobs });
   const stopNotices = announceAuthentication(config, logger);
   const server = createHttpServer(config, app).listen(config.port, config.host);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
+  jobs.startAll();
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
@@ -39,6 +42,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       const timer = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
       await closed;
       clearTimeout(timer);
+      await jobs.stopAll();
       stopNotices();
       await storage.documents.close();
     })();

@@ -76,6 +76,14 @@ class OperationChecker {
       this.record('answer as documented', 'fail', 'not implemented (501)');
       return;
     }
+    // The ids of the sample name nothing the checker could create (a server-chosen topic uuid): without a fixture the
+    // documented answer cannot be reached, which is a check not made, not a failure.
+    if (answer.status === 404 && this.entry.path.includes('{') && !this.entry.operation.responses['404']) {
+      const names = (this.entry.operation.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name);
+      const fixtures = names.map((name) => `--fixture ${this.target.name}.${name}=VALUE`).join(' ');
+      this.record('answer as documented', 'skip', `404 for ids that name nothing on the target (the operation documents no 404): give ${fixtures}`);
+      return;
+    }
     const problem = this.validator.check(this.entry.operation, answer);
     this.record('answer as documented', problem ? 'fail' : 'pass', problem || `${answer.status} ${answer.mediaType || '(no body)'} matches`);
   }

@@ -1,10 +1,12 @@
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Config } from '../config/config-options.js';
+import type { Clock } from '../credentials/credential-dates.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { LoadedDocument } from '../openapi/documents.js';
 import type { ProfileSettings } from '../profile/profile-settings.js';
 import type { Storage } from '../storage/document-store.port.js';
+import type { BackgroundJobs } from './background-jobs.js';
 import type { SharedInstances } from './shared-instances.js';
 
 /** What an interface's handler factory may use; the composition root (`src/app.ts`) provides it. */
@@ -22,6 +24,10 @@ export interface InterfaceDependencies {
   shared: SharedInstances;
   /** Domain events of this app: published by the interface where they happen, handled elsewhere. */
   events: EventBus;
+  /** Where interfaces register their background jobs (started by the server once listening). */
+  jobs: BackgroundJobs;
+  /** The time of the app; tests give a clock they move by hand. */
+  clock: Clock;
 }
 
 /** An interface's handler factory: returns its `HandlerMap` once its collections are open. */

@@ -12,7 +12,9 @@
  * - `transactionId`, OSIA's common query parameter, is accepted on every operation, also where a document forgets
  *   to declare it (Data Access): clients send it with every call, and the logs and the audit trail record it;
  * - a `oneOf` whose branches are all arrays becomes `anyOf`: the empty array matches every branch, so `oneOf`
- *   refuses it, and nothing else can match two of them (queryPersonList's `200 []`, a country profile choice).
+ *   refuses it, and nothing else can match two of them (queryPersonList's `200 []`, a country profile choice);
+ * - a `plain/text` body (Notification publish, sic) is also accepted as `text/plain` and as `application/json`,
+ *   the media type every real publisher sends its event with; the body text is carried unchanged.
  */
 import type { OpenApiDocument } from '../openapi/documents.js';
 
@@ -41,6 +43,11 @@ export function validatorDocument(document: OpenApiDocument, basePath: string): 
     for (const operation of Object.values(item)) {
       // OpenAPI's default, spelt out: the validator otherwise answers 415 to an optional body that is left out.
       if (operation?.requestBody) operation.requestBody.required ??= false;
+      const content = operation?.requestBody?.content as Record<string, unknown> | undefined;
+      if (content?.['plain/text']) {
+        content['text/plain'] = content['plain/text'];
+        content['application/json'] = {};
+      }
       if (!operation?.operationId) continue;
       operation.parameters ??= [];
       const { parameters } = operation;

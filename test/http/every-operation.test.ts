@@ -34,6 +34,9 @@ function withKnownIds(operationId: string, sample: SampleRequest): SampleRequest
   return { ...sample, body: { ...body, requestData: { ...requestData, credentialProfileId: 'RESIDENCE_PERMIT' } } };
 }
 
+/** Operations whose documented answer to a sample id that names nothing is 400 (subscribe: unknown topic; confirm: bad token). */
+const SAMPLE_ID_ANSWERS_400 = new Set(['subscribe', 'confirm']);
+
 describe('every OSIA operation is routed and validated', () => {
   let testApp: TestApp;
   before(async () => {
@@ -51,7 +54,8 @@ describe('every OSIA operation is routed and validated', () => {
       it(`${name} ${entry.operationId}: a valid request passes validation and is answered`, async () => {
         const res = await send(testApp.app, valid);
         const what = `${valid.method} ${valid.url}: ${res.status} ${JSON.stringify(res.body)}`;
-        assert.notEqual(res.status, 400, what);
+        if (SAMPLE_ID_ANSWERS_400.has(entry.operationId)) assert.doesNotMatch(String(res.body.message), /^\/(query|path|body)/, what);
+        else assert.notEqual(res.status, 400, what);
         if (res.status === 501) assert.match(res.body.message, new RegExp(`^${entry.operationId} is not implemented`));
         // Sample ids name nothing stored, so implemented operations may answer 404; never a server failure.
         else assert.ok(res.status < 500, what);

@@ -7,6 +7,7 @@ import pino, { type Logger } from 'pino';
 import { createApp } from '../../src/app.js';
 import { SharedInstances } from '../../src/http/shared-instances.js';
 import { loadConfig } from '../../src/config/load-config.js';
+import type { Clock } from '../../src/credentials/credential-dates.js';
 import { AUDIT, INTERFACE_NAMES, type InterfaceName } from '../../src/openapi/interfaces.js';
 import { loadServedSetup } from '../../src/profile/served-documents.js';
 import { createStorage } from '../../src/storage/create-storage.js';
@@ -28,6 +29,8 @@ export interface TestAppOptions {
   dataDir?: string;
   /** Settings as environment variables (`OSIA_BODY_LIMIT`, `OSIA_PROFILE` …), read like the server reads them. */
   env?: NodeJS.ProcessEnv;
+  /** The app's clock (a fake one the test moves); the system clock otherwise. */
+  clock?: Clock;
 }
 
 /**
@@ -51,7 +54,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const { documents, settings } = await loadServedSetup([...interfaces, AUDIT], config.profile);
   const storage = await createStorage({ dataDir, mongodbUri: process.env.MONGODB_URI, mongodbDatabase: path.basename(dataDir) });
   const shared = new SharedInstances();
-  const app = await createApp({ config, storage, logger, documents, settings, shared }).catch(async (err: unknown) => {
+  const clock = options.clock ? { clock: options.clock } : {};
+  const app = await createApp({ config, storage, logger, documents, settings, shared, ...clock }).catch(async (err: unknown) => {
     await storage.documents.close();
     if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
     throw err;

@@ -1,0 +1,196 @@
+/**
+ * Works the outbox. For every subscription that is not failed, it takes the oldest pending delivery (so each
+ * subscription receives its messages in publish order), claims it with a lease written through the store
+ * (compare-and-set, see versioned-write.ts) and sends it; then the next one. Subscriptions are served side by side,
+ * at most `concurrency` at a time, so one slow or dead subscriber only ever holds its own slot.
+ *
+ * Time comes from the injected clock: retries become due when the clock passes `dueAt`, which tests move by hand.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { mayRetry, parsePolicy } from './delivery-policy.js';
+import type { OutgoingMessage, SendOutcome } from './http-delivery.js';
+import type { NotificationMetrics } from './notification-metrics.js';
+import {
+  COLLECTIONS,
+  type DeliveryRecord,
+  type MessageRecord,
+  type NotificationCollections,
+  type SubscriptionRecord,
+} from './notification-records.js';
+import { applyIfUnchanged, versionedPut } from './versioned-write.js';
+
+export interface DeliveryWorkerOptions {
+  store: NotificationCollections;
+  /** One sender per subscription protocol; email is absent without an SMTP relay. */
+  senders: { http: Sender; email?: Sender };
+  metrics: NotificationMetrics;
+  logger: Logger;
+  now: () => number;
+  concurrency: number;
+  leaseMs: number;
+  pollIntervalMs: number;
+  /** Base URL of this server, for the subscribeURL of confirmation messages. */
+  publicUrl: string;
+  /** Reference-implementation compatibility: confirmation messages also carry `confirmURL`. */
+  confirmUrlMember: boolean;
+}
+
+export interface Sender {
+  send(message: OutgoingMessage): Promise<SendOutcome>;
+}
+
+export class DeliveryWorker {
+  readonly #owner = randomUUID();
+  readonly #busy = new Set<string>();
+  #timer: NodeJS.Timeout | undefined;
+  #ticking: Promise<void> | undefined;
+  #again = false;
+  #stopped = true;
+  /** Set by stop(): rounds under way finish the delivery in hand and take no next one. */
+  #halting = false;
+
+  constructor(private readonly o: DeliveryWorkerOptions) {}
+
+  start(): void {
+    if (!this.#stopped) return;
+    this.#stopped = false;
+    this.#halting = false;
+    this.#timer = setInterval(() => this.wake(), this.o.pollIntervalMs).unref();
+    this.wake();
+  }
+
+  /** Stops looking for work and waits for the deliveries under way; their leases were written, nothing is lost. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#halting = true;
+    clearInterval(this.#timer);
+    await this.#ticking;
+  }
+
+  /** Looks at the outbox soon (after a publish on this process); a no-op while stopped. */
+  wake(): void {
+    if (this.#stopped) return;
+    if (this.#ticking) {
+      this.#again = true;
+      return;
+    }
+    this.#ticking = this.runOnce()
+      .catch((err: unknown) => this.o.logger.error({ err }, 'notification delivery round failed'))
+      .finally(() => {
+        this.#ticking = undefined;
+        if (this.#again) {
+          this.#again = false;
+          this.wake();
+        }
+      });
+  }
+
+  /** One round: every subscription with due work is drained as far as it goes now. Tests await it. */
+  async runOnce(): Promise<void> {
+    const subscriptions = (await this.o.store.subscriptions.find({})) as SubscriptionRecord[];
+    const ready = subscriptions.filter((subscription) => subscription.failedAt === undefined && !this.#busy.has(subscription._id));
+    let next = 0;
+    const lane = async () => {
+      for (let subscription = ready[next++]; subscription !== undefined; subscription = ready[next++]) {
+        this.#busy.add(subscription._id);
+        try {
+          await this.#drain(subscription);
+        } finally {
+          this.#busy.delete(subscription._id);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.o.concurrency, ready.length) }, lane));
+  }
+
+  async #drain(initial: SubscriptionRecord): Promise<void> {
+    let subscription: SubscriptionRecord | undefined = initial;
+    while (subscription && !this.#halting) {
+      const [head] = (await this.o.store.deliveries.find(
+        { subscription: subscription._id, state: 'pending' },
+        { sort: { order: 1 }, limit: 1 },
+      )) as DeliveryRecord[];
+      const now = this.o.now();
+      if (!head || head.dueAt > now || head.leaseUntil > now) return;
+      const claimed = { ...head, leaseOwner: this.#owner, leaseUntil: now + this.o.leaseMs };
+      if (!(await applyIfUnchanged(this.o.store, versionedPut(COLLECTIONS.deliveries, head, claimed)))) return;
+      const delivered = await this.#attempt(subscription, { ...claimed, version: head.version + 1 });
+      if (!delivered) return;
+      subscription = (await this.o.store.subscriptions.get(subscription._id)) as SubscriptionRecord | undefined;
+      if (subscription?.failedAt !== undefined) return;
+    }
+  }
+
+  /** Sends one claimed delivery and records the outcome; resolves whether the next one may follow. */
+  async #attempt(subscription: SubscriptionRecord, delivery: DeliveryRecord): Promise<boolean> {
+    const message = (await this.o.store.messages.get(delivery.message)) as MessageRecord | undefined;
+    if (!message) {
+      await applyIfUnchanged(this.o.store, versionedPut(COLLECTIONS.deliveries, delivery, { ...delivery, state: 'failed' }));
+      return true;
+    }
+    const sender = this.o.senders[subscription.protocol];
+    const outcome: SendOutcome = sender
+      ? await sender.send(this.#outgoing(subscription, message))
+      : { ok: false, reason: 'no SMTP relay configured' };
+    const now = this.o.now();
+    const attempts = delivery.attempts + 1;
+    const released = { ...delivery, attempts, leaseUntil: 0 };
+    delete released.leaseOwner;
+    if (outcome.ok) {
+      await applyIfUnchanged(
+        this.o.store,
+        versionedPut(COLLECTIONS.deliveries, delivery, { ...released, state: 'delivered', finishedAt: now }),
+      );
+      this.o.metrics.deliveries.inc({ outcome: 'delivered' });
+      return true;
+    }
+    const policy = parsePolicy(subscription.policy);
+    if (mayRetry(policy, attempts)) {
+      const dueAt = now + policy.countdownSeconds * 1000;
+      await applyIfUnchanged(this.o.store, versionedPut(COLLECTIONS.deliveries, delivery, { ...released, dueAt }));
+      this.o.metrics.deliveries.inc({ outcome: 'retry' });
+      this.o.metrics.retries.inc();
+      this.o.logger.info({ subscription: subscription._id, messageId: message._id, attempts, reason: outcome.reason }, 'notification delivery failed, will retry');
+      return false;
+    }
+    const ops = [
+      ...versionedPut(COLLECTIONS.deliveries, delivery, { ...released, state: 'failed' as const, finishedAt: now }),
+      ...versionedPut(COLLECTIONS.subscriptions, subscription, { ...subscription, failedAt: new Date(now).toISOString() }),
+    ];
+    await applyIfUnchanged(this.o.store, ops);
+    this.o.metrics.deliveries.inc({ outcome: 'failed' });
+    this.o.logger.warn(
+      { subscription: subscription._id, topic: subscription.topic, messageId: message._id, attempts, reason: outcome.reason },
+      'notification subscription failed: delivery policy exhausted; its undelivered messages stay in the outbox',
+    );
+    return false;
+  }
+
+  #outgoing(subscription: SubscriptionRecord, message: MessageRecord): OutgoingMessage {
+    const body: Record<string, unknown> = {
+      type: message.type,
+      messageId: message._id,
+      topic: message.topic,
+      message: message.message,
+      ...(message.subject === undefined ? {} : { subject: message.subject }),
+      timestamp: message.timestamp,
+    };
+    if (message.type === 'SubscriptionConfirmation' && subscription.token !== undefined) {
+      const link = `${this.o.publicUrl.replace(/\/+$/, '')}/notification/v1/subscriptions/confirm?token=${subscription.token}`;
+      body.token = subscription.token;
+      body.subscribeURL = link;
+      if (this.o.confirmUrlMember) body.confirmURL = link;
+    }
+    return {
+      address: subscription.address,
+      headers: {
+        'message-type': message.type,
+        'subscription-id': subscription._id,
+        'message-id': message._id,
+        'topic-id': message.topic,
+      },
+      body,
+    };
+  }
+}

@@ -1,0 +1,91 @@
+/** The records of the Notification engine and the collections that hold them (all behind the storage port). */
+import type { Collection, DocumentStore } from '../storage/document-store.port.js';
+
+export interface TopicRecord {
+  _id: string;
+  name: string;
+  [key: string]: unknown;
+}
+
+export interface SubscriptionRecord {
+  _id: string;
+  topic: string;
+  protocol: 'http' | 'email';
+  address: string;
+  policy: string;
+  active: boolean;
+  /** topic|protocol|address, under a unique index: what makes subscribe idempotent across processes. */
+  key: string;
+  /** The confirmation token, until it is used. */
+  token?: string;
+  /** Set when a delivery exhausted the policy; the engine stops delivering to it. */
+  failedAt?: string;
+  version: number;
+  [key: string]: unknown;
+}
+
+export type MessageType = 'SubscriptionConfirmation' | 'Notification';
+
+export interface MessageRecord {
+  _id: string;
+  type: MessageType;
+  topic: string;
+  message: string;
+  subject?: string;
+  timestamp: string;
+  [key: string]: unknown;
+}
+
+export type DeliveryState = 'pending' | 'delivered' | 'failed';
+
+/** One message owed to one subscription: the outbox entry the delivery worker works from. */
+export interface DeliveryRecord {
+  _id: string;
+  subscription: string;
+  message: string;
+  /** Publish time in ms; the worker delivers a subscription's messages in this order (ties keep insertion order). */
+  order: number;
+  state: DeliveryState;
+  attempts: number;
+  /** ms: not before. */
+  dueAt: number;
+  /** ms: claimed by `leaseOwner` until then. */
+  leaseUntil: number;
+  leaseOwner?: string;
+  finishedAt?: number;
+  version: number;
+  [key: string]: unknown;
+}
+
+export interface NotificationCollections {
+  documents: DocumentStore;
+  topics: Collection;
+  subscriptions: Collection;
+  messages: Collection;
+  deliveries: Collection;
+  /** One record per version transition of a versioned record, under a unique index (see versioned-write.ts). */
+  versions: Collection;
+}
+
+export const COLLECTIONS = {
+  topics: 'notification-topics',
+  subscriptions: 'notification-subscriptions',
+  messages: 'notification-messages',
+  deliveries: 'notification-deliveries',
+  versions: 'notification-versions',
+} as const;
+
+export async function openNotificationCollections(documents: DocumentStore): Promise<NotificationCollections> {
+  return {
+    documents,
+    topics: await documents.collection(COLLECTIONS.topics, [{ fields: ['name'], unique: true }]),
+    subscriptions: await documents.collection(COLLECTIONS.subscriptions, [
+      { fields: ['key'], unique: true },
+      { fields: ['token'] },
+      { fields: ['topic'] },
+    ]),
+    messages: await documents.collection(COLLECTIONS.messages),
+    deliveries: await documents.collection(COLLECTIONS.deliveries, [{ fields: ['subscription'] }, { fields: ['state'] }]),
+    versions: await documents.collection(COLLECTIONS.versions, [{ fields: ['key'], unique: true }, { fields: ['record'] }]),
+  };
+}

@@ -1,0 +1,238 @@
+/**
+ * Topics, subscriptions and publishing. Every change that owes somebody a message writes the message and its
+ * deliveries (the outbox) in the same atomic batch, so a 200 means the deliveries will happen, kill -9 or not.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { BadRequestError, NotFoundError } from '../errors/http-errors.js';
+import { DuplicateKeyError, type WriteOp } from '../storage/document-store.port.js';
+import type { AddressCheck } from './address-check.js';
+import { formatPolicy, parsePolicy } from './delivery-policy.js';
+import type { NotificationMetrics } from './notification-metrics.js';
+import {
+  COLLECTIONS,
+  type DeliveryRecord,
+  type MessageRecord,
+  type MessageType,
+  type NotificationCollections,
+  type SubscriptionRecord,
+  type TopicRecord,
+} from './notification-records.js';
+import { applyIfUnchanged, versionDeletes, versionedPut } from './versioned-write.js';
+
+export interface NotificationServiceOptions {
+  store: NotificationCollections;
+  check: AddressCheck;
+  metrics: NotificationMetrics;
+  now: () => number;
+  /** Whether email subscriptions can be served (an SMTP relay is configured). */
+  emailEnabled: boolean;
+  /** Called after a batch added deliveries, so that the local worker looks at once. */
+  wake: () => void;
+}
+
+export interface Topic {
+  uuid: string;
+  name: string;
+}
+
+export interface Subscription {
+  uuid: string;
+  topic: string;
+  protocol: 'http' | 'email';
+  address: string;
+  policy: string;
+  active: boolean;
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+const topicOf = (record: TopicRecord): Topic => ({ uuid: record._id, name: record.name });
+const subscriptionOf = (record: SubscriptionRecord): Subscription => ({
+  uuid: record._id,
+  topic: record.topic,
+  protocol: record.protocol,
+  address: record.address,
+  policy: record.policy,
+  active: record.active && record.failedAt === undefined,
+});
+
+export class NotificationService {
+  constructor(private readonly o: NotificationServiceOptions) {}
+
+  async createTopic(name: string): Promise<Topic> {
+    if (name.trim() === '') throw new BadRequestError('name must not be empty');
+    const existing = await this.#topicByName(name);
+    if (existing) return topicOf(existing);
+    const record: TopicRecord = { _id: randomUUID(), name };
+    try {
+      await this.o.store.topics.insert(record);
+      return topicOf(record);
+    } catch (err) {
+      // Another request (maybe another process) created it first: the unique index on name decided.
+      if (!(err instanceof DuplicateKeyError)) throw err;
+      const winner = await this.#topicByName(name);
+      if (!winner) throw err;
+      return topicOf(winner);
+    }
+  }
+
+  async listTopics(): Promise<Topic[]> {
+    return ((await this.o.store.topics.find({})) as TopicRecord[]).map(topicOf);
+  }
+
+  /** Deletes the topic, its subscriptions and what they still owed, in one batch. */
+  async deleteTopic(uuid: string): Promise<void> {
+    const topic = await this.o.store.topics.get(uuid);
+    if (!topic) throw new NotFoundError(`topic ${uuid} not found`);
+    const subscriptions = (await this.o.store.subscriptions.find({ topic: uuid })) as SubscriptionRecord[];
+    const ops: WriteOp[] = [{ collection: COLLECTIONS.topics, op: 'delete', id: uuid }];
+    for (const subscription of subscriptions) ops.push(...(await this.#subscriptionDeletes(subscription)));
+    await this.o.store.documents.applyAtomically(ops);
+  }
+
+  async subscribe(query: { topic: string; address: string; protocol?: 'http' | 'email'; policy?: string }): Promise<Subscription> {
+    const protocol = query.protocol ?? 'http';
+    const policy = formatPolicy(parsePolicy(query.policy));
+    const topic = await this.#topic(query.topic);
+    if (!topic) throw new BadRequestError(`topic ${query.topic} does not exist (give its uuid or name)`);
+    if (protocol === 'email') {
+      if (!this.o.emailEnabled) throw new BadRequestError('email subscriptions need an SMTP relay, and none is configured (OSIA_SMTP_URL)');
+      if (!EMAIL.test(query.address)) throw new BadRequestError(`address must be an email address, got "${query.address}"`);
+    } else {
+      this.o.check.checkHttpAddress(query.address);
+    }
+    const key = `${topic._id}|${protocol}|${query.address}`;
+    const existing = await this.#subscriptionByKey(key);
+    if (existing) return subscriptionOf(await this.#revive(existing));
+    const subscription: SubscriptionRecord = {
+      _id: randomUUID(),
+      topic: topic._id,
+      protocol,
+      address: query.address,
+      policy,
+      active: false,
+      key,
+      token: randomBytes(24).toString('base64url'),
+      version: 0,
+    };
+    const confirmation = this.#message('SubscriptionConfirmation', topic._id, `Confirm the subscription to topic ${topic.name}`);
+    try {
+      await this.o.store.documents.applyAtomically([
+        { collection: COLLECTIONS.subscriptions, op: 'put', doc: subscription },
+        { collection: COLLECTIONS.messages, op: 'put', doc: confirmation },
+        { collection: COLLECTIONS.deliveries, op: 'put', doc: this.#delivery(subscription._id, confirmation) },
+      ]);
+    } catch (err) {
+      if (!(err instanceof DuplicateKeyError)) throw err;
+      const winner = await this.#subscriptionByKey(key);
+      if (!winner) throw err;
+      return subscriptionOf(winner);
+    }
+    this.o.wake();
+    return subscriptionOf(subscription);
+  }
+
+  async listSubscriptions(): Promise<Subscription[]> {
+    return ((await this.o.store.subscriptions.find({})) as SubscriptionRecord[]).map(subscriptionOf);
+  }
+
+  async unsubscribe(uuid: string): Promise<void> {
+    const subscription = (await this.o.store.subscriptions.get(uuid)) as SubscriptionRecord | undefined;
+    if (!subscription) throw new NotFoundError(`subscription ${uuid} not found`);
+    await this.o.store.documents.applyAtomically(await this.#subscriptionDeletes(subscription));
+  }
+
+  async confirm(token: string): Promise<void> {
+    const [subscription] = (await this.o.store.subscriptions.find({ token })) as SubscriptionRecord[];
+    if (!subscription || token === '') throw new BadRequestError('invalid or already used confirmation token');
+    const { token: _used, ...rest } = subscription;
+    const confirmed = await applyIfUnchanged(
+      this.o.store,
+      versionedPut(COLLECTIONS.subscriptions, subscription, { ...rest, active: true, version: subscription.version }),
+    );
+    if (!confirmed) throw new BadRequestError('invalid or already used confirmation token');
+  }
+
+  /** Stores the message and one delivery per active subscription of the topic, atomically. */
+  async publish(topicRef: string, message: string, subject: string | undefined): Promise<void> {
+    const topic = await this.#topic(topicRef);
+    if (!topic) throw new NotFoundError(`topic ${topicRef} not found`);
+    const record = this.#message('Notification', topic._id, message, subject);
+    const subscriptions = (await this.o.store.subscriptions.find({ topic: topic._id, active: true })) as SubscriptionRecord[];
+    await this.o.store.documents.applyAtomically([
+      { collection: COLLECTIONS.messages, op: 'put', doc: record },
+      ...subscriptions.map((subscription): WriteOp => ({
+        collection: COLLECTIONS.deliveries,
+        op: 'put',
+        doc: this.#delivery(subscription._id, record),
+      })),
+    ]);
+    this.o.metrics.published.inc();
+    if (subscriptions.length > 0) this.o.wake();
+  }
+
+  /** A failed subscription subscribed again is delivered to again, starting with the message it failed on. */
+  async #revive(subscription: SubscriptionRecord): Promise<SubscriptionRecord> {
+    if (subscription.failedAt === undefined) return subscription;
+    const { failedAt: _failed, ...rest } = subscription;
+    const revived = { ...rest, version: subscription.version } as SubscriptionRecord;
+    const failed = (await this.o.store.deliveries.find({ subscription: subscription._id, state: 'failed' })) as DeliveryRecord[];
+    const ops = versionedPut(COLLECTIONS.subscriptions, subscription, revived);
+    for (const delivery of failed) {
+      ops.push(...versionedPut(COLLECTIONS.deliveries, delivery, { ...delivery, state: 'pending', attempts: 0, dueAt: 0 }));
+    }
+    if (await applyIfUnchanged(this.o.store, ops)) {
+      this.o.wake();
+      return { ...revived, version: subscription.version + 1 };
+    }
+    return (await this.o.store.subscriptions.get(subscription._id)) as SubscriptionRecord;
+  }
+
+  async #subscriptionDeletes(subscription: SubscriptionRecord): Promise<WriteOp[]> {
+    const deliveries = await this.o.store.deliveries.find({ subscription: subscription._id });
+    const ops: WriteOp[] = [
+      { collection: COLLECTIONS.subscriptions, op: 'delete', id: subscription._id },
+      ...(await versionDeletes(this.o.store, COLLECTIONS.subscriptions, subscription._id)),
+    ];
+    for (const delivery of deliveries) {
+      ops.push({ collection: COLLECTIONS.deliveries, op: 'delete', id: delivery._id });
+      ops.push(...(await versionDeletes(this.o.store, COLLECTIONS.deliveries, delivery._id)));
+    }
+    return ops;
+  }
+
+  #message(type: MessageType, topic: string, message: string, subject?: string): MessageRecord {
+    const timestamp = new Date(this.o.now()).toISOString();
+    return { _id: randomUUID(), type, topic, message, ...(subject === undefined ? {} : { subject }), timestamp };
+  }
+
+  #delivery(subscription: string, message: MessageRecord): DeliveryRecord {
+    const order = Date.parse(message.timestamp);
+    return {
+      _id: randomUUID(),
+      subscription,
+      message: message._id,
+      order,
+      state: 'pending',
+      attempts: 0,
+      dueAt: 0,
+      leaseUntil: 0,
+      version: 0,
+    };
+  }
+
+  /** Topics are addressed by uuid or by name (reference-style clients publish to v1/topics/CR/publish). */
+  async #topic(ref: string): Promise<TopicRecord | undefined> {
+    return ((await this.o.store.topics.get(ref)) as TopicRecord | undefined) ?? this.#topicByName(ref);
+  }
+
+  async #topicByName(name: string): Promise<TopicRecord | undefined> {
+    const [topic] = await this.o.store.topics.find({ name }, { limit: 1 });
+    return topic as TopicRecord | undefined;
+  }
+
+  async #subscriptionByKey(key: string): Promise<SubscriptionRecord | undefined> {
+    const [subscription] = await this.o.store.subscriptions.find({ key }, { limit: 1 });
+    return subscription as SubscriptionRecord | undefined;
+  }
+}

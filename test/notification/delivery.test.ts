@@ -1,0 +1,128 @@
+/**
+ * The delivery engine against real HTTP receivers on loopback: retries per policy (moved by a fake clock, never by
+ * waiting), outage and recovery in publish order, a subscription failed by its policy, concurrent workers on one
+ * store delivering each message once.
+ */
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import request from 'supertest';
+import { DeliveryWorker } from '../../src/notification/delivery-worker.js';
+import { AddressCheck } from '../../src/notification/address-check.js';
+import { HttpDelivery } from '../../src/notification/http-delivery.js';
+import { openNotificationCollections } from '../../src/notification/notification-records.js';
+import { projectRoot } from '../../src/openapi/project-root.js';
+import { testLogger } from '../support/test-app.js';
+import { notificationApp, notificationSuite } from './notification-fixtures.js';
+
+const N = '/notification/v1';
+
+describe('Notification delivery', () => {
+  const s = notificationSuite();
+  const api = () => request(s.n.t.app);
+
+  /** A confirmed subscription of a fresh topic, with the given policy. */
+  async function confirmed(topic: string, policy?: string): Promise<string> {
+    await api().post(`${N}/topics?name=${topic}`).expect(200);
+    const query = { topic, address: `${s.receiver.url}/${topic}`, ...(policy ? { policy } : {}) };
+    const sub = (await api().post(`${N}/subscriptions`).query(query).expect(200)).body.uuid as string;
+    await s.n.engine.worker.runOnce();
+    const [confirmation] = await s.receiver.until(1, sub);
+    await api().get(`${N}/subscriptions/confirm?token=${confirmation?.body.token}`).expect(200);
+    return sub;
+  }
+  const publish = (topic: string, text: string) =>
+    api().post(`${N}/topics/${topic}/publish`).set('Content-Type', 'text/plain').send(text).expect(200);
+
+  it('retries per policy when the clock passes the countdown, with the same message-id, in publish order after an outage', async () => {
+    const sub = await confirmed('outage', '60,5');
+    s.receiver.status = 503;
+    await publish('outage', 'first');
+    await publish('outage', 'second');
+    await s.n.engine.worker.runOnce();
+    await s.n.engine.worker.runOnce();
+    s.n.clock.advance(59);
+    await s.n.engine.worker.runOnce();
+    s.receiver.status = 200;
+    await s.n.engine.worker.runOnce();
+    assert.equal((await s.receiver.until(1, sub)).length, 1, 'nothing before the countdown is over');
+    s.n.clock.advance(1);
+    await s.n.engine.worker.runOnce();
+    const got = (await s.receiver.until(3, sub)).slice(1);
+    assert.deepEqual(got.map((r) => r.body.message), ['first', 'second']);
+    const tries = s.receiver.attempts.filter((r) => r.headers['subscription-id'] === sub && r.body.message === 'first');
+    assert.equal(tries.length, 2, `one failure and one success; tried ${tries.length} times`);
+    assert.equal(new Set(tries.map((r) => r.headers['message-id'])).size, 1);
+    const metrics = (await api().get('/metrics')).text;
+    assert.match(metrics, /osia_notification_retries_total [1-9]/);
+  });
+
+  it('a subscription that exhausts its policy is marked failed, keeps its undelivered messages, and blocks nobody else', async () => {
+    const failing = await confirmed('doomed', '10,2');
+    const healthy = await confirmed('healthy');
+    s.receiver.status = 500;
+    await publish('doomed', 'lost?');
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await s.n.engine.worker.runOnce();
+      s.n.clock.advance(10);
+    }
+    s.receiver.status = 200;
+    await publish('doomed', 'after failure');
+    await publish('healthy', 'fine');
+    await s.n.engine.worker.runOnce();
+    assert.deepEqual((await s.receiver.until(2, healthy)).map((r) => r.body.message).slice(1), ['fine']);
+    assert.equal((await s.receiver.until(1, failing)).length, 1, 'only the confirmation reached the failed subscriber');
+    const listed = (await api().get(`${N}/subscriptions`)).body.find((s: { uuid: string }) => s.uuid === failing);
+    assert.equal(listed.active, false);
+    const metrics = (await api().get('/metrics')).text;
+    assert.match(metrics, /osia_notification_failed_deliveries 1/);
+    assert.match(metrics, /osia_notification_outbox_depth 1/);
+    assert.match(metrics, /osia_notification_deliveries_total\{outcome="failed"\} 1/);
+
+    // Subscribing again revives it: the failed message first, then the one published since.
+    await api().post(`${N}/subscriptions`).query({ topic: 'doomed', address: `${s.receiver.url}/doomed`, policy: '10,2' }).expect(200);
+    await s.n.engine.worker.runOnce();
+    assert.deepEqual((await s.receiver.until(3, failing)).map((r) => r.body.message).slice(1), ['lost?', 'after failure']);
+  });
+
+  it('two workers on one store (as two processes would be) deliver each message once', async () => {
+    const sub = await confirmed('contended');
+    for (let i = 0; i < 20; i++) await publish('contended', `m${i}`);
+    const store = await openNotificationCollections(s.n.t.storage.documents);
+    const check = new AddressCheck(['127.0.0.0/8']);
+    const options = {
+      store,
+      senders: { http: new HttpDelivery({ check, timeoutMs: 5000 }) },
+      metrics: { published: { inc() {} }, deliveries: { inc() {} }, retries: { inc() {} } } as never,
+      logger: testLogger(),
+      now: () => s.n.clock().getTime(),
+      concurrency: 4,
+      leaseMs: 60_000,
+      pollIntervalMs: 1000,
+      publicUrl: 'http://localhost',
+      confirmUrlMember: false,
+    };
+    const [a, b] = [new DeliveryWorker(options), new DeliveryWorker(options)];
+    while ((await store.deliveries.count({ subscription: sub, state: 'pending' })) > 0) {
+      await Promise.all([a.runOnce(), b.runOnce(), s.n.engine.worker.runOnce()]);
+      s.n.clock.advance(61);
+    }
+    const got = (await s.receiver.until(21, sub)).slice(1);
+    assert.equal(got.length, 20);
+    assert.equal(new Set(got.map((r) => r.headers['message-id'])).size, 20);
+    assert.deepEqual(got.map((r) => r.body.message), Array.from({ length: 20 }, (_, i) => `m${i}`));
+  });
+
+  it('confirmURL is offered when reference compatibility asks for it', async () => {
+    const compat = await notificationApp({ OSIA_PROFILE: path.join(projectRoot(), 'profiles', 'reference-compatible.yaml') });
+    try {
+      await request(compat.t.app).post(`${N}/topics?name=ref`).expect(200);
+      const sub = (await request(compat.t.app).post(`${N}/subscriptions`).query({ topic: 'ref', address: `${s.receiver.url}/ref` })).body.uuid;
+      await compat.engine.worker.runOnce();
+      const [confirmation] = await s.receiver.until(1, sub);
+      assert.equal(confirmation?.body.confirmURL, confirmation?.body.subscribeURL);
+    } finally {
+      await compat.t.close();
+    }
+  });
+});

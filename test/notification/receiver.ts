@@ -1,0 +1,66 @@
+/** A real HTTP subscriber on loopback: records what the engine POSTs and answers with the status it is told. */
+import { once } from 'node:events';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface Received {
+  headers: http.IncomingHttpHeaders;
+  body: Record<string, unknown>;
+}
+
+export interface Receiver {
+  url: string;
+  /** Messages answered with a 2xx. */
+  received: Received[];
+  /** Every request, answered with a 2xx or not. */
+  attempts: Received[];
+  /** Status of the next answers (200 by default). */
+  status: number;
+  /** Resolves with the messages sent for a subscription once `count` of them have arrived. */
+  until(count: number, subscription: string): Promise<Received[]>;
+  close(): Promise<void>;
+}
+
+export async function startReceiver(path = '/hook'): Promise<Receiver> {
+  const received: Received[] = [];
+  const attempts: Received[] = [];
+  const waiters: { count: number; subscription: string; resolve: (all: Received[]) => void }[] = [];
+  const of = (subscription: string) => received.filter((r) => r.headers['subscription-id'] === subscription);
+  const receiver: Receiver = {
+    url: '',
+    received,
+    attempts,
+    status: 200,
+    until: (count, subscription) =>
+      new Promise((resolve) => {
+        if (of(subscription).length >= count) resolve(of(subscription));
+        else waiters.push({ count, subscription, resolve });
+      }),
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+  const server = http.createServer((req, res) => {
+    let text = '';
+    req.on('data', (chunk) => {
+      text += chunk;
+    });
+    req.on('end', () => {
+      res.statusCode = receiver.status;
+      res.end();
+      const message = { headers: req.headers, body: JSON.parse(text) as Record<string, unknown> };
+      attempts.push(message);
+      if (receiver.status >= 300) return;
+      received.push(message);
+      for (const waiter of waiters.filter((w) => of(w.subscription).length >= w.count)) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve(of(waiter.subscription));
+      }
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`;
+  return receiver;
+}
