@@ -8,6 +8,8 @@ export interface ServerProcess {
   child: ChildProcess;
   /** Peak resident set size so far, in MiB (Linux VmHWM). */
   peakRssMiB(): number;
+  /** Resident set size now, in MiB (Linux VmRSS). */
+  rssMiB(): number;
   stop(): Promise<void>;
 }
 
@@ -28,15 +30,18 @@ export async function startProcess(args: string[], env: NodeJS.ProcessEnv): Prom
   return {
     url: `http://127.0.0.1:${port}`,
     child,
-    peakRssMiB() {
-      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-      const kib = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
-      return Math.round(kib / 1024);
-    },
+    peakRssMiB: () => statusMiB(child, 'VmHWM'),
+    rssMiB: () => statusMiB(child, 'VmRSS'),
     stop: () =>
       new Promise((resolve) => {
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
       }),
   };
+}
+
+function statusMiB(child: ChildProcess, field: string): number {
+  const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+  const kib = Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  return Math.round(kib / 1024);
 }
