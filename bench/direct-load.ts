@@ -1,7 +1,8 @@
 /**
- * `--direct`: writes the population straight into the embedded store, in the registry's own record layout, before
+ * `--direct` (and `--scale`): writes the population straight into the embedded store, in the registry's own record layout, before
  * the server starts. Loading 100 000 persons through the API takes the better part of an hour on a small machine
- * (every write is an atomic, journalled batch); the read scenarios only need the records to be there.
+ * (every pair is two durable commits); the read scenarios only need the records to be there. Each chunk is one
+ * transaction per collection.
  */
 import { SingleBar } from 'cli-progress';
 import { PopulationRegistry } from '../src/registry/population-registry.js';

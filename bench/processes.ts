@@ -8,17 +8,9 @@ export interface ServerProcess {
   child: ChildProcess;
   /** Peak resident set size so far, in MiB (Linux VmHWM). */
   peakRssMiB(): number;
+  /** Resident set size now, in MiB (Linux VmRSS). */
+  rssMiB(): number;
   stop(): Promise<void>;
-}
-
-/** Peak resident set size of a process so far, in MiB (Linux VmHWM); 0 once it has gone. */
-export function peakRssMiB(pid: number | undefined): number {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    return Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
-  } catch {
-    return 0;
-  }
 }
 
 export async function startProcess(args: string[], env: NodeJS.ProcessEnv): Promise<ServerProcess> {
@@ -38,11 +30,22 @@ export async function startProcess(args: string[], env: NodeJS.ProcessEnv): Prom
   return {
     url: `http://127.0.0.1:${port}`,
     child,
-    peakRssMiB: () => peakRssMiB(child.pid),
+    peakRssMiB: () => statusMiB(child, 'VmHWM'),
+    rssMiB: () => statusMiB(child, 'VmRSS'),
     stop: () =>
       new Promise((resolve) => {
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
       }),
   };
+}
+
+/** A memory figure of a running process (`VmHWM` peak, `VmRSS` now), in MiB; 0 once it has gone. */
+export function statusMiB(child: ChildProcess, field: 'VmHWM' | 'VmRSS'): number {
+  try {
+    const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+    return Math.round(Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024);
+  } catch {
+    return 0;
+  }
 }

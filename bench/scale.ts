@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { identityOf, PERSON, personId } from './population.js';
-import { peakRssMiB, type ServerProcess, startProcess } from './processes.js';
+import { type ServerProcess, startProcess, statusMiB } from './processes.js';
 
 const { values } = parseArgs({
   options: { persons: { type: 'string', default: '1000000' }, keep: { type: 'string' } },
@@ -50,7 +50,7 @@ async function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ seconds: n
   });
   let peakMiB = 0;
   const sampler = setInterval(() => {
-    peakMiB = Math.max(peakMiB, peakRssMiB(child.pid));
+    peakMiB = Math.max(peakMiB, statusMiB(child, 'VmHWM'));
   }, 100);
   const [code] = await once(child, 'exit');
   clearInterval(sampler);

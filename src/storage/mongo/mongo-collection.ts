@@ -31,12 +31,19 @@ export async function replaceKeepingSeq(
   const seq = { $ifNull: [`$${SEQ_FIELD}`, options.seq] };
   const version = { $add: [{ $ifNull: [`$${VERSION_FIELD}`, 0] }, 1] };
   const pipeline = [{ $replaceWith: { $mergeObjects: [{ $literal: doc }, { [SEQ_FIELD]: seq, [VERSION_FIELD]: version }] } }];
-  const filter = options.expectedVersion === undefined ? { _id: doc._id } : { _id: doc._id, [VERSION_FIELD]: options.expectedVersion };
+  const filter = atVersion(doc._id, options.expectedVersion);
   const upsert = options.upsert && options.expectedVersion === undefined;
   const result = await raw.updateOne(filter, pipeline, { upsert, session: options.session });
   const written = result.matchedCount + result.upsertedCount > 0;
   if (!written && options.expectedVersion !== undefined) throw new VersionConflictError(raw.collectionName, doc._id);
   return written;
+}
+
+/** Record `id`, only at `expectedVersion` when given; records written before versions existed count as version 1. */
+export function atVersion(id: string, expectedVersion: number | undefined): DriverFilter<StoredDocument> {
+  if (expectedVersion === undefined) return { _id: id };
+  if (expectedVersion !== 1) return { _id: id, [VERSION_FIELD]: expectedVersion };
+  return { _id: id, $or: [{ [VERSION_FIELD]: 1 }, { [VERSION_FIELD]: { $exists: false } }] };
 }
 
 /** A new record: version 1, a fresh sequence number. */

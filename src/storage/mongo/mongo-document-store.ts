@@ -5,7 +5,7 @@
  * a partial batch.
  */
 import { type ClientSession, type Db, type MongoClient, MongoServerError } from 'mongodb';
-import { assertCollectionName, SEQ_FIELD, SequenceClock, VERSION_FIELD } from '../adapter-conventions.js';
+import { assertCollectionName, SEQ_FIELD, SequenceClock } from '../adapter-conventions.js';
 import {
   type Collection,
   type DocumentStore,
@@ -16,7 +16,7 @@ import {
   type WriteOp,
 } from '../document-store.port.js';
 import { sortWithSeq, withoutSeq } from '../adapter-conventions.js';
-import { isDuplicateKey, MongoCollection, type RawCollection, replaceKeepingSeq, sequenced, toDriverFilter } from './mongo-collection.js';
+import { atVersion, isDuplicateKey, MongoCollection, type RawCollection, replaceKeepingSeq, sequenced, toDriverFilter } from './mongo-collection.js';
 
 /** Server error "IllegalOperation": what a standalone server answers to a transaction. */
 const ILLEGAL_OPERATION = 20;
@@ -103,8 +103,7 @@ async function write(raw: RawCollection, op: WriteOp, seq: number, session: Clie
   if (op.op === 'insert') await raw.insertOne(sequenced(op.doc, seq), { session });
   else if (op.op === 'put') await replaceKeepingSeq(raw, op.doc, { seq, upsert: true, session, expectedVersion: op.expectedVersion });
   else {
-    const filter = op.expectedVersion === undefined ? { _id: op.id } : { _id: op.id, [VERSION_FIELD]: op.expectedVersion };
-    const { deletedCount } = await raw.deleteOne(filter, { session });
+    const { deletedCount } = await raw.deleteOne(atVersion(op.id, op.expectedVersion), { session });
     if (deletedCount === 0 && op.expectedVersion !== undefined) throw new VersionConflictError(op.collection, op.id);
   }
 }
