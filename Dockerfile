@@ -3,11 +3,13 @@
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+# npm ci applies patches/ (patch-package, a dev dependency) through the postinstall script.
+COPY patches ./patches
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY generated ./generated
-RUN npm run build
+RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production \
@@ -15,7 +17,8 @@ ENV NODE_ENV=production \
     OSIA_DATA_DIR=/data
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+# The production dependencies as patched in the build stage (patch-package itself is not shipped).
+COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY openapi ./openapi
 # Examples to start from: a country profile (OSIA_PROFILE) and the Data Access dictionary (OSIA_DATAACCESS_DICTIONARY).

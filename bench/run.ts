@@ -1,14 +1,16 @@
 /**
- * `npm run bench [-- --persons 10000 --duration 10 --connections 16 --only readPerson,findPersons --direct --scale]`
+ * `npm run bench [-- --persons 10000 --duration 10 --connections 16 --only readPerson,findPersons --direct --scale --profile]`
  *
  * `--scale` (implies `--direct`) also reports the server's start time to a ready `/readyz` on the loaded store, its
  * RSS right after start, and the database size per person: the figures of docs/performance.md at 1,000,000 persons.
  *
  * Starts osia-server (embedded store, fresh temporary data directory) and a bare Express yardstick as child
- * processes, loads the population through the API (or, with --direct, straight into the store), then measures each scenario with autocannon and prints
- * requests/s, p50/p99 latency, errors and the server's peak RSS.
+ * processes, loads the population through the API (or, with --direct, straight into the store), then measures each
+ * scenario with autocannon right after the yardstick, under the same load from elsewhere on the machine, and prints
+ * both with their ratio, p50/p99 latency, errors and the server's peak RSS. With --profile the server runs under
+ * `node --cpu-prof`; its profile is written when it stops and summarised as its top self-time functions.
  */
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout } from 'node:timers/promises';
@@ -19,7 +21,8 @@ import { DATABASE_FILE } from '../src/storage/create-storage.js';
 import { loadDirectly } from './direct-load.js';
 import { loadPopulation } from './load-population.js';
 import { type ServerProcess, startProcess } from './processes.js';
-import { SCENARIOS, type Scenario } from './scenarios.js';
+import { summarise } from './profile-summary.js';
+import { SCENARIOS, type Scenario, YARDSTICK } from './scenarios.js';
 
 const { values } = parseArgs({
   options: {
@@ -30,6 +33,8 @@ const { values } = parseArgs({
     'log-level': { type: 'string', default: 'info' },
     direct: { type: 'boolean', default: false },
     scale: { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
+    'profile-dir': { type: 'string', default: '.tmp/cpu-profiles' },
   },
 });
 const direct = values.direct || values.scale;
@@ -39,21 +44,20 @@ const connections = Number(values.connections);
 const selected = values.only?.split(',') ?? [];
 const scenarios = SCENARIOS.filter((s) => selected.length === 0 || selected.some((name) => s.name.startsWith(name)));
 
-interface Row {
-  scenario: string;
-  'requests/s': number;
-  'p50 ms': number;
-  'p99 ms': number;
+interface Measured {
+  /** Units of work per second (requests, or pairs for a two-request scenario). */
+  rate: number;
+  p50: number;
+  p99: number;
   errors: number;
 }
 
-async function measure(scenario: Scenario, url: string, headers: Record<string, string>): Promise<Row> {
+async function measure(scenario: Scenario, url: string, headers: Record<string, string>): Promise<Measured> {
   const result = await autocannon({ url, connections, duration, headers, requests: scenario.requests(persons) });
   return {
-    scenario: scenario.name,
-    'requests/s': Math.round(result.requests.average),
-    'p50 ms': result.latency.p50,
-    'p99 ms': result.latency.p99,
+    rate: Math.round(result.requests.average / (scenario.requestsPerUnit ?? 1)),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
     errors: result.errors + result.non2xx,
   };
 }
@@ -71,26 +75,31 @@ async function reportSize(): Promise<void> {
 }
 
 const dataDir = await mkdtemp(path.join(os.tmpdir(), 'osia-bench-'));
+const profileDir = path.resolve(values['profile-dir']);
 const servers: ServerProcess[] = [];
+let osia: ServerProcess | undefined;
+let profiledFrom = 0;
 try {
   if (direct) {
     const started = Date.now();
     await loadDirectly(dataDir, persons, ['firstName', 'lastName', 'dateOfBirth']);
     console.log(`wrote ${persons} persons directly into the store in ${((Date.now() - started) / 1000).toFixed(1)}s`);
   }
-  const starting = Date.now();
-  const osia = await startProcess(['--import', 'tsx', 'src/main.ts'], {
+  if (values.profile) await mkdir(profileDir, { recursive: true });
+  const profiling = values.profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+  const spawned = Date.now();
+  osia = await startProcess([...profiling, '--import', 'tsx', 'src/main.ts'], {
     PORT: '0',
     OSIA_HOST: '127.0.0.1',
     OSIA_DATA_DIR: dataDir,
     OSIA_LOG_LEVEL: values['log-level'],
     NODE_ENV: 'production',
   });
-  if (values.scale) await reportStart(osia, starting);
+  if (values.scale) await reportStart(osia, spawned);
   const bare = await startProcess(['--import', 'tsx', 'bench/bare-express.ts'], {});
   servers.push(osia, bare);
   console.log(`osia-server ${osia.url} (embedded store in ${dataDir}), bare Express ${bare.url}`);
-  console.log(`${os.cpus().length} CPUs, Node ${process.version}, ${connections} connections, ${duration}s per scenario`);
+  console.log(`${os.cpus().length} CPUs, Node ${process.version}, ${connections} connections, ${duration}s per scenario and per yardstick`);
   // Authentication stays on, as in production: every request carries a token signed by the development key.
   const token = await mintDevToken({
     dataDir,
@@ -107,19 +116,39 @@ try {
     const loadSeconds = (Date.now() - loadStart) / 1000;
     console.log(`loaded ${persons} persons through the API (3 requests each) in ${loadSeconds.toFixed(1)}s`);
   }
-  const rows: Row[] = [];
+  profiledFrom = Date.now() - spawned;
+  const rows: Record<string, string | number>[] = [];
   for (const scenario of scenarios) {
-    const row = await measure(scenario, scenario.target === 'bare' ? bare.url : osia.url, headers);
-    rows.push(row);
-    console.log(`${row.scenario}: ${row['requests/s']} req/s, p50 ${row['p50 ms']} ms, p99 ${row['p99 ms']} ms`);
+    // The yardstick just before each scenario: the other load on the machine is about the same for both.
+    const yardstick = await measure(YARDSTICK, bare.url, headers);
+    const real = await measure(scenario, osia.url, headers);
+    const unit = scenario.requestsPerUnit ? 'pairs/s' : 'req/s';
+    const ratio = (real.rate * (scenario.requestsPerUnit ?? 1)) / yardstick.rate;
+    rows.push({
+      scenario: scenario.name,
+      rate: `${real.rate} ${unit}`,
+      'p50 ms': real.p50,
+      'p99 ms': real.p99,
+      errors: real.errors,
+      'bare Express req/s': yardstick.rate,
+      'requests ratio': ratio.toFixed(2),
+    });
+    console.log(`${scenario.name}: ${real.rate} ${unit}, p50 ${real.p50} ms, p99 ${real.p99} ms; bare Express ${yardstick.rate} req/s; ratio ${ratio.toFixed(2)}`);
   }
   console.table(rows);
-  const rate = (name: string) => rows.find((row) => row.scenario === name)?.['requests/s'];
-  const [real, yardstick] = [rate('readPerson'), rate('readPerson (bare Express)')];
-  if (real && yardstick) console.log(`readPerson / bare Express: ${((100 * real) / yardstick).toFixed(0)}%`);
   console.log(`osia-server peak RSS: ${osia.peakRssMiB()} MiB`);
   if (values.scale) await reportSize();
 } finally {
   await Promise.all(servers.map((server) => server.stop()));
   await rm(dataDir, { recursive: true, force: true });
+}
+if (values.profile && osia) {
+  const pid = osia.child.pid;
+  const file = (await readdir(profileDir)).find((name) => name.includes(`.${pid}.0.`) && name.endsWith('.cpuprofile'));
+  if (file) {
+    console.log(`CPU profile of the server: ${path.join(profileDir, file)} (top self time after the first ${profiledFrom} ms: start-up and loading)`);
+    console.log(await summarise(path.join(profileDir, file), 25, profiledFrom));
+  } else {
+    console.log(`no CPU profile of process ${pid} found in ${profileDir}`);
+  }
 }

@@ -4,9 +4,9 @@ import { familyName, identityOf, PERSON, personId } from './population.js';
 
 export interface Scenario {
   name: string;
-  /** Which server it runs against. */
-  target: 'osia' | 'bare';
   requests: (population: number) => Request[];
+  /** Requests per unit of work when a unit is several requests (a createPerson+createIdentity pair is 2). */
+  requestsPerUnit?: number;
 }
 
 const random = (n: number) => Math.floor(Math.random() * n);
@@ -36,7 +36,6 @@ function post(draw: (population: number) => { path: string; body: unknown }): Sc
 function credentialRequest(profile: string): Scenario {
   return {
     name: `createCredentialRequest ${profile}`,
-    target: 'osia',
     requests: post((n) => {
       const i = random(n);
       const body = {
@@ -49,14 +48,17 @@ function credentialRequest(profile: string): Scenario {
   };
 }
 
+/** The yardstick's request plan: the bare Express app answers readPerson's path with the same JSON. */
+export const YARDSTICK: Scenario = { name: 'bare Express', requests: get((n) => `/pr/v1/persons/${personId(random(n))}`) };
+
 export const SCENARIOS: Scenario[] = [
   {
     name: 'createPerson+createIdentity',
-    target: 'osia',
+    requestsPerUnit: 2,
     requests: () => [
       {
         method: 'POST',
-          setupRequest: (req, context) => {
+        setupRequest: (req, context) => {
           const id = `NEW${process.pid}-${created++}`;
           (context as PairContext).id = id;
           return { ...req, path: `/pr/v1/persons/${id}?transactionId=bench`, body: JSON.stringify(PERSON) };
@@ -64,7 +66,7 @@ export const SCENARIOS: Scenario[] = [
       },
       {
         method: 'POST',
-          setupRequest: (req, context) => ({
+        setupRequest: (req, context) => ({
           ...req,
           path: `/pr/v1/persons/${(context as PairContext).id}/identities?transactionId=bench`,
           body: JSON.stringify(identityOf(created)),
@@ -72,16 +74,13 @@ export const SCENARIOS: Scenario[] = [
       },
     ],
   },
-  { name: 'readPerson', target: 'osia', requests: get((n) => `/pr/v1/persons/${personId(random(n))}?transactionId=bench`) },
-  { name: 'readPerson (bare Express)', target: 'bare', requests: get((n) => `/pr/v1/persons/${personId(random(n))}`) },
+  { name: 'readPerson', requests: get((n) => `/pr/v1/persons/${personId(random(n))}?transactionId=bench`) },
   {
     name: 'readIdentity',
-    target: 'osia',
     requests: get((n) => `/pr/v1/persons/${personId(random(n))}/identities/ID1?transactionId=bench`),
   },
   {
     name: 'findPersons by lastName',
-    target: 'osia',
     requests: post((n) => ({
       path: '/pr/v1/persons?transactionId=bench',
       body: [{ attributeName: 'lastName', operator: '=', value: familyName(random(n)) }],
@@ -89,12 +88,10 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     name: 'queryPersonList by lastName',
-    target: 'osia',
     requests: get((n) => `/dataaccess/v1/persons?lastName=${familyName(random(n))}`),
   },
   {
     name: 'verify (2 names, signed proof)',
-    target: 'osia',
     requests: post((n) => {
       const i = random(n);
       const { firstName, lastName } = identityOf(i).biographicData;
@@ -103,14 +100,12 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     name: 'readAttributeSet DEFAULT_SET_01',
-    target: 'osia',
     requests: get((n) => `/thirdparty/v1/attributes/DEFAULT_SET_01/${personId(random(n))}?transactionId=bench`),
   },
   credentialRequest('RESIDENCE_PERMIT'),
   credentialRequest('NATIONAL_ID_CARD'),
   {
     name: 'readGalleryContent (page of 1000)',
-    target: 'osia',
     requests: get((n) => `/pr/v1/galleries/CITIZENS?transactionId=bench&offset=${random(Math.max(1, n - 1000))}`),
   },
 ];
