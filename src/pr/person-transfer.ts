@@ -71,8 +71,9 @@ export class PersonTransfer {
    * fails, each of its persons is written alone, so that one bad person cannot stop the others.
    */
   async import(persons: readonly TransferredPerson[], transactionId: string): Promise<ImportOutcome[]> {
-    const existing = await this.registry.persons.find({ _id: { $in: persons.map(({ personId }) => personId) } });
-    const present = new Set(existing.map(({ _id }) => _id));
+    // Primary-key reads: a filter on _id is not an index the store keeps, and would scan every person per batch.
+    const found = await Promise.all(persons.map(({ personId }) => this.registry.person(personId)));
+    const present = new Set(found.flatMap((person) => (person ? [person._id] : [])));
     const fresh = persons.filter(({ personId }) => !present.has(personId));
     const outcomes = new Map<string, ImportOutcome>(persons.map(({ personId }) => [personId, present.has(personId) ? 'present' : 'imported']));
     try {
