@@ -5,10 +5,12 @@ import type { Logger } from 'pino';
 import { createApp } from './app.js';
 import { announceAuthentication } from './auth/auth-notices.js';
 import type { Config } from './config/config-options.js';
-import { BackgroundJobs } from './http/background-jobs.js';
+import { systemClock } from './credentials/credential-dates.js';
+import { BackgroundJobs, PeriodicJob } from './http/background-jobs.js';
 import { createHttpServer, schemeOf } from './http/http-server.js';
 import { AUDIT } from './openapi/interfaces.js';
 import { loadServedSetup } from './profile/served-documents.js';
+import { BLOB_SWEEP_INTERVAL_MS, sweepUnclaimedBlobs } from './storage/blobs/blob-sweep.js';
 import { createStorage } from './storage/create-storage.js';
 
 export interface RunningServer {
@@ -21,13 +23,17 @@ export interface RunningServer {
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   // Before opening the store: a bad country profile stops start-up with nothing to clean up.
   const { documents, settings } = await loadServedSetup([...config.interfaces, AUDIT], config.profile);
+  const clock = systemClock;
   const storage = await createStorage({
     dataDir: config.dataDir,
     mongodbUri: config.mongodbUri,
     mongodbDatabase: config.mongodbDatabase,
+    clock,
   });
   const jobs = new BackgroundJobs();
-  const app = await createApp({ config, storage, logger, documents, settings, jobs });
+  const sweepBlobs = () => sweepUnclaimedBlobs(storage.blobs, clock());
+  jobs.add(new PeriodicJob('blob sweep', BLOB_SWEEP_INTERVAL_MS, sweepBlobs, logger));
+  const app = await createApp({ config, storage, logger, documents, settings, jobs, clock });
   const stopNotices = announceAuthentication(config, logger);
   const server = createHttpServer(config, app).listen(config.port, config.host);
   await once(server, 'listening');

@@ -5,13 +5,13 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../credentials/credential-dates.js';
 import { type Credentials, type CredentialsDependencies, sharedCredentials } from '../credentials/shared-credentials.js';
+import { PeriodicJob } from '../http/background-jobs.js';
 import type { InterfaceDependencies } from '../http/interface-dependencies.js';
 import type { LoadedDocument } from '../openapi/documents.js';
 import { createSchemaValidator } from '../openapi/schema-validator.js';
 import { loadServedDocuments } from '../profile/served-documents.js';
 import { CredentialRequestService } from './credential-request-service.js';
 import { CredentialService } from './credential-service.js';
-import { startPendingSweep } from './pending-sweep.js';
 import { ProfileService } from './profile-service.js';
 
 export interface CmsServices {
@@ -40,15 +40,16 @@ export function openCmsServices(parts: CmsServiceParts): CmsServices {
   };
 }
 
-export type CmsDependencies = CredentialsDependencies & Pick<InterfaceDependencies, 'document'>;
+export type CmsDependencies = CredentialsDependencies & Pick<InterfaceDependencies, 'document' | 'jobs'>;
 
 /**
- * The app's CMS services; the first caller starts the periodic sweep of PENDING requests. `deps.document` is used
+ * The app's CMS services; the first caller registers the periodic sweep of PENDING requests (bureau progress,
+ * timeout; tests call `runPending()` directly). `deps.document` is used
  * when it is the CMS document; other callers (the workflow) get the served CMS document loaded afresh.
  */
 export function sharedCmsServices(deps: CmsDependencies): Promise<CmsServices> {
   return deps.shared.get('cms-services', async () => {
-    const { config, logger, storage } = deps;
+    const { config, logger } = deps;
     const credentials = await sharedCredentials(deps);
     const [document] = deps.document.name === 'cms' ? [deps.document] : await loadServedDocuments(['cms'], config.profile);
     const services = openCmsServices({
@@ -58,7 +59,10 @@ export function sharedCmsServices(deps: CmsDependencies): Promise<CmsServices> {
       timeoutSeconds: config.credentialTimeout,
       logger,
     });
-    startPendingSweep(storage.documents, config.credentialPollInterval, () => services.requests.runPending(), logger);
+    if (config.credentialPollInterval > 0) {
+      const sweep = () => services.requests.runPending();
+      deps.jobs.add(new PeriodicJob('credential request sweep', config.credentialPollInterval * 1000, sweep, logger));
+    }
     return services;
   });
 }

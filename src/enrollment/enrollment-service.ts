@@ -16,7 +16,7 @@ import { retryOnConflict } from '../storage/optimistic.js';
 import { type Expression, toCriteria } from '../registry/search-criteria.js';
 import { criteriaFilter } from '../registry/search-filter.js';
 import { decodeKeys, encodeKeys } from '../registry/stored-keys.js';
-import { type Collection, DuplicateKeyError, type Storage } from '../storage/document-store.port.js';
+import { type Collection, DuplicateKeyError, type Storage, type WriteOp } from '../storage/document-store.port.js';
 import { bufferReferences } from './buffer-references.js';
 import { BUFFERS, type BufferRecord, ENROLLMENTS, type EnrollmentRecord, type EnrollmentStatus } from './enrollment-records.js';
 import { isObject, selectAttributes } from './select-attributes.js';
@@ -99,7 +99,12 @@ export class EnrollmentService {
     const status: EnrollmentStatus = finalize ? 'FINALIZED' : 'IN_PROGRESS';
     const record = await this.#record(enrollmentId, { ...content, status }, transactionId, now);
     try {
-      await this.#written(record, () => this.enrollments.insert(record));
+      await this.#written(record, () =>
+        this.storage.documents.applyAtomically([
+          { collection: ENROLLMENTS, op: 'insert', doc: record },
+          ...this.storage.blobs.claim(record.blobIds),
+        ]),
+      );
     } catch (err) {
       // Another request (in any process sharing the store) created it meanwhile.
       throw err instanceof DuplicateKeyError ? exists() : err;
@@ -133,17 +138,19 @@ export class EnrollmentService {
     await this.#announce(change);
   }
 
-  /** The record and its buffers go in one atomic batch; their blobs afterwards. */
+  /** The record and its buffers go in one atomic batch that releases their blobs; the blobs go afterwards. */
   async delete(enrollmentId: string): Promise<void> {
     await retryOnConflict(async () => {
       const { record, version } = await this.#versioned(enrollmentId);
       const buffers = await this.buffers.find({ enrollmentId });
+      const blobIds = [...record.blobIds, ...buffers.map(({ blobId }) => String(blobId))];
       // At the version read: a buffer attached meanwhile changed it (see attachBuffer), so none is left behind.
       await this.storage.documents.applyAtomically([
         { collection: ENROLLMENTS, op: 'delete', id: enrollmentId, expectedVersion: version },
         ...buffers.map(({ _id }) => ({ collection: BUFFERS, op: 'delete' as const, id: _id })),
+        ...this.storage.blobs.release(blobIds),
       ]);
-      await deleteBlobs([...record.blobIds, ...buffers.map(({ blobId }) => String(blobId))], this.storage.blobs);
+      await deleteBlobs(blobIds, this.storage.blobs);
     });
   }
 
@@ -178,6 +185,7 @@ export class EnrollmentService {
       await this.storage.documents.applyAtomically([
         { collection: ENROLLMENTS, op: 'put', doc: record, expectedVersion: version },
         { collection: BUFFERS, op: 'insert', doc: buffer },
+        ...this.storage.blobs.claim([buffer.blobId]),
       ]);
     });
   }
@@ -199,8 +207,11 @@ export class EnrollmentService {
   }
 
   /** Writes the enrolment back only if it is still at `version` (else VersionConflictError: read again). */
-  #putAt(record: EnrollmentRecord, version: number): Promise<void> {
-    return this.storage.documents.applyAtomically([{ collection: ENROLLMENTS, op: 'put', doc: record, expectedVersion: version }]);
+  #putAt(record: EnrollmentRecord, version: number, blobOps: WriteOp[] = []): Promise<void> {
+    return this.storage.documents.applyAtomically([
+      { collection: ENROLLMENTS, op: 'put', doc: record, expectedVersion: version },
+      ...blobOps,
+    ]);
   }
 
   async #change(change: Change, operationId: string, apply: (current: Json) => Json): Promise<void> {
@@ -217,7 +228,8 @@ export class EnrollmentService {
       await this.#checkReferences(enrollmentId, next);
       const status: EnrollmentStatus = finalize ? 'FINALIZED' : 'IN_PROGRESS';
       const replaced = await this.#record(enrollmentId, { ...next, status }, transactionId, record.createdDate);
-      await this.#written(replaced, () => this.#putAt(replaced, version));
+      const { blobs } = this.storage;
+      await this.#written(replaced, () => this.#putAt(replaced, version, [...blobs.claim(replaced.blobIds), ...blobs.release(record.blobIds)]));
       await deleteBlobs(record.blobIds, this.storage.blobs);
     });
     if (finalize) await this.#announce(change);

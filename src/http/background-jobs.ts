@@ -1,3 +1,5 @@
+import type { Logger } from 'pino';
+
 /** The app's background jobs (delivery workers …): the server starts them once listening and stops them on shutdown. */
 export interface BackgroundJob {
   start(): void;
@@ -17,5 +19,38 @@ export class BackgroundJobs {
 
   async stopAll(): Promise<void> {
     await Promise.all(this.#jobs.map((job) => job.stop()));
+  }
+}
+
+/**
+ * A task run every `intervalMs` (never two rounds at once). Its timer does not keep the process alive; `stop`
+ * waits for the round under way. A failed round is logged and the next one runs as planned.
+ */
+export class PeriodicJob implements BackgroundJob {
+  #timer?: NodeJS.Timeout;
+  #round?: Promise<void>;
+
+  constructor(
+    private readonly name: string,
+    private readonly intervalMs: number,
+    private readonly task: () => Promise<unknown>,
+    private readonly logger: Logger,
+  ) {}
+
+  start(): void {
+    this.#timer ??= setInterval(() => {
+      this.#round ??= this.task()
+        .then(() => undefined)
+        .catch((err: unknown) => this.logger.error({ err, job: this.name }, `${this.name} failed`))
+        .finally(() => {
+          this.#round = undefined;
+        });
+    }, this.intervalMs).unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    await this.#round;
   }
 }

@@ -170,18 +170,20 @@ export class PopulationRegistry {
   }
 
   /**
-   * Applies a change in one atomic batch. Blobs written for it (`added`) are deleted when the batch fails, blobs it
-   * made unreachable (`removed`) once it has succeeded: no record ever points to a missing blob.
+   * Applies a change in one atomic batch, which claims the blobs written for it (`added`) and releases those it
+   * made unreachable (`removed`). The added ones are deleted when the batch fails, the removed ones once it has
+   * succeeded; a crash in between leaves them to the blob sweep.
    */
   async commit(ops: WriteOp[], blobs: { added?: readonly string[]; removed?: readonly string[] } = {}): Promise<void> {
+    const { added = [], removed = [] } = blobs;
     try {
-      await this.documents.applyAtomically(ops);
+      await this.documents.applyAtomically([...ops, ...this.storage.blobs.claim(added), ...this.storage.blobs.release(removed)]);
     } catch (err) {
-      await deleteBlobs(blobs.added ?? [], this.storage.blobs);
+      await deleteBlobs(added, this.storage.blobs);
       throw err;
     }
     for (const op of ops) if (op.op === 'put' && op.collection === GALLERIES) this.#knownGalleries.add(op.doc._id);
-    await deleteBlobs(blobs.removed ?? [], this.storage.blobs);
+    await deleteBlobs(removed, this.storage.blobs);
   }
 
   /** Total of biometric items across identities, from counts (records are not loaded). */

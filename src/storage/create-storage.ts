@@ -5,8 +5,10 @@
  */
 import { mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
+import { ClaimedBlobStore } from './blobs/claimed-blob-store.js';
 import { FileBlobStore } from './blobs/file-blob-store.js';
-import type { Storage } from './document-store.port.js';
+import type { BlobBytes } from './blobs/blob-bytes.js';
+import type { DocumentStore, Storage } from './document-store.port.js';
 import { createMongoStorage } from './mongo/create-mongo-storage.js';
 import { SqliteDocumentStore } from './sqlite/sqlite-document-store.js';
 
@@ -15,17 +17,29 @@ export interface StorageOptions {
   mongodbUri?: string;
   /** Database name for MongoDB; defaults to the one in the URI. */
   mongodbDatabase?: string;
+  /** Dates the blob ledger's entries (the sweep compares them with its own clock). */
+  clock?: () => Date;
 }
 
 export const DATABASE_FILE = 'osia.sqlite';
 
 export async function createStorage(options: StorageOptions): Promise<Storage> {
+  const { documents, bytes } = await openAdapter(options);
+  try {
+    return { documents, blobs: await ClaimedBlobStore.open(documents, bytes, options.clock ?? (() => new Date())) };
+  } catch (error) {
+    await documents.close();
+    throw error;
+  }
+}
+
+async function openAdapter(options: StorageOptions): Promise<{ documents: DocumentStore; bytes: BlobBytes }> {
   if (options.mongodbUri) return createMongoStorage(options.mongodbUri, { database: options.mongodbDatabase });
   await refuseNedbData(options.dataDir);
   await mkdir(options.dataDir, { recursive: true });
   const documents = await SqliteDocumentStore.open(path.join(options.dataDir, DATABASE_FILE));
   try {
-    return { documents, blobs: await FileBlobStore.open(path.join(options.dataDir, 'blobs')) };
+    return { documents, bytes: await FileBlobStore.open(path.join(options.dataDir, 'blobs')) };
   } catch (error) {
     await documents.close();
     throw error;

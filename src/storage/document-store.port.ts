@@ -124,12 +124,25 @@ export interface Blob {
   data: Buffer;
 }
 
+/**
+ * Binaries, kept in step with the records naming them. A new blob starts *unclaimed*; the atomic batch that commits
+ * the first record naming it carries `claim`, and the batch that drops its last reference carries `release`. The
+ * sweep deletes blobs left unclaimed past a grace period: those of a write that failed, or of a process that died
+ * between `put` and its commit. So no blob is orphaned for good, and none is missing behind a committed record.
+ */
 export interface BlobStore {
   /** Stores the bytes durably and returns a new opaque id. */
   put(blob: Blob): Promise<string>;
   /** `get` and `delete` reject ids that are not of the store's own format (never a path or a query). */
   get(id: string): Promise<Blob | undefined>;
+  /** Deletes at once a blob whose write failed, or one a committed batch released. */
   delete(id: string): Promise<boolean>;
+  /** Ops claiming new blobs; the batch fails with `VersionConflictError` when one was already swept. */
+  claim(ids: readonly string[]): WriteOp[];
+  /** Ops releasing blobs no record names any more; `delete` them once the batch has committed. */
+  release(ids: readonly string[]): WriteOp[];
+  /** Deletes up to `limit` blobs unclaimed since before `before`; resolves how many went. */
+  sweep(before: Date, limit?: number): Promise<number>;
 }
 
 export interface Storage {

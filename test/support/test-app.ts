@@ -52,9 +52,9 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   if (request.help) throw new Error('unreachable: no --help given');
   const config = { ...request.config, interfaces: [...interfaces] };
   const { documents, settings } = await loadServedSetup([...interfaces, AUDIT], config.profile);
-  const storage = await createStorage({ dataDir, mongodbUri: process.env.MONGODB_URI, mongodbDatabase: path.basename(dataDir) });
-  const shared = new SharedInstances();
   const clock = options.clock ? { clock: options.clock } : {};
+  const storage = await createStorage({ dataDir, mongodbUri: process.env.MONGODB_URI, mongodbDatabase: path.basename(dataDir), ...clock });
+  const shared = new SharedInstances();
   const app = await createApp({ config, storage, logger, documents, settings, shared, ...clock }).catch(async (err: unknown) => {
     await storage.documents.close();
     if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 /**
- * `BlobStore` on plain files, for the embedded store: `<dir>/<2 first id chars>/<id>` holds the bytes and
+ * Blob bytes on plain files, for the embedded store: `<dir>/<2 first id chars>/<id>` holds the bytes and
  * `<id>.json` beside it the content type. The two-character shard keeps directories small with millions of blobs.
  *
  * Each file is written durably (temp file, fsync, rename, fsync of the directory). The sidecar is written last and
@@ -9,7 +9,8 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import type { Blob, BlobStore } from '../document-store.port.js';
+import type { Blob } from '../document-store.port.js';
+import type { BlobBytes } from './blob-bytes.js';
 
 /** Ids are lowercase UUIDs; anything else (a path, `..`) is refused before it gets near the file system. */
 const BLOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -18,7 +19,7 @@ interface Sidecar {
   contentType: string;
 }
 
-export class FileBlobStore implements BlobStore {
+export class FileBlobStore implements BlobBytes {
   private constructor(private readonly dir: string) {}
 
   static async open(dir: string): Promise<FileBlobStore> {
@@ -26,15 +27,17 @@ export class FileBlobStore implements BlobStore {
     return new FileBlobStore(dir);
   }
 
-  async put(blob: Blob): Promise<string> {
-    const id = randomUUID();
+  newId(): string {
+    return randomUUID();
+  }
+
+  async write(id: string, blob: Blob): Promise<void> {
     const shard = path.dirname(this.#file(id));
     if ((await mkdir(shard, { recursive: true })) !== undefined) await syncDirectory(this.dir);
     await writeAndSync(this.#file(id), blob.data);
     const sidecar: Sidecar = { contentType: blob.contentType };
     await writeAndSync(`${this.#file(id)}.json`, JSON.stringify(sidecar));
     await syncDirectory(shard);
-    return id;
   }
 
   async get(id: string): Promise<Blob | undefined> {

@@ -1,27 +1,30 @@
 /**
- * `BlobStore` on MongoDB GridFS (bucket `blobs`): the bytes go to `blobs.chunks`, the content type to the file's
+ * Blob bytes on MongoDB GridFS (bucket `blobs`): the bytes go to `blobs.chunks`, the content type to the file's
  * `metadata.contentType`. Ids are the files' ObjectIds in hexadecimal.
  */
 import { finished } from 'node:stream/promises';
 import { type Db, GridFSBucket, MongoRuntimeError, ObjectId } from 'mongodb';
-import type { Blob, BlobStore } from '../document-store.port.js';
+import type { BlobBytes } from '../blobs/blob-bytes.js';
+import type { Blob } from '../document-store.port.js';
 
 const BLOB_ID = /^[0-9a-f]{24}$/;
 
-export class GridFsBlobStore implements BlobStore {
+export class GridFsBlobStore implements BlobBytes {
   readonly #bucket: GridFSBucket;
 
   constructor(db: Db) {
     this.#bucket = new GridFSBucket(db, { bucketName: 'blobs' });
   }
 
-  async put(blob: Blob): Promise<string> {
-    const id = new ObjectId();
+  newId(): string {
+    return new ObjectId().toHexString();
+  }
+
+  async write(id: string, blob: Blob): Promise<void> {
     const metadata = { contentType: blob.contentType };
-    const upload = this.#bucket.openUploadStreamWithId(id, id.toHexString(), { metadata });
+    const upload = this.#bucket.openUploadStreamWithId(toObjectId(id), id, { metadata });
     upload.end(blob.data);
     await finished(upload);
-    return id.toHexString();
   }
 
   async get(id: string): Promise<Blob | undefined> {
