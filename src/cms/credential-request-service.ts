@@ -124,7 +124,8 @@ export class CredentialRequestService {
           const state = await producer.updated(order, current.producerState ?? {});
           if (state) next.producerState = state;
         }
-        await store.save(next);
+        const { blobs } = store.storage;
+        await store.save(next, [], [...blobs.claim(blobIds), ...blobs.release(current.blobIds)]);
       } catch (err) {
         await deleteBlobs(blobIds, store.storage.blobs);
         throw err;

@@ -44,10 +44,13 @@ export class CredentialStore {
     return stored && fromDocument<StoredRequest>(stored);
   }
 
-  /** Resolves false when the id is taken. */
+  /** Resolves false when the id is taken. The request's blobs are claimed with it. */
   async insertRequest(request: StoredRequest): Promise<boolean> {
     try {
-      await this.requests.insert(toDocument(request));
+      await this.storage.documents.applyAtomically([
+        { collection: REQUESTS, op: 'insert', doc: toDocument(request) },
+        ...this.storage.blobs.claim(request.blobIds),
+      ]);
       return true;
     } catch (err) {
       if (err instanceof DuplicateKeyError) return false;
@@ -69,11 +72,12 @@ export class CredentialStore {
     return (await this.credentials.find(filter)).map((record) => fromDocument<StoredCredential>(record));
   }
 
-  /** Writes a request and the credentials made for it, all or nothing. */
-  async save(request: StoredRequest | undefined, credentials: readonly StoredCredential[] = []): Promise<void> {
+  /** Writes a request and the credentials made for it, all or nothing, with the blob claims and releases given. */
+  async save(request: StoredRequest | undefined, credentials: readonly StoredCredential[] = [], blobOps: WriteOp[] = []): Promise<void> {
     const ops: WriteOp[] = [
       ...(request ? [{ collection: REQUESTS, op: 'put' as const, doc: toDocument(request) }] : []),
       ...credentials.map((doc) => ({ collection: CREDENTIALS, op: 'put' as const, doc: toDocument(doc) })),
+      ...blobOps,
     ];
     if (ops.length === 1) {
       const [op] = ops as [Extract<WriteOp, { op: 'put' }>];

@@ -25,7 +25,8 @@ export class GalleryService {
 
   async content(galleryId: string, offset: number, limit: number): Promise<GalleryRow[]> {
     const filter = galleryFilter(galleryId);
-    if (galleryId !== ALL_GALLERIES && (await this.registry.identities.count(filter)) === 0) {
+    // One member is enough to know the gallery exists: counting a national gallery would read every member.
+    if (galleryId !== ALL_GALLERIES && (await this.registry.identities.find(filter, { limit: 1 })).length === 0) {
       throw new NotFoundError(`No gallery ${galleryId}: no identity is filed in it`);
     }
     // Stores read a limit of 0 as "no limit".

@@ -42,6 +42,11 @@ describe('query plans of the registry searches (embedded store)', { skip: proces
     });
   }
 
+  it('a readGalleryContent page is cut on the keys alone, before any record is read', () => {
+    const detail = plan(galleryFilter('CITIZENS'));
+    assert.match(detail, /CO-ROUTINE p\nSEARCH k USING PRIMARY KEY \(idx=\? AND t=\? AND v=\?\)\nSCAN p\nSEARCH t USING INTEGER PRIMARY KEY/, detail);
+  });
+
   it('the driving index is the criterion on the name, not the broad reference flag', () => {
     const detail = plan(criteriaFilter(byLastName, { referenceOnly: true }));
     assert.match(detail, /CORRELATED SCALAR SUBQUERY/, 'the reference flag is a probe per candidate');

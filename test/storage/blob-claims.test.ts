@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { sweepUnclaimedBlobs } from '../../src/storage/blobs/blob-sweep.js';
+import { credentialRequest, requestUrl } from '../cms/cms-fixtures.js';
 import { claim, createIdentity, createPerson, TX } from '../support/registry-fixtures.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
@@ -20,7 +21,7 @@ describe('blob claims through the API', () => {
   const unclaimed = async () => (await t.storage.documents.collection('blobs_unclaimed')).count();
 
   before(async () => {
-    t = await createTestApp({ interfaces: ['pr', 'enrollment'] });
+    t = await createTestApp({ interfaces: ['pr', 'enrollment', 'cms'] });
   });
   after(() => t.close());
 
@@ -55,5 +56,13 @@ describe('blob claims through the API', () => {
     assert.equal((await request(t.app).get(url('E-1'))).body.biometricData[0].image, OTHER_IMAGE);
     const read = await request(t.app).get(url('E-1', `/buffer/${buffer.body.bufferId}`));
     assert.deepEqual([read.status, read.body], [200, Buffer.alloc(500, 3)]);
+  });
+
+  it('CMS: a credential request keeps its biometric data as claimed blobs', async () => {
+    const body = { ...credentialRequest(), ...face(IMAGE) };
+    assert.equal((await request(t.app).post(requestUrl('CR-1')).send(body)).status, 201);
+    assert.equal(await unclaimed(), 0);
+    assert.equal(await sweepUnclaimedBlobs(t.storage.blobs, A_DAY_LATER()), 0);
+    assert.equal((await request(t.app).get(requestUrl('CR-1'))).body.biometricData[0].image, IMAGE);
   });
 });

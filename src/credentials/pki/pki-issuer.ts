@@ -145,7 +145,10 @@ export class PkiIssuer {
           pem: certificate.pem,
         });
       }
-      await this.storage.documents.applyAtomically(records.map((doc) => ({ collection: 'pki_certificates', op: 'put', doc })));
+      await this.storage.documents.applyAtomically([
+        ...records.map((doc) => ({ collection: 'pki_certificates', op: 'put' as const, doc })),
+        ...this.storage.blobs.claim(keyBlobs),
+      ]);
     } catch (error) {
       await Promise.all(keyBlobs.map((id) => this.storage.blobs.delete(id)));
       throw error;
@@ -162,9 +165,12 @@ export class PkiIssuer {
       const records = (await this.certificates.find({ credentialId: change.credentialId })) as CertificateRecord[];
       const changed = this.#apply(records, change);
       if (changed.length === 0) return;
-      await this.storage.documents.applyAtomically(changed.map((doc) => ({ collection: 'pki_certificates', op: 'put', doc })));
       // A revoked certificate's private key has no further use: the server-held copy goes.
       const unusedKeys = change.to === 'REVOKED' ? records.flatMap((record) => record.privateKeyBlobId ?? []) : [];
+      await this.storage.documents.applyAtomically([
+        ...changed.map((doc) => ({ collection: 'pki_certificates', op: 'put' as const, doc })),
+        ...this.storage.blobs.release(unusedKeys),
+      ]);
       await Promise.all(unusedKeys.map((id) => this.storage.blobs.delete(id)));
       await this.#publishCrl();
     });
@@ -252,8 +258,13 @@ export class PkiIssuer {
       issuerKeyId: this.#issuerKeyId,
       blobId,
     };
-    await this.state.put(state);
-    if (previous) await this.storage.blobs.delete(previous.blobId);
+    const { blobs } = this.storage;
+    await this.storage.documents.applyAtomically([
+      { collection: 'pki_state', op: 'put', doc: state },
+      ...blobs.claim([blobId]),
+      ...blobs.release(previous ? [previous.blobId] : []),
+    ]);
+    if (previous) await blobs.delete(previous.blobId);
     this.#cached = { number, der };
     return der;
   }

@@ -22,6 +22,8 @@ export interface FilterPlan {
   params: unknown[];
   /** The column giving insertion order (`k.seq` when driven by a key join). */
   seq: string;
+  /** Set when one key equality is the whole filter: the matching seqs can be paged on the keys alone. */
+  keysOnly?: { where: string; params: unknown[] };
 }
 
 type Translated = { sql: string; params: unknown[]; eq?: { idx: number; key: Key } };
@@ -54,11 +56,13 @@ export function planFilter(table: string, keys: string, indexes: ReadonlyMap<str
     params.push(JSON.stringify(residual));
   }
   if (driver) {
+    const keyParams = [driver.idx, ...driver.key];
     return {
       from: `${keys} k JOIN ${table} t ON t.seq = k.seq`,
       where: ['k.idx = ? AND k.t = ? AND k.v = ?', ...where].join(' AND '),
-      params: [driver.idx, ...driver.key, ...params],
+      params: [...keyParams, ...params],
       seq: 'k.seq',
+      ...(where.length === 0 ? { keysOnly: { where: 'k.idx = ? AND k.t = ? AND k.v = ?', params: keyParams } } : {}),
     };
   }
   return { from: `${table} t`, where: where.length > 0 ? where.join(' AND ') : '1', params, seq: 't.seq' };

@@ -51,12 +51,27 @@ export class SqliteTables {
   }
 
   find(db: Database.Database, filter: Filter, options: FindOptions = {}): StoredDocument[] {
-    const plan = planFilter(this.table, this.keys, this.indexes, filter);
-    const order = [...Object.entries(options.sort ?? {}).map(([path, dir]) => `${jsonPath(path)} ${dir === -1 ? 'DESC' : 'ASC'}`), plan.seq];
-    // A limit of 0 reads as "no limit", as in MongoDB.
-    const sql = `SELECT t.id, t.doc FROM ${plan.from} WHERE ${plan.where} ORDER BY ${order.join(', ')} LIMIT ? OFFSET ?`;
-    const rows = statement(db, sql).all(...plan.params, options.limit || -1, options.skip ?? 0) as { id: string; doc: string }[];
+    const { sql, params } = this.#findSql(filter, options);
+    const rows = statement(db, sql).all(...params) as { id: string; doc: string }[];
     return rows.map((row) => parseRecord(this.name, row.id, row.doc));
+  }
+
+  /**
+   * When one key equality is the whole filter, the page is cut on the keys' primary key alone and only its records
+   * are read: an offset deep into a gallery of a million members steps over index entries, not over records.
+   */
+  #findSql(filter: Filter, options: FindOptions): { sql: string; params: unknown[] } {
+    const plan = planFilter(this.table, this.keys, this.indexes, filter);
+    // A limit of 0 reads as "no limit", as in MongoDB.
+    const paging = [options.limit || -1, options.skip ?? 0];
+    if (plan.keysOnly && options.sort === undefined) {
+      const page = `SELECT k.seq FROM ${this.keys} k WHERE ${plan.keysOnly.where} ORDER BY k.seq LIMIT ? OFFSET ?`;
+      const sql = `SELECT t.id, t.doc FROM (${page}) p JOIN ${this.table} t ON t.seq = p.seq ORDER BY p.seq`;
+      return { sql, params: [...plan.keysOnly.params, ...paging] };
+    }
+    const order = [...Object.entries(options.sort ?? {}).map(([path, dir]) => `${jsonPath(path)} ${dir === -1 ? 'DESC' : 'ASC'}`), plan.seq];
+    const sql = `SELECT t.id, t.doc FROM ${plan.from} WHERE ${plan.where} ORDER BY ${order.join(', ')} LIMIT ? OFFSET ?`;
+    return { sql, params: [...plan.params, ...paging] };
   }
 
   count(db: Database.Database, filter: Filter = {}): number {
@@ -65,11 +80,10 @@ export class SqliteTables {
     return row.n;
   }
 
-  /** The query plan SQLite picks for a find (for tests that check indexes are used). */
+  /** The query plan SQLite picks for a find of one page (for tests that check indexes are used). */
   explain(db: Database.Database, filter: Filter): string[] {
-    const plan = planFilter(this.table, this.keys, this.indexes, filter);
-    const sql = `EXPLAIN QUERY PLAN SELECT t.id, t.doc FROM ${plan.from} WHERE ${plan.where} ORDER BY ${plan.seq} LIMIT 10`;
-    return (db.prepare(sql).all(...plan.params) as { detail: string }[]).map((row) => row.detail);
+    const { sql, params } = this.#findSql(filter, { skip: 10, limit: 10 });
+    return (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((row) => row.detail);
   }
 }
 
