@@ -1,8 +1,9 @@
 /**
  * Group commit on the writer connection. Writes asked for in the same turn of the event loop run in ONE
  * transaction, each inside its own savepoint (a failing write rolls back alone and rejects alone), and are
- * acknowledged only once that transaction has committed: with `synchronous=FULL` the commit has fsynced the WAL, so
- * every acknowledged write survives kill -9 and power loss, and a burst of concurrent requests shares one fsync.
+ * acknowledged only once that transaction has committed and `durable()` (the WAL's fsync, wal-sync.ts) has resolved,
+ * so every acknowledged write survives kill -9 and power loss. A burst of concurrent requests shares one commit, and
+ * the event loop goes on serving (and gathering the next group) while the disk syncs.
  *
  * `BEGIN IMMEDIATE` takes SQLite's write lock up front; other server processes on the same database wait for it
  * (busy timeout), so each transaction sees every write committed before it, in any process.
@@ -18,9 +19,13 @@ interface Pending {
 export class GroupCommit {
   #queue: Pending[] = [];
   #scheduled = false;
+  #syncing = 0;
   #drained: (() => void)[] = [];
 
-  constructor(private readonly db: Database.Database) {}
+  constructor(
+    private readonly db: Database.Database,
+    private readonly durable: () => Promise<void>,
+  ) {}
 
   /** Runs `write` in the next group transaction; resolves with its result once that transaction is durable. */
   submit<T>(write: () => T): Promise<T> {
@@ -33,9 +38,9 @@ export class GroupCommit {
     });
   }
 
-  /** Resolves once every write submitted so far is committed (or failed). */
+  /** Resolves once every write submitted so far is durable (or failed). */
   drain(): Promise<void> {
-    if (!this.#scheduled) return Promise.resolve();
+    if (!this.#scheduled && this.#syncing === 0) return Promise.resolve();
     return new Promise((resolve) => this.#drained.push(resolve));
   }
 
@@ -54,12 +59,23 @@ export class GroupCommit {
       this.#wake();
       return;
     }
-    batch.forEach((pending, i) => {
-      const outcome = outcomes[i] as { ok: boolean; value: unknown };
-      if (outcome.ok) pending.resolve(outcome.value);
-      else pending.reject(outcome.value);
-    });
-    this.#wake();
+    this.#syncing += 1;
+    this.durable()
+      .then(
+        () =>
+          batch.forEach((pending, i) => {
+            const outcome = outcomes[i] as { ok: boolean; value: unknown };
+            if (outcome.ok) pending.resolve(outcome.value);
+            else pending.reject(outcome.value);
+          }),
+        (error: unknown) => {
+          for (const pending of batch) pending.reject(error);
+        },
+      )
+      .finally(() => {
+        this.#syncing -= 1;
+        this.#wake();
+      });
   }
 
   #attempt(pending: Pending): { ok: boolean; value: unknown } {
@@ -76,7 +92,7 @@ export class GroupCommit {
   }
 
   #wake(): void {
-    if (this.#scheduled) return;
+    if (this.#scheduled || this.#syncing > 0) return;
     for (const resolve of this.#drained.splice(0)) resolve();
   }
 }

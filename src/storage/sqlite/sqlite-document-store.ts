@@ -1,6 +1,7 @@
 /**
- * The default `DocumentStore`: one SQLite database file (better-sqlite3), in WAL mode with `synchronous=FULL`.
- * Writes go through one writer connection in group commits (group-commit.ts); reads use a second connection, which
+ * The default `DocumentStore`: one SQLite database file (better-sqlite3), in WAL mode. Writes go through one writer
+ * connection in group commits (group-commit.ts), each made durable by an fsync of the WAL before it is acknowledged
+ * (wal-sync.ts); reads use a second connection, which
  * WAL never makes wait for a writer; a snapshot is a read transaction on a connection of its own. Any number of
  * server processes may open the same file: SQLite's locks serialise their transactions, its constraints keep ids
  * and unique indexes unique, and record versions make read-modify-write safe (`expectedVersion`).
@@ -26,6 +27,7 @@ import { indexPath } from './index-keys.js';
 import { GroupCommit } from './group-commit.js';
 import { parseRecord, SqliteTables, statement } from './sqlite-tables.js';
 import { SqliteWrites } from './sqlite-writes.js';
+import { WalSync } from './wal-sync.js';
 
 /** How long a transaction waits for another process's write lock before failing. */
 const BUSY_TIMEOUT_MS = 10_000;
@@ -41,12 +43,15 @@ export class SqliteDocumentStore implements DocumentStore {
     private readonly writer: Database.Database,
     private readonly reader: Database.Database,
   ) {
-    this.#commits = new GroupCommit(writer);
+    const wal = new WalSync(`${file}-wal`);
+    this.#commits = new GroupCommit(writer, () => wal.sync());
   }
 
   static async open(file: string): Promise<SqliteDocumentStore> {
     const writer = connect(file, false);
     writer.pragma('journal_mode = WAL');
+    // Commits write the WAL without syncing it; WalSync fsyncs it off the event loop before the answer.
+    writer.pragma('synchronous = NORMAL');
     writer.exec('CREATE TABLE IF NOT EXISTS _indexes (collection TEXT, path TEXT, idx INTEGER, uniq INTEGER, PRIMARY KEY (collection, path))');
     return new SqliteDocumentStore(file, writer, connect(file, true));
   }
@@ -162,7 +167,6 @@ function loadIndexes(db: Database.Database, tables: SqliteTables): void {
 function connect(file: string, readonly: boolean): Database.Database {
   const db = new Database(file, { fileMustExist: readonly });
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-  db.pragma('synchronous = FULL');
   db.pragma('cache_size = -65536');
   // Parsed filters are cached by their JSON text: the same filter is asked of every candidate row.
   const parsed = new Map<string, Filter>();
