@@ -1,5 +1,7 @@
 /**
  * `npm run bench [-- --persons 10000 --duration 10 --connections 16 --only readPerson,findPersons --direct --scale --profile]`
+ * `npm run bench -- --data-dir DIR --persons N …` measures a store loaded earlier with the same population
+ * (`npm run bench:scale -- --persons N --keep DIR`) and leaves it in place.
  *
  * `--scale` (implies `--direct`) also reports the server's start time to a ready `/readyz` on the loaded store, its
  * RSS right after start, and the database size per person: the figures of docs/performance.md at 1,000,000 persons.
@@ -35,8 +37,10 @@ const { values } = parseArgs({
     scale: { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
     'profile-dir': { type: 'string', default: '.tmp/cpu-profiles' },
+    'data-dir': { type: 'string' },
   },
 });
+const kept = values['data-dir'];
 const direct = values.direct || values.scale;
 const persons = Number(values.persons);
 const duration = Number(values.duration);
@@ -74,13 +78,13 @@ async function reportSize(): Promise<void> {
   console.log(`scale: database ${(bytes / 2 ** 20).toFixed(0)} MiB (${files.join(', ')}), ${(bytes / persons).toFixed(0)} bytes per person`);
 }
 
-const dataDir = await mkdtemp(path.join(os.tmpdir(), 'osia-bench-'));
+const dataDir = kept ? path.resolve(kept) : await mkdtemp(path.join(os.tmpdir(), 'osia-bench-'));
 const profileDir = path.resolve(values['profile-dir']);
 const servers: ServerProcess[] = [];
 let osia: ServerProcess | undefined;
 let profiledFrom = 0;
 try {
-  if (direct) {
+  if (direct && !kept) {
     const started = Date.now();
     await loadDirectly(dataDir, persons, ['firstName', 'lastName', 'dateOfBirth']);
     console.log(`wrote ${persons} persons directly into the store in ${((Date.now() - started) / 1000).toFixed(1)}s`);
@@ -110,7 +114,7 @@ try {
   });
   // autocannon replaces (does not merge) per-request headers, so every request gets both.
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-  if (!direct) {
+  if (!direct && !kept) {
     const loadStart = Date.now();
     await loadPopulation(osia.url, persons, headers);
     const loadSeconds = (Date.now() - loadStart) / 1000;
@@ -140,7 +144,7 @@ try {
   if (values.scale) await reportSize();
 } finally {
   await Promise.all(servers.map((server) => server.stop()));
-  await rm(dataDir, { recursive: true, force: true });
+  if (!kept) await rm(dataDir, { recursive: true, force: true });
 }
 if (values.profile && osia) {
   const pid = osia.child.pid;

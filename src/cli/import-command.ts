@@ -34,18 +34,28 @@ export async function runImport(file: string, config: Config): Promise<number> {
   };
   let pending: Pending[] = [];
   const seen = new Set<string>();
-  const flush = async () => {
-    const outcomes = await transfer.import(pending.map(({ person }) => person), transactionId);
+  const write = async (batch: Pending[]) => {
+    const outcomes = await transfer.import(batch.map(({ person }) => person), transactionId);
     outcomes.forEach((outcome, i) => {
-      const { line, person } = pending[i] as Pending;
+      const { line, person } = batch[i] as Pending;
       if (outcome === 'imported') counts.imported += 1;
       else if (outcome === 'present') {
         counts.present += 1;
         process.stderr.write(`line ${line}, person ${person.personId}: already present, left as it is\n`);
       } else report(line, person.personId, outcome.message);
     });
+  };
+  // One batch is being made durable while the next is read and checked. (A person in both is caught by the store:
+  // its insert fails, and it is reported as already present.)
+  let writing = Promise.resolve();
+  const flush = async () => {
+    const batch = pending;
     pending = [];
     seen.clear();
+    await writing;
+    writing = write(batch);
+    // Handled here so that a failure waits for the next flush (which rethrows it) instead of crashing the reader.
+    writing.catch(() => undefined);
   };
   try {
     let number = 0;
@@ -69,6 +79,7 @@ export async function runImport(file: string, config: Config): Promise<number> {
       if (pending.length === BATCH) await flush();
     }
     await flush();
+    await writing;
   } finally {
     progress.stop();
     await close();
