@@ -35,7 +35,8 @@ describe('two server processes changing the same credentials', () => {
   const issue = async (requestId: string) => {
     const [base = ''] = processes.bases;
     assert.equal((await send(base, 'POST', `/credentialRequests/${requestId}`, 'tx-issue', credentialRequest('NATIONAL_ID_CARD'))).status, 201);
-    const [credentialId] = (await send(base, 'GET', `/credentialRequests/${requestId}`, 'tx-read')).body?.credentialIds as string[];
+    const read = (await send(base, 'GET', `/credentialRequests/${requestId}`, 'tx-read')).body as { credentialIds: string[] };
+    const [credentialId] = read.credentialIds;
     const credential = (await send(base, 'GET', `/credentials/${credentialId}`, 'tx-read')).body as Json;
     const certificates = (credential.others as { certificates: { serialNumber: string }[] }).certificates;
     return { credentialId: credentialId as string, serials: certificates.map((certificate) => certificate.serialNumber) };
