@@ -232,81 +232,81 @@ describe('CMS pending credential requests', () => {
     const changedConcurrently = (status: string) => (err: unknown) =>
       err instanceof ConflictError && err.message.includes(`changed concurrently (it is ${status} now)`);
     const stored = async (id: string) => (await CredentialStore.open(t.storage)).getRequest(id);
+    /**
+     * Creates request `id` (PENDING), runs `change` here up to its producer `step`, lets `overtaking` complete in
+     * another process meanwhile, then lets `change` go on; resolves (or rejects) as `change` does.
+     */
+    const overtaken = async <T>(
+      id: string,
+      step: Step,
+      change: () => Promise<T>,
+      overtaking: (other: CmsServices) => Promise<unknown>,
+      otherProducer = new ScriptedProducer(),
+    ): Promise<T> => {
+      const other = await open(otherProducer);
+      await services.requests.create(id, credentialRequest(), 'tx-1');
+      const held = producer.hold(step);
+      const outcome = change();
+      await Promise.race([held.arrived, outcome]);
+      await overtaking(other);
+      held.release();
+      return outcome;
+    };
 
     it('an update whose producer call a cancel overtook answers 409: the request stays CANCELLED, content unchanged', async () => {
-      const other = await open(new ScriptedProducer());
-      await services.requests.create('R-1', credentialRequest(), 'tx-1');
-      const held = producer.hold('updated');
-      const update = services.requests.update('R-1', credentialRequest('RESIDENCE_PERMIT', { priority: 9 }), 'tx-u');
-      await held.arrived;
-      await other.requests.cancel('R-1', 'tx-c');
-      held.release();
-      await assert.rejects(update, changedConcurrently('CANCELLED'));
+      const update = () => services.requests.update('R-1', credentialRequest('RESIDENCE_PERMIT', { priority: 9 }), 'tx-u');
+      await assert.rejects(
+        overtaken('R-1', 'updated', update, (other) => other.requests.cancel('R-1', 'tx-c')),
+        changedConcurrently('CANCELLED'),
+      );
       const read = await readOverHttp('R-1');
       assert.deepEqual([read.status, read.requestData.priority], ['CANCELLED', 5]);
       assert.equal(producer.calls.filter((call) => call.startsWith('updated R-1')).length, 1, 'the producer was told once');
     });
 
     it('a cancel whose producer call an update overtook answers 409: the request stays PENDING, updated', async () => {
-      const other = await open(new ScriptedProducer());
-      await services.requests.create('R-2', credentialRequest(), 'tx-1');
-      const held = producer.hold('cancel');
-      const cancel = services.requests.cancel('R-2', 'tx-c');
-      await held.arrived;
-      await other.requests.update('R-2', credentialRequest('RESIDENCE_PERMIT', { priority: 9 }), 'tx-u');
-      held.release();
-      await assert.rejects(cancel, changedConcurrently('PENDING'));
+      const update = (other: CmsServices) => other.requests.update('R-2', credentialRequest('RESIDENCE_PERMIT', { priority: 9 }), 'tx-u');
+      await assert.rejects(
+        overtaken('R-2', 'cancel', () => services.requests.cancel('R-2', 'tx-c'), update),
+        changedConcurrently('PENDING'),
+      );
       const read = await readOverHttp('R-2');
       assert.deepEqual([read.status, read.requestData.priority], ['PENDING', 9]);
     });
 
-    it('a cancel that another process\'s cancel overtook answers as cancelled', async () => {
-      const other = await open(new ScriptedProducer());
-      await services.requests.create('R-3', credentialRequest(), 'tx-1');
-      const held = producer.hold('cancel');
-      const cancel = services.requests.cancel('R-3', 'tx-c1');
-      await held.arrived;
-      await other.requests.cancel('R-3', 'tx-c2');
-      held.release();
-      assert.deepEqual(await cancel, { personId: 'P-1' });
-      assert.deepEqual([(await stored('R-3'))?.status, (await stored('R-3'))?.transactionId], ['CANCELLED', 'tx-c2']);
+    it("a cancel that another process's cancel overtook answers as cancelled", async () => {
+      const cancel = (cms: CmsServices, transactionId: string) => () => cms.requests.cancel('R-3', transactionId);
+      assert.deepEqual(await overtaken('R-3', 'cancel', cancel(services, 'tx-c1'), (other) => cancel(other, 'tx-c2')()), { personId: 'P-1' });
+      const request = await stored('R-3');
+      assert.deepEqual([request?.status, request?.transactionId], ['CANCELLED', 'tx-c2']);
     });
 
     it('two processes polling at once: the request is ISSUED once, with one set of credentials', async () => {
       const otherProducer = new ScriptedProducer();
-      const other = await open(otherProducer);
-      await services.requests.create('R-4', credentialRequest(), 'tx-1');
       // No credentialId: each poll answer would make credentials of its own.
       producer.next = otherProducer.next = { status: 'ISSUED', credentials: [{ status: 'ACTIVE' }] };
-      const held = producer.hold('poll');
-      const refresh = services.requests.refresh('R-4', 'tx-sweep-1');
-      await held.arrived;
-      await other.requests.refresh('R-4', 'tx-sweep-2');
-      held.release();
-      await refresh;
+      const refresh = () => services.requests.refresh('R-4', 'tx-sweep-1');
+      await overtaken('R-4', 'poll', refresh, (other) => other.requests.refresh('R-4', 'tx-sweep-2'), otherProducer);
       const request = await stored('R-4');
       const credentials = await (await CredentialStore.open(t.storage)).findCredentials({ credentialRequestId: 'R-4' });
       assert.deepEqual([request?.status, request?.transactionId], ['ISSUED', 'tx-sweep-2'], 'the first outcome recorded stands');
+      assert.equal(credentials.length, 1);
       assert.deepEqual(
         credentials.map((credential) => credential.credentialId),
         request?.credentialIds,
       );
-      assert.equal(credentials.length, 1);
     });
 
-    it('a poll answer that lost to another process\'s PENDING update is recorded on the fresh record', async () => {
+    it("a poll answer that lost to another process's PENDING update is recorded on the fresh record", async () => {
       const otherProducer = new ScriptedProducer();
-      const other = await open(otherProducer);
-      await services.requests.create('R-5', credentialRequest(), 'tx-1');
       otherProducer.next = { status: 'PENDING', producerState: { upstream: 'U-R-5', polls: 1 } };
       producer.next = { status: 'FAILED', reason: 'portrait rejected' };
-      const held = producer.hold('poll');
-      const refresh = services.requests.refresh('R-5', 'tx-sweep-1');
-      await held.arrived;
-      await other.requests.refresh('R-5', 'tx-sweep-2');
-      assert.deepEqual((await stored('R-5'))?.producerState, { upstream: 'U-R-5', polls: 1 });
-      held.release();
-      await refresh;
+      const refresh = () => services.requests.refresh('R-5', 'tx-sweep-1');
+      const overtaking = async (other: CmsServices) => {
+        await other.requests.refresh('R-5', 'tx-sweep-2');
+        assert.deepEqual((await stored('R-5'))?.producerState, { upstream: 'U-R-5', polls: 1 });
+      };
+      await overtaken('R-5', 'poll', refresh, overtaking, otherProducer);
       const request = await stored('R-5');
       assert.deepEqual([request?.status, request?.requestData.others?.failureReason], ['FAILED', 'portrait rejected']);
     });
