@@ -188,7 +188,7 @@ export class CredentialRequestService {
 
   /**
    * Asks the producer of a PENDING request how it stands, and fails it once the timeout has passed. Every process
-   * may sweep: what a refresh records loses to what another process recorded first (see #settle).
+   * may sweep, so another may settle the request meanwhile: #settle decides which outcome stands.
    */
   async refresh(credentialRequestId: string, transactionId = `refresh-${randomUUID()}`): Promise<void> {
     let current = await this.o.credentials.store.getRequestVersioned(credentialRequestId);

@@ -26,6 +26,11 @@ import { CERTIFICATE_HOLD, revocationReason } from './revocation-reasons.js';
 
 const DAY_MS = 86_400_000;
 const CRL_STATE_ID = 'crl';
+/**
+ * Of the processes publishing a CRL at once, each round one wins: the budget bounds how many publish together. A
+ * publication that still fails leaves the certificates changed and the CRL behind until the next one.
+ */
+const CRL_ATTEMPTS = 64;
 
 export interface PkiIssuerOptions {
   dataDir: string;
@@ -171,7 +176,7 @@ export class PkiIssuer {
     // A revoked certificate's private key has no further use: the server-held copy goes.
     const unusedKeys = change.to === 'REVOKED' ? records.flatMap((record) => record.privateKeyBlobId ?? []) : [];
     await Promise.all(unusedKeys.map((id) => this.storage.blobs.delete(id)));
-    await retryOnConflict(() => this.#publishCrl());
+    await retryOnConflict(() => this.#publishCrl(), CRL_ATTEMPTS);
   }
 
   /**
@@ -225,7 +230,7 @@ export class PkiIssuer {
    * that lost the race to re-sign reads the winner's CRL.
    */
   async crl(): Promise<Buffer> {
-    return retryOnConflict(async () => (await this.#storedCrl()) ?? this.#publishCrl());
+    return retryOnConflict(async () => (await this.#storedCrl()) ?? this.#publishCrl(), CRL_ATTEMPTS);
   }
 
   /**
