@@ -22,12 +22,13 @@ import {
   type StoredCredential,
   type StoredRequest,
 } from '../credentials/credential-records.js';
+import type { Versioned } from '../credentials/credential-store.js';
 import type { Credentials } from '../credentials/shared-credentials.js';
 import { type CatalogueProfile, osiaProfile, profileSettings } from '../credentials/profile-catalogue.js';
 import { BadRequestError, ConflictError, HttpError, NotFoundError } from '../errors/http-errors.js';
 import type { SchemaValidator } from '../openapi/schema-validator.js';
 import { deleteBlobs, externalize, rehydrate } from '../registry/binary-fields.js';
-import { KeyedLock } from '../registry/keyed-lock.js';
+import { retryOnConflict } from '../storage/optimistic.js';
 import { checkAttributes, selectAttributes } from './attribute-selection.js';
 
 type Json = Record<string, unknown>;
@@ -51,51 +52,75 @@ interface Accepted {
   profile: CatalogueProfile;
 }
 
-export class CredentialRequestService {
-  readonly #lock = new KeyedLock();
+/**
+ * The producer call of a change that `retryOnConflict` may run again is made once at most: a re-run after it was
+ * made answers 409 instead, since the producer heard of a change the store then refused (the client decides anew).
+ */
+function producerCallOnce(credentialRequestId: string) {
+  let made = false;
+  return {
+    /** On a re-run after the call: the 409 naming the status the request has now. */
+    checkNotMade(status: string): void {
+      if (made) throw new ConflictError(`Credential request ${credentialRequestId} changed concurrently (it is ${status} now): read it and try again`);
+    },
+    make<T>(call: () => Promise<T>): Promise<T> {
+      made = true;
+      return call();
+    },
+  };
+}
 
+export class CredentialRequestService {
   constructor(private readonly o: RequestServiceOptions) {}
 
-  /** createCredentialRequest: 409 when the id exists, 400 for a request the catalogue or the dates refuse. */
-  create(credentialRequestId: string, body: unknown, transactionId: string): Promise<void> {
-    return this.#lock.run([credentialRequestId], async () => {
-      const { request, profile } = this.#accept(body, 'createCredentialRequest');
-      const { store } = this.o.credentials;
-      if (await store.getRequest(credentialRequestId)) throw this.#exists(credentialRequestId);
-      const now = formatDateTime(this.o.clock());
-      const { record, blobIds } = await this.#stored(request, credentialRequestId);
-      const stored = {
-        ...record,
-        _id: credentialRequestId,
-        createdAt: now,
-        updatedAt: now,
-        transactionId,
-        producer: profile.producer,
-        blobIds,
-      } as StoredRequest;
-      if (!(await store.insertRequest(stored))) {
-        await deleteBlobs(blobIds, store.storage.blobs);
-        throw this.#exists(credentialRequestId);
-      }
-      const order = this.#order(stored, request, profile, transactionId);
-      const producer = this.o.credentials.producers.get(profile.producer);
-      await this.#settle(stored, await this.#outcome(producer, () => producer.produce(order)), order, transactionId);
-    });
+  /**
+   * createCredentialRequest: 409 when the id exists, 400 for a request the catalogue or the dates refuse. The
+   * insert keeps the id unique across processes; the outcome is then recorded on the version it made (1).
+   */
+  async create(credentialRequestId: string, body: unknown, transactionId: string): Promise<void> {
+    const { request, profile } = this.#accept(body, 'createCredentialRequest');
+    const { store } = this.o.credentials;
+    if (await store.getRequest(credentialRequestId)) throw this.#exists(credentialRequestId);
+    const now = formatDateTime(this.o.clock());
+    const { record, blobIds } = await this.#stored(request, credentialRequestId);
+    const stored = {
+      ...record,
+      _id: credentialRequestId,
+      createdAt: now,
+      updatedAt: now,
+      transactionId,
+      producer: profile.producer,
+      blobIds,
+    } as StoredRequest;
+    if (!(await store.insertRequest(stored))) {
+      await deleteBlobs(blobIds, store.storage.blobs);
+      throw this.#exists(credentialRequestId);
+    }
+    const order = this.#order(stored, request, profile, transactionId);
+    const producer = this.o.credentials.producers.get(profile.producer);
+    const outcome = await this.#outcome(producer, () => producer.produce(order));
+    await this.#settle({ record: stored, version: 1 }, outcome, order, transactionId);
   }
 
   /** readCredentialRequest; a PENDING request is brought up to date first (its producer asked under `transactionId`). */
   async read(credentialRequestId: string, attributes?: readonly string[], transactionId?: string): Promise<CredentialRequest> {
     checkAttributes(attributes, REQUEST_FIELDS);
     await this.refresh(credentialRequestId, transactionId);
-    const record = await this.#get(credentialRequestId);
+    const { record } = await this.#get(credentialRequestId);
     const view = selectAttributes(osiaView<CredentialRequest>(record, REQUEST_FIELDS), attributes, REQUIRED);
     return (await rehydrate(view as Json, this.o.credentials.store.storage.blobs)) as CredentialRequest;
   }
 
-  /** updateCredentialRequest: replaces the content of a PENDING request (409 otherwise). */
-  update(credentialRequestId: string, body: unknown, transactionId: string): Promise<void> {
-    return this.#lock.run([credentialRequestId], async () => {
-      const current = await this.#get(credentialRequestId);
+  /**
+   * updateCredentialRequest: replaces the content of a PENDING request (409 otherwise). Written at the version
+   * read; a concurrent change (a cancel, a poll) makes it run again on fresh data, unless the producer was told of
+   * the update already (see producerCallOnce).
+   */
+  async update(credentialRequestId: string, body: unknown, transactionId: string): Promise<void> {
+    const producerCall = producerCallOnce(credentialRequestId);
+    await retryOnConflict(async () => {
+      const { record: current, version } = await this.#get(credentialRequestId);
+      producerCall.checkNotMade(current.status);
       if (current.status !== 'PENDING') {
         throw new ConflictError(`Credential request ${credentialRequestId} is ${current.status}: only a PENDING request can be updated`);
       }
@@ -120,12 +145,13 @@ export class CredentialRequestService {
       const producer = producers.get(current.producer);
       try {
         if (producer.updated) {
+          const updated = producer.updated.bind(producer);
           const order = this.#order(next, request, profile, transactionId);
-          const state = await producer.updated(order, current.producerState ?? {});
+          const state = await producerCall.make(() => updated(order, current.producerState ?? {}));
           if (state) next.producerState = state;
         }
         const { blobs } = store.storage;
-        await store.save(next, [], [...blobs.claim(blobIds), ...blobs.release(current.blobIds)]);
+        await store.save({ record: next, version }, [], [...blobs.claim(blobIds), ...blobs.release(current.blobIds)]);
       } catch (err) {
         await deleteBlobs(blobIds, store.storage.blobs);
         throw err;
@@ -137,48 +163,58 @@ export class CredentialRequestService {
   /**
    * cancelCredentialRequest: PENDING → CANCELLED once the producer was told. Cancelling a CANCELLED request again
    * changes nothing (204); an ISSUED or FAILED one cannot be cancelled (409). Resolves the person concerned.
+   * Written at the version read; a concurrent change makes it run again on fresh data: CANCELLED by then answers
+   * as cancelled, anything else is a 409 once the producer was told (see producerCallOnce).
    */
-  cancel(credentialRequestId: string, transactionId: string): Promise<{ personId: string }> {
-    return this.#lock.run([credentialRequestId], async () => {
-      const record = await this.#get(credentialRequestId);
+  async cancel(credentialRequestId: string, transactionId: string): Promise<{ personId: string }> {
+    const producerCall = producerCallOnce(credentialRequestId);
+    return retryOnConflict(async () => {
+      const { record, version } = await this.#get(credentialRequestId);
       if (record.status === 'CANCELLED') return { personId: record.personId };
+      producerCall.checkNotMade(record.status);
       if (record.status !== 'PENDING') {
         const hint = record.status === 'ISSUED' ? ' (revoke its credentials instead)' : '';
         throw new ConflictError(`Credential request ${credentialRequestId} is ${record.status}: only a PENDING request can be cancelled${hint}`);
       }
       const producer = this.o.credentials.producers.get(record.producer);
-      await producer.cancel?.(await this.#orderOf(record, transactionId), record.producerState ?? {});
-      await this.o.credentials.store.save(this.#next(record, 'CANCELLED', transactionId));
+      if (producer.cancel) {
+        const cancel = producer.cancel.bind(producer);
+        const order = await this.#orderOf(record, transactionId);
+        await producerCall.make(() => cancel(order, record.producerState ?? {}));
+      }
+      await this.o.credentials.store.save({ record: this.#next(record, 'CANCELLED', transactionId), version });
       return { personId: record.personId };
     });
   }
 
-  /** Asks the producer of a PENDING request how it stands, and fails it once the timeout has passed. */
-  refresh(credentialRequestId: string, transactionId = `refresh-${randomUUID()}`): Promise<void> {
-    return this.#lock.run([credentialRequestId], async () => {
-      const record = await this.o.credentials.store.getRequest(credentialRequestId);
-      if (record?.status !== 'PENDING') return;
-      const producer = this.o.credentials.producers.get(record.producer);
-      const order = await this.#orderOf(record, transactionId);
-      if (producer.poll) {
-        const poll = producer.poll.bind(producer);
-        const outcome = await this.#tolerate(producer, 'poll', () => poll(order, record.producerState ?? {}));
-        if (outcome && (outcome.status !== 'PENDING' || !sameState(outcome.producerState, record.producerState))) {
-          await this.#settle(record, outcome, order, transactionId);
-          if (outcome.status !== 'PENDING') return;
-          record.producerState = outcome.producerState;
-        }
+  /**
+   * Asks the producer of a PENDING request how it stands, and fails it once the timeout has passed. Every process
+   * may sweep, so another may settle the request meanwhile: #settle decides which outcome stands.
+   */
+  async refresh(credentialRequestId: string, transactionId = `refresh-${randomUUID()}`): Promise<void> {
+    let current = await this.o.credentials.store.getRequestVersioned(credentialRequestId);
+    if (current?.record.status !== 'PENDING') return;
+    const { record } = current;
+    const producer = this.o.credentials.producers.get(record.producer);
+    const order = await this.#orderOf(record, transactionId);
+    if (producer.poll) {
+      const poll = producer.poll.bind(producer);
+      const outcome = await this.#tolerate(producer, 'poll', () => poll(order, record.producerState ?? {}));
+      if (outcome && (outcome.status !== 'PENDING' || !sameState(outcome.producerState, record.producerState))) {
+        current = await this.#settle(current, outcome, order, transactionId);
+        if (!current || outcome.status !== 'PENDING') return;
       }
-      const deadline = new Date(Date.parse(record.createdAt) + this.o.timeoutSeconds * 1000);
-      if (this.o.clock() < deadline) return;
-      // Best effort: the producer may still finish, but nobody will collect the result.
-      if (producer.cancel) {
-        const cancel = producer.cancel.bind(producer);
-        await this.#tolerate(producer, 'cancel', () => cancel(order, record.producerState ?? {}));
-      }
-      const reason = `no result from producer ${record.producer} within ${this.o.timeoutSeconds} seconds`;
-      await this.#settle(record, { status: 'FAILED', reason }, order, transactionId);
-    });
+    }
+    const deadline = new Date(Date.parse(record.createdAt) + this.o.timeoutSeconds * 1000);
+    if (this.o.clock() < deadline) return;
+    // Best effort: the producer may still finish, but nobody will collect the result.
+    if (producer.cancel) {
+      const cancel = producer.cancel.bind(producer);
+      const state = current.record.producerState ?? {};
+      await this.#tolerate(producer, 'cancel', () => cancel(order, state));
+    }
+    const reason = `no result from producer ${record.producer} within ${this.o.timeoutSeconds} seconds`;
+    await this.#settle(current, { status: 'FAILED', reason }, order, transactionId);
   }
 
   /** Refreshes every PENDING request (the periodic sweep; tests call it directly). */
@@ -290,23 +326,43 @@ export class CredentialRequestService {
     }
   }
 
-  /** Records a production outcome: the request's new status and, when ISSUED, its credentials, all at once. */
-  async #settle(record: StoredRequest, outcome: ProductionOutcome, order: ProductionOrder, transactionId: string) {
+  /**
+   * Records a production outcome on the request as read (`read`, PENDING): its new status and, when ISSUED, its
+   * credentials, all at once, at the version read. A conflict means another process (its sweep, a cancel) moved
+   * the request on: while it is still PENDING the outcome is recorded on the fresh record; otherwise what the other
+   * process recorded stands and this outcome is dropped. Resolves the request as written, or undefined if dropped.
+   */
+  async #settle(read: Versioned<StoredRequest>, outcome: ProductionOutcome, order: ProductionOrder, transactionId: string) {
     const { store } = this.o.credentials;
+    const id = read.record.credentialRequestId;
+    let fresh: Versioned<StoredRequest> | undefined = read;
+    return retryOnConflict(async (): Promise<Versioned<StoredRequest> | undefined> => {
+      const current = fresh ?? (await store.getRequestVersioned(id));
+      fresh = undefined;
+      if (current?.record.status !== 'PENDING') {
+        this.o.logger.debug({ credentialRequestId: id, status: current?.record.status }, 'credential request moved on elsewhere: outcome dropped');
+        return undefined;
+      }
+      const { request, credentials } = this.#settled(current.record, outcome, order, transactionId);
+      await store.save({ record: request, version: current.version }, credentials.map((record) => ({ record })));
+      return { record: request, version: current.version + 1 };
+    });
+  }
+
+  /** The request with a production outcome, and the credentials it brings (new records). */
+  #settled(record: StoredRequest, outcome: ProductionOutcome, order: ProductionOrder, transactionId: string) {
     if (outcome.status === 'PENDING') {
-      await store.save({ ...this.#next(record, 'PENDING', transactionId), producerState: outcome.producerState });
-      return;
+      return { request: { ...this.#next(record, 'PENDING', transactionId), producerState: outcome.producerState }, credentials: [] };
     }
     if (outcome.status === 'FAILED') {
       const next = this.#next(record, 'FAILED', transactionId);
       next.requestData = { ...next.requestData, others: { ...next.requestData.others, failureReason: outcome.reason } };
-      await store.save(next);
-      return;
+      return { request: next, credentials: [] };
     }
     const credentials = outcome.credentials.map((produced) => this.#credential(produced, record, order, transactionId));
     const next = this.#next(record, 'ISSUED', transactionId);
     next.credentialIds = credentials.map(({ credentialId }) => credentialId);
-    await store.save(next, credentials);
+    return { request: next, credentials };
   }
 
   #next(record: StoredRequest, status: StoredRequest['status'], transactionId: string): StoredRequest {
@@ -348,10 +404,10 @@ export class CredentialRequestService {
     } as StoredCredential;
   }
 
-  async #get(credentialRequestId: string): Promise<StoredRequest> {
-    const record = await this.o.credentials.store.getRequest(credentialRequestId);
-    if (!record) throw new NotFoundError(`Credential request ${credentialRequestId} not found`);
-    return record;
+  async #get(credentialRequestId: string): Promise<Versioned<StoredRequest>> {
+    const found = await this.o.credentials.store.getRequestVersioned(credentialRequestId);
+    if (!found) throw new NotFoundError(`Credential request ${credentialRequestId} not found`);
+    return found;
   }
 
   #exists(credentialRequestId: string) {

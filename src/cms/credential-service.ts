@@ -13,10 +13,11 @@ import {
   type StoredCredential,
   WRITABLE_CREDENTIAL_FIELDS,
 } from '../credentials/credential-records.js';
+import type { Versioned } from '../credentials/credential-store.js';
 import type { Credentials } from '../credentials/shared-credentials.js';
 import { checkTransition, type StatusTarget, statusName } from '../credentials/credential-status.js';
 import { BadRequestError, ConflictError, NotFoundError } from '../errors/http-errors.js';
-import { KeyedLock } from '../registry/keyed-lock.js';
+import { retryOnConflict } from '../storage/optimistic.js';
 import { checkAttributes, selectAttributes } from './attribute-selection.js';
 import { type Expression, storeFilter } from './expressions.js';
 
@@ -35,8 +36,6 @@ export interface ChangeContext {
 }
 
 export class CredentialService {
-  readonly #lock = new KeyedLock();
-
   constructor(
     private readonly credentials: Pick<Credentials, 'store' | 'producers'>,
     private readonly clock: Clock,
@@ -51,17 +50,18 @@ export class CredentialService {
 
   async read(credentialId: string, attributes?: readonly string[]): Promise<CredentialData> {
     checkAttributes(attributes, CREDENTIAL_FIELDS);
-    return this.#view(await this.#get(credentialId), attributes);
+    return this.#view((await this.#get(credentialId)).record, attributes);
   }
 
   /**
    * updateCredential: the writable fields present in the body replace the stored ones (absent ones are kept). The
    * request validator has already refused any read-only field, naming it. A REVOKED credential is final (409).
+   * Written at the version read; a concurrent change makes it run again on fresh data (nothing external is told).
    */
-  update(credentialId: string, body: Record<string, unknown> | undefined, transactionId: string): Promise<{ personId: string }> {
-    return this.#lock.run([credentialId], async () => {
-      if (!body) throw new BadRequestError('updateCredential needs a request body (CredentialData)');
-      const record = await this.#get(credentialId);
+  async update(credentialId: string, body: Record<string, unknown> | undefined, transactionId: string): Promise<{ personId: string }> {
+    if (!body) throw new BadRequestError('updateCredential needs a request body (CredentialData)');
+    return retryOnConflict(async () => {
+      const { record, version } = await this.#get(credentialId);
       if (record.status === 'REVOKED') throw new ConflictError(`Credential ${credentialId} is REVOKED: it can no longer be updated`);
       const written = WRITABLE_CREDENTIAL_FIELDS.filter((field) => body[field] !== undefined).map((field) => [field, body[field]]);
       const next: StoredCredential = { ...record, ...Object.fromEntries(written), updatedAt: formatDateTime(this.clock()), transactionId };
@@ -71,7 +71,7 @@ export class CredentialService {
           throw new BadRequestError(`expiryDate must be later than the issuedDate ${record.issuedDate}, got ${body.expiryDate}`);
         }
       }
-      await this.credentials.store.save(undefined, [next]);
+      await this.credentials.store.save(undefined, [{ record: next, version }]);
       return { personId: record.personId };
     });
   }
@@ -79,10 +79,16 @@ export class CredentialService {
   /**
    * Moves a credential to `target` (no change when it is there already); 409 when the status machine forbids it.
    * Resolves the holder.
+   *
+   * Written at the version read. When another change got there first, the whole change runs again on fresh data:
+   * at the target already, it answers "no change"; no longer allowed, 409; otherwise the producer is told again,
+   * from the fresh status. That repeat is wanted: statusChanged brings the producer to `to` whatever it was told
+   * before, and the last call must match the last recorded change (a skipped one could leave certificates revoked
+   * under an ACTIVE credential).
    */
-  changeStatus(credentialId: string, target: StatusTarget, context: ChangeContext): Promise<{ personId: string }> {
-    return this.#lock.run([credentialId], async () => {
-      const record = await this.#get(credentialId);
+  async changeStatus(credentialId: string, target: StatusTarget, context: ChangeContext): Promise<{ personId: string }> {
+    return retryOnConflict(async () => {
+      const { record, version } = await this.#get(credentialId);
       const from: StatusTarget = { status: record.status, ...(record.statusOther ? { statusOther: record.statusOther } : {}) };
       const unchanged = from.status === target.status && from.statusOther === target.statusOther;
       if (!unchanged && context.onlyFrom && !context.onlyFrom.includes(from.status)) {
@@ -122,7 +128,7 @@ export class CredentialService {
         ...(state ? { producerState: state } : {}),
         history: [...record.history, change],
       };
-      await this.credentials.store.save(undefined, [next]);
+      await this.credentials.store.save(undefined, [{ record: next, version }]);
       return { personId: record.personId };
     });
   }
@@ -131,9 +137,9 @@ export class CredentialService {
     return selectAttributes(osiaView<CredentialData>(record, CREDENTIAL_FIELDS), attributes, REQUIRED);
   }
 
-  async #get(credentialId: string): Promise<StoredCredential> {
-    const record = await this.credentials.store.getCredential(credentialId);
-    if (!record) throw new NotFoundError(`Credential ${credentialId} not found`);
-    return record;
+  async #get(credentialId: string): Promise<Versioned<StoredCredential>> {
+    const found = await this.credentials.store.getCredentialVersioned(credentialId);
+    if (!found) throw new NotFoundError(`Credential ${credentialId} not found`);
+    return found;
   }
 }

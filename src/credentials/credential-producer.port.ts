@@ -83,7 +83,9 @@ export interface CredentialProducer {
   cancel?(order: ProductionOrder, state: ProducerState): Promise<void>;
   /**
    * Keeps the producer in step before a status change is recorded (certificate hold, revocation, upstream
-   * suspend …). Throwing refuses the change; the returned state, when any, replaces the credential's.
+   * suspend …). Throwing refuses the change; the returned state, when any, replaces the credential's. It brings the
+   * producer to `to` whatever it was told before: a change that lost a race with another is told again, from the
+   * fresh status (see CredentialService.changeStatus).
    */
   statusChanged?(change: CredentialChange): Promise<ProducerState | undefined>;
 }

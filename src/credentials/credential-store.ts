@@ -10,9 +10,25 @@ import {
   type Filter,
   type Storage,
   type StoredDocument,
+  type VersionedDocument,
   type WriteOp,
 } from '../storage/document-store.port.js';
 import type { StoredCredential, StoredRequest } from './credential-records.js';
+
+/** A record with the version it was read at (see `Collection.getVersioned`). */
+export interface Versioned<T> {
+  record: T;
+  version: number;
+}
+
+/**
+ * A record to write: `version` is the one it was read at (the batch fails with VersionConflictError when another
+ * writer changed it meanwhile); a record without one is new and inserted (DuplicateKeyError when the id exists).
+ */
+export interface Write<T> {
+  record: T;
+  version?: number;
+}
 
 const REQUESTS = 'cms_requests';
 const CREDENTIALS = 'cms_credentials';
@@ -40,8 +56,11 @@ export class CredentialStore {
   }
 
   async getRequest(id: string): Promise<StoredRequest | undefined> {
-    const stored = await this.requests.get(id);
-    return stored && fromDocument<StoredRequest>(stored);
+    return (await this.getRequestVersioned(id))?.record;
+  }
+
+  async getRequestVersioned(id: string): Promise<Versioned<StoredRequest> | undefined> {
+    return versioned(await this.requests.getVersioned(id));
   }
 
   /** Resolves false when the id is taken. The request's blobs are claimed with it. */
@@ -63,8 +82,11 @@ export class CredentialStore {
   }
 
   async getCredential(id: string): Promise<StoredCredential | undefined> {
-    const stored = await this.credentials.get(id);
-    return stored && fromDocument<StoredCredential>(stored);
+    return (await this.getCredentialVersioned(id))?.record;
+  }
+
+  async getCredentialVersioned(id: string): Promise<Versioned<StoredCredential> | undefined> {
+    return versioned(await this.credentials.getVersioned(id));
   }
 
   /** `filter` addresses stored (key-encoded) paths. */
@@ -72,18 +94,29 @@ export class CredentialStore {
     return (await this.credentials.find(filter)).map((record) => fromDocument<StoredCredential>(record));
   }
 
-  /** Writes a request and the credentials made for it, all or nothing, with the blob claims and releases given. */
-  async save(request: StoredRequest | undefined, credentials: readonly StoredCredential[] = [], blobOps: WriteOp[] = []): Promise<void> {
-    const ops: WriteOp[] = [
-      ...(request ? [{ collection: REQUESTS, op: 'put' as const, doc: toDocument(request) }] : []),
-      ...credentials.map((doc) => ({ collection: CREDENTIALS, op: 'put' as const, doc: toDocument(doc) })),
+  /**
+   * Writes a request and the credentials made for it, all or nothing, each at the version it was read at (new
+   * records inserted), with the blob claims and releases given: a record another writer changed meanwhile fails
+   * the whole batch with VersionConflictError.
+   */
+  async save(
+    request: Write<StoredRequest> | undefined,
+    credentials: readonly Write<StoredCredential>[] = [],
+    blobOps: WriteOp[] = [],
+  ): Promise<void> {
+    await this.storage.documents.applyAtomically([
+      ...(request ? [writeOp(REQUESTS, request)] : []),
+      ...credentials.map((credential) => writeOp(CREDENTIALS, credential)),
       ...blobOps,
-    ];
-    if (ops.length === 1) {
-      const [op] = ops as [Extract<WriteOp, { op: 'put' }>];
-      await (op.collection === REQUESTS ? this.requests : this.credentials).put(op.doc);
-    } else {
-      await this.storage.documents.applyAtomically(ops);
-    }
+    ]);
   }
+}
+
+function versioned<T>(stored: VersionedDocument | undefined): Versioned<T> | undefined {
+  return stored && { record: fromDocument<T>(stored.doc), version: stored.version };
+}
+
+function writeOp(collection: string, { record, version }: Write<StoredRequest | StoredCredential>): WriteOp {
+  const doc = toDocument(record);
+  return version === undefined ? { collection, op: 'insert', doc } : { collection, op: 'put', doc, expectedVersion: version };
 }

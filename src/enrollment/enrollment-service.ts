@@ -165,12 +165,22 @@ export class EnrollmentService {
     return Promise.all(records.map((record) => this.#answer(record)));
   }
 
-  /** Stores the issuance workflow's state in `requestData.issuance`, FINALIZED or not. */
-  async recordIssuance(enrollmentId: string, issuance: object): Promise<void> {
-    await retryOnConflict(async () => {
+  /**
+   * Changes the issuance workflow's state in `requestData.issuance`, FINALIZED or not: `change` gets the state
+   * recorded now and returns the one to store, or undefined to store nothing. Written at the version read, so it
+   * is a compare-and-set across processes (on a conflict `change` runs again on fresh data). Resolves the state
+   * recorded afterwards.
+   */
+  async changeIssuance(enrollmentId: string, change: (recorded: unknown) => object | undefined): Promise<unknown> {
+    return retryOnConflict(async () => {
       const { record, version } = await this.#versioned(enrollmentId);
-      const requestData = { ...((record.enrollment.requestData as Json | undefined) ?? {}), issuance: encodeKeys(issuance) };
-      await this.#putAt({ ...record, enrollment: { ...record.enrollment, requestData } }, version);
+      const requestData = (record.enrollment.requestData as Json | undefined) ?? {};
+      const recorded = requestData.issuance === undefined ? undefined : decodeKeys(requestData.issuance);
+      const issuance = change(recorded);
+      if (issuance === undefined) return recorded;
+      const enrollment = { ...record.enrollment, requestData: { ...requestData, issuance: encodeKeys(issuance) } };
+      await this.#putAt({ ...record, enrollment }, version);
+      return issuance;
     });
   }
 

@@ -19,6 +19,11 @@ export type IssuanceStep = (typeof ISSUANCE_STEPS)[number];
 export interface IssuanceState {
   /** RUNNING while steps remain, DONE when the credential request exists, FAILED when a step failed (retry: finalise again). */
   status: 'RUNNING' | 'DONE' | 'FAILED';
+  /**
+   * The run that holds the enrolment (one per enrolment across processes) and until when: renewed at every record.
+   * While RUNNING and not expired, another run leaves it alone; once expired (its process died), one may take over.
+   */
+  lease?: { owner: string; until: string };
   /** Completion time of every step done so far. */
   steps: Partial<Record<IssuanceStep, string>>;
   uin?: string;
@@ -34,9 +39,9 @@ export interface IssuanceState {
   updatedAt: string;
 }
 
-/** The state recorded on the enrolment, or a fresh one. Anything malformed there is started afresh. */
-export function issuanceStateOf(requestData: Record<string, unknown> | undefined): IssuanceState {
-  const recorded = requestData?.issuance as Partial<IssuanceState> | undefined;
+/** The state recorded on the enrolment (its `requestData.issuance`), or a fresh one. Anything malformed is started afresh. */
+export function issuanceStateOf(issuance: unknown): IssuanceState {
+  const recorded = issuance as Partial<IssuanceState> | undefined;
   if (recorded && typeof recorded === 'object' && typeof recorded.steps === 'object' && recorded.steps !== null) {
     return { attempts: 0, updatedAt: '', ...recorded, status: recorded.status ?? 'RUNNING', steps: recorded.steps };
   }

@@ -4,10 +4,13 @@
  * CMS for the credential named by the enrolment. Every step goes through the same domain services as the OSIA
  * operations (same checks, same change log), is recorded on the enrolment as soon as it is done, and is idempotent,
  * so a failed or interrupted run resumes where it stopped when the enrolment is finalised again.
+ * One run per enrolment, across the server processes sharing the store: a run claims the enrolment with a lease
+ * recorded by compare-and-set on the enrolment, and records every step only while it still holds the lease.
  */
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import type { Clock } from '../credentials/credential-dates.js';
 import { ConflictError, HttpError } from '../errors/http-errors.js';
-import { KeyedLock } from '../registry/keyed-lock.js';
 import { ISSUANCE_STEPS, type IssuanceState, type IssuanceStep, issuanceStateOf } from './issuance-state.js';
 
 type Json = Record<string, unknown>;
@@ -27,7 +30,11 @@ export interface EnrollmentSnapshot {
 export interface IssuanceParticipants {
   enrollments: {
     read(enrollmentId: string): Promise<EnrollmentSnapshot>;
-    recordIssuance(enrollmentId: string, state: IssuanceState): Promise<void>;
+    /**
+     * Compare-and-set of the recorded state: `change` gets it (unknown: whatever is recorded) and returns the state
+     * to record, or undefined to leave it; resolves the state recorded afterwards.
+     */
+    changeIssuance(enrollmentId: string, change: (recorded: unknown) => IssuanceState | undefined): Promise<unknown>;
   };
   uins: { issue(transactionId: string, log?: Logger): Promise<string> };
   persons: { create(personId: string, person: { status: string; physicalStatus: string }, transactionId: string): Promise<void> };
@@ -42,13 +49,27 @@ export interface IssuanceParticipants {
   };
   /** Property names of the CMS RequestData schema: the enrolment's requestData fields passed on to the CMS. */
   requestDataFields: ReadonlySet<string>;
+  clock: Clock;
   log: Logger;
 }
+
+/**
+ * How long a run holds its enrolment without recording anything. Far longer than a step takes; a run whose process
+ * died is taken over once it has passed.
+ */
+export const ISSUANCE_LEASE_MS = 5 * 60_000;
 
 /** The credential request the workflow creates for an enrolment: derived, so that a retry finds it again. */
 export const credentialRequestIdOf = (enrollmentId: string) => `ENR-${enrollmentId}`;
 
 class StepFailure extends Error {}
+
+/** Another run took the enrolment over (this one outlived its lease): this run stops, recording nothing more. */
+class LeaseLost extends Error {
+  constructor(readonly recorded: IssuanceState) {
+    super('issuance lease lost');
+  }
+}
 
 /** A conflict on create means an earlier attempt got that far (the ids are the workflow's own). */
 async function ignoringConflict(create: () => Promise<unknown>): Promise<void> {
@@ -60,22 +81,41 @@ async function ignoringConflict(create: () => Promise<unknown>): Promise<void> {
 }
 
 export class IssuanceWorkflow {
-  readonly #running = new KeyedLock();
-
   constructor(private readonly p: IssuanceParticipants) {}
 
-  /** Runs (or resumes) the workflow of a finalised enrolment; the outcome is recorded on the enrolment. */
-  run(enrollmentId: string, transactionId: string): Promise<IssuanceState | undefined> {
-    return this.#running.run([enrollmentId], () => this.#run(enrollmentId, transactionId));
-  }
-
-  async #run(enrollmentId: string, transactionId: string): Promise<IssuanceState | undefined> {
+  /**
+   * Runs (or resumes) the workflow of a finalised enrolment; the outcome is recorded on the enrolment. While another
+   * run holds the enrolment (in any process), resolves the state it recorded and starts nothing.
+   */
+  async run(enrollmentId: string, transactionId: string): Promise<IssuanceState | undefined> {
     const enrollment = await this.p.enrollments.read(enrollmentId);
     if (enrollment.status !== 'FINALIZED') return undefined;
-    const state = issuanceStateOf(enrollment.requestData);
-    state.attempts += 1;
-    state.status = 'RUNNING';
-    delete state.failure;
+    const owner = randomUUID();
+    const claimed = await this.p.enrollments.changeIssuance(enrollmentId, (recorded) => this.#claim(issuanceStateOf(recorded), owner));
+    const state = issuanceStateOf(claimed);
+    if (state.lease?.owner !== owner) {
+      this.p.log.info({ enrollmentId, transactionId }, 'issuance workflow already running elsewhere: not started again');
+      return state;
+    }
+    try {
+      return await this.#run(enrollment, state, transactionId);
+    } catch (err) {
+      if (!(err instanceof LeaseLost)) throw err;
+      this.p.log.warn({ enrollmentId, transactionId }, 'issuance workflow outlived its lease and was taken over: stopped');
+      return err.recorded;
+    }
+  }
+
+  /** The state that starts a run, or undefined while another run's lease is live. */
+  #claim(recorded: IssuanceState, owner: string): IssuanceState | undefined {
+    const live = recorded.status === 'RUNNING' && recorded.lease && Date.parse(recorded.lease.until) > this.p.clock().getTime();
+    if (live) return undefined;
+    const { failure: _failure, ...rest } = recorded;
+    return this.#leased({ ...rest, status: 'RUNNING', attempts: recorded.attempts + 1 }, owner);
+  }
+
+  async #run(enrollment: EnrollmentSnapshot, state: IssuanceState, transactionId: string): Promise<IssuanceState> {
+    const { enrollmentId } = enrollment;
     for (const step of ISSUANCE_STEPS) {
       if (state.steps[step]) continue;
       try {
@@ -83,7 +123,7 @@ export class IssuanceWorkflow {
       } catch (err) {
         return this.#fail(enrollmentId, state, step, err);
       }
-      state.steps[step] = new Date().toISOString();
+      state.steps[step] = this.p.clock().toISOString();
       await this.#record(enrollmentId, state);
     }
     await this.#refreshCredentialRequest(state);
@@ -163,9 +203,21 @@ export class IssuanceWorkflow {
     return state;
   }
 
-  #record(enrollmentId: string, state: IssuanceState): Promise<void> {
-    state.updatedAt = new Date().toISOString();
-    return this.p.enrollments.recordIssuance(enrollmentId, state);
+  /** Records the state (its lease renewed) while this run still holds the lease; LeaseLost otherwise. */
+  async #record(enrollmentId: string, state: IssuanceState): Promise<void> {
+    const owner = state.lease?.owner ?? '';
+    const next = this.#leased(state, owner);
+    const recorded = await this.p.enrollments.changeIssuance(enrollmentId, (current) =>
+      issuanceStateOf(current).lease?.owner === owner ? next : undefined,
+    );
+    if (recorded !== next) throw new LeaseLost(issuanceStateOf(recorded));
+    Object.assign(state, next);
+  }
+
+  /** The state held by `owner` for another lease period from now. */
+  #leased(state: IssuanceState, owner: string): IssuanceState {
+    const now = this.p.clock();
+    return { ...state, lease: { owner, until: new Date(now.getTime() + ISSUANCE_LEASE_MS).toISOString() }, updatedAt: now.toISOString() };
   }
 }
 

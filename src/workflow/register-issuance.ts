@@ -27,13 +27,14 @@ export async function registerIssuanceWorkflow(depsOf: ReadonlyMap<DocumentName,
   const workflow = new IssuanceWorkflow({
     enrollments: {
       read: async (enrollmentId) => (await enrollments.read(enrollmentId)) as never,
-      recordIssuance: (enrollmentId, state) => enrollments.recordIssuance(enrollmentId, state),
+      changeIssuance: (enrollmentId, change) => enrollments.changeIssuance(enrollmentId, change),
     },
     uins: await sharedUinRegistry(uin),
     persons,
     identities,
     credentialRequests: requests,
     requestDataFields: new Set(Object.keys(requestData)),
+    clock: enrollment.clock,
     log: enrollment.logger.child({ workflow: 'issuance' }),
   });
   enrollment.events.on('enrollmentFinalized', async ({ enrollmentId, transactionId }) => {

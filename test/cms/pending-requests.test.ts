@@ -19,26 +19,55 @@ import { credentialRequest, credentialUrl, requestUrl } from './cms-fixtures.js'
 
 const TIMEOUT_SECONDS = 3600;
 
+type Step = 'poll' | 'updated' | 'cancel';
+
 /** A bureau-like producer whose answers the test decides. */
 class ScriptedProducer implements CredentialProducer {
   readonly name = 'internal';
   next: ProductionOutcome = { status: 'PENDING', producerState: { upstream: 'U-1', polls: 0 } };
   calls: string[] = [];
   refuseCancel = false;
+  readonly #gates = new Map<Step, { arrive(): void; released: Promise<void> }>();
+  /**
+   * Makes the next `step` call wait, once it was recorded, until `release()`: another process's change can then
+   * land in between. `arrived` resolves when the call is waiting.
+   */
+  hold(step: Step): { arrived: Promise<void>; release(): void } {
+    let arrive = () => {};
+    let release = () => {};
+    const arrived = new Promise<void>((resolve) => {
+      arrive = resolve;
+    });
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    this.#gates.set(step, { arrive, released });
+    return { arrived, release };
+  }
+  async #wait(step: Step) {
+    const gate = this.#gates.get(step);
+    if (!gate) return;
+    this.#gates.delete(step);
+    gate.arrive();
+    await gate.released;
+  }
   async produce(order: ProductionOrder) {
     this.calls.push(`produce ${order.credentialRequestId} ${order.settings?.producer}`);
     return { status: 'PENDING' as const, producerState: { upstream: `U-${order.credentialRequestId}` } };
   }
   async poll(order: ProductionOrder, state: ProducerState) {
     this.calls.push(`poll ${order.credentialRequestId} ${state.upstream}`);
+    await this.#wait('poll');
     return this.next;
   }
   async updated(order: ProductionOrder) {
     this.calls.push(`updated ${order.credentialRequestId} ${order.requestData.priority}`);
+    await this.#wait('updated');
     return { upstream: `U-${order.credentialRequestId}`, revised: true };
   }
   async cancel(order: ProductionOrder) {
     this.calls.push(`cancel ${order.credentialRequestId}`);
+    await this.#wait('cancel');
     if (this.refuseCancel) throw new ConflictError('the bureau has already printed it');
   }
 }
@@ -52,14 +81,13 @@ describe('CMS pending credential requests', () => {
     t = await createTestApp({ interfaces: ['cms'] });
   });
   after(() => t.close());
-  beforeEach(async () => {
-    producer = new ScriptedProducer();
-    now = new Date('2031-03-01T08:00:00Z');
-    services = openCmsServices({
+  /** CMS services of their own on the app's store, as another server process has them. */
+  const open = async (scripted: ScriptedProducer) =>
+    openCmsServices({
       credentials: {
         catalogue: await loadProfileCatalogue(),
         store: await CredentialStore.open(t.storage),
-        producers: new ProducerRegistry([producer]),
+        producers: new ProducerRegistry([scripted]),
         clock: () => now,
       },
       document: await loadDocument('cms'),
@@ -67,6 +95,10 @@ describe('CMS pending credential requests', () => {
       timeoutSeconds: TIMEOUT_SECONDS,
       logger: pino({ level: 'silent' }),
     });
+  beforeEach(async () => {
+    producer = new ScriptedProducer();
+    now = new Date('2031-03-01T08:00:00Z');
+    services = await open(producer);
   });
   const later = (seconds: number) => {
     now = new Date(now.getTime() + seconds * 1000);
@@ -194,5 +226,89 @@ describe('CMS pending credential requests', () => {
     await services.requests.create('B-9', credentialRequest('RESIDENCE_PERMIT', { validFromDate: '2031-04-01T00:00:00' }), 'tx');
     assert.equal((await services.requests.read('B-9')).requestData.validFromDate, '2031-04-01T00:00:00Z', 'no offset: read as UTC');
     await assert.rejects(services.requests.create('B-9', credentialRequest(), 'tx'), ConflictError);
+  });
+
+  describe('racing a change made in another process', () => {
+    const changedConcurrently = (status: string) => (err: unknown) =>
+      err instanceof ConflictError && err.message.includes(`changed concurrently (it is ${status} now)`);
+    const stored = async (id: string) => (await CredentialStore.open(t.storage)).getRequest(id);
+    /**
+     * Creates request `id` (PENDING), runs `change` here up to its producer `step`, lets `overtaking` complete in
+     * another process meanwhile, then lets `change` go on; resolves (or rejects) as `change` does.
+     */
+    const overtaken = async <T>(
+      id: string,
+      step: Step,
+      change: () => Promise<T>,
+      overtaking: (other: CmsServices) => Promise<unknown>,
+      otherProducer = new ScriptedProducer(),
+    ): Promise<T> => {
+      const other = await open(otherProducer);
+      await services.requests.create(id, credentialRequest(), 'tx-1');
+      const held = producer.hold(step);
+      const outcome = change();
+      await Promise.race([held.arrived, outcome]);
+      await overtaking(other);
+      held.release();
+      return outcome;
+    };
+
+    it('an update whose producer call a cancel overtook answers 409: the request stays CANCELLED, content unchanged', async () => {
+      const update = () => services.requests.update('R-1', credentialRequest('RESIDENCE_PERMIT', { priority: 9 }), 'tx-u');
+      await assert.rejects(
+        overtaken('R-1', 'updated', update, (other) => other.requests.cancel('R-1', 'tx-c')),
+        changedConcurrently('CANCELLED'),
+      );
+      const read = await readOverHttp('R-1');
+      assert.deepEqual([read.status, read.requestData.priority], ['CANCELLED', 5]);
+      assert.equal(producer.calls.filter((call) => call.startsWith('updated R-1')).length, 1, 'the producer was told once');
+    });
+
+    it('a cancel whose producer call an update overtook answers 409: the request stays PENDING, updated', async () => {
+      const update = (other: CmsServices) => other.requests.update('R-2', credentialRequest('RESIDENCE_PERMIT', { priority: 9 }), 'tx-u');
+      await assert.rejects(
+        overtaken('R-2', 'cancel', () => services.requests.cancel('R-2', 'tx-c'), update),
+        changedConcurrently('PENDING'),
+      );
+      const read = await readOverHttp('R-2');
+      assert.deepEqual([read.status, read.requestData.priority], ['PENDING', 9]);
+    });
+
+    it("a cancel that another process's cancel overtook answers as cancelled", async () => {
+      const cancel = (cms: CmsServices, transactionId: string) => () => cms.requests.cancel('R-3', transactionId);
+      assert.deepEqual(await overtaken('R-3', 'cancel', cancel(services, 'tx-c1'), (other) => cancel(other, 'tx-c2')()), { personId: 'P-1' });
+      const request = await stored('R-3');
+      assert.deepEqual([request?.status, request?.transactionId], ['CANCELLED', 'tx-c2']);
+    });
+
+    it('two processes polling at once: the request is ISSUED once, with one set of credentials', async () => {
+      const otherProducer = new ScriptedProducer();
+      // No credentialId: each poll answer would make credentials of its own.
+      producer.next = otherProducer.next = { status: 'ISSUED', credentials: [{ status: 'ACTIVE' }] };
+      const refresh = () => services.requests.refresh('R-4', 'tx-sweep-1');
+      await overtaken('R-4', 'poll', refresh, (other) => other.requests.refresh('R-4', 'tx-sweep-2'), otherProducer);
+      const request = await stored('R-4');
+      const credentials = await (await CredentialStore.open(t.storage)).findCredentials({ credentialRequestId: 'R-4' });
+      assert.deepEqual([request?.status, request?.transactionId], ['ISSUED', 'tx-sweep-2'], 'the first outcome recorded stands');
+      assert.equal(credentials.length, 1);
+      assert.deepEqual(
+        credentials.map((credential) => credential.credentialId),
+        request?.credentialIds,
+      );
+    });
+
+    it("a poll answer that lost to another process's PENDING update is recorded on the fresh record", async () => {
+      const otherProducer = new ScriptedProducer();
+      otherProducer.next = { status: 'PENDING', producerState: { upstream: 'U-R-5', polls: 1 } };
+      producer.next = { status: 'FAILED', reason: 'portrait rejected' };
+      const refresh = () => services.requests.refresh('R-5', 'tx-sweep-1');
+      const overtaking = async (other: CmsServices) => {
+        await other.requests.refresh('R-5', 'tx-sweep-2');
+        assert.deepEqual((await stored('R-5'))?.producerState, { upstream: 'U-R-5', polls: 1 });
+      };
+      await overtaken('R-5', 'poll', refresh, overtaking, otherProducer);
+      const request = await stored('R-5');
+      assert.deepEqual([request?.status, request?.requestData.others?.failureReason], ['FAILED', 'portrait rejected']);
+    });
   });
 });

@@ -1,6 +1,6 @@
 /**
  * The enrolment service as the issuance workflow uses it: `enrollmentFinalized` on a real EventBus (after the write,
- * and only for finalising changes), `read`, and the server-managed `requestData.issuance` of `recordIssuance`.
+ * and only for finalising changes), `read`, and the server-managed `requestData.issuance` of `changeIssuance`.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -27,8 +27,8 @@ describe('Enrollment service: enrollmentFinalized and the issuance record', () =
     ({ enrollments } = await sharedEnrollments(deps));
     events.on('enrollmentFinalized', async ({ enrollmentId, transactionId }) => {
       const { status } = await enrollments.read(enrollmentId);
-      // What the workflow does; it takes the enrolment's lock, so the event must leave after the lock is released.
-      await enrollments.recordIssuance(enrollmentId, { status: 'STARTED', transactionId });
+      // What the workflow does: a write at the enrolment's version, so the event must leave after the finalising write.
+      await enrollments.changeIssuance(enrollmentId, () => ({ status: 'STARTED', transactionId }));
       seen.push(`${enrollmentId} ${transactionId} ${status}`);
     });
   });
@@ -64,21 +64,27 @@ describe('Enrollment service: enrollmentFinalized and the issuance record', () =
     assert.deepEqual(drain(), []);
   });
 
-  it('recordIssuance writes requestData.issuance on a FINALIZED enrolment; readEnrollment shows it', async () => {
+  it('changeIssuance writes requestData.issuance on a FINALIZED enrolment; readEnrollment shows it', async () => {
     await enrollments.create(change('V-5', 'tx-5'), { requestData: { priority: 2 } });
     await enrollments.finalize(change('V-5', 'tx-5f'));
-    await enrollments.recordIssuance('V-5', { status: 'DONE', uin: '4711', steps: { 'a.b': 1 } });
+    await enrollments.changeIssuance('V-5', () => ({ status: 'DONE', uin: '4711', steps: { 'a.b': 1 } }));
+    let seenRecorded: unknown;
+    const left = await enrollments.changeIssuance('V-5', (recorded) => {
+      seenRecorded = recorded;
+      return undefined;
+    });
+    assert.deepEqual([seenRecorded, left], Array(2).fill({ status: 'DONE', uin: '4711', steps: { 'a.b': 1 } }), 'undefined leaves it as recorded');
     const read = await request(t.app).get('/enrollment/v1/enrollments/V-5?transactionId=tx-r');
     assert.equal(read.status, 200, read.text);
     assert.deepEqual(read.body.requestData, { priority: 2, issuance: { status: 'DONE', uin: '4711', steps: { 'a.b': 1 } } });
     assert.equal(read.body.status, 'FINALIZED');
-    await assert.rejects(enrollments.recordIssuance('nobody', {}), NotFoundError);
+    await assert.rejects(enrollments.changeIssuance('nobody', () => ({})), NotFoundError);
     await assert.rejects(enrollments.read('nobody'), NotFoundError);
   });
 
   it('clients cannot write requestData.issuance: PUT and merge patch keep the server’s value', async () => {
     await enrollments.create(change('V-6', 'tx-6'), { requestData: { priority: 1 } });
-    await enrollments.recordIssuance('V-6', { status: 'FAILED' });
+    await enrollments.changeIssuance('V-6', () => ({ status: 'FAILED' }));
     await enrollments.update(change('V-6', 'tx-6u'), { requestData: { priority: 3, issuance: { status: 'DONE' } } });
     assert.deepEqual((await enrollments.read('V-6')).requestData, { priority: 3, issuance: { status: 'FAILED' } });
     await enrollments.patch(change('V-6', 'tx-6p'), { requestData: { issuance: null } });
@@ -86,7 +92,7 @@ describe('Enrollment service: enrollmentFinalized and the issuance record', () =
     await enrollments.patch(change('V-6', 'tx-6n'), { requestData: null });
     assert.deepEqual((await enrollments.read('V-6')).requestData, { issuance: { status: 'FAILED' } });
     await enrollments.create(change('V-7', 'tx-7'), { requestData: null });
-    await enrollments.recordIssuance('V-7', { status: 'STARTED' });
+    await enrollments.changeIssuance('V-7', () => ({ status: 'STARTED' }));
     assert.deepEqual((await enrollments.read('V-7')).requestData, { issuance: { status: 'STARTED' } });
   });
 });

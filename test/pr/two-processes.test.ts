@@ -3,40 +3,22 @@
  * from either process. Creates race for the same ids; merges and moves race over the same identities.
  */
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { exitOf, spawnTs, waitForLine } from '../support/child-process.js';
+import { type ServerProcesses, startServers } from '../support/server-processes.js';
 
 const IDS = 100;
 const ATTEMPTS_PER_PROCESS = 1000;
 
 describe('two server processes sharing one embedded store', () => {
-  let dataDir: string;
-  const servers: { child: ChildProcess; base: string }[] = [];
+  let processes: ServerProcesses;
+  let servers: { base: string }[] = [];
 
   before(async () => {
-    dataDir = await mkdtemp(path.join(os.tmpdir(), 'osia-two-'));
-    // One after the other: the first creates the schema, the second opens it.
-    for (let i = 0; i < 2; i++) {
-      const child = spawnTs('src/main.ts', [], { PORT: '0', OSIA_HOST: '127.0.0.1', OSIA_DATA_DIR: dataDir, OSIA_AUTH: 'off' });
-      const listening = JSON.parse(await waitForLine(child, (line) => line.includes('listening')));
-      // Keep reading its log: a full pipe would block the server.
-      child.stdout?.resume();
-      child.stderr?.resume();
-      servers.push({ child, base: `http://127.0.0.1:${listening.port}/pr/v1` });
-    }
+    processes = await startServers(2);
+    servers = processes.bases.map((base) => ({ base: `${base}/pr/v1` }));
   });
 
-  after(async () => {
-    for (const { child } of servers) {
-      child.kill('SIGTERM');
-      await exitOf(child);
-    }
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  after(() => processes.stop());
 
   const send = async (base: string, method: string, route: string, body?: object) => {
     const res = await fetch(`${base}${route}?transactionId=tx-two`, {

@@ -7,7 +7,13 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import { sharedEnrollments } from '../../src/enrollment/shared-enrollments.js';
+import { EventBus } from '../../src/events/event-bus.js';
+import { loadDocument } from '../../src/openapi/documents.js';
+import { PERSONS } from '../../src/registry/registry-records.js';
+import { ISSUED_UINS } from '../../src/uin/uin-registry.js';
+import { ISSUANCE_LEASE_MS } from '../../src/workflow/issuance-workflow.js';
+import { createTestApp, type TestApp, testLogger } from '../support/test-app.js';
 
 const TX = '?transactionId=tx-issuance';
 
@@ -130,5 +136,55 @@ describe('issuance workflow', () => {
     assert.equal(done.attempts, 2);
     const identities = await request(t.app).get(`/pr/v1/persons/${done.uin}/identities${TX}`);
     assert.equal(identities.body.length, 1, 'the retry did not create a second identity');
+  });
+
+  it('two runs at once for one enrolment, from two apps on one store, issue one UIN and one person', async () => {
+    // Another app on the same data directory: a second server process, with its own workflow.
+    const file = await catalogueFile(t.dataDir, CATALOGUE);
+    const other = await createTestApp({ dataDir: t.dataDir, env: { OSIA_WORKFLOW: 'issuance', OSIA_CREDENTIAL_PROFILES: file } });
+    try {
+      assert.equal((await request(t.app).post(`/enrollment/v1/enrollments/E-5${TX}`).send(enrollment('RESIDENCE_PERMIT'))).status, 204);
+      const count = async () => [await (await t.storage.documents.collection(PERSONS)).count(), await (await t.storage.documents.collection(ISSUED_UINS)).count()];
+      const before = await count();
+      const finalize = (app: TestApp['app']) => request(app).put(`/enrollment/v1/enrollments/E-5/finalize${TX}`);
+      const answers = await Promise.all([finalize(t.app), finalize(other.app)]);
+      assert.deepEqual(answers.map((res) => res.status), [204, 204]);
+      assert.deepEqual(await count(), before.map((n) => n + 1), 'one more person, one more UIN');
+      const issuance = await issuanceOf(t, 'E-5');
+      assert.equal(issuance.status, 'DONE');
+      assert.equal((await request(t.app).get(`/pr/v1/persons/${issuance.uin}${TX}`)).status, 200);
+    } finally {
+      await other.storage.documents.close();
+    }
+  });
+
+  it('a live lease (a run under way elsewhere) starts nothing; once expired (its process died), a run takes over', async () => {
+    let now = new Date('2031-05-01T08:00:00Z');
+    const file = await catalogueFile(t.dataDir, CATALOGUE);
+    const clocked = await createTestApp({ clock: () => now, env: { OSIA_WORKFLOW: 'issuance', OSIA_CREDENTIAL_PROFILES: file } });
+    try {
+      const deps = { shared: clocked.shared, storage: clocked.storage, document: await loadDocument('enrollment'), events: new EventBus(testLogger()) };
+      const { enrollments } = await sharedEnrollments(deps);
+      assert.equal((await request(clocked.app).post(`/enrollment/v1/enrollments/E-6${TX}`).send(enrollment('RESIDENCE_PERMIT'))).status, 204);
+      const until = new Date(now.getTime() + ISSUANCE_LEASE_MS).toISOString();
+      const steps = { checkRequest: now.toISOString() };
+      const crashed = { status: 'RUNNING', steps, credentialProfileId: 'RESIDENCE_PERMIT', attempts: 1, updatedAt: now.toISOString(), lease: { owner: 'crashed', until } };
+      await enrollments.changeIssuance('E-6', () => crashed);
+      const finalize = () => request(clocked.app).put(`/enrollment/v1/enrollments/E-6/finalize${TX}`);
+
+      now = new Date(Date.parse(until) - 1000);
+      assert.equal((await finalize()).status, 204);
+      assert.deepEqual(await issuanceOf(clocked, 'E-6'), crashed, 'nothing started while the lease is live');
+
+      now = new Date(Date.parse(until) + 1000);
+      assert.equal((await finalize()).status, 204);
+      const taken = await issuanceOf(clocked, 'E-6');
+      assert.deepEqual([taken.status, taken.attempts, taken.steps.checkRequest], ['DONE', 2, steps.checkRequest], JSON.stringify(taken));
+      assert.match(taken.uin, /^\d{10}$/);
+      assert.notEqual(taken.lease.owner, 'crashed');
+      assert.equal(taken.updatedAt, now.toISOString(), 'times come from the app clock');
+    } finally {
+      await clocked.close();
+    }
   });
 });

@@ -1,13 +1,22 @@
 /**
  * The built-in PKI issuer: the CA, the holder certificates it issued (collection `pki_certificates`) and the CRL
  * that follows their status (state in `pki_state`, the signed DER in the blob store, cached in memory).
+ * Several server processes may share the store: certificates and the CRL state are written at the version read,
+ * and a change that lost the race runs again on fresh data (all of it is pure: reading, signing, writing).
  */
 import path from 'node:path';
 import { type Clock, systemClock } from '../credential-dates.js';
 import type { CredentialChange } from '../credential-producer.port.js';
 import { BadRequestError, ConflictError } from '../../errors/http-errors.js';
-import { KeyedLock } from '../../registry/keyed-lock.js';
-import type { Collection, Storage, StoredDocument } from '../../storage/document-store.port.js';
+import {
+  type Collection,
+  DuplicateKeyError,
+  type Storage,
+  type StoredDocument,
+  VersionConflictError,
+  type WriteOp,
+} from '../../storage/document-store.port.js';
+import { retryOnConflict } from '../../storage/optimistic.js';
 import { CertificateAuthority } from './certificate-authority.js';
 import { holderName } from './distinguished-name.js';
 import { type CertificateUsage, issueHolderCertificate } from './holder-certificate.js';
@@ -17,6 +26,11 @@ import { CERTIFICATE_HOLD, revocationReason } from './revocation-reasons.js';
 
 const DAY_MS = 86_400_000;
 const CRL_STATE_ID = 'crl';
+/**
+ * Of the processes publishing a CRL at once, each round one wins: the budget bounds how many publish together. A
+ * publication that still fails leaves the certificates changed and the CRL behind until the next one.
+ */
+const CRL_ATTEMPTS = 64;
 
 export interface PkiIssuerOptions {
   dataDir: string;
@@ -71,7 +85,6 @@ export interface IssuedCertificate {
 }
 
 export class PkiIssuer {
-  readonly #lock = new KeyedLock();
   #cached?: { number: number; der: Buffer };
 
   private constructor(
@@ -161,19 +174,28 @@ export class PkiIssuer {
    * Revocation is final: a revoked credential's certificates are never reinstated.
    */
   async changeStatus(change: CredentialChange): Promise<void> {
-    await this.#lock.run([CRL_STATE_ID], async () => {
-      const records = (await this.certificates.find({ credentialId: change.credentialId })) as CertificateRecord[];
-      const changed = this.#apply(records, change);
-      if (changed.length === 0) return;
-      // A revoked certificate's private key has no further use: the server-held copy goes.
-      const unusedKeys = change.to === 'REVOKED' ? records.flatMap((record) => record.privateKeyBlobId ?? []) : [];
-      await this.storage.documents.applyAtomically([
-        ...changed.map((doc) => ({ collection: 'pki_certificates', op: 'put' as const, doc })),
-        ...this.storage.blobs.release(unusedKeys),
-      ]);
-      await Promise.all(unusedKeys.map((id) => this.storage.blobs.delete(id)));
-      await this.#publishCrl();
-    });
+    const records = await retryOnConflict(() => this.#changeCertificates(change));
+    if (records.length === 0) return;
+    await Promise.all(unusedKeys(records, change).map((id) => this.storage.blobs.delete(id)));
+    await retryOnConflict(() => this.#publishCrl(), CRL_ATTEMPTS);
+  }
+
+  /**
+   * Writes the credential's certificates that change, at the versions read, releasing the keys revocation makes
+   * useless. Resolves them all as read, or none when nothing changed.
+   */
+  async #changeCertificates(change: CredentialChange): Promise<CertificateRecord[]> {
+    const found = await this.certificates.find({ credentialId: change.credentialId });
+    const read = (await Promise.all(found.map(({ _id }) => this.certificates.getVersioned(_id)))).filter((item) => item !== undefined);
+    const versions = new Map(read.map(({ doc, version }) => [doc._id, version]));
+    const records = read.map(({ doc }) => doc as CertificateRecord);
+    const changed = this.#apply(records, change);
+    if (changed.length === 0) return [];
+    await this.storage.documents.applyAtomically([
+      ...changed.map((doc) => ({ collection: 'pki_certificates', op: 'put' as const, doc, expectedVersion: versions.get(doc._id) })),
+      ...this.storage.blobs.release(unusedKeys(records, change)),
+    ]);
+    return records;
   }
 
   #apply(records: CertificateRecord[], change: CredentialChange): CertificateRecord[] {
@@ -205,12 +227,12 @@ export class PkiIssuer {
     }
   }
 
-  /** The current CRL (DER), re-signed first when it is past half its validity, missing, or another CA's. */
+  /**
+   * The current CRL (DER), re-signed first when it is past half its validity, missing, or another CA's. A process
+   * that lost the race to re-sign reads the winner's CRL.
+   */
   async crl(): Promise<Buffer> {
-    return (
-      (await this.#storedCrl()) ??
-      this.#lock.run([CRL_STATE_ID], async () => (await this.#storedCrl()) ?? this.#publishCrl())
-    );
+    return retryOnConflict(async () => (await this.#storedCrl()) ?? this.#publishCrl(), CRL_ATTEMPTS);
   }
 
   /**
@@ -229,9 +251,14 @@ export class PkiIssuer {
     return blob?.data;
   }
 
-  /** Signs and stores the next CRL; callers hold the lock. */
+  /**
+   * Signs and stores the next CRL. The state is read before the certificates are listed and written back at that
+   * version (inserted for the first CRL): of two processes publishing at once one gets the number, the other a
+   * VersionConflictError, and signs again with the next number and every certificate change made meanwhile.
+   */
   async #publishCrl(): Promise<Buffer> {
-    const previous = (await this.state.get(CRL_STATE_ID)) as CrlState | undefined;
+    const read = await this.state.getVersioned(CRL_STATE_ID);
+    const previous = read?.doc as CrlState | undefined;
     const thisUpdate = this.options.now();
     const nextUpdate = new Date(thisUpdate.getTime() + this.options.crlValidityDays * DAY_MS);
     const listed = (await this.certificates.find(
@@ -258,14 +285,36 @@ export class PkiIssuer {
       issuerKeyId: this.#issuerKeyId,
       blobId,
     };
-    const { blobs } = this.storage;
-    await this.storage.documents.applyAtomically([
-      { collection: 'pki_state', op: 'put', doc: state },
-      ...blobs.claim([blobId]),
-      ...blobs.release(previous ? [previous.blobId] : []),
-    ]);
-    if (previous) await blobs.delete(previous.blobId);
+    try {
+      await this.#writeState(state, read?.version, previous?.blobId);
+    } catch (error) {
+      await this.storage.blobs.delete(blobId);
+      throw error;
+    }
+    if (previous) await this.storage.blobs.delete(previous.blobId);
     this.#cached = { number, der };
     return der;
   }
+
+  /**
+   * Writes the CRL state over the version read, or inserts the first one: either way, a rival write is a conflict.
+   * The new CRL's blob is claimed and the one it replaces released in the same batch.
+   */
+  async #writeState(state: CrlState, version: number | undefined, previousBlobId: string | undefined): Promise<void> {
+    const op: WriteOp =
+      version === undefined
+        ? { collection: 'pki_state', op: 'insert', doc: state }
+        : { collection: 'pki_state', op: 'put', doc: state, expectedVersion: version };
+    const { blobs } = this.storage;
+    try {
+      await this.storage.documents.applyAtomically([op, ...blobs.claim([state.blobId]), ...blobs.release(previousBlobId ? [previousBlobId] : [])]);
+    } catch (error) {
+      throw error instanceof DuplicateKeyError ? new VersionConflictError(error.collection, error.id) : error;
+    }
+  }
+}
+
+/** A revoked certificate's private key has no further use: the server-held copy goes. */
+function unusedKeys(records: readonly CertificateRecord[], change: CredentialChange): string[] {
+  return change.to === 'REVOKED' ? records.flatMap((record) => record.privateKeyBlobId ?? []) : [];
 }
