@@ -13,7 +13,13 @@ import { RefusedPerson, type TransferredPerson } from '../pr/person-transfer.js'
 import { openTransfer } from './transfer-setup.js';
 import { progressReporter } from './transfer-progress.js';
 
-const BATCH = 500;
+/**
+ * Persons per atomic batch: large batches touch each index page once for many persons (at a million persons the
+ * name indexes' pages are scattered, and every commit writes each page it touched). Lines carrying images are
+ * large, so a batch also ends at a size.
+ */
+const BATCH_PERSONS = 10_000;
+const BATCH_BYTES = 32 * 2 ** 20;
 
 interface Pending {
   line: number;
@@ -33,6 +39,7 @@ export async function runImport(file: string, config: Config): Promise<number> {
     process.stderr.write(`line ${line}${personId ? `, person ${personId}` : ''}: ${reason}\n`);
   };
   let pending: Pending[] = [];
+  let pendingBytes = 0;
   const seen = new Set<string>();
   const write = async (batch: Pending[]) => {
     const outcomes = await transfer.import(batch.map(({ person }) => person), transactionId);
@@ -51,6 +58,7 @@ export async function runImport(file: string, config: Config): Promise<number> {
   const flush = async () => {
     const batch = pending;
     pending = [];
+    pendingBytes = 0;
     seen.clear();
     await writing;
     writing = write(batch);
@@ -76,7 +84,8 @@ export async function runImport(file: string, config: Config): Promise<number> {
       if (seen.has(person.personId)) await flush();
       seen.add(person.personId);
       pending.push({ line: number, person });
-      if (pending.length === BATCH) await flush();
+      pendingBytes += text.length;
+      if (pending.length === BATCH_PERSONS || pendingBytes >= BATCH_BYTES) await flush();
     }
     await flush();
     await writing;
