@@ -36,6 +36,7 @@ export class SqliteDocumentStore implements DocumentStore {
   readonly kind = 'embedded';
   readonly #tables = new Map<string, SqliteWrites>();
   readonly #commits: GroupCommit;
+  readonly #wal: WalSync;
   #closed = false;
 
   private constructor(
@@ -44,6 +45,7 @@ export class SqliteDocumentStore implements DocumentStore {
     private readonly reader: Database.Database,
   ) {
     const wal = new WalSync(`${file}-wal`);
+    this.#wal = wal;
     this.#commits = new GroupCommit(writer, () => wal.sync());
   }
 
@@ -112,6 +114,7 @@ export class SqliteDocumentStore implements DocumentStore {
     if (this.#closed) return;
     this.#closed = true;
     await this.#commits.drain();
+    await this.#wal.close();
     this.reader.close();
     this.writer.close();
   }

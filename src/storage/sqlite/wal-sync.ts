@@ -8,11 +8,13 @@
  * A checkpoint fsyncs the WAL and the database itself before the WAL is reused, so frames already acknowledged
  * are never overwritten before they are in the database file.
  */
-import { open } from 'node:fs/promises';
+import { close, fsync, open } from 'node:fs';
+import { promisify } from 'node:util';
 
 export class WalSync {
   #inFlight?: Promise<void>;
   #next?: Promise<void>;
+  #fd?: number;
 
   constructor(private readonly walFile: string) {}
 
@@ -35,20 +37,20 @@ export class WalSync {
     return this.#next;
   }
 
-  /** Opened each time: SQLite may delete and recreate the WAL file, and an old descriptor would sync nothing. */
+  /**
+   * The WAL file stays open: SQLite deletes it only when the last connection to the database closes, which cannot
+   * happen while this store's writer is open. It is opened at the first sync, after the first commit created it.
+   */
   async #fsync(): Promise<void> {
-    let handle: Awaited<ReturnType<typeof open>>;
-    try {
-      handle = await open(this.walFile, 'r');
-    } catch (error) {
-      // No WAL file: everything committed has been checkpointed into the database, which the checkpoint fsynced.
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw error;
-    }
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    this.#fd ??= await promisify(open)(this.walFile, 'r');
+    await promisify(fsync)(this.#fd);
+  }
+
+  /** Closes the WAL file once the last sync has finished. */
+  async close(): Promise<void> {
+    await this.#next?.catch(() => undefined);
+    await this.#inFlight?.catch(() => undefined);
+    if (this.#fd !== undefined) await promisify(close)(this.#fd);
+    this.#fd = undefined;
   }
 }
