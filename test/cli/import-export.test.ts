@@ -78,6 +78,25 @@ describe('import and export', () => {
     }
   });
 
+  it('round-trips more persons than one export page or import batch holds', async () => {
+    const persons = Array.from({ length: 1200 }, (_, i) => ({
+      personId: `MANY-${String(i).padStart(4, '0')}`,
+      ...ALIVE,
+      identities: [{ identityId: 'ID', identityType: 'CIVIL', status: 'VALID', createdDate: '2026-01-01T00:00:00Z', updatedDate: '2026-01-01T00:00:00Z' }],
+      reference: 'ID',
+    }));
+    const input = path.join(work, 'many.ndjson');
+    await writeFile(input, `${persons.map((person) => JSON.stringify(person)).join('\n')}\n`);
+    const target = await mkdtemp(path.join(work, 'many-'));
+    assert.equal((await cli(target, ['import', input])).stdout, 'imported 1200 persons, 0 already present, 0 lines refused\n');
+    const output = path.join(work, 'many-out.ndjson');
+    const exported = await cli(target, ['export', output]);
+    assert.equal(exported.code, 0, exported.stderr);
+    const lines = (await readFile(output, 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
+    assert.deepEqual(lines.map(({ personId }) => personId), persons.map(({ personId }) => personId));
+    assert.ok(lines.every((line) => line.identities.length === 1 && line.reference === 'ID'));
+  });
+
   it('reports bad and duplicate lines with their numbers, imports the rest, and is harmless to run again', async () => {
     const file = path.join(work, 'mixed.ndjson');
     const person = (personId: string, extra: object = {}) => JSON.stringify({ personId, status: 'ACTIVE', physicalStatus: 'ALIVE', identities: [], ...extra });

@@ -72,6 +72,12 @@ export function documentQueryContract(context: ContractContext): void {
     return collection;
   };
 
+  it('filters: $in with thousands of values (an export page, a batch of ids) on an indexed path', async () => {
+    const names = [...Array.from({ length: 3000 }, (_, i) => `nobody-${i}`), 'Dee', 'Ann'];
+    assert.deepEqual(ids(await (await loaded()).find({ name: { $in: names } })), ['p1', 'p4']);
+    assert.deepEqual(ids(await (await loaded()).find({ age: { $in: Array.from({ length: 3000 }, (_, i) => i) } })), ['p1', 'p2', 'p3', 'p4']);
+  });
+
   for (const [title, filter, expected] of filterCases) {
     it(`filters: ${title}`, async () => {
       const found = await (await loaded()).find(filter);

@@ -29,6 +29,8 @@ export interface FilterPlan {
 type Translated = { sql: string; params: unknown[]; eq?: { idx: number; key: Key } };
 
 const RANGE: Record<string, string> = { $gt: '>', $gte: '>=', $lt: '<', $lte: '<=' };
+/** Longer `$in` lists go to the matcher: SQLite takes at most 32,766 parameters per statement. */
+const MAX_IN = 10_000;
 
 export function planFilter(table: string, keys: string, indexes: ReadonlyMap<string, IndexedPath>, filter: Filter): FilterPlan {
   const where: string[] = [];
@@ -87,11 +89,15 @@ function translate(keys: string, idx: number, condition: FieldCondition): Transl
   }
   if (ops.length === 1 && ops[0]?.[0] === '$in') {
     const candidates = (ops[0][1] as unknown[]).map(keyOf);
-    if (candidates.length === 0 || candidates.some((key) => key === undefined)) return undefined;
-    const probes = (candidates as Key[]).map(() => '(t = ? AND v = ?)').join(' OR ');
+    if (candidates.length === 0 || candidates.length > MAX_IN || candidates.some((key) => key === undefined)) return undefined;
+    // One `v IN (…)` per key type (usually one): a list, not an OR per value, whose depth SQLite limits to 1,000.
+    const byType = new Map<number, unknown[]>();
+    for (const [type, value] of candidates as Key[]) byType.set(type, [...(byType.get(type) ?? []), value]);
+    const lists = [...byType].map(([, values]) => `(t = ? AND v IN (${values.map(() => '?').join(', ')}))`);
     return {
-      sql: `EXISTS (SELECT 1 FROM ${keys} WHERE seq = t.seq AND idx = ? AND (${probes}) LIMIT 1)`,
-      params: [idx, ...(candidates as Key[]).flat()],
+      // The keys drive: each value is a search of their primary key, never a scan of the records.
+      sql: `t.seq IN (SELECT seq FROM ${keys} WHERE idx = ? AND (${lists.join(' OR ')}))`,
+      params: [idx, ...[...byType].flatMap(([type, values]) => [type, ...values])],
     };
   }
   if (ops.length > 0 && ops.every(([op]) => op in RANGE)) {
