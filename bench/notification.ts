@@ -49,7 +49,8 @@ export async function notificationBench(options: { publishes: number; latencyMes
     OSIA_INTERFACES: 'notification',
     OSIA_NOTIFICATION_ALLOW: '127.0.0.0/8',
     OSIA_NOTIFICATION_POLL_INTERVAL: '100',
-    OSIA_LOG_LEVEL: 'warn',
+    // Info, as in production (and as the other scenarios run): the start-up line that names the port is info.
+    OSIA_LOG_LEVEL: 'info',
     NODE_ENV: 'production',
   });
   const base = `${server.url}/notification/v1`;

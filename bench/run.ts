@@ -1,5 +1,7 @@
 /**
  * `npm run bench [-- --persons 10000 --duration 10 --connections 16 --only readPerson,findPersons --direct --scale --profile]`
+ * `npm run bench -- --only notification` runs the Notification scenarios (bench/notification.ts; also part of a run
+ * without `--only`).
  * `npm run bench -- --data-dir DIR --persons N …` measures a store loaded earlier with the same population
  * (`npm run bench:scale -- --persons N --keep DIR`) and leaves it in place.
  *
@@ -23,6 +25,7 @@ import { DATABASE_FILE } from '../src/storage/create-storage.js';
 import { loadDirectly } from './direct-load.js';
 import { loadPopulation } from './load-population.js';
 import { type ServerProcess, startProcess } from './processes.js';
+import { notificationBench } from './notification.js';
 import { summarise } from './profile-summary.js';
 import { SCENARIOS, type Scenario, YARDSTICK } from './scenarios.js';
 
@@ -47,6 +50,8 @@ const duration = Number(values.duration);
 const connections = Number(values.connections);
 const selected = values.only?.split(',') ?? [];
 const scenarios = SCENARIOS.filter((s) => selected.length === 0 || selected.some((name) => s.name.startsWith(name)));
+const withNotification = selected.length === 0 || selected.includes('notification');
+const NOTIFICATION_LOAD = { publishes: 2000, latencyMessages: 200, drainMessages: 10_000 };
 
 interface Measured {
   /** Units of work per second (requests, or pairs for a two-request scenario). */
@@ -78,6 +83,11 @@ async function reportSize(): Promise<void> {
   console.log(`scale: database ${(bytes / 2 ** 20).toFixed(0)} MiB (${files.join(', ')}), ${(bytes / persons).toFixed(0)} bytes per person`);
 }
 
+if (scenarios.length === 0) {
+  // `--only notification`: nothing else to start.
+  await notificationBench(NOTIFICATION_LOAD);
+  process.exit(0);
+}
 const dataDir = kept ? path.resolve(kept) : await mkdtemp(path.join(os.tmpdir(), 'osia-bench-'));
 const profileDir = path.resolve(values['profile-dir']);
 const servers: ServerProcess[] = [];
@@ -156,3 +166,4 @@ if (values.profile && osia) {
     console.log(`no CPU profile of process ${pid} found in ${profileDir}`);
   }
 }
+if (withNotification) await notificationBench(NOTIFICATION_LOAD);
