@@ -23,7 +23,7 @@ import {
   type StoredRequest,
 } from '../credentials/credential-records.js';
 import type { Versioned } from '../credentials/credential-store.js';
-import type { Credentials } from '../credentials/shared-credentials.js';
+import type { Credentials } from '../credentials/open-credentials.js';
 import { type CatalogueProfile, osiaProfile, profileSettings } from '../credentials/profile-catalogue.js';
 import { BadRequestError, ConflictError, HttpError, NotFoundError } from '../errors/http-errors.js';
 import type { SchemaValidator } from '../openapi/schema-validator.js';

@@ -14,7 +14,7 @@ import {
   WRITABLE_CREDENTIAL_FIELDS,
 } from '../credentials/credential-records.js';
 import type { Versioned } from '../credentials/credential-store.js';
-import type { Credentials } from '../credentials/shared-credentials.js';
+import type { Credentials } from '../credentials/open-credentials.js';
 import { checkTransition, type StatusTarget, statusName } from '../credentials/credential-status.js';
 import { BadRequestError, ConflictError, NotFoundError } from '../errors/http-errors.js';
 import { retryOnConflict } from '../storage/optimistic.js';

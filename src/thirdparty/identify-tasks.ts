@@ -6,8 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import type { Clock } from '../credentials/credential-dates.js';
 import type { Criterion } from '../registry/search-filter.js';
-import type { SharedInstances } from '../http/shared-instances.js';
 import type { Collection, Storage } from '../storage/document-store.port.js';
 
 const TASKS = 'tp_identify_tasks';
@@ -37,14 +37,6 @@ type TaskRecord = {
 
 export type Search = (query: IdentifyQuery) => Promise<string[]>;
 
-/** The key of an app's task runner among its shared instances. */
-export const IDENTIFY_TASKS = 'identify-tasks';
-
-/** The task runner of an app, once Third Party Services opened it (tests hold, release and age its tasks). */
-export function identifyTasksOf(shared: SharedInstances): Promise<IdentifyTasks> | undefined {
-  return shared.opened<IdentifyTasks>(IDENTIFY_TASKS);
-}
-
 export class IdentifyTasks {
   #gate: Promise<void> = Promise.resolve();
   readonly #running = new Set<Promise<void>>();
@@ -60,10 +52,10 @@ export class IdentifyTasks {
 
   static async open(
     storage: Storage,
-    options: { search: Search; ttlSeconds: number; clock?: () => Date; logger: Logger },
+    options: { search: Search; ttlSeconds: number; clock: Clock; logger: Logger },
   ): Promise<IdentifyTasks> {
     const collection = await storage.documents.collection(TASKS);
-    const tasks = new IdentifyTasks(collection, options.search, options.ttlSeconds, options.clock ?? (() => new Date()), options.logger);
+    const tasks = new IdentifyTasks(collection, options.search, options.ttlSeconds, options.clock, options.logger);
     for (const record of (await tasks.tasks.find({ status: 'RUNNING' })) as TaskRecord[]) tasks.#run(record);
     return tasks;
   }

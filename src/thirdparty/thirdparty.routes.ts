@@ -2,13 +2,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { components, operations } from '../../generated/thirdparty.js';
 import { BadRequestError, ForbiddenError, HttpError, NotFoundError } from '../errors/http-errors.js';
-import type { InterfaceDependencies } from '../http/interface-dependencies.js';
 import type { HandlerMap } from '../http/operation-types.js';
 import { selectionOf } from './attribute-output.js';
 import { credentialState } from './credential-validity.js';
 import { identifyQuery, searchPersons } from './identify-query.js';
 import type { ResolvedPerson } from './person-resolver.js';
-import { type Caller, sharedThirdPartyServices } from './thirdparty-services.js';
+import type { Caller, ThirdPartyServices } from './thirdparty-services.js';
 import { VERIFICATION, verifyAttributes } from './verification.js';
 
 type AttributeSet = components['schemas']['AttributeSet'];
@@ -18,8 +17,7 @@ const identifierHash = (type: string, identifier: string) => createHash('sha256'
 
 const RESPOND_ASYNC = /(^|[,;\s])respond-async\s*(,|;|$)/i;
 
-export async function createThirdPartyHandlers(deps: InterfaceDependencies): Promise<HandlerMap<operations>> {
-  const services = await sharedThirdPartyServices(deps);
+export function createThirdPartyHandlers(services: ThirdPartyServices): HandlerMap<operations> {
   const { resolver, sets, tasks, registry, credentials, signer } = services;
 
   /** Reads need a credential in force when the identifier is a credential number: a revoked or expired card opens nothing. */

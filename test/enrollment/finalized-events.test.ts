@@ -5,14 +5,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
-import { sharedEnrollments } from '../../src/enrollment/shared-enrollments.js';
+import { openEnrollmentServices } from '../../src/enrollment/enrollment-services.js';
 import { NotFoundError } from '../../src/errors/http-errors.js';
 import { EventBus } from '../../src/events/event-bus.js';
-import { SharedInstances } from '../../src/http/shared-instances.js';
 import { loadDocument } from '../../src/openapi/documents.js';
 import { createTestApp, type TestApp, testLogger } from '../support/test-app.js';
 
-type Service = Awaited<ReturnType<typeof sharedEnrollments>>['enrollments'];
+type Service = Awaited<ReturnType<typeof openEnrollmentServices>>['enrollments'];
 
 describe('Enrollment service: enrollmentFinalized and the issuance record', () => {
   let t: TestApp;
@@ -23,8 +22,7 @@ describe('Enrollment service: enrollmentFinalized and the issuance record', () =
   before(async () => {
     t = await createTestApp({ interfaces: ['enrollment'] });
     const events = new EventBus(testLogger());
-    const deps = { shared: new SharedInstances(), storage: t.storage, document: await loadDocument('enrollment'), events };
-    ({ enrollments } = await sharedEnrollments(deps));
+    ({ enrollments } = await openEnrollmentServices(t.storage, await loadDocument('enrollment'), events));
     events.on('enrollmentFinalized', async ({ enrollmentId, transactionId }) => {
       const { status } = await enrollments.read(enrollmentId);
       // What the workflow does: a write at the enrolment's version, so the event must leave after the finalising write.

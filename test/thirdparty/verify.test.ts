@@ -9,15 +9,17 @@ import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { createJwksRouter } from '../../src/thirdparty/jwks-route.js';
 import { openProofSigner } from '../../src/thirdparty/proof-signer.js';
-import { thirdPartyServicesOf } from '../../src/thirdparty/thirdparty-services.js';
+import { fakeClock } from '../support/fake-clock.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { ADA, changeCredential, citizen, issueCredential, portrait, TX } from './thirdparty-fixtures.js';
 
 describe('Third Party verify', () => {
   let t: TestApp;
   let card: { credentialId: string; credentialNumber: string };
+  const started = Date.now();
+  const clock = fakeClock(started);
   before(async () => {
-    t = await createTestApp({ interfaces: ['pr', 'thirdparty', 'cms'] });
+    t = await createTestApp({ interfaces: ['pr', 'thirdparty', 'cms'], clock });
     await citizen(t, 'U-ADA', { ...ADA, address: { city: 'London', street: 'St James Square' } }, {
       contextualData: { contactData: { email: 'ada@example.org', phone1: '+44 20 0000' } },
     });
@@ -111,18 +113,15 @@ describe('Third Party verify', () => {
     );
 
     const expiryDate = (await request(t.app).get(`/cms/v1/credentials/${card.credentialId}${TX}`)).body.expiryDate as string;
-    const services = await thirdPartyServicesOf(t.shared);
-    assert.ok(services);
-    const realClock = services.clock;
     try {
-      services.clock = () => new Date(Date.parse(expiryDate) - 1000);
+      clock.set(new Date(Date.parse(expiryDate) - 1000));
       assert.equal((await outcome(card.credentialNumber, claim, query)).verificationCode, 0, 'the last second of validity');
-      services.clock = () => new Date(Date.parse(expiryDate));
+      clock.set(expiryDate);
       const expired = await outcome(card.credentialNumber, claim, query);
       assert.deepEqual([expired.verificationCode, expired.verificationProof], [5, undefined]);
       assert.equal((await outcome('U-ADA', { credentialData: [{ credentialNumber: card.credentialNumber }] })).verificationCode, 5);
     } finally {
-      services.clock = realClock;
+      clock.set(new Date(started));
     }
     assert.equal((await outcome(card.credentialNumber, claim, query)).verificationCode, 0);
   });

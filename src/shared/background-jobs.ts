@@ -17,8 +17,9 @@ export class BackgroundJobs {
     for (const job of this.#jobs) job.start();
   }
 
+  /** Stops the jobs one after the other, the last started first: a job may use what an earlier one keeps running. */
   async stopAll(): Promise<void> {
-    await Promise.all(this.#jobs.map((job) => job.stop()));
+    for (const job of [...this.#jobs].reverse()) await job.stop();
   }
 }
 

@@ -1,11 +1,12 @@
-import type { InterfaceDependencies } from '../http/interface-dependencies.js';
+import type { Config } from '../config/config-options.js';
+import type { Storage } from '../storage/document-store.port.js';
 import { uinFormatOf } from './uin-format.js';
 import { createUinGenerator } from './uin-generator.js';
 import { UinRegistry } from './uin-registry.js';
 
 /** The app's one UIN registry: generateUIN and the issuance workflow draw from the same issued-UIN record. */
-export function sharedUinRegistry(deps: Pick<InterfaceDependencies, 'shared' | 'storage' | 'config'>) {
+export function openUinRegistry(storage: Storage, config: Config): Promise<UinRegistry> {
   // The format is checked before the store is touched, so that a bad setting stops start-up at once.
-  const format = uinFormatOf(deps.config);
-  return deps.shared.get('uin-registry', () => UinRegistry.open(deps.storage, createUinGenerator(format)));
+  const format = uinFormatOf(config);
+  return UinRegistry.open(storage, createUinGenerator(format));
 }
