@@ -23,6 +23,7 @@ import { requestLogging } from './http/request-logging.js';
 import { securityHeaders } from './http/security-headers.js';
 import type { LoadedDocument } from './openapi/documents.js';
 import type { DocumentName } from './openapi/interfaces.js';
+import type { Clock } from './shared/clock.js';
 import type { Storage } from './storage/document-store.port.js';
 import { createJwksRouter } from './thirdparty/jwks-route.js';
 import type { ProofSigner } from './thirdparty/proof-signer.js';
@@ -37,6 +38,8 @@ export interface HttpAppParts {
   /** The handler map of each served document. */
   handlers: ReadonlyMap<DocumentName, object>;
   auditLog: AuditLog;
+  /** Dates the audit trail. */
+  clock: Clock;
   /** The issuing CA, when CMS is served: its certificate and CRL are published beside the CMS operations. */
   pkiIssuer: PkiIssuer | undefined;
   /** The proof signer, when Third Party is served: its key set is published beside its operations. */
@@ -44,7 +47,7 @@ export interface HttpAppParts {
 }
 
 export async function createHttpApp(parts: HttpAppParts): Promise<Express> {
-  const { config, storage, logger, documents, mounts, metrics, handlers, auditLog } = parts;
+  const { config, storage, logger, documents, mounts, metrics, handlers, auditLog, clock } = parts;
   const app = express();
   app.disable('x-powered-by');
   const verifier = config.auth === 'on' ? await createTokenVerifier(config) : undefined;
@@ -63,7 +66,7 @@ export async function createHttpApp(parts: HttpAppParts): Promise<Express> {
       handlers: handlers.get(loaded.name) ?? {},
       basePath,
       verifier,
-      audit: AUDITED.has(loaded.name) ? auditRecorder(auditLog, loaded.name) : undefined,
+      audit: AUDITED.has(loaded.name) ? auditRecorder(auditLog, loaded.name, clock) : undefined,
       afterAuthentication,
       validateResponses: config.validateResponses,
       bodyLimit: config.bodyLimit,

@@ -13,7 +13,7 @@ import { authNoticesJob } from './auth/auth-notices.js';
 import { type CmsServices, openCmsServices } from './cms/cms-services.js';
 import { createCmsHandlers } from './cms/cms.routes.js';
 import type { Config } from './config/config-options.js';
-import type { Clock } from './credentials/credential-dates.js';
+import type { Clock } from './shared/clock.js';
 import { openCredentials, usesPki } from './credentials/open-credentials.js';
 import { openPkiIssuer } from './credentials/pki/open-pki-issuer.js';
 import { loadProfileCatalogue } from './credentials/profile-catalogue.js';
@@ -86,7 +86,7 @@ export async function composeApp(parts: AppParts): Promise<ComposedApp> {
   // Shared by several interfaces: the population registry (PR, Data Access, Third Party), the credential domain
   // (CMS, Third Party) and the issuing CA (the CMS routes, and the `pki` producer wherever credentials are made).
   const registry = serves('pr', 'dataaccess', 'thirdparty')
-    ? await PopulationRegistry.open(storage, { indexedAttributes: config.indexedAttributes })
+    ? await PopulationRegistry.open(storage, { indexedAttributes: config.indexedAttributes, clock })
     : undefined;
   const catalogue = serves('cms', 'thirdparty') ? await loadProfileCatalogue(config.credentialProfiles) : undefined;
   const pkiIssuer = serves('cms') || (catalogue && usesPki(catalogue)) ? await openPkiIssuer(storage, config, clock) : undefined;
@@ -95,11 +95,11 @@ export async function composeApp(parts: AppParts): Promise<ComposedApp> {
   // One service set per served interface, and its handlers.
   const handlers = new Map<DocumentName, object>();
   const enrollmentDocument = documentOf('enrollment');
-  const enrollment = enrollmentDocument && (await openEnrollmentServices(storage, enrollmentDocument, events));
+  const enrollment = enrollmentDocument && (await openEnrollmentServices(storage, enrollmentDocument, events, clock));
   if (enrollment) handlers.set('enrollment', createEnrollmentHandlers(enrollment));
 
   const prDocument = documentOf('pr');
-  const pr = registry && prDocument && openPrServices(registry, prDocument, settings);
+  const pr = registry && prDocument && openPrServices(registry, prDocument, settings, clock);
   if (pr) {
     registerRegistryGauges(metrics.registry, pr.registry);
     handlers.set('pr', createPrHandlers(pr));
@@ -111,7 +111,7 @@ export async function composeApp(parts: AppParts): Promise<ComposedApp> {
     handlers.set('dataaccess', createDataAccessHandlers({ registry, dictionary, noMatch }));
   }
 
-  const uin = serves('uin') ? await openUinRegistry(storage, config) : undefined;
+  const uin = serves('uin') ? await openUinRegistry(storage, config, clock) : undefined;
   if (uin) handlers.set('uin', createUinHandlers(uin));
 
   const notification = serves('notification')
@@ -159,6 +159,6 @@ export async function composeApp(parts: AppParts): Promise<ComposedApp> {
   }
   jobs.add(authNoticesJob(config, logger));
 
-  const app = await createHttpApp({ config, storage, logger, documents, mounts, metrics, handlers, auditLog, pkiIssuer, proofSigner });
+  const app = await createHttpApp({ config, storage, logger, documents, mounts, metrics, handlers, auditLog, clock, pkiIssuer, proofSigner });
   return { app, services: { notification, thirdParty, cms, pr }, jobs };
 }

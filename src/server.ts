@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { composeApp } from './composition-root.js';
 import type { Config } from './config/config-options.js';
-import { systemClock } from './credentials/credential-dates.js';
+import { systemClock } from './shared/clock.js';
 import { createHttpServer, schemeOf } from './http/http-server.js';
 import { AUDIT } from './openapi/interfaces.js';
 import { loadServedSetup } from './profile/served-documents.js';

@@ -3,7 +3,7 @@
  * requests in-process with the same rules as createCredentialRequest).
  */
 import type { Logger } from 'pino';
-import type { Clock } from '../credentials/credential-dates.js';
+import type { Clock } from '../shared/clock.js';
 import type { Credentials } from '../credentials/open-credentials.js';
 import type { LoadedDocument } from '../openapi/documents.js';
 import { createSchemaValidator } from '../openapi/schema-validator.js';

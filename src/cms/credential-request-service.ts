@@ -6,7 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { type Clock, addDays, formatDateTime, normalizeDateTime, parseDateTime } from '../credentials/credential-dates.js';
+import { addDays, formatDateTime, normalizeDateTime, parseDateTime } from '../credentials/credential-dates.js';
+import { type Clock } from '../shared/clock.js';
 import type {
   CredentialProducer,
   ProducedCredential,

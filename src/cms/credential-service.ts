@@ -3,7 +3,8 @@
  * status machine. The producer follows every status change before it is recorded (certificates, upstream bureau);
  * each change leaves an entry in the record's history (never answered).
  */
-import { type Clock, formatDateTime, normalizeDateTime, parseDateTime } from '../credentials/credential-dates.js';
+import { formatDateTime, normalizeDateTime, parseDateTime } from '../credentials/credential-dates.js';
+import { type Clock } from '../shared/clock.js';
 import type { CredentialStatus } from '../credentials/credential-producer.port.js';
 import {
   CREDENTIAL_FIELDS,

@@ -5,7 +5,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/config-options.js';
 import type { Storage } from '../storage/document-store.port.js';
-import type { Clock } from './credential-dates.js';
+import type { Clock } from '../shared/clock.js';
 import { CredentialNumbers } from './credential-number.js';
 import { CredentialStore } from './credential-store.js';
 import type { PkiIssuer } from './pki/pki-issuer.js';

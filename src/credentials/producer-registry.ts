@@ -8,7 +8,7 @@ import type { Config } from '../config/config-options.js';
 import { ConfigError } from '../config/config-options.js';
 import { ConflictError } from '../errors/http-errors.js';
 import { createBureauProducer } from './bureau/bureau-producer.js';
-import type { Clock } from './credential-dates.js';
+import type { Clock } from '../shared/clock.js';
 import type { CredentialNumbers } from './credential-number.js';
 import type { CredentialProducer } from './credential-producer.port.js';
 import { createInternalProducer } from './internal-producer.js';

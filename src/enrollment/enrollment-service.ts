@@ -20,6 +20,7 @@ import { type Collection, DuplicateKeyError, type Storage, type WriteOp } from '
 import { bufferReferences } from './buffer-references.js';
 import { BUFFERS, type BufferRecord, ENROLLMENTS, type EnrollmentRecord, type EnrollmentStatus } from './enrollment-records.js';
 import { isObject, selectAttributes } from './select-attributes.js';
+import type { Clock } from '../shared/clock.js';
 
 type Json = Record<string, unknown>;
 export type Enrollment = components['schemas']['Enrollment'];
@@ -74,9 +75,10 @@ export class EnrollmentService {
     private readonly validator: SchemaValidator,
     private readonly events: EventBus,
     private readonly contentFields: ReadonlySet<string>,
+    private readonly clock: Clock,
   ) {}
 
-  static async open(storage: Storage, validator: SchemaValidator, events: EventBus, contentFields: ReadonlySet<string>) {
+  static async open(storage: Storage, validator: SchemaValidator, events: EventBus, contentFields: ReadonlySet<string>, clock: Clock) {
     const { documents } = storage;
     return new EnrollmentService(
       storage,
@@ -85,6 +87,7 @@ export class EnrollmentService {
       validator,
       events,
       contentFields,
+      clock,
     );
   }
 
@@ -95,7 +98,7 @@ export class EnrollmentService {
     const content = clientContent(body, 'createEnrollment');
     checkRequestData(content, 'createEnrollment');
     await this.#checkReferences(enrollmentId, content);
-    const now = new Date().toISOString();
+    const now = this.clock().toISOString();
     const status: EnrollmentStatus = finalize ? 'FINALIZED' : 'IN_PROGRESS';
     const record = await this.#record(enrollmentId, { ...content, status }, transactionId, now);
     try {
@@ -276,13 +279,13 @@ export class EnrollmentService {
 
   async #record(enrollmentId: string, content: Json, transactionId: string, createdDate: string): Promise<EnrollmentRecord> {
     const { record, blobIds } = await externalize(content, this.storage.blobs);
-    const now = new Date().toISOString();
+    const now = this.clock().toISOString();
     const enrollment = encodeKeys(record) as EnrollmentRecord['enrollment'];
     return { _id: enrollmentId, enrollment, blobIds, createdDate, updatedDate: now, lastTransactionId: transactionId };
   }
 
   #touched(record: EnrollmentRecord, change: Change): EnrollmentRecord {
-    return { ...record, updatedDate: new Date().toISOString(), lastTransactionId: change.transactionId };
+    return { ...record, updatedDate: this.clock().toISOString(), lastTransactionId: change.transactionId };
   }
 
   #announce({ enrollmentId, transactionId }: Change): Promise<void> {

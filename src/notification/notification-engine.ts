@@ -6,7 +6,7 @@
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Config } from '../config/config-options.js';
-import type { Clock } from '../credentials/credential-dates.js';
+import type { Clock } from '../shared/clock.js';
 import type { ProfileSettings } from '../profile/profile-settings.js';
 import type { Storage } from '../storage/document-store.port.js';
 import { AddressCheck } from './address-check.js';

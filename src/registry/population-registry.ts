@@ -18,6 +18,7 @@ import {
 } from './registry-records.js';
 import { type Criterion, criteriaFilter, type SearchOptions } from './search-filter.js';
 import { decodeKeys, encodeKeys } from './stored-keys.js';
+import { type Clock, systemClock } from '../shared/clock.js';
 
 export type { Criterion, SearchOptions } from './search-filter.js';
 
@@ -51,15 +52,18 @@ export class PopulationRegistry {
     readonly persons: Collection,
     readonly identities: Collection,
     readonly galleries: Collection,
+    private readonly clock: Clock,
   ) {}
 
-  static async open(storage: Storage, options: { indexedAttributes: readonly string[] }): Promise<PopulationRegistry> {
+  /** `clock` dates the change log (the system clock for tools that load the store directly). */
+  static async open(storage: Storage, options: { indexedAttributes: readonly string[]; clock?: Clock }): Promise<PopulationRegistry> {
     const { documents } = storage;
     return new PopulationRegistry(
       storage,
       await documents.collection(PERSONS),
       await documents.collection(IDENTITIES, identityIndexes(options.indexedAttributes)),
       await documents.collection(GALLERIES),
+      options.clock ?? systemClock,
     );
   }
 
@@ -165,7 +169,7 @@ export class PopulationRegistry {
 
   /** A change-log entry, to go in the same atomic batch as the change it records. */
   changeEntry(transactionId: string, operationId: string, ids: ChangedIds): WriteOp {
-    const doc = { _id: randomUUID(), time: new Date().toISOString(), transactionId, operationId, ...ids };
+    const doc = { _id: randomUUID(), time: this.clock().toISOString(), transactionId, operationId, ...ids };
     return { collection: CHANGES, op: 'put', doc };
   }
 

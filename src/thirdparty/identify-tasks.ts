@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Clock } from '../credentials/credential-dates.js';
+import type { Clock } from '../shared/clock.js';
 import type { Criterion } from '../registry/search-filter.js';
 import type { Collection, Storage } from '../storage/document-store.port.js';
 

@@ -4,7 +4,7 @@
  */
 import type { Logger } from 'pino';
 import type { Config } from '../config/config-options.js';
-import type { Clock } from '../credentials/credential-dates.js';
+import type { Clock } from '../shared/clock.js';
 import type { CredentialDirectory } from '../credentials/credential-directory.port.js';
 import type { CallContext } from '../http/operation-types.js';
 import type { LoadedDocument } from '../openapi/documents.js';

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { BadRequestError } from '../errors/http-errors.js';
 import { type Collection, DuplicateKeyError, type Storage } from '../storage/document-store.port.js';
 import type { UinGenerator } from './uin-generator.js';
+import { type Clock, systemClock } from '../shared/clock.js';
 
 export const ISSUED_UINS = 'issued_uins';
 
@@ -25,17 +26,18 @@ export class UinRegistry {
     private readonly issued: Collection,
     private readonly generate: UinGenerator,
     private readonly maxAttempts: number,
+    private readonly clock: Clock,
   ) {}
 
-  static async open(storage: Storage, generate: UinGenerator, maxAttempts = MAX_ATTEMPTS): Promise<UinRegistry> {
-    return new UinRegistry(await storage.documents.collection(ISSUED_UINS), generate, maxAttempts);
+  static async open(storage: Storage, generate: UinGenerator, clock: Clock = systemClock, maxAttempts = MAX_ATTEMPTS): Promise<UinRegistry> {
+    return new UinRegistry(await storage.documents.collection(ISSUED_UINS), generate, maxAttempts, clock);
   }
 
   /** Reserves a fresh UIN for the transaction; a candidate already issued is replaced by a new draw. */
   async issue(transactionId: string, log?: Logger): Promise<string> {
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       const uin = this.generate();
-      const record: IssuedUin = { _id: uin, transactionId, issuedAt: new Date().toISOString() };
+      const record: IssuedUin = { _id: uin, transactionId, issuedAt: this.clock().toISOString() };
       try {
         await this.issued.insert(record);
         return uin;

@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Clock } from '../credentials/credential-dates.js';
+import type { Clock } from '../shared/clock.js';
 import { ConflictError, HttpError } from '../errors/http-errors.js';
 import { ISSUANCE_STEPS, type IssuanceState, type IssuanceStep, issuanceStateOf } from './issuance-state.js';
 

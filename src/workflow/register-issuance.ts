@@ -4,7 +4,7 @@
  */
 import type { CmsServices } from '../cms/cms-services.js';
 import { ConfigError } from '../config/config-options.js';
-import type { Clock } from '../credentials/credential-dates.js';
+import type { Clock } from '../shared/clock.js';
 import type { EnrollmentServices } from '../enrollment/enrollment-services.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { LoadedDocument } from '../openapi/documents.js';

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { openEnrollmentServices } from '../../src/enrollment/enrollment-services.js';
+import { systemClock } from '../../src/shared/clock.js';
 import { NotFoundError } from '../../src/errors/http-errors.js';
 import { EventBus } from '../../src/events/event-bus.js';
 import { loadDocument } from '../../src/openapi/documents.js';
@@ -22,7 +23,7 @@ describe('Enrollment service: enrollmentFinalized and the issuance record', () =
   before(async () => {
     t = await createTestApp({ interfaces: ['enrollment'] });
     const events = new EventBus(testLogger());
-    ({ enrollments } = await openEnrollmentServices(t.storage, await loadDocument('enrollment'), events));
+    ({ enrollments } = await openEnrollmentServices(t.storage, await loadDocument('enrollment'), events, systemClock));
     events.on('enrollmentFinalized', async ({ enrollmentId, transactionId }) => {
       const { status } = await enrollments.read(enrollmentId);
       // What the workflow does: a write at the enrolment's version, so the event must leave after the finalising write.

@@ -6,7 +6,7 @@ import type { Express } from 'express';
 import pino, { type Logger } from 'pino';
 import { type AppServices, composeApp } from '../../src/composition-root.js';
 import { loadConfig } from '../../src/config/load-config.js';
-import { type Clock, systemClock } from '../../src/credentials/credential-dates.js';
+import { type Clock, systemClock } from '../../src/shared/clock.js';
 import { AUDIT, INTERFACE_NAMES, type InterfaceName } from '../../src/openapi/interfaces.js';
 import { loadServedSetup } from '../../src/profile/served-documents.js';
 import { createStorage } from '../../src/storage/create-storage.js';

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { createStorage } from '../../src/storage/create-storage.js';
-import { systemClock } from '../../src/credentials/credential-dates.js';
+import { systemClock } from '../../src/shared/clock.js';
 import { IdentifyTasks } from '../../src/thirdparty/identify-tasks.js';
 import { fakeClock } from '../support/fake-clock.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';

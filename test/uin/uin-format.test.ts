@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadConfig } from '../../src/config/load-config.js';
 import { uinFormatOf } from '../../src/uin/uin-format.js';
+import { systemClock } from '../../src/shared/clock.js';
 import type { Storage } from '../../src/storage/document-store.port.js';
 import { openUinRegistry } from '../../src/uin/open-uin-registry.js';
 import * as verhoeff from '../../src/uin/verhoeff.js';
@@ -65,6 +66,6 @@ describe('UIN format settings', () => {
 
   it('is checked when the UIN registry is opened, before the store is touched', () => {
     const untouchedStorage = new Proxy({}, { get: () => assert.fail('the store was used') });
-    assert.throws(() => openUinRegistry(untouchedStorage as Storage, configOf({ OSIA_UIN_ALPHABET: 'ABCDEFGHIJ' })), /verhoeff needs/);
+    assert.throws(() => openUinRegistry(untouchedStorage as Storage, configOf({ OSIA_UIN_ALPHABET: 'ABCDEFGHIJ' }), systemClock), /verhoeff needs/);
   });
 });

@@ -163,7 +163,7 @@ describe('issuance workflow', () => {
     const file = await catalogueFile(t.dataDir, CATALOGUE);
     const clocked = await createTestApp({ clock: () => now, env: { OSIA_WORKFLOW: 'issuance', OSIA_CREDENTIAL_PROFILES: file } });
     try {
-      const { enrollments } = await openEnrollmentServices(clocked.storage, await loadDocument('enrollment'), new EventBus(testLogger()));
+      const { enrollments } = await openEnrollmentServices(clocked.storage, await loadDocument('enrollment'), new EventBus(testLogger()), () => now);
       assert.equal((await request(clocked.app).post(`/enrollment/v1/enrollments/E-6${TX}`).send(enrollment('RESIDENCE_PERMIT'))).status, 204);
       const until = new Date(now.getTime() + ISSUANCE_LEASE_MS).toISOString();
       const steps = { checkRequest: now.toISOString() };

@@ -1,6 +1,6 @@
 import type { Config } from '../../config/config-options.js';
 import type { Storage } from '../../storage/document-store.port.js';
-import type { Clock } from '../credential-dates.js';
+import type { Clock } from '../../shared/clock.js';
 import { PkiIssuer } from './pki-issuer.js';
 
 /** The app's one PKI issuer, used by the CMS producer registry and by the `/cms/crl` and `/cms/ca.pem` routes. */

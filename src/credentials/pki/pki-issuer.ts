@@ -5,7 +5,7 @@
  * and a change that lost the race runs again on fresh data (all of it is pure: reading, signing, writing).
  */
 import path from 'node:path';
-import { type Clock, systemClock } from '../credential-dates.js';
+import { type Clock, systemClock } from '../../shared/clock.js';
 import type { CredentialChange } from '../credential-producer.port.js';
 import { BadRequestError, ConflictError } from '../../errors/http-errors.js';
 import {
