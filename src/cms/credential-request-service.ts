@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { addDays, formatDateTime, normalizeDateTime, parseDateTime } from '../credentials/credential-dates.js';
-import { type Clock } from '../shared/clock.js';
+import type { Clock } from '../shared/clock.js';
 import type {
   CredentialProducer,
   ProducedCredential,

@@ -4,7 +4,7 @@
  * each change leaves an entry in the record's history (never answered).
  */
 import { formatDateTime, normalizeDateTime, parseDateTime } from '../credentials/credential-dates.js';
-import { type Clock } from '../shared/clock.js';
+import type { Clock } from '../shared/clock.js';
 import type { CredentialStatus } from '../credentials/credential-producer.port.js';
 import {
   CREDENTIAL_FIELDS,
