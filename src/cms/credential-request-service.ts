@@ -28,9 +28,10 @@ import type { Credentials } from '../credentials/open-credentials.js';
 import { type CatalogueProfile, osiaProfile, profileSettings } from '../credentials/profile-catalogue.js';
 import { BadRequestError, ConflictError, HttpError, NotFoundError } from '../errors/http-errors.js';
 import type { SchemaValidator } from '../openapi/schema-validator.js';
-import { deleteBlobs, externalize, rehydrate } from '../registry/binary-fields.js';
+import { deleteBlobs, externalize, rehydrate } from '../shared/binary-fields.js';
 import { retryOnConflict } from '../storage/optimistic.js';
-import { checkAttributes, selectAttributes } from './attribute-selection.js';
+import { selectAttributes } from '../shared/select-attributes.js';
+import { checkAttributes } from './attribute-selection.js';
 
 type Json = Record<string, unknown>;
 

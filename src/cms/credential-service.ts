@@ -19,7 +19,8 @@ import type { Credentials } from '../credentials/open-credentials.js';
 import { checkTransition, type StatusTarget, statusName } from '../credentials/credential-status.js';
 import { BadRequestError, ConflictError, NotFoundError } from '../errors/http-errors.js';
 import { retryOnConflict } from '../storage/optimistic.js';
-import { checkAttributes, selectAttributes } from './attribute-selection.js';
+import { selectAttributes } from '../shared/select-attributes.js';
+import { checkAttributes } from './attribute-selection.js';
 import { type Expression, storeFilter } from './expressions.js';
 
 const REQUIRED = ['credentialId', 'status', 'personId', 'credentialProfileId'];

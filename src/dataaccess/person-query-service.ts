@@ -2,6 +2,7 @@
  * queryPersonList: finds persons whose reference identity holds every given attribute value, and answers their
  * UINs or the requested attributes of each. OSIA answers 404, not an empty list, when nobody matches.
  */
+import { paging } from '../shared/paging.js';
 import { BadRequestError, ForbiddenError } from '../errors/http-errors.js';
 import type { CallContext } from '../http/operation-types.js';
 import type { Criterion, PopulationRegistry } from '../registry/population-registry.js';
@@ -34,13 +35,6 @@ function searchCriteria(dictionary: AttributeDictionary, attributes: Record<stri
   });
 }
 
-function paging(query: PersonQuery): { offset: number; limit: number } {
-  const { offset = 0, limit = 100 } = query;
-  if (offset < 0) throw new BadRequestError('offset must be 0 or more');
-  if (limit < 1) throw new BadRequestError('limit must be 1 or more');
-  return { offset, limit };
-}
-
 export async function queryPersons(
   registry: PopulationRegistry,
   dictionary: AttributeDictionary,
@@ -48,7 +42,7 @@ export async function queryPersons(
   context: CallContext,
 ) {
   const criteria = searchCriteria(dictionary, query.attributes);
-  const personIds = await registry.findPersonIds(criteria, { referenceOnly: true, ...paging(query) });
+  const personIds = await registry.findPersonIds(criteria, { referenceOnly: true, ...paging(query.offset, query.limit, 100, 1) });
   if (personIds.length === 0) return [];
   context.touchPersons(personIds);
   const { names } = query;

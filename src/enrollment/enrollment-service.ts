@@ -9,17 +9,17 @@
 import type { components } from '../../generated/enrollment.js';
 import { BadRequestError, ConflictError, NotFoundError } from '../errors/http-errors.js';
 import type { EventBus } from '../events/event-bus.js';
-import { applyMergePatch } from '../http/merge-patch.js';
+import { applyMergePatch } from '../shared/merge-patch.js';
 import type { SchemaValidator } from '../openapi/schema-validator.js';
-import { deleteBlobs, externalize, rehydrate } from '../registry/binary-fields.js';
+import { deleteBlobs, externalize, rehydrate } from '../shared/binary-fields.js';
 import { retryOnConflict } from '../storage/optimistic.js';
 import { type Expression, toCriteria } from '../registry/search-criteria.js';
 import { criteriaFilter } from '../registry/search-filter.js';
-import { decodeKeys, encodeKeys } from '../registry/stored-keys.js';
+import { decodeKeys, encodeKeys } from '../shared/stored-keys.js';
 import { type Collection, DuplicateKeyError, type Storage, type WriteOp } from '../storage/document-store.port.js';
 import { bufferReferences } from './buffer-references.js';
 import { BUFFERS, type BufferRecord, ENROLLMENTS, type EnrollmentRecord, type EnrollmentStatus } from './enrollment-records.js';
-import { isObject, selectAttributes } from './select-attributes.js';
+import { isObject, selectAttributes } from '../shared/select-attributes.js';
 import type { Clock } from '../shared/clock.js';
 
 type Json = Record<string, unknown>;

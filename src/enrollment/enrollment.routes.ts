@@ -1,7 +1,8 @@
 /** The Enrollment interface (`openapi/enrollment.yaml`, mounted at `/enrollment`): one handler per operationId. */
 import type { operations } from '../../generated/enrollment.js';
 import type { HandlerMap } from '../http/operation-types.js';
-import { paging, requiredBody } from '../http/request-checks.js';
+import { requiredBody } from '../http/request-checks.js';
+import { paging } from '../shared/paging.js';
 import { digestHeader } from './digest-header.js';
 import type { EnrollmentServices } from './enrollment-services.js';
 

@@ -14,7 +14,7 @@ import type { WriteOp } from '../storage/document-store.port.js';
 import { withoutAllGallery } from './identity-galleries.js';
 import { withSections } from './identity-sections.js';
 import { checkEditable, type IdentityStatusRules } from './identity-status.js';
-import { applyMergePatch } from '../http/merge-patch.js';
+import { applyMergePatch } from '../shared/merge-patch.js';
 import type { PersonService } from './person-service.js';
 import type { Clock } from '../shared/clock.js';
 

@@ -3,7 +3,8 @@ import type { components, operations } from '../../generated/pr.js';
 import type { HandlerMap } from '../http/operation-types.js';
 import { galleryCsv, prefersCsv } from './gallery-csv.js';
 import type { PrServices } from './pr-services.js';
-import { paging, requiredBody } from '../http/request-checks.js';
+import { requiredBody } from '../http/request-checks.js';
+import { paging } from '../shared/paging.js';
 
 type Identity = components['schemas']['Identity'];
 type Person = components['schemas']['Person'];

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Collection, DocumentStore, Storage, WriteOp } from '../storage/document-store.port.js';
-import { deleteBlobs, externalize, rehydrate } from './binary-fields.js';
+import { deleteBlobs, externalize, rehydrate } from '../shared/binary-fields.js';
 import { retryOnConflict } from '../storage/optimistic.js';
 import {
   CHANGES,
@@ -17,7 +17,7 @@ import {
   type PersonRecord,
 } from './registry-records.js';
 import { type Criterion, criteriaFilter, type SearchOptions } from './search-filter.js';
-import { decodeKeys, encodeKeys } from './stored-keys.js';
+import { decodeKeys, encodeKeys } from '../shared/stored-keys.js';
 import { type Clock, systemClock } from '../shared/clock.js';
 
 export type { Criterion, SearchOptions } from './search-filter.js';
