@@ -4,7 +4,6 @@
  */
 import { paging } from '../shared/paging.js';
 import { BadRequestError, ForbiddenError } from '../errors/http-errors.js';
-import type { CallContext } from '../http/operation-types.js';
 import type { Criterion, PopulationRegistry } from '../registry/population-registry.js';
 import { type AttributeDictionary, PERSON_PREFIX } from './attribute-dictionary.js';
 import { callerValue, recordedValue } from './attribute-values.js';
@@ -39,12 +38,13 @@ export async function queryPersons(
   registry: PopulationRegistry,
   dictionary: AttributeDictionary,
   query: PersonQuery,
-  context: CallContext,
+  /** The call, told which persons the answer is about (for the audit trail). */
+  call: { touchPersons(personIds: readonly string[]): void },
 ) {
   const criteria = searchCriteria(dictionary, query.attributes);
   const personIds = await registry.findPersonIds(criteria, { referenceOnly: true, ...paging(query.offset, query.limit, 100, 1) });
   if (personIds.length === 0) return [];
-  context.touchPersons(personIds);
+  call.touchPersons(personIds);
   const { names } = query;
   if (!names) return personIds;
   const rows = [];

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/config-options.js';
 import type { Clock } from '../shared/clock.js';
 import type { CredentialDirectory } from '../credentials/credential-directory.port.js';
-import type { CallContext } from '../http/operation-types.js';
+import type { Principal } from '../auth/principal.js';
 import type { LoadedDocument } from '../openapi/documents.js';
 import type { PopulationRegistry } from '../registry/population-registry.js';
 import type { Storage } from '../storage/document-store.port.js';
@@ -36,7 +36,8 @@ export interface ThirdPartyServices {
   identifySyncLimit: number;
   /** Third Party's time source (credential validity, identify task expiry): the app's clock. */
   clock: Clock;
-  callerOf(context: CallContext): Caller;
+  /** The caller of a request: its verified principal (undefined when authentication is off). */
+  callerOf(principal: Principal | undefined): Caller;
   /** The answered AttributeSet about one person; `identifier` attributes give the caller's sector token, else the UIN. */
   attributesOf(spec: OutputSpec, uin: string, identity: Record<string, unknown>, caller: Caller): ReturnType<typeof buildAttributeSet>;
 }
@@ -79,7 +80,7 @@ export async function openThirdPartyServices(parts: ThirdPartyParts): Promise<Th
     }),
     identifySyncLimit: config.identifySyncLimit,
     clock,
-    callerOf: ({ principal }) => {
+    callerOf: (principal) => {
       const clientId = principal?.client;
       const sector = tokens.sectorOf(clientId);
       return { ...(clientId ? { clientId } : {}), ...(sector ? { sector } : {}), ...(principal ? { scopes: principal.scopes } : {}) };

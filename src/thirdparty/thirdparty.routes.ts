@@ -45,7 +45,7 @@ export function createThirdPartyHandlers(services: ThirdPartyServices): HandlerM
   return {
     verify: async ({ path, query, body, context }) => {
       const identifierType = query.identifierType ?? 'uin';
-      const subject = await resolver.resolve(path.identifier, identifierType, services.callerOf(context).sector);
+      const subject = await resolver.resolve(path.identifier, identifierType, services.callerOf(context.principal).sector);
       context.touchPersons([subject.uin]);
       const { outcome, attributes } = await verifyAttributes(body, subject, () => credentials.listForPerson(subject.uin), services.clock());
       const result = { verificationCode: outcome.code, verificationMessage: outcome.message };
@@ -65,7 +65,7 @@ export function createThirdPartyHandlers(services: ThirdPartyServices): HandlerM
     readAttributeSet: async ({ path, query, context }) => {
       const spec = setNamed(path.attributeSetName);
       if (!spec) throw new NotFoundError(`Unknown attribute set ${path.attributeSetName}`);
-      const caller = services.callerOf(context);
+      const caller = services.callerOf(context.principal);
       const subject = readable(await resolver.resolve(path.identifier, query.identifierType, caller.sector));
       context.touchPersons([subject.uin]);
       return { status: 200, body: await services.attributesOf(spec, subject.uin, subject.identity, caller) };
@@ -76,7 +76,7 @@ export function createThirdPartyHandlers(services: ThirdPartyServices): HandlerM
       if (Object.values(spec).every((section) => Object.keys(section).length === 0)) {
         throw new BadRequestError('readAttributes needs at least one output attribute');
       }
-      const caller = services.callerOf(context);
+      const caller = services.callerOf(context.principal);
       const subject = readable(await resolver.resolve(path.identifier, query.identifierType, caller.sector));
       context.touchPersons([subject.uin]);
       return { status: 200, body: await services.attributesOf(spec, subject.uin, subject.identity, caller) };
@@ -85,7 +85,7 @@ export function createThirdPartyHandlers(services: ThirdPartyServices): HandlerM
     identify: async ({ body, context }) => {
       const setName = body.outputAttributeSetName;
       if (!setNamed(setName)) throw new NotFoundError(`Unknown attribute set ${setName} (outputAttributeSetName)`);
-      const caller = services.callerOf(context);
+      const caller = services.callerOf(context.principal);
       // identify answers attribute sets: it must not open a set the caller may not read directly.
       const needed = `id.${setName}.read`;
       if (caller.scopes && !caller.scopes.has(needed)) throw new ForbiddenError(`identify with ${setName} needs the scope "${needed}"`, needed);
@@ -103,7 +103,7 @@ export function createThirdPartyHandlers(services: ThirdPartyServices): HandlerM
     },
 
     readIdentifyResult: async ({ path, context }) => {
-      const caller = services.callerOf(context);
+      const caller = services.callerOf(context.principal);
       const state = await tasks.read(path.taskID, caller.clientId);
       if (!state) throw new NotFoundError('Unknown or expired identify task');
       if (state.status === 'RUNNING') return { status: 204 };
