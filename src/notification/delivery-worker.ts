@@ -88,7 +88,7 @@ export class DeliveryWorker {
 
   /** One round: every subscription with due work is drained as far as it goes now. Tests await it. */
   async runOnce(): Promise<void> {
-    const subscriptions = (await this.options.store.subscriptions.find({})) as SubscriptionRecord[];
+    const subscriptions = await this.options.store.subscriptions.find({});
     const ready = subscriptions.filter((subscription) => subscription.failedAt === undefined && !this.#busy.has(subscription._id));
     let next = 0;
     const lane = async () => {
@@ -107,24 +107,24 @@ export class DeliveryWorker {
   async #drain(initial: SubscriptionRecord): Promise<void> {
     let subscription: SubscriptionRecord | undefined = initial;
     while (subscription && !this.#halting) {
-      const [head] = (await this.options.store.deliveries.find(
+      const [head] = await this.options.store.deliveries.find(
         { subscription: subscription._id, state: 'pending' },
         { sort: { order: 1 }, limit: 1 },
-      )) as DeliveryRecord[];
+      );
       const now = this.options.now();
       if (!head || head.dueAt > now || head.leaseUntil > now) return;
       const claimed = { ...head, leaseOwner: this.#owner, leaseUntil: now + this.options.leaseMs };
       if (!(await applyIfUnchanged(this.options.store, versionedPut(COLLECTIONS.deliveries, head, claimed)))) return;
       const delivered = await this.#attempt(subscription, { ...claimed, version: head.version + 1 });
       if (!delivered) return;
-      subscription = (await this.options.store.subscriptions.get(subscription._id)) as SubscriptionRecord | undefined;
+      subscription = await this.options.store.subscriptions.get(subscription._id);
       if (subscription?.failedAt !== undefined) return;
     }
   }
 
   /** Sends one claimed delivery and records the outcome; resolves whether the next one may follow. */
   async #attempt(subscription: SubscriptionRecord, delivery: DeliveryRecord): Promise<boolean> {
-    const message = (await this.options.store.messages.get(delivery.message)) as MessageRecord | undefined;
+    const message = await this.options.store.messages.get(delivery.message);
     if (!message) {
       await applyIfUnchanged(this.options.store, versionedPut(COLLECTIONS.deliveries, delivery, { ...delivery, state: 'failed' }));
       return true;

@@ -3,7 +3,7 @@
  * deliveries (the outbox) in the same atomic batch, so a 200 means the deliveries will happen, kill -9 or not.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { BadRequestError, NotFoundError } from '../errors/http-errors.js';
+import { BadRequestError, ConflictError, NotFoundError } from '../errors/http-errors.js';
 import { DuplicateKeyError, type WriteOp } from '../storage/document-store.port.js';
 import type { AddressCheck } from './address-check.js';
 import { formatPolicy, parsePolicy } from './delivery-policy.js';
@@ -77,14 +77,14 @@ export class NotificationService {
   }
 
   async listTopics(): Promise<Topic[]> {
-    return ((await this.options.store.topics.find({})) as TopicRecord[]).map(topicOf);
+    return (await this.options.store.topics.find({})).map(topicOf);
   }
 
   /** Deletes the topic, its subscriptions and what they still owed, in one batch. */
   async deleteTopic(uuid: string): Promise<void> {
     const topic = await this.options.store.topics.get(uuid);
     if (!topic) throw new NotFoundError(`topic ${uuid} not found`);
-    const subscriptions = (await this.options.store.subscriptions.find({ topic: uuid })) as SubscriptionRecord[];
+    const subscriptions = await this.options.store.subscriptions.find({ topic: uuid });
     const ops: WriteOp[] = [{ collection: COLLECTIONS.topics, op: 'delete', id: uuid }];
     for (const subscription of subscriptions) ops.push(...(await this.#subscriptionDeletes(subscription)));
     await this.options.store.documents.applyAtomically(ops);
@@ -133,17 +133,17 @@ export class NotificationService {
   }
 
   async listSubscriptions(): Promise<Subscription[]> {
-    return ((await this.options.store.subscriptions.find({})) as SubscriptionRecord[]).map(subscriptionOf);
+    return (await this.options.store.subscriptions.find({})).map(subscriptionOf);
   }
 
   async unsubscribe(uuid: string): Promise<void> {
-    const subscription = (await this.options.store.subscriptions.get(uuid)) as SubscriptionRecord | undefined;
+    const subscription = await this.options.store.subscriptions.get(uuid);
     if (!subscription) throw new NotFoundError(`subscription ${uuid} not found`);
     await this.options.store.documents.applyAtomically(await this.#subscriptionDeletes(subscription));
   }
 
   async confirm(token: string): Promise<void> {
-    const [subscription] = (await this.options.store.subscriptions.find({ token })) as SubscriptionRecord[];
+    const [subscription] = await this.options.store.subscriptions.find({ token });
     if (!subscription || token === '') throw new BadRequestError('invalid or already used confirmation token');
     const { token: _used, ...rest } = subscription;
     const confirmed = await applyIfUnchanged(
@@ -158,7 +158,7 @@ export class NotificationService {
     const topic = await this.#topic(topicRef);
     if (!topic) throw new NotFoundError(`topic ${topicRef} not found`);
     const record = this.#message('Notification', topic._id, message, subject);
-    const subscriptions = (await this.options.store.subscriptions.find({ topic: topic._id, active: true })) as SubscriptionRecord[];
+    const subscriptions = await this.options.store.subscriptions.find({ topic: topic._id, active: true });
     await this.options.store.documents.applyAtomically([
       { collection: COLLECTIONS.messages, op: 'put', doc: record },
       ...subscriptions.map((subscription): WriteOp => ({
@@ -175,8 +175,8 @@ export class NotificationService {
   async #revive(subscription: SubscriptionRecord): Promise<SubscriptionRecord> {
     if (subscription.failedAt === undefined) return subscription;
     const { failedAt: _failed, ...rest } = subscription;
-    const revived = { ...rest, version: subscription.version } as SubscriptionRecord;
-    const failed = (await this.options.store.deliveries.find({ subscription: subscription._id, state: 'failed' })) as DeliveryRecord[];
+    const revived: SubscriptionRecord = { ...rest, version: subscription.version };
+    const failed = await this.options.store.deliveries.find({ subscription: subscription._id, state: 'failed' });
     const ops = versionedPut(COLLECTIONS.subscriptions, subscription, revived);
     for (const delivery of failed) {
       ops.push(...versionedPut(COLLECTIONS.deliveries, delivery, { ...delivery, state: 'pending', attempts: 0, dueAt: 0 }));
@@ -185,7 +185,10 @@ export class NotificationService {
       this.options.wake();
       return { ...revived, version: subscription.version + 1 };
     }
-    return (await this.options.store.subscriptions.get(subscription._id)) as SubscriptionRecord;
+    // Another process changed it first: answer what it recorded.
+    const current = await this.options.store.subscriptions.get(subscription._id);
+    if (!current) throw new ConflictError(`subscription ${subscription._id} was deleted meanwhile: subscribe again`);
+    return current;
   }
 
   async #subscriptionDeletes(subscription: SubscriptionRecord): Promise<WriteOp[]> {
@@ -223,16 +226,16 @@ export class NotificationService {
 
   /** Topics are addressed by uuid or by name (reference-style clients publish to v1/topics/CR/publish). */
   async #topic(ref: string): Promise<TopicRecord | undefined> {
-    return ((await this.options.store.topics.get(ref)) as TopicRecord | undefined) ?? this.#topicByName(ref);
+    return (await this.options.store.topics.get(ref)) ?? this.#topicByName(ref);
   }
 
   async #topicByName(name: string): Promise<TopicRecord | undefined> {
     const [topic] = await this.options.store.topics.find({ name }, { limit: 1 });
-    return topic as TopicRecord | undefined;
+    return topic;
   }
 
   async #subscriptionByKey(key: string): Promise<SubscriptionRecord | undefined> {
     const [subscription] = await this.options.store.subscriptions.find({ key }, { limit: 1 });
-    return subscription as SubscriptionRecord | undefined;
+    return subscription;
   }
 }

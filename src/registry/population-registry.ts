@@ -3,7 +3,8 @@
  * changing them) and the Data Access interface (which reads reference identities).
  */
 import { randomUUID } from 'node:crypto';
-import type { Collection, DocumentStore, Storage, WriteOp } from '../storage/document-store.port.js';
+import type { Collection, DocumentStore, Storage, StoredRecord, WriteOp } from '../storage/document-store.port.js';
+import { openCollection } from '../storage/typed-collection.js';
 import { deleteBlobs, externalize, rehydrate } from '../shared/binary-fields.js';
 import { retryOnConflict } from '../storage/optimistic.js';
 import {
@@ -49,9 +50,9 @@ export class PopulationRegistry {
 
   private constructor(
     readonly storage: Storage,
-    readonly persons: Collection,
-    readonly identities: Collection,
-    readonly galleries: Collection,
+    readonly persons: Collection<PersonRecord>,
+    readonly identities: Collection<IdentityRecord>,
+    readonly galleries: Collection<StoredRecord>,
     private readonly clock: Clock,
   ) {}
 
@@ -60,9 +61,9 @@ export class PopulationRegistry {
     const { documents } = storage;
     return new PopulationRegistry(
       storage,
-      await documents.collection(PERSONS),
-      await documents.collection(IDENTITIES, identityIndexes(options.indexedAttributes)),
-      await documents.collection(GALLERIES),
+      await openCollection<PersonRecord>(documents, PERSONS),
+      await openCollection<IdentityRecord>(documents, IDENTITIES, identityIndexes(options.indexedAttributes)),
+      await openCollection<StoredRecord>(documents, GALLERIES),
       options.clock ?? systemClock,
     );
   }
@@ -72,12 +73,12 @@ export class PopulationRegistry {
   }
 
   async person(personId: string): Promise<PersonRecord | undefined> {
-    return (await this.persons.get(personId)) as PersonRecord | undefined;
+    return this.persons.get(personId);
   }
 
   async versionedPerson(personId: string): Promise<VersionedPerson | undefined> {
     const found = await this.persons.getVersioned(personId);
-    return found && { record: found.doc as PersonRecord, version: found.version };
+    return found && { record: found.doc, version: found.version };
   }
 
   /**
@@ -97,17 +98,17 @@ export class PopulationRegistry {
   }
 
   async identity(personId: string, identityId: string): Promise<IdentityRecord | undefined> {
-    return (await this.identities.get(identityKey(personId, identityId))) as IdentityRecord | undefined;
+    return this.identities.get(identityKey(personId, identityId));
   }
 
   async versionedIdentity(personId: string, identityId: string): Promise<{ record: IdentityRecord; version: number } | undefined> {
     const found = await this.identities.getVersioned(identityKey(personId, identityId));
-    return found && { record: found.doc as IdentityRecord, version: found.version };
+    return found && { record: found.doc, version: found.version };
   }
 
   /** A person's identities in creation order. */
   async identitiesOf(personId: string): Promise<IdentityRecord[]> {
-    return (await this.identities.find({ personId })) as IdentityRecord[];
+    return this.identities.find({ personId });
   }
 
   personView(record: PersonRecord): PersonView {
@@ -134,7 +135,7 @@ export class PopulationRegistry {
     const { offset, limit } = options;
     // Stores read a limit of 0 as "no limit".
     if (limit === 0) return [];
-    return (await this.identities.find(criteriaFilter(criteria, options), { skip: offset, limit })) as IdentityRecord[];
+    return this.identities.find(criteriaFilter(criteria, options), { skip: offset, limit });
   }
 
   /** Persons with an identity matching every criterion, each once, in the order of their first match. */

@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../shared/clock.js';
 import type { Criterion } from '../registry/search-filter.js';
 import type { Collection, Storage } from '../storage/document-store.port.js';
+import { openCollection } from '../storage/typed-collection.js';
 
 const TASKS = 'tp_identify_tasks';
 
@@ -42,7 +43,7 @@ export class IdentifyTasks {
   readonly #running = new Set<Promise<void>>();
 
   private constructor(
-    private readonly tasks: Collection,
+    private readonly tasks: Collection<TaskRecord>,
     private readonly search: Search,
     private readonly ttlSeconds: number,
     /** The time source; tests move it to expire tasks without waiting. */
@@ -54,9 +55,9 @@ export class IdentifyTasks {
     storage: Storage,
     options: { search: Search; ttlSeconds: number; clock: Clock; logger: Logger },
   ): Promise<IdentifyTasks> {
-    const collection = await storage.documents.collection(TASKS);
+    const collection = await openCollection<TaskRecord>(storage.documents, TASKS);
     const tasks = new IdentifyTasks(collection, options.search, options.ttlSeconds, options.clock, options.logger);
-    for (const record of (await tasks.tasks.find({ status: 'RUNNING' })) as TaskRecord[]) tasks.#run(record);
+    for (const record of await tasks.tasks.find({ status: 'RUNNING' })) tasks.#run(record);
     return tasks;
   }
 
@@ -93,7 +94,7 @@ export class IdentifyTasks {
   /** The task as `clientId` may see it: undefined when unknown, expired, or started by another client. */
   async read(taskId: string, clientId: string | undefined): Promise<TaskState | undefined> {
     await this.#dropExpired();
-    const record = (await this.tasks.get(taskId)) as TaskRecord | undefined;
+    const record = await this.tasks.get(taskId);
     if (!record || record.owner.clientId !== clientId) return undefined;
     if (record.status !== 'DONE') return { status: record.status };
     return { status: 'DONE', personIds: record.personIds ?? [], owner: record.owner };
