@@ -17,6 +17,7 @@ import { type Expression, toCriteria } from '../registry/search-criteria.js';
 import { criteriaFilter } from '../registry/search-filter.js';
 import { decodeKeys, encodeKeys } from '../shared/stored-keys.js';
 import { type Collection, DuplicateKeyError, type Storage, type WriteOp } from '../storage/document-store.port.js';
+import { openCollection } from '../storage/typed-collection.js';
 import { bufferReferences } from './buffer-references.js';
 import { BUFFERS, type BufferRecord, ENROLLMENTS, type EnrollmentRecord, type EnrollmentStatus } from './enrollment-records.js';
 import { isObject, selectAttributes } from '../shared/select-attributes.js';
@@ -70,8 +71,8 @@ function keepIssuance(content: Json, previous: Json): Json {
 export class EnrollmentService {
   private constructor(
     private readonly storage: Storage,
-    private readonly enrollments: Collection,
-    private readonly buffers: Collection,
+    private readonly enrollments: Collection<EnrollmentRecord>,
+    private readonly buffers: Collection<BufferRecord>,
     private readonly validator: SchemaValidator,
     private readonly events: EventBus,
     private readonly contentFields: ReadonlySet<string>,
@@ -82,8 +83,8 @@ export class EnrollmentService {
     const { documents } = storage;
     return new EnrollmentService(
       storage,
-      await documents.collection(ENROLLMENTS, [{ fields: ['enrollment.status'] }, { fields: ['enrollment.enrollmentType'] }]),
-      await documents.collection(BUFFERS, [{ fields: ['enrollmentId'] }]),
+      await openCollection<EnrollmentRecord>(documents, ENROLLMENTS, [{ fields: ['enrollment.status'] }, { fields: ['enrollment.enrollmentType'] }]),
+      await openCollection<BufferRecord>(documents, BUFFERS, [{ fields: ['enrollmentId'] }]),
       validator,
       events,
       contentFields,
@@ -164,7 +165,7 @@ export class EnrollmentService {
   async find(expressions: readonly Expression[], offset: number, limit: number): Promise<Enrollment[]> {
     if (limit === 0) return [];
     const filter = criteriaFilter(toCriteria(expressions, this.contentFields), {}, 'enrollment');
-    const records = (await this.enrollments.find(filter, { skip: offset, limit })) as EnrollmentRecord[];
+    const records = await this.enrollments.find(filter, { skip: offset, limit });
     return Promise.all(records.map((record) => this.#answer(record)));
   }
 
@@ -205,7 +206,7 @@ export class EnrollmentService {
 
   async buffer(enrollmentId: string, bufferId: string): Promise<BufferRecord | undefined> {
     await this.existing(enrollmentId);
-    const record = (await this.buffers.get(bufferId)) as BufferRecord | undefined;
+    const record = await this.buffers.get(bufferId);
     return record?.enrollmentId === enrollmentId ? record : undefined;
   }
 
@@ -216,7 +217,7 @@ export class EnrollmentService {
   async #versioned(enrollmentId: string): Promise<{ record: EnrollmentRecord; version: number }> {
     const found = await this.enrollments.getVersioned(enrollmentId);
     if (!found) throw new NotFoundError(`No enrollment ${enrollmentId}`);
-    return { record: found.doc as EnrollmentRecord, version: found.version };
+    return { record: found.doc, version: found.version };
   }
 
   /** Writes the enrolment back only if it is still at `version` (else VersionConflictError: read again). */
