@@ -5,6 +5,7 @@ import request from 'supertest';
 import { icaoCheckDigit } from '../../src/credentials/credential-number.js';
 import { fakeClock } from '../support/fake-clock.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
+import { useTestApp } from '../support/use-test-app.js';
 import { tokenFor } from '../support/tokens.js';
 import { credentialRequest, daysFromNow, issue, readCredential, requestUrl, TX } from './cms-fixtures.js';
 
@@ -189,11 +190,7 @@ describe('CMS credential requests', () => {
 });
 
 describe('CMS credential requests with authentication on', () => {
-  let t: TestApp;
-  before(async () => {
-    t = await createTestApp({ interfaces: ['cms'], env: { OSIA_AUTH: 'on' } });
-  });
-  after(() => t.close());
+  const t = useTestApp({ interfaces: ['cms'], env: { OSIA_AUTH: 'on' } });
 
   it('403 for a token lacking cms.request.write; 201 with it; 401 without a token', async () => {
     const reader = await tokenFor(t.dataDir, 'cms.request.read cms.credential.write');

@@ -1,16 +1,12 @@
 /** PR persons: createPerson, readPerson, updatePerson, deletePerson, mergePerson, findPersons. */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import request from 'supertest';
 import { ALIVE, claim, createIdentity, createPerson, defineReference, TX } from '../support/registry-fixtures.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import { useTestApp } from '../support/use-test-app.js';
 
 describe('PR persons', () => {
-  let t: TestApp;
-  before(async () => {
-    t = await createTestApp({ interfaces: ['pr'] });
-  });
-  after(() => t.close());
+  const t = useTestApp({ interfaces: ['pr'] });
 
   it('createPerson: 201, then 409 for the same id; readPerson returns it, personId first', async () => {
     assert.equal((await request(t.app).post(`/pr/v1/persons/P-1${TX}`).send(ALIVE)).status, 201);

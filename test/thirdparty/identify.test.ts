@@ -1,6 +1,6 @@
 /** Third Party identify and readIdentifyResult: 200 at once, or 202 → 204 → 200 → 404 once expired. */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import request from 'supertest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -10,23 +10,22 @@ import { createStorage } from '../../src/storage/create-storage.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { IdentifyTasks } from '../../src/thirdparty/identify-tasks.js';
 import { fakeClock } from '../support/fake-clock.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import { createTestApp, } from '../support/test-app.js';
+import { useTestApp } from '../support/use-test-app.js';
 import { tokenFor } from '../support/tokens.js';
 import { ADA, citizen, issueCredential, TX } from './thirdparty-fixtures.js';
 
 const SMITHS = ['U-S1', 'U-S2', 'U-S3'];
 
 describe('Third Party identify', () => {
-  let t: TestApp;
   let card: string;
   const clock = fakeClock(Date.now());
+  const t = useTestApp({ interfaces: ['pr', 'thirdparty', 'cms'], clock, env: { OSIA_IDENTIFY_SYNC_LIMIT: '2', OSIA_IDENTIFY_TASK_TTL: '60' } });
   before(async () => {
-    t = await createTestApp({ interfaces: ['pr', 'thirdparty', 'cms'], clock, env: { OSIA_IDENTIFY_SYNC_LIMIT: '2', OSIA_IDENTIFY_TASK_TTL: '60' } });
     await citizen(t, 'U-ADA', ADA, { contextualData: { contactData: { email: 'ada@example.org' } } });
     for (const [i, uin] of SMITHS.entries()) await citizen(t, uin, { firstName: `John${i}`, lastName: 'Smith', address: { city: 'Leeds' } });
     card = (await issueCredential(t, 'REQ-ADA', 'U-ADA')).credentialNumber;
   });
-  after(() => t.close());
 
   const identify = (attributeSet: object, outputAttributeSetName = 'DEFAULT_SET_01') =>
     request(t.app).post(`/thirdparty/v1/identify${TX}`).send({ attributeSet, outputAttributeSetName });
@@ -128,11 +127,7 @@ describe('Third Party identify tasks across a restart', () => {
 });
 
 describe('Third Party identify with authentication', () => {
-  let t: TestApp;
-  before(async () => {
-    t = await createTestApp({ interfaces: ['pr', 'thirdparty'], env: { OSIA_AUTH: 'on' } });
-  });
-  after(() => t.close());
+  const t = useTestApp({ interfaces: ['pr', 'thirdparty'], env: { OSIA_AUTH: 'on' } });
 
   const identify = (token: string) =>
     request(t.app)
