@@ -90,7 +90,7 @@ export async function composeApp(parts: AppParts): Promise<ComposedApp> {
     : undefined;
   const catalogue = serves('cms', 'thirdparty') ? await loadProfileCatalogue(config.credentialProfiles) : undefined;
   const pkiIssuer = serves('cms') || (catalogue && usesPki(catalogue)) ? await openPkiIssuer(storage, config, clock) : undefined;
-  const credentials = catalogue && (await openCredentials({ catalogue, storage, pkiIssuer, clock, config, logger }));
+  const credentials = catalogue && (await openCredentials({ catalogue, storage, pkiIssuer, clock, logger }));
 
   // One service set per served interface, and its handlers.
   const handlers = new Map<DocumentName, object>();

@@ -3,7 +3,6 @@
  * issuance workflow: the profile catalogue, the record store, the number reservations and the producers.
  */
 import type { Logger } from 'pino';
-import type { Config } from '../config/config-options.js';
 import type { Storage } from '../storage/document-store.port.js';
 import type { Clock } from '../shared/clock.js';
 import { CredentialNumbers } from './credential-number.js';
@@ -18,7 +17,6 @@ export interface CredentialsParts {
   /** The app's CA, when it has one: the `pki` producer signs with it. */
   pkiIssuer: PkiIssuer | undefined;
   clock: Clock;
-  config: Config;
   logger: Logger;
 }
 
@@ -33,7 +31,7 @@ export async function openCredentials(parts: CredentialsParts): Promise<Credenti
   const { catalogue, storage, clock } = parts;
   const store = await CredentialStore.open(storage);
   const numbers = await CredentialNumbers.open(storage);
-  const producers = createProducerRegistry({ ...parts, numbers });
+  const producers = createProducerRegistry({ catalogue, pkiIssuer: parts.pkiIssuer, numbers, clock, logger: parts.logger });
   return { catalogue, store, producers, clock };
 }
 

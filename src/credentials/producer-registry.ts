@@ -4,7 +4,6 @@
  * naming a producer the server does not provide stops start-up.
  */
 import type { Logger } from 'pino';
-import type { Config } from '../config/config-options.js';
 import { ConfigError } from '../config/config-options.js';
 import { ConflictError } from '../errors/http-errors.js';
 import { createBureauProducer } from './bureau/bureau-producer.js';
@@ -22,7 +21,6 @@ export interface ProducerContext {
   pkiIssuer: PkiIssuer | undefined;
   numbers: CredentialNumbers;
   clock: Clock;
-  config: Config;
   logger: Logger;
 }
 
