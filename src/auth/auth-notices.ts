@@ -29,6 +29,7 @@ export function announceAuthentication(config: Config, logger: Logger): () => vo
 export function authNoticesJob(config: Config, logger: Logger): BackgroundJob {
   let stopReminder = () => {};
   return {
+    name: 'authentication notices',
     start: () => {
       stopReminder = announceAuthentication(config, logger);
     },

@@ -7,6 +7,7 @@
  * Time comes from the injected clock: retries become due when the clock passes `dueAt`, which tests move by hand.
  */
 import { randomUUID } from 'node:crypto';
+import type { BackgroundJob } from '../shared/background-jobs.js';
 import type { Logger } from 'pino';
 import { mayRetry, parsePolicy } from './delivery-policy.js';
 import type { OutgoingMessage, SendOutcome } from './http-delivery.js';
@@ -40,7 +41,8 @@ export interface Sender {
   send(message: OutgoingMessage): Promise<SendOutcome>;
 }
 
-export class DeliveryWorker {
+export class DeliveryWorker implements BackgroundJob {
+  readonly name = 'notification delivery';
   readonly #owner = randomUUID();
   readonly #busy = new Set<string>();
   #timer: NodeJS.Timeout | undefined;

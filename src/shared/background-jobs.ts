@@ -2,6 +2,8 @@ import type { Logger } from 'pino';
 
 /** The app's background jobs (delivery workers …): the server starts them once listening and stops them on shutdown. */
 export interface BackgroundJob {
+  /** What the job does, in a few words (logs, and the list of an app's jobs). */
+  readonly name: string;
   start(): void;
   stop(): Promise<void>;
 }
@@ -11,6 +13,11 @@ export class BackgroundJobs {
 
   add(job: BackgroundJob): void {
     this.#jobs.push(job);
+  }
+
+  /** The names of the jobs, in start order. */
+  names(): string[] {
+    return this.#jobs.map((job) => job.name);
   }
 
   startAll(): void {
@@ -32,7 +39,7 @@ export class PeriodicJob implements BackgroundJob {
   #round?: Promise<void>;
 
   constructor(
-    private readonly name: string,
+    readonly name: string,
     private readonly intervalMs: number,
     private readonly task: () => Promise<unknown>,
     private readonly logger: Logger,

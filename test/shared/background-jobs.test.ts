@@ -6,6 +6,7 @@ import { type BackgroundJob, BackgroundJobs } from '../../src/shared/background-
 it('stops the jobs in reverse order, each once the one started after it has stopped', async () => {
   const seen: string[] = [];
   const job = (name: string): BackgroundJob => ({
+    name,
     start: () => seen.push(`start ${name}`),
     stop: async () => {
       seen.push(`stopping ${name}`);

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Express } from 'express';
 import pino, { type Logger } from 'pino';
 import { type AppServices, composeApp } from '../../src/composition-root.js';
+import type { BackgroundJobs } from '../../src/shared/background-jobs.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { type Clock, systemClock } from '../../src/shared/clock.js';
 import { AUDIT, INTERFACE_NAMES, type InterfaceName } from '../../src/openapi/interfaces.js';
@@ -17,6 +18,8 @@ export interface TestApp {
   storage: Storage;
   /** The services of the served interfaces, for tests that drive them directly. */
   services: AppServices;
+  /** The app's background jobs, registered but not started (tests drive the work themselves). */
+  jobs: BackgroundJobs;
   dataDir: string;
   close(): Promise<void>;
 }
@@ -53,7 +56,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const { documents, settings } = await loadServedSetup([...interfaces, AUDIT], config.profile);
   const clock = options.clock ?? systemClock;
   const storage = await createStorage({ dataDir, mongodbUri: process.env.MONGODB_URI, mongodbDatabase: path.basename(dataDir), clock });
-  const { app, services } = await composeApp({ config, storage, logger, documents, settings, clock }).catch(async (err: unknown) => {
+  const { app, services, jobs } = await composeApp({ config, storage, logger, documents, settings, clock }).catch(async (err: unknown) => {
     await storage.documents.close();
     if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
     throw err;
@@ -62,6 +65,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     app,
     storage,
     services,
+    jobs,
     dataDir,
     close: async () => {
       await storage.documents.close();

@@ -29,6 +29,9 @@ export function useTestApp(options: TestAppOptions | (() => Promise<TestAppOptio
     get services() {
       return current().services;
     },
+    get jobs() {
+      return current().jobs;
+    },
     get dataDir() {
       return current().dataDir;
     },
