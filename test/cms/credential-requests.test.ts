@@ -1,22 +1,17 @@
 /** CMS credential requests: createCredentialRequest, readCredentialRequest, updateCredentialRequest, cancelCredentialRequest. */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import request from 'supertest';
 import { icaoCheckDigit } from '../../src/credentials/credential-number.js';
 import { fakeClock } from '../support/fake-clock.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
 import { useTestApp } from '../support/use-test-app.js';
 import { tokenFor } from '../support/tokens.js';
 import { credentialRequest, daysFromNow, issue, readCredential, requestUrl, TX } from './cms-fixtures.js';
 
 describe('CMS credential requests', () => {
-  let t: TestApp;
   // Stands at the start of the run (whole second): dates the server sets are compared exactly.
   const clock = fakeClock(Math.floor(Date.now() / 1000) * 1000);
-  before(async () => {
-    t = await createTestApp({ interfaces: ['cms'], clock });
-  });
-  after(() => t.close());
+  const t = useTestApp({ interfaces: ['cms'], clock });
 
   it('takes date-times without an offset, as OSIA\'s CMS examples write them, and answers them in UTC', async () => {
     const from = daysFromNow(30).replace('Z', '');

@@ -3,25 +3,25 @@
  * and only for finalising changes), `read`, and the server-managed `requestData.issuance` of `changeIssuance`.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import request from 'supertest';
 import { openEnrollmentServices } from '../../src/enrollment/enrollment-services.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { NotFoundError } from '../../src/errors/http-errors.js';
 import { EventBus } from '../../src/events/event-bus.js';
 import { loadDocument } from '../../src/openapi/documents.js';
-import { createTestApp, type TestApp, testLogger } from '../support/test-app.js';
+import { testLogger } from '../support/test-app.js';
+import { useTestApp } from '../support/use-test-app.js';
 
 type Service = Awaited<ReturnType<typeof openEnrollmentServices>>['enrollments'];
 
 describe('Enrollment service: enrollmentFinalized and the issuance record', () => {
-  let t: TestApp;
+  const t = useTestApp({ interfaces: ['enrollment'] });
   let enrollments: Service;
   /** Every event received, with the status the listener read: the write is committed before the event leaves. */
   const seen: string[] = [];
 
   before(async () => {
-    t = await createTestApp({ interfaces: ['enrollment'] });
     const events = new EventBus(testLogger());
     ({ enrollments } = await openEnrollmentServices(t.storage, await loadDocument('enrollment'), events, systemClock));
     events.on('enrollmentFinalized', async ({ enrollmentId, transactionId }) => {
@@ -31,7 +31,6 @@ describe('Enrollment service: enrollmentFinalized and the issuance record', () =
       seen.push(`${enrollmentId} ${transactionId} ${status}`);
     });
   });
-  after(() => t.close());
 
   const change = (enrollmentId: string, transactionId: string, finalize = false) => ({ enrollmentId, transactionId, finalize });
   const drain = () => seen.splice(0);
