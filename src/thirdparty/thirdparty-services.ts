@@ -35,7 +35,7 @@ export interface ThirdPartyServices {
   tasks: IdentifyTasks;
   identifySyncLimit: number;
   /** Third Party's time source (credential validity, identify task expiry): the app's clock. */
-  clock: Clock;
+  readonly clock: Clock;
   /** The caller of a request: its verified principal (undefined when authentication is off). */
   callerOf(principal: Principal | undefined): Caller;
   /** The answered AttributeSet about one person; `identifier` attributes give the caller's sector token, else the UIN. */
@@ -50,7 +50,7 @@ export interface ThirdPartyParts {
   document: LoadedDocument;
   storage: Storage;
   config: Config;
-  clock: Clock;
+  readonly clock: Clock;
   logger: Logger;
 }
 
