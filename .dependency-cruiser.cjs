@@ -1,12 +1,22 @@
 /**
  * Layering rules, checked by `npm run layers` inside `npm test`:
  * - an OSIA interface folder never imports another interface folder (they talk through the storage port or events);
+ * - domain code never imports src/http: only the route files (`*.routes.ts`, the HTTP edge) and the composition
+ *   root do;
  * - domain and HTTP code never import a database driver: only the storage adapters do;
  * - nothing in src/ imports tests, scripts or benchmarks;
  * - the client library (src/client, published as `osia-server/client`) stands alone: generated types and
  *   openapi-fetch only, nothing of the server.
  */
-const INTERFACES = ['enrollment', 'pr', 'dataaccess', 'uin', 'notification', 'cms', 'thirdparty', 'abis'];
+const { readdirSync } = require('node:fs');
+const path = require('node:path');
+
+/** The interface folders: those of src/ that hold a handler factory (`<interface>.routes.ts`). */
+const INTERFACES = readdirSync(path.join(__dirname, 'src'), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory() && readdirSync(path.join(__dirname, 'src', entry.name)).some((file) => file.endsWith('.routes.ts')))
+  .map((entry) => entry.name);
+/** Domain code: the interfaces and what they share. */
+const DOMAIN = [...INTERFACES, 'registry', 'credentials', 'workflow', 'shared', 'events'];
 
 module.exports = {
   forbidden: [
@@ -17,6 +27,13 @@ module.exports = {
       from: { path: `^src/${name}/` },
       to: { path: `^src/(${INTERFACES.filter((other) => other !== name).join('|')})/` },
     })),
+    {
+      name: 'domain-not-http',
+      comment: 'Domain code does not know about HTTP: only the route files (*.routes.ts) import src/http',
+      severity: 'error',
+      from: { path: `^src/(${DOMAIN.join('|')})/`, pathNot: '\\.routes\\.ts$' },
+      to: { path: '^src/http/' },
+    },
     {
       name: 'drivers-only-in-adapters',
       comment: 'Only storage adapters may import database drivers',

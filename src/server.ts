@@ -2,15 +2,12 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { createApp } from './app.js';
-import { announceAuthentication } from './auth/auth-notices.js';
+import { composeApp } from './composition-root.js';
 import type { Config } from './config/config-options.js';
-import { systemClock } from './credentials/credential-dates.js';
-import { BackgroundJobs, PeriodicJob } from './http/background-jobs.js';
+import { systemClock } from './shared/clock.js';
 import { createHttpServer, schemeOf } from './http/http-server.js';
 import { AUDIT } from './openapi/interfaces.js';
 import { loadServedSetup } from './profile/served-documents.js';
-import { BLOB_SWEEP_INTERVAL_MS, sweepUnclaimedBlobs } from './storage/blobs/blob-sweep.js';
 import { createStorage } from './storage/create-storage.js';
 
 export interface RunningServer {
@@ -30,11 +27,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     mongodbDatabase: config.mongodbDatabase,
     clock,
   });
-  const jobs = new BackgroundJobs();
-  const sweepBlobs = () => sweepUnclaimedBlobs(storage.blobs, clock());
-  jobs.add(new PeriodicJob('blob sweep', BLOB_SWEEP_INTERVAL_MS, sweepBlobs, logger));
-  const app = await createApp({ config, storage, logger, documents, settings, jobs, clock });
-  const stopNotices = announceAuthentication(config, logger);
+  const { app, jobs } = await composeApp({ config, storage, logger, documents, settings, clock });
   const server = createHttpServer(config, app).listen(config.port, config.host);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
@@ -49,7 +42,6 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       await closed;
       clearTimeout(timer);
       await jobs.stopAll();
-      stopNotices();
       await storage.documents.close();
     })();
     return stopping;

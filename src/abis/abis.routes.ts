@@ -1,10 +1,9 @@
 /** The Biometrics (ABIS) interface (`openapi/abis.yaml`, mounted at `/abis`): one handler per operationId. */
 import type { operations } from '../../generated/abis.js';
 import { notImplemented } from '../http/not-implemented.js';
-import type { InterfaceDependencies } from '../http/interface-dependencies.js';
 import type { HandlerMap } from '../http/operation-types.js';
 
-export function createAbisHandlers(_deps: InterfaceDependencies): HandlerMap<operations> {
+export function createAbisHandlers(): HandlerMap<operations> {
   return {
     createEncounterNoIds: notImplemented('createEncounterNoIds'),
     createEncounterNoId: notImplemented('createEncounterNoId'),

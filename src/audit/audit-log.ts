@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Collection, Storage } from '../storage/document-store.port.js';
+import { openCollection } from '../storage/typed-collection.js';
 
 export interface AuditEvent {
   time: string;
@@ -18,6 +19,9 @@ export interface AuditEvent {
 }
 
 export type AccessRecord = Omit<AuditEvent, 'personIds'>;
+
+/** An event as stored: absent optional fields are left out (see `withoutEmpty`). */
+type StoredAuditEvent = AuditEvent & { _id: string };
 
 const COLLECTION = 'audit_events';
 
@@ -58,12 +62,12 @@ class GroupCommit<T> {
 export class AuditLog {
   readonly #commits: GroupCommit<AuditEvent>;
 
-  private constructor(private readonly events: Collection) {
+  private constructor(private readonly events: Collection<StoredAuditEvent>) {
     this.#commits = new GroupCommit((batch) => this.#store(batch));
   }
 
   static async open(storage: Storage): Promise<AuditLog> {
-    return new AuditLog(await storage.documents.collection(COLLECTION, [{ fields: ['personIds'] }]));
+    return new AuditLog(await openCollection<StoredAuditEvent>(storage.documents, COLLECTION, [{ fields: ['personIds'] }]));
   }
 
   /** Durable before it resolves: callers answer the request only afterwards. */
@@ -78,11 +82,15 @@ export class AuditLog {
   /** The person's records, oldest first. */
   async accessesOf(personId: string, offset: number, limit: number): Promise<AccessRecord[]> {
     const stored = await this.events.find({ personIds: personId }, { skip: offset, limit });
-    return stored.map(({ _id, personIds, ...record }) => record as unknown as AccessRecord);
+    return stored.map(({ _id, personIds, ...record }) => record);
   }
 }
 
+const OPTIONAL_FIELDS = ['transactionId', 'subject', 'client'] as const;
+
 /** Optional fields that are absent stay absent in the record (no `subject: undefined` when auth is off). */
-function withoutEmpty(event: AuditEvent): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(event).filter(([, value]) => value !== undefined));
+function withoutEmpty(event: AuditEvent): AuditEvent {
+  const present = { ...event };
+  for (const key of OPTIONAL_FIELDS) if (present[key] === undefined) delete present[key];
+  return present;
 }

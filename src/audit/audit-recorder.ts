@@ -6,6 +6,7 @@
 import type { Request } from 'express';
 import type { DocumentName } from '../openapi/interfaces.js';
 import type { AuditLog } from './audit-log.js';
+import type { Clock } from '../shared/clock.js';
 
 const PERSON_PARAMS = new Set(['personId', 'personIdTarget', 'personIdSource', 'uin']);
 
@@ -24,7 +25,7 @@ function personParams(params: Record<string, string>, query: Request['query']): 
   return ids;
 }
 
-export function auditRecorder(log: AuditLog, documentName: DocumentName): AuditRecorder {
+export function auditRecorder(log: AuditLog, documentName: DocumentName, clock: Clock): AuditRecorder {
   return async (req, { operationId, status, touchedPersons }) => {
     const params = req.params as Record<string, string>;
     const personIds = [...new Set([...personParams(params, req.query), ...touchedPersons])];
@@ -33,7 +34,7 @@ export function auditRecorder(log: AuditLog, documentName: DocumentName): AuditR
       .map(([, value]) => value);
     const transactionId = req.query.transactionId;
     await log.append({
-      time: new Date().toISOString(),
+      time: clock().toISOString(),
       interface: documentName,
       operationId,
       transactionId: typeof transactionId === 'string' ? transactionId : undefined,

@@ -1,11 +1,9 @@
 /** The access report (`openapi/audit.yaml`, mounted at `/audit`). */
 import type { operations } from '../../generated/audit.js';
-import type { InterfaceDependencies } from '../http/interface-dependencies.js';
 import type { HandlerMap } from '../http/operation-types.js';
-import { AuditLog } from './audit-log.js';
+import type { AuditLog } from './audit-log.js';
 
-export async function createAuditHandlers(deps: InterfaceDependencies): Promise<HandlerMap<operations>> {
-  const log = await AuditLog.open(deps.storage);
+export function createAuditHandlers(log: AuditLog): HandlerMap<operations> {
   return {
     readPersonAccesses: async ({ path, query }) => ({
       status: 200,

@@ -1,6 +1,7 @@
 /** What the operator must be told about authentication at start-up (and, when it is off, again every minute). */
 import type { Logger } from 'pino';
 import type { Config } from '../config/config-options.js';
+import type { BackgroundJob } from '../shared/background-jobs.js';
 import { devKeyDirectory } from './dev-keys.js';
 
 const OFF_WARNING =
@@ -22,4 +23,16 @@ export function announceAuthentication(config: Config, logger: Logger): () => vo
     );
   }
   return () => undefined;
+}
+
+/** The notices as a background job: told once the server listens, the reminder stopped on shutdown. */
+export function authNoticesJob(config: Config, logger: Logger): BackgroundJob {
+  let stopReminder = () => {};
+  return {
+    name: 'authentication notices',
+    start: () => {
+      stopReminder = announceAuthentication(config, logger);
+    },
+    stop: async () => stopReminder(),
+  };
 }

@@ -4,9 +4,8 @@
  */
 import type { operations } from '../../generated/cms.js';
 import { statusTarget } from '../credentials/credential-status.js';
-import type { InterfaceDependencies } from '../http/interface-dependencies.js';
 import type { CallContext, Handler, HandlerMap } from '../http/operation-types.js';
-import { sharedCmsServices } from './cms-services.js';
+import type { CmsServices } from './cms-services.js';
 
 /** Reports the persons of a value (an answer, a body, a list) to the audit trail and passes the value on. */
 function touching<T extends object>(context: CallContext, value: T): T {
@@ -16,8 +15,7 @@ function touching<T extends object>(context: CallContext, value: T): T {
   return value;
 }
 
-export async function createCmsHandlers(deps: InterfaceDependencies): Promise<HandlerMap<operations>> {
-  const { requests, credentials, profiles } = await sharedCmsServices(deps);
+export function createCmsHandlers({ requests, credentials, profiles }: CmsServices): HandlerMap<operations> {
   const statusChange = (reason: string | undefined, transactionId: string) => ({ reason, transactionId });
   /** suspendCredential and revokeCredential: a move to one status, with the client's optional reason. */
   const moveTo =

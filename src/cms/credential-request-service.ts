@@ -6,7 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { type Clock, addDays, formatDateTime, normalizeDateTime, parseDateTime } from '../credentials/credential-dates.js';
+import { addDays, formatDateTime, normalizeDateTime, parseDateTime } from '../credentials/credential-dates.js';
+import type { Clock } from '../shared/clock.js';
 import type {
   CredentialProducer,
   ProducedCredential,
@@ -23,13 +24,14 @@ import {
   type StoredRequest,
 } from '../credentials/credential-records.js';
 import type { Versioned } from '../credentials/credential-store.js';
-import type { Credentials } from '../credentials/shared-credentials.js';
+import type { Credentials } from '../credentials/open-credentials.js';
 import { type CatalogueProfile, osiaProfile, profileSettings } from '../credentials/profile-catalogue.js';
 import { BadRequestError, ConflictError, HttpError, NotFoundError } from '../errors/http-errors.js';
 import type { SchemaValidator } from '../openapi/schema-validator.js';
-import { deleteBlobs, externalize, rehydrate } from '../registry/binary-fields.js';
+import { deleteBlobs, externalize, rehydrate } from '../shared/binary-fields.js';
 import { retryOnConflict } from '../storage/optimistic.js';
-import { checkAttributes, selectAttributes } from './attribute-selection.js';
+import { selectAttributes } from '../shared/select-attributes.js';
+import { checkAttributes } from './attribute-selection.js';
 
 type Json = Record<string, unknown>;
 
@@ -71,7 +73,7 @@ function producerCallOnce(credentialRequestId: string) {
 }
 
 export class CredentialRequestService {
-  constructor(private readonly o: RequestServiceOptions) {}
+  constructor(private readonly options: RequestServiceOptions) {}
 
   /**
    * createCredentialRequest: 409 when the id exists, 400 for a request the catalogue or the dates refuse. The
@@ -79,9 +81,9 @@ export class CredentialRequestService {
    */
   async create(credentialRequestId: string, body: unknown, transactionId: string): Promise<void> {
     const { request, profile } = this.#accept(body, 'createCredentialRequest');
-    const { store } = this.o.credentials;
+    const { store } = this.options.credentials;
     if (await store.getRequest(credentialRequestId)) throw this.#exists(credentialRequestId);
-    const now = formatDateTime(this.o.clock());
+    const now = formatDateTime(this.options.clock());
     const { record, blobIds } = await this.#stored(request, credentialRequestId);
     const stored = {
       ...record,
@@ -97,7 +99,7 @@ export class CredentialRequestService {
       throw this.#exists(credentialRequestId);
     }
     const order = this.#order(stored, request, profile, transactionId);
-    const producer = this.o.credentials.producers.get(profile.producer);
+    const producer = this.options.credentials.producers.get(profile.producer);
     const outcome = await this.#outcome(producer, () => producer.produce(order));
     await this.#settle({ record: stored, version: 1 }, outcome, order, transactionId);
   }
@@ -108,7 +110,7 @@ export class CredentialRequestService {
     await this.refresh(credentialRequestId, transactionId);
     const { record } = await this.#get(credentialRequestId);
     const view = selectAttributes(osiaView<CredentialRequest>(record, REQUEST_FIELDS), attributes, REQUIRED);
-    return (await rehydrate(view as Json, this.o.credentials.store.storage.blobs)) as CredentialRequest;
+    return (await rehydrate(view as Json, this.options.credentials.store.storage.blobs)) as CredentialRequest;
   }
 
   /**
@@ -131,12 +133,12 @@ export class CredentialRequestService {
         );
       }
       const { record, blobIds } = await this.#stored(request, credentialRequestId);
-      const { store, producers } = this.o.credentials;
+      const { store, producers } = this.options.credentials;
       const next = {
         ...record,
         _id: credentialRequestId,
         createdAt: current.createdAt,
-        updatedAt: formatDateTime(this.o.clock()),
+        updatedAt: formatDateTime(this.options.clock()),
         transactionId,
         producer: current.producer,
         ...(current.producerState ? { producerState: current.producerState } : {}),
@@ -176,13 +178,13 @@ export class CredentialRequestService {
         const hint = record.status === 'ISSUED' ? ' (revoke its credentials instead)' : '';
         throw new ConflictError(`Credential request ${credentialRequestId} is ${record.status}: only a PENDING request can be cancelled${hint}`);
       }
-      const producer = this.o.credentials.producers.get(record.producer);
+      const producer = this.options.credentials.producers.get(record.producer);
       if (producer.cancel) {
         const cancel = producer.cancel.bind(producer);
         const order = await this.#orderOf(record, transactionId);
         await producerCall.make(() => cancel(order, record.producerState ?? {}));
       }
-      await this.o.credentials.store.save({ record: this.#next(record, 'CANCELLED', transactionId), version });
+      await this.options.credentials.store.save({ record: this.#next(record, 'CANCELLED', transactionId), version });
       return { personId: record.personId };
     });
   }
@@ -192,10 +194,10 @@ export class CredentialRequestService {
    * may sweep, so another may settle the request meanwhile: #settle decides which outcome stands.
    */
   async refresh(credentialRequestId: string, transactionId = `refresh-${randomUUID()}`): Promise<void> {
-    let current = await this.o.credentials.store.getRequestVersioned(credentialRequestId);
+    let current = await this.options.credentials.store.getRequestVersioned(credentialRequestId);
     if (current?.record.status !== 'PENDING') return;
     const { record } = current;
-    const producer = this.o.credentials.producers.get(record.producer);
+    const producer = this.options.credentials.producers.get(record.producer);
     const order = await this.#orderOf(record, transactionId);
     if (producer.poll) {
       const poll = producer.poll.bind(producer);
@@ -205,26 +207,26 @@ export class CredentialRequestService {
         if (!current || outcome.status !== 'PENDING') return;
       }
     }
-    const deadline = new Date(Date.parse(record.createdAt) + this.o.timeoutSeconds * 1000);
-    if (this.o.clock() < deadline) return;
+    const deadline = new Date(Date.parse(record.createdAt) + this.options.timeoutSeconds * 1000);
+    if (this.options.clock() < deadline) return;
     // Best effort: the producer may still finish, but nobody will collect the result.
     if (producer.cancel) {
       const cancel = producer.cancel.bind(producer);
       const state = current.record.producerState ?? {};
       await this.#tolerate(producer, 'cancel', () => cancel(order, state));
     }
-    const reason = `no result from producer ${record.producer} within ${this.o.timeoutSeconds} seconds`;
+    const reason = `no result from producer ${record.producer} within ${this.options.timeoutSeconds} seconds`;
     await this.#settle(current, { status: 'FAILED', reason }, order, transactionId);
   }
 
   /** Refreshes every PENDING request (the periodic sweep; tests call it directly). */
   async runPending(): Promise<void> {
     const transactionId = `sweep-${randomUUID()}`;
-    for (const id of await this.o.credentials.store.pendingRequestIds()) {
+    for (const id of await this.options.credentials.store.pendingRequestIds()) {
       try {
         await this.refresh(id, transactionId);
       } catch (err) {
-        this.o.logger.error({ err, credentialRequestId: id }, 'credential request refresh failed');
+        this.options.logger.error({ err, credentialRequestId: id }, 'credential request refresh failed');
       }
     }
   }
@@ -244,15 +246,15 @@ export class CredentialRequestService {
       }
       request.requestData = { ...requestData, ...dates };
     }
-    const problems = this.o.validator.check('CredentialRequest', request);
+    const problems = this.options.validator.check('CredentialRequest', request);
     if (problems) throw new BadRequestError(`${operationId}: ${problems}`);
     const accepted = request as Accepted['request'];
     const { credentialProfileId, validFromDate, validToDate } = accepted.requestData;
-    const profile = this.o.credentials.catalogue.get(credentialProfileId);
+    const profile = this.options.credentials.catalogue.get(credentialProfileId);
     if (!profile) {
       throw new BadRequestError(`requestData.credentialProfileId: no credential profile ${credentialProfileId} (see findCredentialProfiles)`);
     }
-    const now = this.o.clock();
+    const now = this.options.clock();
     const requested = validFromDate ? parseDateTime(validFromDate, 'requestData.validFromDate') : now;
     // A start at or before now (a client's own "now", a little behind ours) means "valid from now", and is stored so.
     const start = requested > now ? requested : now;
@@ -277,12 +279,12 @@ export class CredentialRequestService {
       { ...request, credentialRequestId, status: 'PENDING', credentialIds: [] },
       REQUEST_FIELDS,
     );
-    return externalize(view as Json, this.o.credentials.store.storage.blobs);
+    return externalize(view as Json, this.options.credentials.store.storage.blobs);
   }
 
   #order(record: StoredRequest, request: CredentialRequest, profile: CatalogueProfile | undefined, transactionId: string): ProductionOrder {
     const credentialProfileId = request.requestData.credentialProfileId;
-    const known = profile ?? this.o.credentials.catalogue.get(credentialProfileId);
+    const known = profile ?? this.options.credentials.catalogue.get(credentialProfileId);
     return {
       credentialRequestId: record.credentialRequestId,
       transactionId,
@@ -297,7 +299,7 @@ export class CredentialRequestService {
 
   /** The order of a stored request, binaries back in place (for poll and cancel). */
   async #orderOf(record: StoredRequest, transactionId: string): Promise<ProductionOrder> {
-    const request = (await rehydrate(osiaView(record, REQUEST_FIELDS), this.o.credentials.store.storage.blobs)) as CredentialRequest;
+    const request = (await rehydrate(osiaView(record, REQUEST_FIELDS), this.options.credentials.store.storage.blobs)) as CredentialRequest;
     return this.#order(record, request, undefined, transactionId);
   }
 
@@ -310,7 +312,7 @@ export class CredentialRequestService {
       return await call();
     } catch (err) {
       const verdict = err instanceof HttpError && err.status < 500;
-      if (!verdict) this.o.logger.error({ err, producer: producer.name }, 'credential producer failed');
+      if (!verdict) this.options.logger.error({ err, producer: producer.name }, 'credential producer failed');
       const reason = verdict ? err.message : 'internal error of the producer (see the server log)';
       return { status: 'FAILED', reason: `producer ${producer.name} failed: ${reason}` };
     }
@@ -321,7 +323,7 @@ export class CredentialRequestService {
     try {
       return await call();
     } catch (err) {
-      this.o.logger.warn({ err, producer: producer.name, step }, 'credential producer call failed; will retry');
+      this.options.logger.warn({ err, producer: producer.name, step }, 'credential producer call failed; will retry');
       return undefined;
     }
   }
@@ -333,14 +335,14 @@ export class CredentialRequestService {
    * process recorded stands and this outcome is dropped. Resolves the request as written, or undefined if dropped.
    */
   async #settle(read: Versioned<StoredRequest>, outcome: ProductionOutcome, order: ProductionOrder, transactionId: string) {
-    const { store } = this.o.credentials;
+    const { store } = this.options.credentials;
     const id = read.record.credentialRequestId;
     let fresh: Versioned<StoredRequest> | undefined = read;
     return retryOnConflict(async (): Promise<Versioned<StoredRequest> | undefined> => {
       const current = fresh ?? (await store.getRequestVersioned(id));
       fresh = undefined;
       if (current?.record.status !== 'PENDING') {
-        this.o.logger.debug({ credentialRequestId: id, status: current?.record.status }, 'credential request moved on elsewhere: outcome dropped');
+        this.options.logger.debug({ credentialRequestId: id, status: current?.record.status }, 'credential request moved on elsewhere: outcome dropped');
         return undefined;
       }
       const { request, credentials } = this.#settled(current.record, outcome, order, transactionId);
@@ -366,13 +368,13 @@ export class CredentialRequestService {
   }
 
   #next(record: StoredRequest, status: StoredRequest['status'], transactionId: string): StoredRequest {
-    return { ...record, status, updatedAt: formatDateTime(this.o.clock()), transactionId };
+    return { ...record, status, updatedAt: formatDateTime(this.options.clock()), transactionId };
   }
 
   #credential(produced: ProducedCredential, record: StoredRequest, order: ProductionOrder, transactionId: string): StoredCredential {
     const { requestData, profile } = order;
     const credentialId = produced.credentialId ?? randomUUID();
-    const now = formatDateTime(this.o.clock());
+    const now = formatDateTime(this.options.clock());
     const date = (value: string | undefined, field: string) => (value ? normalizeDateTime(value, field) : undefined);
     const fields = {
       credentialId,
@@ -405,7 +407,7 @@ export class CredentialRequestService {
   }
 
   async #get(credentialRequestId: string): Promise<Versioned<StoredRequest>> {
-    const found = await this.o.credentials.store.getRequestVersioned(credentialRequestId);
+    const found = await this.options.credentials.store.getRequestVersioned(credentialRequestId);
     if (!found) throw new NotFoundError(`Credential request ${credentialRequestId} not found`);
     return found;
   }

@@ -3,7 +3,8 @@
  * status machine. The producer follows every status change before it is recorded (certificates, upstream bureau);
  * each change leaves an entry in the record's history (never answered).
  */
-import { type Clock, formatDateTime, normalizeDateTime, parseDateTime } from '../credentials/credential-dates.js';
+import { formatDateTime, normalizeDateTime, parseDateTime } from '../credentials/credential-dates.js';
+import type { Clock } from '../shared/clock.js';
 import type { CredentialStatus } from '../credentials/credential-producer.port.js';
 import {
   CREDENTIAL_FIELDS,
@@ -14,11 +15,12 @@ import {
   WRITABLE_CREDENTIAL_FIELDS,
 } from '../credentials/credential-records.js';
 import type { Versioned } from '../credentials/credential-store.js';
-import type { Credentials } from '../credentials/shared-credentials.js';
+import type { Credentials } from '../credentials/open-credentials.js';
 import { checkTransition, type StatusTarget, statusName } from '../credentials/credential-status.js';
 import { BadRequestError, ConflictError, NotFoundError } from '../errors/http-errors.js';
 import { retryOnConflict } from '../storage/optimistic.js';
-import { checkAttributes, selectAttributes } from './attribute-selection.js';
+import { selectAttributes } from '../shared/select-attributes.js';
+import { checkAttributes } from './attribute-selection.js';
 import { type Expression, storeFilter } from './expressions.js';
 
 const REQUIRED = ['credentialId', 'status', 'personId', 'credentialProfileId'];

@@ -1,7 +1,8 @@
 /** findCredentialProfiles: the catalogue's OSIA view, filtered by Expressions; no match is 200 with `[]`. */
 import type { CredentialProfile } from '../credentials/credential-producer.port.js';
 import { osiaProfile, type ProfileCatalogue } from '../credentials/profile-catalogue.js';
-import { checkAttributes, selectAttributes } from './attribute-selection.js';
+import { selectAttributes } from '../shared/select-attributes.js';
+import { checkAttributes } from './attribute-selection.js';
 import { type Expression, matchesAll } from './expressions.js';
 
 export const PROFILE_FIELDS = [

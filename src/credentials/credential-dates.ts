@@ -6,10 +6,6 @@
 import { BadRequestError } from '../errors/http-errors.js';
 import { parseLenientDateTime } from '../openapi/lenient-date-time.js';
 
-/** The time source of the CMS, injectable so that tests can move time instead of waiting. */
-export type Clock = () => Date;
-export const systemClock: Clock = () => new Date();
-
 const DAY_MS = 86_400_000;
 /** Parses a date-time leniently (missing offset = UTC); `field` names it in the 400 answer. */
 export function parseDateTime(value: string, field: string): Date {

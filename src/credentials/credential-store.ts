@@ -1,9 +1,9 @@
 /**
  * The CMS collections: credential requests (`cms_requests`) and credentials (`cms_credentials`). Free-form member
- * names are stored key-encoded (src/registry/stored-keys.ts) and decoded on the way out; the large binaries of a
- * request's biometricData live in the blob store (src/registry/binary-fields.ts).
+ * names are stored key-encoded (src/shared/stored-keys.ts) and decoded on the way out; the large binaries of a
+ * request's biometricData live in the blob store (src/shared/binary-fields.ts).
  */
-import { encodeKeys, decodeKeys } from '../registry/stored-keys.js';
+import { encodeKeys, decodeKeys } from '../shared/stored-keys.js';
 import {
   type Collection,
   DuplicateKeyError,

@@ -4,7 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { CredentialNumbers } from './credential-number.js';
-import { addDays, type Clock, formatDateTime, parseDateTime } from './credential-dates.js';
+import { addDays, formatDateTime, parseDateTime } from './credential-dates.js';
+import type { Clock } from '../shared/clock.js';
 import type { CredentialProducer, ProductionOrder } from './credential-producer.port.js';
 
 export const INTERNAL_PRODUCER = 'internal';

@@ -4,28 +4,23 @@
  * naming a producer the server does not provide stops start-up.
  */
 import type { Logger } from 'pino';
-import type { Config } from '../config/config-options.js';
 import { ConfigError } from '../config/config-options.js';
 import { ConflictError } from '../errors/http-errors.js';
-import type { SharedInstances } from '../http/shared-instances.js';
-import type { Storage } from '../storage/document-store.port.js';
 import { createBureauProducer } from './bureau/bureau-producer.js';
-import type { Clock } from './credential-dates.js';
+import type { Clock } from '../shared/clock.js';
 import type { CredentialNumbers } from './credential-number.js';
 import type { CredentialProducer } from './credential-producer.port.js';
 import { createInternalProducer } from './internal-producer.js';
 import { createPkiProducer } from './pki/pki-producer.js';
-import { sharedPkiIssuer } from './pki/shared-pki-issuer.js';
+import type { PkiIssuer } from './pki/pki-issuer.js';
 import type { ProfileCatalogue } from './profile-catalogue.js';
 
 /** What a producer factory may use. */
 export interface ProducerContext {
   catalogue: ProfileCatalogue;
-  shared: SharedInstances;
-  storage: Storage;
+  pkiIssuer: PkiIssuer | undefined;
   numbers: CredentialNumbers;
   clock: Clock;
-  config: Config;
   logger: Logger;
 }
 
@@ -59,13 +54,13 @@ export class ProducerRegistry {
   }
 }
 
-/** The pki producer (its CA opened only when a profile uses it) and one producer per bureau of the catalogue. */
-export async function createProducerRegistry(context: ProducerContext): Promise<ProducerRegistry> {
-  const { catalogue, logger } = context;
+/** The pki producer (when a profile uses it and the app has a CA) and one producer per bureau of the catalogue. */
+export function createProducerRegistry(context: ProducerContext): ProducerRegistry {
+  const { catalogue, logger, pkiIssuer } = context;
   const internal = createInternalProducer(context.numbers, context.clock);
   const producers: CredentialProducer[] = [internal];
-  if (catalogue.profiles.some(({ producer }) => producer === 'pki')) {
-    producers.push(createPkiProducer({ base: internal, issuer: await sharedPkiIssuer(context) }));
+  if (pkiIssuer && catalogue.profiles.some(({ producer }) => producer === 'pki')) {
+    producers.push(createPkiProducer({ base: internal, issuer: pkiIssuer }));
   }
   for (const [name, entry] of Object.entries(catalogue.bureaus)) producers.push(createBureauProducer({ name, entry, log: logger }));
   const registry = new ProducerRegistry(producers);

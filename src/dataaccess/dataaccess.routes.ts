@@ -4,19 +4,23 @@
  */
 import type { operations } from '../../generated/dataaccess.js';
 import { BadRequestError, NotFoundError } from '../errors/http-errors.js';
-import type { InterfaceDependencies } from '../http/interface-dependencies.js';
 import type { HandlerMap } from '../http/operation-types.js';
-import { sharedRegistry } from '../registry/shared-registry.js';
+import type { CompatibilitySettings } from '../profile/profile-settings.js';
+import type { PopulationRegistry } from '../registry/population-registry.js';
+import type { AttributeDictionary } from './attribute-dictionary.js';
 import { matchAttributes, verifyExpressions } from './attribute-check-service.js';
-import { loadDictionary } from './dictionary-file.js';
 import { readDocument } from './document-service.js';
 import { queryPersons } from './person-query-service.js';
 import { loadReference, readAttributes } from './reference-attributes.js';
 
-export async function createDataAccessHandlers(deps: InterfaceDependencies): Promise<HandlerMap<operations>> {
-  const dictionary = await loadDictionary(deps.config.dataAccessDictionary);
-  const registry = await sharedRegistry(deps);
-  const noMatch = deps.settings.compatibility.queryPersonListNoMatch;
+export interface DataAccessParts {
+  registry: PopulationRegistry;
+  dictionary: AttributeDictionary;
+  /** What queryPersonList answers when no person matches (country profile). */
+  noMatch: CompatibilitySettings['queryPersonListNoMatch'];
+}
+
+export function createDataAccessHandlers({ registry, dictionary, noMatch }: DataAccessParts): HandlerMap<operations> {
   return {
     queryPersonList: async ({ query, context }) => {
       const found = await queryPersons(registry, dictionary, query, context);

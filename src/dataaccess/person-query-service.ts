@@ -2,8 +2,8 @@
  * queryPersonList: finds persons whose reference identity holds every given attribute value, and answers their
  * UINs or the requested attributes of each. OSIA answers 404, not an empty list, when nobody matches.
  */
+import { paging } from '../shared/paging.js';
 import { BadRequestError, ForbiddenError } from '../errors/http-errors.js';
-import type { CallContext } from '../http/operation-types.js';
 import type { Criterion, PopulationRegistry } from '../registry/population-registry.js';
 import { type AttributeDictionary, PERSON_PREFIX } from './attribute-dictionary.js';
 import { callerValue, recordedValue } from './attribute-values.js';
@@ -34,23 +34,17 @@ function searchCriteria(dictionary: AttributeDictionary, attributes: Record<stri
   });
 }
 
-function paging(query: PersonQuery): { offset: number; limit: number } {
-  const { offset = 0, limit = 100 } = query;
-  if (offset < 0) throw new BadRequestError('offset must be 0 or more');
-  if (limit < 1) throw new BadRequestError('limit must be 1 or more');
-  return { offset, limit };
-}
-
 export async function queryPersons(
   registry: PopulationRegistry,
   dictionary: AttributeDictionary,
   query: PersonQuery,
-  context: CallContext,
+  /** The call, told which persons the answer is about (for the audit trail). */
+  call: { touchPersons(personIds: readonly string[]): void },
 ) {
   const criteria = searchCriteria(dictionary, query.attributes);
-  const personIds = await registry.findPersonIds(criteria, { referenceOnly: true, ...paging(query) });
+  const personIds = await registry.findPersonIds(criteria, { referenceOnly: true, ...paging(query.offset, query.limit, 100, 1) });
   if (personIds.length === 0) return [];
-  context.touchPersons(personIds);
+  call.touchPersons(personIds);
   const { names } = query;
   if (!names) return personIds;
   const rows = [];

@@ -7,6 +7,7 @@ import { BadRequestError, NotFoundError } from '../errors/http-errors.js';
 import type { Blob, BlobStore } from '../storage/document-store.port.js';
 import { checkDigest, sha256Base64 } from './digest-header.js';
 import { checkInProgress, type EnrollmentService } from './enrollment-service.js';
+import type { Clock } from '../shared/clock.js';
 
 export interface StoredBuffer extends Blob {
   sha256: string;
@@ -16,6 +17,7 @@ export class BufferService {
   constructor(
     private readonly blobs: BlobStore,
     private readonly enrollments: EnrollmentService,
+    private readonly clock: Clock,
   ) {}
 
   async create(enrollmentId: string, data: unknown, contentType: string | undefined, digest: string | undefined) {
@@ -29,7 +31,7 @@ export class BufferService {
     const bufferId = randomUUID();
     const record = { _id: bufferId, enrollmentId, blobId, contentType, size: data.length, sha256: sha256Base64(data) };
     try {
-      await this.enrollments.attachBuffer({ ...record, createdDate: new Date().toISOString() });
+      await this.enrollments.attachBuffer({ ...record, createdDate: this.clock().toISOString() });
     } catch (err) {
       await this.blobs.delete(blobId);
       throw err;

@@ -1,6 +1,6 @@
 /**
  * How enrolments and their buffers are stored. The enrolment's content (everything but its id, status included) sits
- * under `enrollment`, member names encoded (src/registry/stored-keys.ts) and large binaries moved to the blob store;
+ * under `enrollment`, member names encoded (src/shared/stored-keys.ts) and large binaries moved to the blob store;
  * buffers are records of their own that point at a blob.
  */
 export const ENROLLMENTS = 'enrollments';

@@ -9,17 +9,19 @@
 import type { components } from '../../generated/enrollment.js';
 import { BadRequestError, ConflictError, NotFoundError } from '../errors/http-errors.js';
 import type { EventBus } from '../events/event-bus.js';
-import { applyMergePatch } from '../http/merge-patch.js';
+import { applyMergePatch } from '../shared/merge-patch.js';
 import type { SchemaValidator } from '../openapi/schema-validator.js';
-import { deleteBlobs, externalize, rehydrate } from '../registry/binary-fields.js';
+import { deleteBlobs, externalize, rehydrate } from '../shared/binary-fields.js';
 import { retryOnConflict } from '../storage/optimistic.js';
 import { type Expression, toCriteria } from '../registry/search-criteria.js';
 import { criteriaFilter } from '../registry/search-filter.js';
-import { decodeKeys, encodeKeys } from '../registry/stored-keys.js';
+import { decodeKeys, encodeKeys } from '../shared/stored-keys.js';
 import { type Collection, DuplicateKeyError, type Storage, type WriteOp } from '../storage/document-store.port.js';
+import { openCollection } from '../storage/typed-collection.js';
 import { bufferReferences } from './buffer-references.js';
 import { BUFFERS, type BufferRecord, ENROLLMENTS, type EnrollmentRecord, type EnrollmentStatus } from './enrollment-records.js';
-import { isObject, selectAttributes } from './select-attributes.js';
+import { isObject, selectAttributes } from '../shared/select-attributes.js';
+import type { Clock } from '../shared/clock.js';
 
 type Json = Record<string, unknown>;
 export type Enrollment = components['schemas']['Enrollment'];
@@ -69,22 +71,24 @@ function keepIssuance(content: Json, previous: Json): Json {
 export class EnrollmentService {
   private constructor(
     private readonly storage: Storage,
-    private readonly enrollments: Collection,
-    private readonly buffers: Collection,
+    private readonly enrollments: Collection<EnrollmentRecord>,
+    private readonly buffers: Collection<BufferRecord>,
     private readonly validator: SchemaValidator,
     private readonly events: EventBus,
     private readonly contentFields: ReadonlySet<string>,
+    private readonly clock: Clock,
   ) {}
 
-  static async open(storage: Storage, validator: SchemaValidator, events: EventBus, contentFields: ReadonlySet<string>) {
+  static async open(storage: Storage, validator: SchemaValidator, events: EventBus, contentFields: ReadonlySet<string>, clock: Clock) {
     const { documents } = storage;
     return new EnrollmentService(
       storage,
-      await documents.collection(ENROLLMENTS, [{ fields: ['enrollment.status'] }, { fields: ['enrollment.enrollmentType'] }]),
-      await documents.collection(BUFFERS, [{ fields: ['enrollmentId'] }]),
+      await openCollection<EnrollmentRecord>(documents, ENROLLMENTS, [{ fields: ['enrollment.status'] }, { fields: ['enrollment.enrollmentType'] }]),
+      await openCollection<BufferRecord>(documents, BUFFERS, [{ fields: ['enrollmentId'] }]),
       validator,
       events,
       contentFields,
+      clock,
     );
   }
 
@@ -95,7 +99,7 @@ export class EnrollmentService {
     const content = clientContent(body, 'createEnrollment');
     checkRequestData(content, 'createEnrollment');
     await this.#checkReferences(enrollmentId, content);
-    const now = new Date().toISOString();
+    const now = this.clock().toISOString();
     const status: EnrollmentStatus = finalize ? 'FINALIZED' : 'IN_PROGRESS';
     const record = await this.#record(enrollmentId, { ...content, status }, transactionId, now);
     try {
@@ -161,7 +165,7 @@ export class EnrollmentService {
   async find(expressions: readonly Expression[], offset: number, limit: number): Promise<Enrollment[]> {
     if (limit === 0) return [];
     const filter = criteriaFilter(toCriteria(expressions, this.contentFields), {}, 'enrollment');
-    const records = (await this.enrollments.find(filter, { skip: offset, limit })) as EnrollmentRecord[];
+    const records = await this.enrollments.find(filter, { skip: offset, limit });
     return Promise.all(records.map((record) => this.#answer(record)));
   }
 
@@ -202,7 +206,7 @@ export class EnrollmentService {
 
   async buffer(enrollmentId: string, bufferId: string): Promise<BufferRecord | undefined> {
     await this.existing(enrollmentId);
-    const record = (await this.buffers.get(bufferId)) as BufferRecord | undefined;
+    const record = await this.buffers.get(bufferId);
     return record?.enrollmentId === enrollmentId ? record : undefined;
   }
 
@@ -213,7 +217,7 @@ export class EnrollmentService {
   async #versioned(enrollmentId: string): Promise<{ record: EnrollmentRecord; version: number }> {
     const found = await this.enrollments.getVersioned(enrollmentId);
     if (!found) throw new NotFoundError(`No enrollment ${enrollmentId}`);
-    return { record: found.doc as EnrollmentRecord, version: found.version };
+    return { record: found.doc, version: found.version };
   }
 
   /** Writes the enrolment back only if it is still at `version` (else VersionConflictError: read again). */
@@ -276,13 +280,13 @@ export class EnrollmentService {
 
   async #record(enrollmentId: string, content: Json, transactionId: string, createdDate: string): Promise<EnrollmentRecord> {
     const { record, blobIds } = await externalize(content, this.storage.blobs);
-    const now = new Date().toISOString();
+    const now = this.clock().toISOString();
     const enrollment = encodeKeys(record) as EnrollmentRecord['enrollment'];
     return { _id: enrollmentId, enrollment, blobIds, createdDate, updatedDate: now, lastTransactionId: transactionId };
   }
 
   #touched(record: EnrollmentRecord, change: Change): EnrollmentRecord {
-    return { ...record, updatedDate: new Date().toISOString(), lastTransactionId: change.transactionId };
+    return { ...record, updatedDate: this.clock().toISOString(), lastTransactionId: change.transactionId };
   }
 
   #announce({ enrollmentId, transactionId }: Change): Promise<void> {

@@ -1,15 +1,14 @@
 /** The Enrollment interface (`openapi/enrollment.yaml`, mounted at `/enrollment`): one handler per operationId. */
 import type { operations } from '../../generated/enrollment.js';
-import type { InterfaceDependencies } from '../http/interface-dependencies.js';
 import type { HandlerMap } from '../http/operation-types.js';
-import { paging, requiredBody } from '../http/request-checks.js';
+import { requiredBody } from '../http/request-checks.js';
+import { paging } from '../shared/paging.js';
 import { digestHeader } from './digest-header.js';
-import { sharedEnrollments } from './shared-enrollments.js';
+import type { EnrollmentServices } from './enrollment-services.js';
 
 type BinaryType = 'application/*' | 'image/*';
 
-export async function createEnrollmentHandlers(deps: InterfaceDependencies): Promise<HandlerMap<operations>> {
-  const { enrollments, buffers } = await sharedEnrollments(deps);
+export function createEnrollmentHandlers({ enrollments, buffers }: EnrollmentServices): HandlerMap<operations> {
   const change = (enrollmentId: string, query: { transactionId: string; finalize?: boolean }) => ({
     enrollmentId,
     transactionId: query.transactionId,

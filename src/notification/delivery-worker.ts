@@ -7,6 +7,7 @@
  * Time comes from the injected clock: retries become due when the clock passes `dueAt`, which tests move by hand.
  */
 import { randomUUID } from 'node:crypto';
+import type { BackgroundJob } from '../shared/background-jobs.js';
 import type { Logger } from 'pino';
 import { mayRetry, parsePolicy } from './delivery-policy.js';
 import type { OutgoingMessage, SendOutcome } from './http-delivery.js';
@@ -40,7 +41,8 @@ export interface Sender {
   send(message: OutgoingMessage): Promise<SendOutcome>;
 }
 
-export class DeliveryWorker {
+export class DeliveryWorker implements BackgroundJob {
+  readonly name = 'notification delivery';
   readonly #owner = randomUUID();
   readonly #busy = new Set<string>();
   #timer: NodeJS.Timeout | undefined;
@@ -50,13 +52,13 @@ export class DeliveryWorker {
   /** Set by stop(): rounds under way finish the delivery in hand and take no next one. */
   #halting = false;
 
-  constructor(private readonly o: DeliveryWorkerOptions) {}
+  constructor(private readonly options: DeliveryWorkerOptions) {}
 
   start(): void {
     if (!this.#stopped) return;
     this.#stopped = false;
     this.#halting = false;
-    this.#timer = setInterval(() => this.wake(), this.o.pollIntervalMs).unref();
+    this.#timer = setInterval(() => this.wake(), this.options.pollIntervalMs).unref();
     this.wake();
   }
 
@@ -76,7 +78,7 @@ export class DeliveryWorker {
       return;
     }
     this.#ticking = this.runOnce()
-      .catch((err: unknown) => this.o.logger.error({ err }, 'notification delivery round failed'))
+      .catch((err: unknown) => this.options.logger.error({ err }, 'notification delivery round failed'))
       .finally(() => {
         this.#ticking = undefined;
         if (this.#again) {
@@ -88,7 +90,7 @@ export class DeliveryWorker {
 
   /** One round: every subscription with due work is drained as far as it goes now. Tests await it. */
   async runOnce(): Promise<void> {
-    const subscriptions = (await this.o.store.subscriptions.find({})) as SubscriptionRecord[];
+    const subscriptions = await this.options.store.subscriptions.find({});
     const ready = subscriptions.filter((subscription) => subscription.failedAt === undefined && !this.#busy.has(subscription._id));
     let next = 0;
     const lane = async () => {
@@ -101,66 +103,66 @@ export class DeliveryWorker {
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(this.o.concurrency, ready.length) }, lane));
+    await Promise.all(Array.from({ length: Math.min(this.options.concurrency, ready.length) }, lane));
   }
 
   async #drain(initial: SubscriptionRecord): Promise<void> {
     let subscription: SubscriptionRecord | undefined = initial;
     while (subscription && !this.#halting) {
-      const [head] = (await this.o.store.deliveries.find(
+      const [head] = await this.options.store.deliveries.find(
         { subscription: subscription._id, state: 'pending' },
         { sort: { order: 1 }, limit: 1 },
-      )) as DeliveryRecord[];
-      const now = this.o.now();
+      );
+      const now = this.options.now();
       if (!head || head.dueAt > now || head.leaseUntil > now) return;
-      const claimed = { ...head, leaseOwner: this.#owner, leaseUntil: now + this.o.leaseMs };
-      if (!(await applyIfUnchanged(this.o.store, versionedPut(COLLECTIONS.deliveries, head, claimed)))) return;
+      const claimed = { ...head, leaseOwner: this.#owner, leaseUntil: now + this.options.leaseMs };
+      if (!(await applyIfUnchanged(this.options.store, versionedPut(COLLECTIONS.deliveries, head, claimed)))) return;
       const delivered = await this.#attempt(subscription, { ...claimed, version: head.version + 1 });
       if (!delivered) return;
-      subscription = (await this.o.store.subscriptions.get(subscription._id)) as SubscriptionRecord | undefined;
+      subscription = await this.options.store.subscriptions.get(subscription._id);
       if (subscription?.failedAt !== undefined) return;
     }
   }
 
   /** Sends one claimed delivery and records the outcome; resolves whether the next one may follow. */
   async #attempt(subscription: SubscriptionRecord, delivery: DeliveryRecord): Promise<boolean> {
-    const message = (await this.o.store.messages.get(delivery.message)) as MessageRecord | undefined;
+    const message = await this.options.store.messages.get(delivery.message);
     if (!message) {
-      await applyIfUnchanged(this.o.store, versionedPut(COLLECTIONS.deliveries, delivery, { ...delivery, state: 'failed' }));
+      await applyIfUnchanged(this.options.store, versionedPut(COLLECTIONS.deliveries, delivery, { ...delivery, state: 'failed' }));
       return true;
     }
-    const sender = this.o.senders[subscription.protocol];
+    const sender = this.options.senders[subscription.protocol];
     const outcome: SendOutcome = sender
       ? await sender.send(this.#outgoing(subscription, message))
       : { ok: false, reason: 'no SMTP relay configured' };
-    const now = this.o.now();
+    const now = this.options.now();
     const attempts = delivery.attempts + 1;
     const released = { ...delivery, attempts, leaseUntil: 0 };
     delete released.leaseOwner;
     if (outcome.ok) {
       await applyIfUnchanged(
-        this.o.store,
+        this.options.store,
         versionedPut(COLLECTIONS.deliveries, delivery, { ...released, state: 'delivered', finishedAt: now }),
       );
-      this.o.metrics.deliveries.inc({ outcome: 'delivered' });
+      this.options.metrics.deliveries.inc({ outcome: 'delivered' });
       return true;
     }
     const policy = parsePolicy(subscription.policy);
     if (mayRetry(policy, attempts)) {
       const dueAt = now + policy.countdownSeconds * 1000;
-      await applyIfUnchanged(this.o.store, versionedPut(COLLECTIONS.deliveries, delivery, { ...released, dueAt }));
-      this.o.metrics.deliveries.inc({ outcome: 'retry' });
-      this.o.metrics.retries.inc();
-      this.o.logger.info({ subscription: subscription._id, messageId: message._id, attempts, reason: outcome.reason }, 'notification delivery failed, will retry');
+      await applyIfUnchanged(this.options.store, versionedPut(COLLECTIONS.deliveries, delivery, { ...released, dueAt }));
+      this.options.metrics.deliveries.inc({ outcome: 'retry' });
+      this.options.metrics.retries.inc();
+      this.options.logger.info({ subscription: subscription._id, messageId: message._id, attempts, reason: outcome.reason }, 'notification delivery failed, will retry');
       return false;
     }
     const ops = [
       ...versionedPut(COLLECTIONS.deliveries, delivery, { ...released, state: 'failed' as const, finishedAt: now }),
       ...versionedPut(COLLECTIONS.subscriptions, subscription, { ...subscription, failedAt: new Date(now).toISOString() }),
     ];
-    await applyIfUnchanged(this.o.store, ops);
-    this.o.metrics.deliveries.inc({ outcome: 'failed' });
-    this.o.logger.warn(
+    await applyIfUnchanged(this.options.store, ops);
+    this.options.metrics.deliveries.inc({ outcome: 'failed' });
+    this.options.logger.warn(
       { subscription: subscription._id, topic: subscription.topic, messageId: message._id, attempts, reason: outcome.reason },
       'notification subscription failed: delivery policy exhausted; its undelivered messages stay in the outbox',
     );
@@ -177,10 +179,10 @@ export class DeliveryWorker {
       timestamp: message.timestamp,
     };
     if (message.type === 'SubscriptionConfirmation' && subscription.token !== undefined) {
-      const link = `${this.o.publicUrl.replace(/\/+$/, '')}/notification/v1/subscriptions/confirm?token=${subscription.token}`;
+      const link = `${this.options.publicUrl.replace(/\/+$/, '')}/notification/v1/subscriptions/confirm?token=${subscription.token}`;
       body.token = subscription.token;
       body.subscribeURL = link;
-      if (this.o.confirmUrlMember) body.confirmURL = link;
+      if (this.options.confirmUrlMember) body.confirmURL = link;
     }
     return {
       address: subscription.address,

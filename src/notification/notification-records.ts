@@ -1,5 +1,6 @@
 /** The records of the Notification engine and the collections that hold them (all behind the storage port). */
 import type { Collection, DocumentStore } from '../storage/document-store.port.js';
+import { openCollection } from '../storage/typed-collection.js';
 
 export interface TopicRecord {
   _id: string;
@@ -59,10 +60,10 @@ export interface DeliveryRecord {
 
 export interface NotificationCollections {
   documents: DocumentStore;
-  topics: Collection;
-  subscriptions: Collection;
-  messages: Collection;
-  deliveries: Collection;
+  topics: Collection<TopicRecord>;
+  subscriptions: Collection<SubscriptionRecord>;
+  messages: Collection<MessageRecord>;
+  deliveries: Collection<DeliveryRecord>;
   /** One record per version transition of a versioned record, under a unique index (see versioned-write.ts). */
   versions: Collection;
 }
@@ -78,14 +79,14 @@ export const COLLECTIONS = {
 export async function openNotificationCollections(documents: DocumentStore): Promise<NotificationCollections> {
   return {
     documents,
-    topics: await documents.collection(COLLECTIONS.topics, [{ fields: ['name'], unique: true }]),
-    subscriptions: await documents.collection(COLLECTIONS.subscriptions, [
+    topics: await openCollection<TopicRecord>(documents, COLLECTIONS.topics, [{ fields: ['name'], unique: true }]),
+    subscriptions: await openCollection<SubscriptionRecord>(documents, COLLECTIONS.subscriptions, [
       { fields: ['key'], unique: true },
       { fields: ['token'] },
       { fields: ['topic'] },
     ]),
-    messages: await documents.collection(COLLECTIONS.messages),
-    deliveries: await documents.collection(COLLECTIONS.deliveries, [{ fields: ['subscription'] }, { fields: ['state'] }]),
+    messages: await openCollection<MessageRecord>(documents, COLLECTIONS.messages),
+    deliveries: await openCollection<DeliveryRecord>(documents, COLLECTIONS.deliveries, [{ fields: ['subscription'] }, { fields: ['state'] }]),
     versions: await documents.collection(COLLECTIONS.versions, [{ fields: ['key'], unique: true }, { fields: ['record'] }]),
   };
 }

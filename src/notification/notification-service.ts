@@ -3,7 +3,7 @@
  * deliveries (the outbox) in the same atomic batch, so a 200 means the deliveries will happen, kill -9 or not.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { BadRequestError, NotFoundError } from '../errors/http-errors.js';
+import { BadRequestError, ConflictError, NotFoundError } from '../errors/http-errors.js';
 import { DuplicateKeyError, type WriteOp } from '../storage/document-store.port.js';
 import type { AddressCheck } from './address-check.js';
 import { formatPolicy, parsePolicy } from './delivery-policy.js';
@@ -57,7 +57,7 @@ const subscriptionOf = (record: SubscriptionRecord): Subscription => ({
 });
 
 export class NotificationService {
-  constructor(private readonly o: NotificationServiceOptions) {}
+  constructor(private readonly options: NotificationServiceOptions) {}
 
   async createTopic(name: string): Promise<Topic> {
     if (name.trim() === '') throw new BadRequestError('name must not be empty');
@@ -65,7 +65,7 @@ export class NotificationService {
     if (existing) return topicOf(existing);
     const record: TopicRecord = { _id: randomUUID(), name };
     try {
-      await this.o.store.topics.insert(record);
+      await this.options.store.topics.insert(record);
       return topicOf(record);
     } catch (err) {
       // Another request (maybe another process) created it first: the unique index on name decided.
@@ -77,17 +77,17 @@ export class NotificationService {
   }
 
   async listTopics(): Promise<Topic[]> {
-    return ((await this.o.store.topics.find({})) as TopicRecord[]).map(topicOf);
+    return (await this.options.store.topics.find({})).map(topicOf);
   }
 
   /** Deletes the topic, its subscriptions and what they still owed, in one batch. */
   async deleteTopic(uuid: string): Promise<void> {
-    const topic = await this.o.store.topics.get(uuid);
+    const topic = await this.options.store.topics.get(uuid);
     if (!topic) throw new NotFoundError(`topic ${uuid} not found`);
-    const subscriptions = (await this.o.store.subscriptions.find({ topic: uuid })) as SubscriptionRecord[];
+    const subscriptions = await this.options.store.subscriptions.find({ topic: uuid });
     const ops: WriteOp[] = [{ collection: COLLECTIONS.topics, op: 'delete', id: uuid }];
     for (const subscription of subscriptions) ops.push(...(await this.#subscriptionDeletes(subscription)));
-    await this.o.store.documents.applyAtomically(ops);
+    await this.options.store.documents.applyAtomically(ops);
   }
 
   async subscribe(query: { topic: string; address: string; protocol?: 'http' | 'email'; policy?: string }): Promise<Subscription> {
@@ -96,10 +96,10 @@ export class NotificationService {
     const topic = await this.#topic(query.topic);
     if (!topic) throw new BadRequestError(`topic ${query.topic} does not exist (give its uuid or name)`);
     if (protocol === 'email') {
-      if (!this.o.emailEnabled) throw new BadRequestError('email subscriptions need an SMTP relay, and none is configured (OSIA_SMTP_URL)');
+      if (!this.options.emailEnabled) throw new BadRequestError('email subscriptions need an SMTP relay, and none is configured (OSIA_SMTP_URL)');
       if (!EMAIL.test(query.address)) throw new BadRequestError(`address must be an email address, got "${query.address}"`);
     } else {
-      this.o.check.checkHttpAddress(query.address);
+      this.options.check.checkHttpAddress(query.address);
     }
     const key = `${topic._id}|${protocol}|${query.address}`;
     const existing = await this.#subscriptionByKey(key);
@@ -117,7 +117,7 @@ export class NotificationService {
     };
     const confirmation = this.#message('SubscriptionConfirmation', topic._id, `Confirm the subscription to topic ${topic.name}`);
     try {
-      await this.o.store.documents.applyAtomically([
+      await this.options.store.documents.applyAtomically([
         { collection: COLLECTIONS.subscriptions, op: 'put', doc: subscription },
         { collection: COLLECTIONS.messages, op: 'put', doc: confirmation },
         { collection: COLLECTIONS.deliveries, op: 'put', doc: this.#delivery(subscription._id, confirmation) },
@@ -128,26 +128,26 @@ export class NotificationService {
       if (!winner) throw err;
       return subscriptionOf(winner);
     }
-    this.o.wake();
+    this.options.wake();
     return subscriptionOf(subscription);
   }
 
   async listSubscriptions(): Promise<Subscription[]> {
-    return ((await this.o.store.subscriptions.find({})) as SubscriptionRecord[]).map(subscriptionOf);
+    return (await this.options.store.subscriptions.find({})).map(subscriptionOf);
   }
 
   async unsubscribe(uuid: string): Promise<void> {
-    const subscription = (await this.o.store.subscriptions.get(uuid)) as SubscriptionRecord | undefined;
+    const subscription = await this.options.store.subscriptions.get(uuid);
     if (!subscription) throw new NotFoundError(`subscription ${uuid} not found`);
-    await this.o.store.documents.applyAtomically(await this.#subscriptionDeletes(subscription));
+    await this.options.store.documents.applyAtomically(await this.#subscriptionDeletes(subscription));
   }
 
   async confirm(token: string): Promise<void> {
-    const [subscription] = (await this.o.store.subscriptions.find({ token })) as SubscriptionRecord[];
+    const [subscription] = await this.options.store.subscriptions.find({ token });
     if (!subscription || token === '') throw new BadRequestError('invalid or already used confirmation token');
     const { token: _used, ...rest } = subscription;
     const confirmed = await applyIfUnchanged(
-      this.o.store,
+      this.options.store,
       versionedPut(COLLECTIONS.subscriptions, subscription, { ...rest, active: true, version: subscription.version }),
     );
     if (!confirmed) throw new BadRequestError('invalid or already used confirmation token');
@@ -158,8 +158,8 @@ export class NotificationService {
     const topic = await this.#topic(topicRef);
     if (!topic) throw new NotFoundError(`topic ${topicRef} not found`);
     const record = this.#message('Notification', topic._id, message, subject);
-    const subscriptions = (await this.o.store.subscriptions.find({ topic: topic._id, active: true })) as SubscriptionRecord[];
-    await this.o.store.documents.applyAtomically([
+    const subscriptions = await this.options.store.subscriptions.find({ topic: topic._id, active: true });
+    await this.options.store.documents.applyAtomically([
       { collection: COLLECTIONS.messages, op: 'put', doc: record },
       ...subscriptions.map((subscription): WriteOp => ({
         collection: COLLECTIONS.deliveries,
@@ -167,42 +167,45 @@ export class NotificationService {
         doc: this.#delivery(subscription._id, record),
       })),
     ]);
-    this.o.metrics.published.inc();
-    if (subscriptions.length > 0) this.o.wake();
+    this.options.metrics.published.inc();
+    if (subscriptions.length > 0) this.options.wake();
   }
 
   /** A failed subscription subscribed again is delivered to again, starting with the message it failed on. */
   async #revive(subscription: SubscriptionRecord): Promise<SubscriptionRecord> {
     if (subscription.failedAt === undefined) return subscription;
     const { failedAt: _failed, ...rest } = subscription;
-    const revived = { ...rest, version: subscription.version } as SubscriptionRecord;
-    const failed = (await this.o.store.deliveries.find({ subscription: subscription._id, state: 'failed' })) as DeliveryRecord[];
+    const revived: SubscriptionRecord = { ...rest, version: subscription.version };
+    const failed = await this.options.store.deliveries.find({ subscription: subscription._id, state: 'failed' });
     const ops = versionedPut(COLLECTIONS.subscriptions, subscription, revived);
     for (const delivery of failed) {
       ops.push(...versionedPut(COLLECTIONS.deliveries, delivery, { ...delivery, state: 'pending', attempts: 0, dueAt: 0 }));
     }
-    if (await applyIfUnchanged(this.o.store, ops)) {
-      this.o.wake();
+    if (await applyIfUnchanged(this.options.store, ops)) {
+      this.options.wake();
       return { ...revived, version: subscription.version + 1 };
     }
-    return (await this.o.store.subscriptions.get(subscription._id)) as SubscriptionRecord;
+    // Another process changed it first: answer what it recorded.
+    const current = await this.options.store.subscriptions.get(subscription._id);
+    if (!current) throw new ConflictError(`subscription ${subscription._id} was deleted meanwhile: subscribe again`);
+    return current;
   }
 
   async #subscriptionDeletes(subscription: SubscriptionRecord): Promise<WriteOp[]> {
-    const deliveries = await this.o.store.deliveries.find({ subscription: subscription._id });
+    const deliveries = await this.options.store.deliveries.find({ subscription: subscription._id });
     const ops: WriteOp[] = [
       { collection: COLLECTIONS.subscriptions, op: 'delete', id: subscription._id },
-      ...(await versionDeletes(this.o.store, COLLECTIONS.subscriptions, subscription._id)),
+      ...(await versionDeletes(this.options.store, COLLECTIONS.subscriptions, subscription._id)),
     ];
     for (const delivery of deliveries) {
       ops.push({ collection: COLLECTIONS.deliveries, op: 'delete', id: delivery._id });
-      ops.push(...(await versionDeletes(this.o.store, COLLECTIONS.deliveries, delivery._id)));
+      ops.push(...(await versionDeletes(this.options.store, COLLECTIONS.deliveries, delivery._id)));
     }
     return ops;
   }
 
   #message(type: MessageType, topic: string, message: string, subject?: string): MessageRecord {
-    const timestamp = new Date(this.o.now()).toISOString();
+    const timestamp = new Date(this.options.now()).toISOString();
     return { _id: randomUUID(), type, topic, message, ...(subject === undefined ? {} : { subject }), timestamp };
   }
 
@@ -223,16 +226,16 @@ export class NotificationService {
 
   /** Topics are addressed by uuid or by name (reference-style clients publish to v1/topics/CR/publish). */
   async #topic(ref: string): Promise<TopicRecord | undefined> {
-    return ((await this.o.store.topics.get(ref)) as TopicRecord | undefined) ?? this.#topicByName(ref);
+    return (await this.options.store.topics.get(ref)) ?? this.#topicByName(ref);
   }
 
   async #topicByName(name: string): Promise<TopicRecord | undefined> {
-    const [topic] = await this.o.store.topics.find({ name }, { limit: 1 });
-    return topic as TopicRecord | undefined;
+    const [topic] = await this.options.store.topics.find({ name }, { limit: 1 });
+    return topic;
   }
 
   async #subscriptionByKey(key: string): Promise<SubscriptionRecord | undefined> {
-    const [subscription] = await this.o.store.subscriptions.find({ key }, { limit: 1 });
-    return subscription as SubscriptionRecord | undefined;
+    const [subscription] = await this.options.store.subscriptions.find({ key }, { limit: 1 });
+    return subscription;
   }
 }

@@ -1,15 +1,13 @@
 /** The Notification interface (`openapi/notification.yaml`, mounted at `/notification`): one handler per operationId. */
 import type { operations } from '../../generated/notification.js';
 import { BadRequestError } from '../errors/http-errors.js';
-import type { InterfaceDependencies } from '../http/interface-dependencies.js';
 import type { HandlerMap } from '../http/operation-types.js';
-import { sharedNotificationEngine } from './notification-engine.js';
+import type { NotificationService } from './notification-service.js';
 
 /** The published body as the publisher sent it: text, or the bytes of a JSON (or other) body, unchanged. */
 const bodyText = (body: unknown): string => (Buffer.isBuffer(body) ? body.toString('utf8') : typeof body === 'string' ? body : '');
 
-export async function createNotificationHandlers(deps: InterfaceDependencies): Promise<HandlerMap<operations>> {
-  const { service } = await sharedNotificationEngine(deps);
+export function createNotificationHandlers(service: NotificationService): HandlerMap<operations> {
   return {
     subscribe: async ({ query }) => ({ status: 200, body: await service.subscribe(query) }),
     listSubscription: async () => ({ status: 200, body: await service.listSubscriptions() }),

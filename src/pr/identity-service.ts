@@ -14,8 +14,9 @@ import type { WriteOp } from '../storage/document-store.port.js';
 import { withoutAllGallery } from './identity-galleries.js';
 import { withSections } from './identity-sections.js';
 import { checkEditable, type IdentityStatusRules } from './identity-status.js';
-import { applyMergePatch } from '../http/merge-patch.js';
+import { applyMergePatch } from '../shared/merge-patch.js';
 import type { PersonService } from './person-service.js';
+import type { Clock } from '../shared/clock.js';
 
 type Identity = Record<string, unknown>;
 
@@ -31,6 +32,7 @@ export class IdentityService {
     private readonly persons: PersonService,
     private readonly validator: SchemaValidator,
     private readonly statusRules: IdentityStatusRules,
+    private readonly clock: Clock,
   ) {}
 
   /** Creates an identity; the server picks the id when the client does not. Unknown person: 404. */
@@ -41,7 +43,7 @@ export class IdentityService {
     await this.registry.change(async () => {
       const person = await this.persons.existingVersioned(personId);
       if (await this.registry.identity(personId, id)) throw new ConflictError(`Person ${personId} already has identity ${id}`);
-      const now = new Date().toISOString();
+      const now = this.clock().toISOString();
       const fields = { personId, identityId: id, isReference: false, lastTransactionId: transactionId };
       const record = await this.registry.identityRecord(fields, { ...content, createdDate: now, updatedDate: now });
       await this.registry.commit(
@@ -97,7 +99,7 @@ export class IdentityService {
       const current = String(record.identity.status);
       this.statusRules.checkTransition(identityId, current, status);
       if (current === status) return;
-      const identity = { ...record.identity, status, updatedDate: new Date().toISOString() };
+      const identity = { ...record.identity, status, updatedDate: this.clock().toISOString() };
       const doc = { ...record, identity, lastTransactionId: transactionId };
       await this.registry.commit([
         { collection: IDENTITIES, op: 'put', doc, expectedVersion: version },
@@ -193,7 +195,7 @@ export class IdentityService {
     checkEditable(identityId, status);
     this.statusRules.checkTransition(identityId, status, String(identity.status));
     const sent = withoutAllGallery(clientContent(identity));
-    const content = { ...sent, createdDate: record.identity.createdDate, updatedDate: new Date().toISOString() };
+    const content = { ...sent, createdDate: record.identity.createdDate, updatedDate: this.clock().toISOString() };
     const next = await this.registry.identityRecord({ personId, identityId, isReference, lastTransactionId: transactionId }, content);
     await this.registry.commit(
       [

@@ -1,18 +1,15 @@
 /** The Population Registry interface (`openapi/pr.yaml`, mounted at `/pr`): one handler per operationId. */
 import type { components, operations } from '../../generated/pr.js';
-import type { InterfaceDependencies } from '../http/interface-dependencies.js';
 import type { HandlerMap } from '../http/operation-types.js';
 import { galleryCsv, prefersCsv } from './gallery-csv.js';
-import { registerRegistryGauges } from './pr-metrics.js';
-import { sharedPrServices } from './pr-services.js';
-import { paging, requiredBody } from '../http/request-checks.js';
+import type { PrServices } from './pr-services.js';
+import { requiredBody } from '../http/request-checks.js';
+import { paging } from '../shared/paging.js';
 
 type Identity = components['schemas']['Identity'];
 type Person = components['schemas']['Person'];
 
-export async function createPrHandlers(deps: InterfaceDependencies): Promise<HandlerMap<operations>> {
-  const { registry, persons, identities, galleries } = await sharedPrServices(deps);
-  registerRegistryGauges(deps.metrics, registry);
+export function createPrHandlers({ persons, identities, galleries }: PrServices): HandlerMap<operations> {
   // Stored records are what the validated requests carried plus the server's fields: they match the schemas.
   const asIdentity = (identity: Record<string, unknown>) => identity as unknown as Identity;
 

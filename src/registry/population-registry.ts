@@ -3,8 +3,9 @@
  * changing them) and the Data Access interface (which reads reference identities).
  */
 import { randomUUID } from 'node:crypto';
-import type { Collection, DocumentStore, Storage, WriteOp } from '../storage/document-store.port.js';
-import { deleteBlobs, externalize, rehydrate } from './binary-fields.js';
+import type { Collection, DocumentStore, Storage, StoredRecord, WriteOp } from '../storage/document-store.port.js';
+import { openCollection } from '../storage/typed-collection.js';
+import { deleteBlobs, externalize, rehydrate } from '../shared/binary-fields.js';
 import { retryOnConflict } from '../storage/optimistic.js';
 import {
   CHANGES,
@@ -17,7 +18,8 @@ import {
   type PersonRecord,
 } from './registry-records.js';
 import { type Criterion, criteriaFilter, type SearchOptions } from './search-filter.js';
-import { decodeKeys, encodeKeys } from './stored-keys.js';
+import { decodeKeys, encodeKeys } from '../shared/stored-keys.js';
+import { type Clock, systemClock } from '../shared/clock.js';
 
 export type { Criterion, SearchOptions } from './search-filter.js';
 
@@ -48,18 +50,21 @@ export class PopulationRegistry {
 
   private constructor(
     readonly storage: Storage,
-    readonly persons: Collection,
-    readonly identities: Collection,
-    readonly galleries: Collection,
+    readonly persons: Collection<PersonRecord>,
+    readonly identities: Collection<IdentityRecord>,
+    readonly galleries: Collection<StoredRecord>,
+    private readonly clock: Clock,
   ) {}
 
-  static async open(storage: Storage, options: { indexedAttributes: readonly string[] }): Promise<PopulationRegistry> {
+  /** `clock` dates the change log (the system clock for tools that load the store directly). */
+  static async open(storage: Storage, options: { indexedAttributes: readonly string[]; clock?: Clock }): Promise<PopulationRegistry> {
     const { documents } = storage;
     return new PopulationRegistry(
       storage,
-      await documents.collection(PERSONS),
-      await documents.collection(IDENTITIES, identityIndexes(options.indexedAttributes)),
-      await documents.collection(GALLERIES),
+      await openCollection<PersonRecord>(documents, PERSONS),
+      await openCollection<IdentityRecord>(documents, IDENTITIES, identityIndexes(options.indexedAttributes)),
+      await openCollection<StoredRecord>(documents, GALLERIES),
+      options.clock ?? systemClock,
     );
   }
 
@@ -68,12 +73,12 @@ export class PopulationRegistry {
   }
 
   async person(personId: string): Promise<PersonRecord | undefined> {
-    return (await this.persons.get(personId)) as PersonRecord | undefined;
+    return this.persons.get(personId);
   }
 
   async versionedPerson(personId: string): Promise<VersionedPerson | undefined> {
     const found = await this.persons.getVersioned(personId);
-    return found && { record: found.doc as PersonRecord, version: found.version };
+    return found && { record: found.doc, version: found.version };
   }
 
   /**
@@ -93,17 +98,17 @@ export class PopulationRegistry {
   }
 
   async identity(personId: string, identityId: string): Promise<IdentityRecord | undefined> {
-    return (await this.identities.get(identityKey(personId, identityId))) as IdentityRecord | undefined;
+    return this.identities.get(identityKey(personId, identityId));
   }
 
   async versionedIdentity(personId: string, identityId: string): Promise<{ record: IdentityRecord; version: number } | undefined> {
     const found = await this.identities.getVersioned(identityKey(personId, identityId));
-    return found && { record: found.doc as IdentityRecord, version: found.version };
+    return found && { record: found.doc, version: found.version };
   }
 
   /** A person's identities in creation order. */
   async identitiesOf(personId: string): Promise<IdentityRecord[]> {
-    return (await this.identities.find({ personId })) as IdentityRecord[];
+    return this.identities.find({ personId });
   }
 
   personView(record: PersonRecord): PersonView {
@@ -130,7 +135,7 @@ export class PopulationRegistry {
     const { offset, limit } = options;
     // Stores read a limit of 0 as "no limit".
     if (limit === 0) return [];
-    return (await this.identities.find(criteriaFilter(criteria, options), { skip: offset, limit })) as IdentityRecord[];
+    return this.identities.find(criteriaFilter(criteria, options), { skip: offset, limit });
   }
 
   /** Persons with an identity matching every criterion, each once, in the order of their first match. */
@@ -165,7 +170,7 @@ export class PopulationRegistry {
 
   /** A change-log entry, to go in the same atomic batch as the change it records. */
   changeEntry(transactionId: string, operationId: string, ids: ChangedIds): WriteOp {
-    const doc = { _id: randomUUID(), time: new Date().toISOString(), transactionId, operationId, ...ids };
+    const doc = { _id: randomUUID(), time: this.clock().toISOString(), transactionId, operationId, ...ids };
     return { collection: CHANGES, op: 'put', doc };
   }
 

@@ -11,6 +11,7 @@ import type { BlobBytes } from './blobs/blob-bytes.js';
 import type { DocumentStore, Storage } from './document-store.port.js';
 import { createMongoStorage } from './mongo/create-mongo-storage.js';
 import { SqliteDocumentStore } from './sqlite/sqlite-document-store.js';
+import { systemClock } from '../shared/clock.js';
 
 export interface StorageOptions {
   dataDir: string;
@@ -26,7 +27,7 @@ export const DATABASE_FILE = 'osia.sqlite';
 export async function createStorage(options: StorageOptions): Promise<Storage> {
   const { documents, bytes } = await openAdapter(options);
   try {
-    return { documents, blobs: await ClaimedBlobStore.open(documents, bytes, options.clock ?? (() => new Date())) };
+    return { documents, blobs: await ClaimedBlobStore.open(documents, bytes, options.clock ?? systemClock) };
   } catch (error) {
     await documents.close();
     throw error;

@@ -13,6 +13,11 @@
  */
 export type StoredDocument = { _id: string } & Record<string, unknown>;
 
+/** What a typed collection holds: records of one shape (`Collection<T>`), keyed by `_id`. */
+export interface StoredRecord {
+  _id: string;
+}
+
 /** Comparison operators shared by both adapters. */
 export type FieldCondition =
   | string
@@ -56,8 +61,8 @@ export type WriteOp =
   | { collection: string; op: 'delete'; id: string; expectedVersion?: number };
 
 /** A record with its version: 1 when inserted, one more at every write. */
-export interface VersionedDocument {
-  doc: StoredDocument;
+export interface VersionedDocument<T extends StoredRecord = StoredDocument> {
+  doc: T;
   version: number;
 }
 
@@ -74,25 +79,26 @@ export interface IndexSpec {
   unique?: boolean;
 }
 
-export interface Collection {
+/** The records of one collection; domain code sees them as its record type `T` (see `typed-collection.ts`). */
+export interface Collection<T extends StoredRecord = StoredDocument> {
   /**
    * Inserts a new record; rejects with `DuplicateKeyError` when `_id` (or a unique index) already exists. `put`,
    * `replace` and `applyAtomically` reject with it too when they would break a unique index.
    */
-  insert(doc: StoredDocument): Promise<void>;
+  insert(doc: T): Promise<void>;
   /**
    * Inserts several new records in one storage round trip (append-only logs written in bulk). Meant for fresh ids:
    * on `DuplicateKeyError` the embedded store inserts none, MongoDB those before the duplicate.
    */
-  insertMany(docs: StoredDocument[]): Promise<void>;
+  insertMany(docs: T[]): Promise<void>;
   /** Replaces the record with the same `_id`, creating it when absent (an existing record keeps its place). */
-  put(doc: StoredDocument): Promise<void>;
+  put(doc: T): Promise<void>;
   /** Replaces an existing record; resolves false when there is none. */
-  replace(doc: StoredDocument): Promise<boolean>;
-  get(id: string): Promise<StoredDocument | undefined>;
+  replace(doc: T): Promise<boolean>;
+  get(id: string): Promise<T | undefined>;
   /** The record and its version, for a later `put`/`delete` with `expectedVersion`. */
-  getVersioned(id: string): Promise<VersionedDocument | undefined>;
-  find(filter: Filter, options?: FindOptions): Promise<StoredDocument[]>;
+  getVersioned(id: string): Promise<VersionedDocument<T> | undefined>;
+  find(filter: Filter, options?: FindOptions): Promise<T[]>;
   count(filter?: Filter): Promise<number>;
   /** Deletes one record; resolves false when there was none. */
   delete(id: string): Promise<boolean>;

@@ -6,9 +6,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import type { Clock } from '../shared/clock.js';
 import type { Criterion } from '../registry/search-filter.js';
-import type { SharedInstances } from '../http/shared-instances.js';
 import type { Collection, Storage } from '../storage/document-store.port.js';
+import { openCollection } from '../storage/typed-collection.js';
 
 const TASKS = 'tp_identify_tasks';
 
@@ -37,20 +38,12 @@ type TaskRecord = {
 
 export type Search = (query: IdentifyQuery) => Promise<string[]>;
 
-/** The key of an app's task runner among its shared instances. */
-export const IDENTIFY_TASKS = 'identify-tasks';
-
-/** The task runner of an app, once Third Party Services opened it (tests hold, release and age its tasks). */
-export function identifyTasksOf(shared: SharedInstances): Promise<IdentifyTasks> | undefined {
-  return shared.opened<IdentifyTasks>(IDENTIFY_TASKS);
-}
-
 export class IdentifyTasks {
   #gate: Promise<void> = Promise.resolve();
   readonly #running = new Set<Promise<void>>();
 
   private constructor(
-    private readonly tasks: Collection,
+    private readonly tasks: Collection<TaskRecord>,
     private readonly search: Search,
     private readonly ttlSeconds: number,
     /** The time source; tests move it to expire tasks without waiting. */
@@ -60,11 +53,11 @@ export class IdentifyTasks {
 
   static async open(
     storage: Storage,
-    options: { search: Search; ttlSeconds: number; clock?: () => Date; logger: Logger },
+    options: { search: Search; ttlSeconds: number; clock: Clock; logger: Logger },
   ): Promise<IdentifyTasks> {
-    const collection = await storage.documents.collection(TASKS);
-    const tasks = new IdentifyTasks(collection, options.search, options.ttlSeconds, options.clock ?? (() => new Date()), options.logger);
-    for (const record of (await tasks.tasks.find({ status: 'RUNNING' })) as TaskRecord[]) tasks.#run(record);
+    const collection = await openCollection<TaskRecord>(storage.documents, TASKS);
+    const tasks = new IdentifyTasks(collection, options.search, options.ttlSeconds, options.clock, options.logger);
+    for (const record of await tasks.tasks.find({ status: 'RUNNING' })) tasks.#run(record);
     return tasks;
   }
 
@@ -101,7 +94,7 @@ export class IdentifyTasks {
   /** The task as `clientId` may see it: undefined when unknown, expired, or started by another client. */
   async read(taskId: string, clientId: string | undefined): Promise<TaskState | undefined> {
     await this.#dropExpired();
-    const record = (await this.tasks.get(taskId)) as TaskRecord | undefined;
+    const record = await this.tasks.get(taskId);
     if (!record || record.owner.clientId !== clientId) return undefined;
     if (record.status !== 'DONE') return { status: record.status };
     return { status: 'DONE', personIds: record.personIds ?? [], owner: record.owner };

@@ -7,7 +7,6 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject 
 import { calculateJwkThumbprint, exportJWK, type JWK, SignJWT } from 'jose';
 import type { Config } from '../config/config-options.js';
 import { ConfigError } from '../config/config-options.js';
-import type { SharedInstances } from '../http/shared-instances.js';
 import { loadOrCreateSecret } from './key-files.js';
 
 export const PROOF_TYPE = 'osia-verification+jwt';
@@ -58,13 +57,10 @@ export async function openProofSigner(options: { dataDir: string; proofKey: stri
 }
 
 /** The app's one proof signer, shared by the verify handler and the JWKS route. */
-export function sharedProofSigner(deps: { shared: SharedInstances; config: Config }): Promise<ProofSigner> {
-  const { config } = deps;
-  return deps.shared.get('thirdparty-proof-signer', () =>
-    openProofSigner({
-      dataDir: config.dataDir,
-      proofKey: config.proofKey,
-      issuer: config.publicUrl ?? `http://localhost:${config.port}`,
-    }),
-  );
+export function proofSignerOf(config: Config): Promise<ProofSigner> {
+  return openProofSigner({
+    dataDir: config.dataDir,
+    proofKey: config.proofKey,
+    issuer: config.publicUrl ?? `http://localhost:${config.port}`,
+  });
 }

@@ -1,20 +1,21 @@
 /**
- * What the Third Party handlers work with, opened once per app: the population registry and the CMS credential
- * records (read only), sector tokens, the proof signer, the attribute sets and the background identify tasks.
+ * What the Third Party handlers work with: the population registry and the CMS credential records (read only),
+ * sector tokens, the proof signer, the attribute sets and the background identify tasks.
  */
-import { sharedCredentialDirectory } from '../credentials/shared-credentials.js';
+import type { Logger } from 'pino';
+import type { Config } from '../config/config-options.js';
+import type { Clock } from '../shared/clock.js';
 import type { CredentialDirectory } from '../credentials/credential-directory.port.js';
-import type { InterfaceDependencies } from '../http/interface-dependencies.js';
-import type { CallContext } from '../http/operation-types.js';
-import type { SharedInstances } from '../http/shared-instances.js';
+import type { Principal } from '../auth/principal.js';
+import type { LoadedDocument } from '../openapi/documents.js';
 import type { PopulationRegistry } from '../registry/population-registry.js';
-import { sharedRegistry } from '../registry/shared-registry.js';
+import type { Storage } from '../storage/document-store.port.js';
 import { buildAttributeSet, type OutputSchemaFields, type OutputSpec } from './attribute-output.js';
 import { type AttributeSets, loadAttributeSets } from './attribute-sets.js';
 import { searchPersons } from './identify-query.js';
-import { IDENTIFY_TASKS, IdentifyTasks } from './identify-tasks.js';
+import { IdentifyTasks } from './identify-tasks.js';
 import { PersonResolver } from './person-resolver.js';
-import { type ProofSigner, sharedProofSigner } from './proof-signer.js';
+import type { ProofSigner } from './proof-signer.js';
 import { loadSectorMap, SectorTokens } from './sector-tokens.js';
 
 /** Who calls, as far as Third Party Services cares. */
@@ -33,57 +34,53 @@ export interface ThirdPartyServices {
   sets: AttributeSets;
   tasks: IdentifyTasks;
   identifySyncLimit: number;
-  /** Third Party's time source (credential validity, identify task expiry); tests move it instead of waiting. */
-  clock: () => Date;
-  callerOf(context: CallContext): Caller;
+  /** Third Party's time source (credential validity, identify task expiry): the app's clock. */
+  readonly clock: Clock;
+  /** The caller of a request: its verified principal (undefined when authentication is off). */
+  callerOf(principal: Principal | undefined): Caller;
   /** The answered AttributeSet about one person; `identifier` attributes give the caller's sector token, else the UIN. */
   attributesOf(spec: OutputSpec, uin: string, identity: Record<string, unknown>, caller: Caller): ReturnType<typeof buildAttributeSet>;
 }
 
-function propertyNames(deps: InterfaceDependencies, schema: string): string[] {
-  return Object.keys((deps.document.document.components?.schemas?.[schema]?.properties as object | undefined) ?? {});
+export interface ThirdPartyParts {
+  registry: PopulationRegistry;
+  credentials: CredentialDirectory;
+  signer: ProofSigner;
+  /** The Third Party document (after the country profile). */
+  document: LoadedDocument;
+  storage: Storage;
+  config: Config;
+  readonly clock: Clock;
+  logger: Logger;
 }
 
-const THIRDPARTY_SERVICES = 'thirdparty-services';
-
-/** The services of an app, once its Third Party interface opened them (tests move their clock). */
-export function thirdPartyServicesOf(shared: SharedInstances): Promise<ThirdPartyServices> | undefined {
-  return shared.opened<ThirdPartyServices>(THIRDPARTY_SERVICES);
+function propertyNames(document: LoadedDocument, schema: string): string[] {
+  return Object.keys((document.document.components?.schemas?.[schema]?.properties as object | undefined) ?? {});
 }
 
-export function sharedThirdPartyServices(deps: InterfaceDependencies): Promise<ThirdPartyServices> {
-  return deps.shared.get(THIRDPARTY_SERVICES, () => openThirdPartyServices(deps));
-}
-
-async function openThirdPartyServices(deps: InterfaceDependencies): Promise<ThirdPartyServices> {
-  const { config, storage } = deps;
-  const registry = await sharedRegistry(deps);
-  const credentials = await sharedCredentialDirectory(deps);
+export async function openThirdPartyServices(parts: ThirdPartyParts): Promise<ThirdPartyServices> {
+  const { registry, credentials, signer, document, storage, config, clock } = parts;
   const tokens = await SectorTokens.open(storage, {
     dataDir: config.dataDir,
     tokenSecret: config.tokenSecret,
     sectors: await loadSectorMap(config.sectors),
   });
-  const fields: OutputSchemaFields = { biometric: propertyNames(deps, 'BiometricData'), credential: propertyNames(deps, 'CredentialData') };
-  // Every part reads the time through `services.clock`, so that moving it moves it for all of them.
-  const now = () => services.clock();
-  const services: ThirdPartyServices = {
+  const fields: OutputSchemaFields = { biometric: propertyNames(document, 'BiometricData'), credential: propertyNames(document, 'CredentialData') };
+  return {
     registry,
     credentials,
-    resolver: new PersonResolver(registry, credentials, tokens, now),
-    signer: await sharedProofSigner(deps),
+    resolver: new PersonResolver(registry, credentials, tokens, clock),
+    signer,
     sets: await loadAttributeSets(config.attributeSets),
-    tasks: await deps.shared.get(IDENTIFY_TASKS, () =>
-      IdentifyTasks.open(storage, {
-        search: (query) => searchPersons(registry, query),
-        ttlSeconds: config.identifyTaskTtl,
-        clock: now,
-        logger: deps.logger,
-      }),
-    ),
+    tasks: await IdentifyTasks.open(storage, {
+      search: (query) => searchPersons(registry, query),
+      ttlSeconds: config.identifyTaskTtl,
+      clock,
+      logger: parts.logger,
+    }),
     identifySyncLimit: config.identifySyncLimit,
-    clock: () => new Date(),
-    callerOf: ({ principal }) => {
+    clock,
+    callerOf: (principal) => {
       const clientId = principal?.client;
       const sector = tokens.sectorOf(clientId);
       return { ...(clientId ? { clientId } : {}), ...(sector ? { sector } : {}), ...(principal ? { scopes: principal.scopes } : {}) };
@@ -99,5 +96,4 @@ async function openThirdPartyServices(deps: InterfaceDependencies): Promise<Thir
         fields,
       ),
   };
-  return services;
 }

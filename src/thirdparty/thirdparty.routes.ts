@@ -2,13 +2,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { components, operations } from '../../generated/thirdparty.js';
 import { BadRequestError, ForbiddenError, HttpError, NotFoundError } from '../errors/http-errors.js';
-import type { InterfaceDependencies } from '../http/interface-dependencies.js';
 import type { HandlerMap } from '../http/operation-types.js';
 import { selectionOf } from './attribute-output.js';
 import { credentialState } from './credential-validity.js';
 import { identifyQuery, searchPersons } from './identify-query.js';
 import type { ResolvedPerson } from './person-resolver.js';
-import { type Caller, sharedThirdPartyServices } from './thirdparty-services.js';
+import type { Caller, ThirdPartyServices } from './thirdparty-services.js';
 import { VERIFICATION, verifyAttributes } from './verification.js';
 
 type AttributeSet = components['schemas']['AttributeSet'];
@@ -18,8 +17,7 @@ const identifierHash = (type: string, identifier: string) => createHash('sha256'
 
 const RESPOND_ASYNC = /(^|[,;\s])respond-async\s*(,|;|$)/i;
 
-export async function createThirdPartyHandlers(deps: InterfaceDependencies): Promise<HandlerMap<operations>> {
-  const services = await sharedThirdPartyServices(deps);
+export function createThirdPartyHandlers(services: ThirdPartyServices): HandlerMap<operations> {
   const { resolver, sets, tasks, registry, credentials, signer } = services;
 
   /** Reads need a credential in force when the identifier is a credential number: a revoked or expired card opens nothing. */
@@ -47,7 +45,7 @@ export async function createThirdPartyHandlers(deps: InterfaceDependencies): Pro
   return {
     verify: async ({ path, query, body, context }) => {
       const identifierType = query.identifierType ?? 'uin';
-      const subject = await resolver.resolve(path.identifier, identifierType, services.callerOf(context).sector);
+      const subject = await resolver.resolve(path.identifier, identifierType, services.callerOf(context.principal).sector);
       context.touchPersons([subject.uin]);
       const { outcome, attributes } = await verifyAttributes(body, subject, () => credentials.listForPerson(subject.uin), services.clock());
       const result = { verificationCode: outcome.code, verificationMessage: outcome.message };
@@ -67,7 +65,7 @@ export async function createThirdPartyHandlers(deps: InterfaceDependencies): Pro
     readAttributeSet: async ({ path, query, context }) => {
       const spec = setNamed(path.attributeSetName);
       if (!spec) throw new NotFoundError(`Unknown attribute set ${path.attributeSetName}`);
-      const caller = services.callerOf(context);
+      const caller = services.callerOf(context.principal);
       const subject = readable(await resolver.resolve(path.identifier, query.identifierType, caller.sector));
       context.touchPersons([subject.uin]);
       return { status: 200, body: await services.attributesOf(spec, subject.uin, subject.identity, caller) };
@@ -78,7 +76,7 @@ export async function createThirdPartyHandlers(deps: InterfaceDependencies): Pro
       if (Object.values(spec).every((section) => Object.keys(section).length === 0)) {
         throw new BadRequestError('readAttributes needs at least one output attribute');
       }
-      const caller = services.callerOf(context);
+      const caller = services.callerOf(context.principal);
       const subject = readable(await resolver.resolve(path.identifier, query.identifierType, caller.sector));
       context.touchPersons([subject.uin]);
       return { status: 200, body: await services.attributesOf(spec, subject.uin, subject.identity, caller) };
@@ -87,7 +85,7 @@ export async function createThirdPartyHandlers(deps: InterfaceDependencies): Pro
     identify: async ({ body, context }) => {
       const setName = body.outputAttributeSetName;
       if (!setNamed(setName)) throw new NotFoundError(`Unknown attribute set ${setName} (outputAttributeSetName)`);
-      const caller = services.callerOf(context);
+      const caller = services.callerOf(context.principal);
       // identify answers attribute sets: it must not open a set the caller may not read directly.
       const needed = `id.${setName}.read`;
       if (caller.scopes && !caller.scopes.has(needed)) throw new ForbiddenError(`identify with ${setName} needs the scope "${needed}"`, needed);
@@ -105,7 +103,7 @@ export async function createThirdPartyHandlers(deps: InterfaceDependencies): Pro
     },
 
     readIdentifyResult: async ({ path, context }) => {
-      const caller = services.callerOf(context);
+      const caller = services.callerOf(context.principal);
       const state = await tasks.read(path.taskID, caller.clientId);
       if (!state) throw new NotFoundError('Unknown or expired identify task');
       if (state.status === 'RUNNING') return { status: 204 };

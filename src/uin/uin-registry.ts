@@ -6,7 +6,9 @@
 import type { Logger } from 'pino';
 import { BadRequestError } from '../errors/http-errors.js';
 import { type Collection, DuplicateKeyError, type Storage } from '../storage/document-store.port.js';
+import { openCollection } from '../storage/typed-collection.js';
 import type { UinGenerator } from './uin-generator.js';
+import { type Clock, systemClock } from '../shared/clock.js';
 
 export const ISSUED_UINS = 'issued_uins';
 
@@ -22,20 +24,21 @@ export type IssuedUin = {
 
 export class UinRegistry {
   private constructor(
-    private readonly issued: Collection,
+    private readonly issued: Collection<IssuedUin>,
     private readonly generate: UinGenerator,
     private readonly maxAttempts: number,
+    private readonly clock: Clock,
   ) {}
 
-  static async open(storage: Storage, generate: UinGenerator, maxAttempts = MAX_ATTEMPTS): Promise<UinRegistry> {
-    return new UinRegistry(await storage.documents.collection(ISSUED_UINS), generate, maxAttempts);
+  static async open(storage: Storage, generate: UinGenerator, clock: Clock = systemClock, maxAttempts = MAX_ATTEMPTS): Promise<UinRegistry> {
+    return new UinRegistry(await openCollection<IssuedUin>(storage.documents, ISSUED_UINS), generate, maxAttempts, clock);
   }
 
   /** Reserves a fresh UIN for the transaction; a candidate already issued is replaced by a new draw. */
   async issue(transactionId: string, log?: Logger): Promise<string> {
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       const uin = this.generate();
-      const record: IssuedUin = { _id: uin, transactionId, issuedAt: new Date().toISOString() };
+      const record: IssuedUin = { _id: uin, transactionId, issuedAt: this.clock().toISOString() };
       try {
         await this.issued.insert(record);
         return uin;

@@ -1,11 +1,9 @@
 /** The UIN Generation interface (`openapi/uin.yaml`, mounted at `/uin`): one handler per operationId. */
 import type { operations } from '../../generated/uin.js';
-import type { InterfaceDependencies } from '../http/interface-dependencies.js';
 import type { HandlerMap } from '../http/operation-types.js';
-import { sharedUinRegistry } from './shared-uin-registry.js';
+import type { UinRegistry } from './uin-registry.js';
 
-export async function createUinHandlers(deps: InterfaceDependencies): Promise<HandlerMap<operations>> {
-  const registry = await sharedUinRegistry(deps);
+export function createUinHandlers(registry: UinRegistry): HandlerMap<operations> {
   return {
     // The optional Attributes body is validated by the router but deliberately not used nor stored: UINs carry
     // no information about the person.

@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Clock } from '../credentials/credential-dates.js';
+import type { Clock } from '../shared/clock.js';
 import { ConflictError, HttpError } from '../errors/http-errors.js';
 import { ISSUANCE_STEPS, type IssuanceState, type IssuanceStep, issuanceStateOf } from './issuance-state.js';
 
@@ -81,34 +81,34 @@ async function ignoringConflict(create: () => Promise<unknown>): Promise<void> {
 }
 
 export class IssuanceWorkflow {
-  constructor(private readonly p: IssuanceParticipants) {}
+  constructor(private readonly participants: IssuanceParticipants) {}
 
   /**
    * Runs (or resumes) the workflow of a finalised enrolment; the outcome is recorded on the enrolment. While another
    * run holds the enrolment (in any process), resolves the state it recorded and starts nothing.
    */
   async run(enrollmentId: string, transactionId: string): Promise<IssuanceState | undefined> {
-    const enrollment = await this.p.enrollments.read(enrollmentId);
+    const enrollment = await this.participants.enrollments.read(enrollmentId);
     if (enrollment.status !== 'FINALIZED') return undefined;
     const owner = randomUUID();
-    const claimed = await this.p.enrollments.changeIssuance(enrollmentId, (recorded) => this.#claim(issuanceStateOf(recorded), owner));
+    const claimed = await this.participants.enrollments.changeIssuance(enrollmentId, (recorded) => this.#claim(issuanceStateOf(recorded), owner));
     const state = issuanceStateOf(claimed);
     if (state.lease?.owner !== owner) {
-      this.p.log.info({ enrollmentId, transactionId }, 'issuance workflow already running elsewhere: not started again');
+      this.participants.log.info({ enrollmentId, transactionId }, 'issuance workflow already running elsewhere: not started again');
       return state;
     }
     try {
       return await this.#run(enrollment, state, transactionId);
     } catch (err) {
       if (!(err instanceof LeaseLost)) throw err;
-      this.p.log.warn({ enrollmentId, transactionId }, 'issuance workflow outlived its lease and was taken over: stopped');
+      this.participants.log.warn({ enrollmentId, transactionId }, 'issuance workflow outlived its lease and was taken over: stopped');
       return err.recorded;
     }
   }
 
   /** The state that starts a run, or undefined while another run's lease is live. */
   #claim(recorded: IssuanceState, owner: string): IssuanceState | undefined {
-    const live = recorded.status === 'RUNNING' && recorded.lease && Date.parse(recorded.lease.until) > this.p.clock().getTime();
+    const live = recorded.status === 'RUNNING' && recorded.lease && Date.parse(recorded.lease.until) > this.participants.clock().getTime();
     if (live) return undefined;
     const { failure: _failure, ...rest } = recorded;
     return this.#leased({ ...rest, status: 'RUNNING', attempts: recorded.attempts + 1 }, owner);
@@ -123,13 +123,13 @@ export class IssuanceWorkflow {
       } catch (err) {
         return this.#fail(enrollmentId, state, step, err);
       }
-      state.steps[step] = this.p.clock().toISOString();
+      state.steps[step] = this.participants.clock().toISOString();
       await this.#record(enrollmentId, state);
     }
     await this.#refreshCredentialRequest(state);
     state.status = 'DONE';
     await this.#record(enrollmentId, state);
-    this.p.log.info({ enrollmentId, transactionId, attempts: state.attempts }, 'issuance workflow done');
+    this.participants.log.info({ enrollmentId, transactionId, attempts: state.attempts }, 'issuance workflow done');
     return state;
   }
 
@@ -140,23 +140,23 @@ export class IssuanceWorkflow {
         state.credentialProfileId = this.#profileOf(enrollment);
         return;
       case 'generateUIN':
-        state.uin = await this.p.uins.issue(transactionId, this.p.log);
+        state.uin = await this.participants.uins.issue(transactionId, this.participants.log);
         return;
       case 'createPerson':
         // The UIN is fresh: a person already holding it can only be this workflow's own, from an earlier attempt.
-        return ignoringConflict(() => this.p.persons.create(uin, { status: 'ACTIVE', physicalStatus: 'ALIVE' }, transactionId));
+        return ignoringConflict(() => this.participants.persons.create(uin, { status: 'ACTIVE', physicalStatus: 'ALIVE' }, transactionId));
       case 'createIdentity':
         state.identityId = identityId;
-        return ignoringConflict(() => this.p.identities.create(uin, identityId, identityOf(enrollment), transactionId));
+        return ignoringConflict(() => this.participants.identities.create(uin, identityId, identityOf(enrollment), transactionId));
       case 'validateIdentity':
-        return this.p.identities.setStatus(uin, identityId, 'VALID', transactionId);
+        return this.participants.identities.setStatus(uin, identityId, 'VALID', transactionId);
       case 'defineReference':
-        return this.p.identities.defineReference(uin, identityId, transactionId);
+        return this.participants.identities.defineReference(uin, identityId, transactionId);
       case 'createCredentialRequest': {
         const credentialRequestId = credentialRequestIdOf(enrollment.enrollmentId);
         state.credentialRequestId = credentialRequestId;
         const request = this.#credentialRequestOf(enrollment, uin, state.credentialProfileId ?? '');
-        return ignoringConflict(() => this.p.credentialRequests.create(credentialRequestId, request, transactionId));
+        return ignoringConflict(() => this.participants.credentialRequests.create(credentialRequestId, request, transactionId));
       }
     }
   }
@@ -173,7 +173,7 @@ export class IssuanceWorkflow {
   #credentialRequestOf(enrollment: EnrollmentSnapshot, uin: string, credentialProfileId: string): Json {
     const requestData: Json = { priority: 5, requestType: 'FIRST_ISSUANCE' };
     for (const [key, value] of Object.entries(enrollment.requestData ?? {})) {
-      if (this.p.requestDataFields.has(key)) requestData[key] = value;
+      if (this.participants.requestDataFields.has(key)) requestData[key] = value;
     }
     const portraits = (enrollment.biometricData ?? []).filter((item) => item.biometricType === 'FACE');
     return {
@@ -186,7 +186,7 @@ export class IssuanceWorkflow {
 
   async #refreshCredentialRequest(state: IssuanceState): Promise<void> {
     if (!state.credentialRequestId) return;
-    const { status, credentialIds } = await this.p.credentialRequests.read(state.credentialRequestId);
+    const { status, credentialIds } = await this.participants.credentialRequests.read(state.credentialRequestId);
     state.credentialRequestStatus = status;
     if (credentialIds) state.credentialIds = credentialIds;
   }
@@ -196,7 +196,7 @@ export class IssuanceWorkflow {
     // in full but shown only as an internal failure.
     const known = err instanceof HttpError || err instanceof StepFailure;
     const message = known ? (err as Error).message : 'internal error (see the server log)';
-    if (!known) this.p.log.error({ err, enrollmentId, step }, 'issuance workflow step failed');
+    if (!known) this.participants.log.error({ err, enrollmentId, step }, 'issuance workflow step failed');
     state.status = 'FAILED';
     state.failure = { step, message };
     await this.#record(enrollmentId, state);
@@ -207,7 +207,7 @@ export class IssuanceWorkflow {
   async #record(enrollmentId: string, state: IssuanceState): Promise<void> {
     const owner = state.lease?.owner ?? '';
     const next = this.#leased(state, owner);
-    const recorded = await this.p.enrollments.changeIssuance(enrollmentId, (current) =>
+    const recorded = await this.participants.enrollments.changeIssuance(enrollmentId, (current) =>
       issuanceStateOf(current).lease?.owner === owner ? next : undefined,
     );
     if (recorded !== next) throw new LeaseLost(issuanceStateOf(recorded));
@@ -216,7 +216,7 @@ export class IssuanceWorkflow {
 
   /** The state held by `owner` for another lease period from now. */
   #leased(state: IssuanceState, owner: string): IssuanceState {
-    const now = this.p.clock();
+    const now = this.participants.clock();
     return { ...state, lease: { owner, until: new Date(now.getTime() + ISSUANCE_LEASE_MS).toISOString() }, updatedAt: now.toISOString() };
   }
 }

@@ -1,43 +1,49 @@
 /**
- * Wires the issuance workflow (`OSIA_WORKFLOW=issuance`) to the app: the shared services of the enrolment, UIN, PR
- * and CMS interfaces, and the `enrollmentFinalized` event.
+ * Wires the issuance workflow (`OSIA_WORKFLOW=issuance`) to the app: the services of the enrolment, UIN, PR and CMS
+ * interfaces, and the `enrollmentFinalized` event.
  */
-import { sharedCmsServices } from '../cms/cms-services.js';
+import type { CmsServices } from '../cms/cms-services.js';
 import { ConfigError } from '../config/config-options.js';
-import { sharedEnrollments } from '../enrollment/shared-enrollments.js';
-import type { InterfaceDependencies } from '../http/interface-dependencies.js';
-import type { DocumentName } from '../openapi/interfaces.js';
-import { sharedPrServices } from '../pr/pr-services.js';
-import { sharedUinRegistry } from '../uin/shared-uin-registry.js';
-import { IssuanceWorkflow } from './issuance-workflow.js';
+import type { Clock } from '../shared/clock.js';
+import type { EnrollmentServices } from '../enrollment/enrollment-services.js';
+import type { EventBus } from '../events/event-bus.js';
+import type { LoadedDocument } from '../openapi/documents.js';
+import type { PrServices } from '../pr/pr-services.js';
+import type { UinRegistry } from '../uin/uin-registry.js';
+import { type EnrollmentSnapshot, IssuanceWorkflow } from './issuance-workflow.js';
+import type { Logger } from 'pino';
 
-const NEEDED = ['enrollment', 'uin', 'pr', 'cms'] as const;
+/** The services of the four interfaces the workflow needs; undefined for an interface not served. */
+export interface IssuanceServices {
+  enrollment: EnrollmentServices | undefined;
+  uin: UinRegistry | undefined;
+  pr: PrServices | undefined;
+  cms: { services: CmsServices; document: LoadedDocument } | undefined;
+}
 
-export async function registerIssuanceWorkflow(depsOf: ReadonlyMap<DocumentName, InterfaceDependencies>): Promise<void> {
-  const missing = NEEDED.filter((name) => !depsOf.has(name));
-  if (missing.length > 0) {
+export function registerIssuanceWorkflow(served: IssuanceServices, context: { events: EventBus; clock: Clock; logger: Logger }): void {
+  const { enrollment, uin, pr, cms } = served;
+  if (!enrollment || !uin || !pr || !cms) {
+    const missing = Object.entries(served).flatMap(([name, services]) => (services ? [] : [name]));
     throw new ConfigError(`OSIA_WORKFLOW=issuance needs ${missing.join(', ')} among OSIA_INTERFACES`);
   }
-  const of = (name: (typeof NEEDED)[number]) => depsOf.get(name) as InterfaceDependencies;
-  const [enrollment, uin, pr, cms] = [of('enrollment'), of('uin'), of('pr'), of('cms')];
-  const { enrollments } = await sharedEnrollments(enrollment);
-  const { persons, identities } = await sharedPrServices(pr);
-  const { requests } = await sharedCmsServices(cms);
+  const { enrollments } = enrollment;
   const requestData = cms.document.document.components?.schemas?.RequestData?.properties ?? {};
   const workflow = new IssuanceWorkflow({
     enrollments: {
-      read: async (enrollmentId) => (await enrollments.read(enrollmentId)) as never,
+      // A stored enrolment is what the validated requests carried plus the server's fields.
+      read: async (enrollmentId) => (await enrollments.read(enrollmentId)) as EnrollmentSnapshot,
       changeIssuance: (enrollmentId, change) => enrollments.changeIssuance(enrollmentId, change),
     },
-    uins: await sharedUinRegistry(uin),
-    persons,
-    identities,
-    credentialRequests: requests,
+    uins: uin,
+    persons: pr.persons,
+    identities: pr.identities,
+    credentialRequests: cms.services.requests,
     requestDataFields: new Set(Object.keys(requestData)),
-    clock: enrollment.clock,
-    log: enrollment.logger.child({ workflow: 'issuance' }),
+    clock: context.clock,
+    log: context.logger.child({ workflow: 'issuance' }),
   });
-  enrollment.events.on('enrollmentFinalized', async ({ enrollmentId, transactionId }) => {
+  context.events.on('enrollmentFinalized', async ({ enrollmentId, transactionId }) => {
     await workflow.run(enrollmentId, transactionId);
   });
 }

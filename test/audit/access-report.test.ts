@@ -1,16 +1,15 @@
 /** The audit trail records who touched whose data, and the access report returns it for the right person only. */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import request from 'supertest';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import { useTestApp } from '../support/use-test-app.js';
 import { tokenFor } from '../support/tokens.js';
 
 describe('audit trail and access report', () => {
-  let t: TestApp;
   let auditor: string;
   const statuses: Record<string, number> = {};
+  const t = useTestApp({ env: { OSIA_AUTH: 'on' } });
   before(async () => {
-    t = await createTestApp({ env: { OSIA_AUTH: 'on' } });
     auditor = await tokenFor(t.dataDir, 'audit.read', 'ombudsman', 'ombudsman-office');
     const bank = await tokenFor(t.dataDir, 'pr.person.read', 'teller-7', 'first-bank');
     const police = await tokenFor(t.dataDir, 'pr.person.read', 'officer-12', 'police');
@@ -21,7 +20,6 @@ describe('audit trail and access report', () => {
       await request(t.app).get('/pr/v1/persons/UIN-2?transactionId=tx-police-1').set('Authorization', `Bearer ${police}`)
     ).status;
   });
-  after(() => t.close());
 
   const report = (personId: string, query = '') =>
     request(t.app).get(`/audit/v1/persons/${personId}/accesses${query}`).set('Authorization', `Bearer ${auditor}`);

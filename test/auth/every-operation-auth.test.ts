@@ -3,13 +3,14 @@
  * a token with exactly the scope named in our documents → neither 401 nor 403.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import request from 'supertest';
 import { AUDITED } from '../../src/audit/audit-recorder.js';
 import { scopeRequirement } from '../../src/auth/scope-requirement.js';
 import { listOperations, loadDocuments } from '../../src/openapi/documents.js';
 import { type SampleRequest, validRequest } from '../../src/check/sample-request.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import type { TestApp } from '../support/test-app.js';
+import { useTestApp } from '../support/use-test-app.js';
 import { tokenFor } from '../support/tokens.js';
 
 const documents = await loadDocuments();
@@ -21,14 +22,12 @@ function send(app: TestApp['app'], sample: SampleRequest, token?: string) {
 }
 
 describe('OSIA scopes on every operation', () => {
-  let t: TestApp;
   let unrelated: string;
+  const t = useTestApp({ env: { OSIA_AUTH: 'on' } });
   before(async () => {
-    t = await createTestApp({ env: { OSIA_AUTH: 'on' } });
     // A well-formed scope that no operation asks for.
     unrelated = await tokenFor(t.dataDir, 'census.statistics.read');
   });
-  after(() => t.close());
 
   for (const { name, document } of documents) {
     for (const entry of listOperations(document)) {

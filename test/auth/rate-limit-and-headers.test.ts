@@ -1,16 +1,12 @@
 /** Per-client rate limiting and security headers. */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import request from 'supertest';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import { useTestApp } from '../support/use-test-app.js';
 import { tokenFor } from '../support/tokens.js';
 
 describe('rate limiting (OSIA_RATE_LIMIT)', () => {
-  let t: TestApp;
-  before(async () => {
-    t = await createTestApp({ env: { OSIA_AUTH: 'on', OSIA_RATE_LIMIT: '3' } });
-  });
-  after(() => t.close());
+  const t = useTestApp({ env: { OSIA_AUTH: 'on', OSIA_RATE_LIMIT: '3' } });
 
   const call = (token: string) =>
     request(t.app).post('/uin/v1/uin?transactionId=t').set('Authorization', `Bearer ${token}`).send({});
@@ -28,11 +24,7 @@ describe('rate limiting (OSIA_RATE_LIMIT)', () => {
 });
 
 describe('security headers', () => {
-  let t: TestApp;
-  before(async () => {
-    t = await createTestApp();
-  });
-  after(() => t.close());
+  const t = useTestApp();
 
   it('gives Swagger UI a Content Security Policy it can run under, with the usual hardening headers', async () => {
     for (const path of ['/docs/', '/openapi/pr.yaml']) {

@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { exportJWK, SignJWT } from 'jose';
 import request from 'supertest';
 import { createTestApp, type TestApp } from '../support/test-app.js';
+import { useTestApp } from '../support/use-test-app.js';
 import { forgedTokens, tokenFor } from '../support/tokens.js';
 
 const SCOPE = 'uin.generate';
@@ -25,11 +26,7 @@ function assertRefused(res: request.Response, message?: RegExp) {
 }
 
 describe('development key (no issuer configured)', () => {
-  let t: TestApp;
-  before(async () => {
-    t = await createTestApp({ env: { OSIA_AUTH: 'on' } });
-  });
-  after(() => t.close());
+  const t = useTestApp({ env: { OSIA_AUTH: 'on' } });
 
   it('accepts a token minted with `npm run token`', async () => {
     assert.notEqual((await generate(t.app, await tokenFor(t.dataDir, SCOPE))).status, 401);

@@ -1,20 +1,17 @@
 /** CMS credential profiles: findCredentialProfiles and the catalogue file (OSIA_CREDENTIAL_PROFILES). */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import request from 'supertest';
 import { ConfigError } from '../../src/config/config-options.js';
 import { loadProfileCatalogue } from '../../src/credentials/profile-catalogue.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import { createTestApp, } from '../support/test-app.js';
+import { useTestApp } from '../support/use-test-app.js';
 import { catalogueFile, credentialRequest, issue, requestUrl, TX } from './cms-fixtures.js';
 
 const url = (query = '') => `/cms/v1/credentialProfiles${TX}${query}`;
 
 describe('CMS credential profiles (shipped catalogue)', () => {
-  let t: TestApp;
-  before(async () => {
-    t = await createTestApp({ interfaces: ['cms'] });
-  });
-  after(() => t.close());
+  const t = useTestApp({ interfaces: ['cms'] });
 
   const ids = async (expressions: object[]) => {
     const res = await request(t.app).post(url()).send(expressions);

@@ -1,18 +1,17 @@
 /** CMS credential requests: createCredentialRequest, readCredentialRequest, updateCredentialRequest, cancelCredentialRequest. */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import request from 'supertest';
 import { icaoCheckDigit } from '../../src/credentials/credential-number.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import { fakeClock } from '../support/fake-clock.js';
+import { useTestApp } from '../support/use-test-app.js';
 import { tokenFor } from '../support/tokens.js';
 import { credentialRequest, daysFromNow, issue, readCredential, requestUrl, TX } from './cms-fixtures.js';
 
 describe('CMS credential requests', () => {
-  let t: TestApp;
-  before(async () => {
-    t = await createTestApp({ interfaces: ['cms'] });
-  });
-  after(() => t.close());
+  // Stands at the start of the run (whole second): dates the server sets are compared exactly.
+  const clock = fakeClock(Math.floor(Date.now() / 1000) * 1000);
+  const t = useTestApp({ interfaces: ['cms'], clock });
 
   it('takes date-times without an offset, as OSIA\'s CMS examples write them, and answers them in UTC', async () => {
     const from = daysFromNow(30).replace('Z', '');
@@ -50,14 +49,9 @@ describe('CMS credential requests', () => {
     assert.match(number, /^[2-9A-HJKMNP-Z]{8}\d$/);
     assert.equal(number.at(-1), icaoCheckDigit(number.slice(0, 8)));
     const issued = Date.parse(credential.issuedDate as string);
-    assert.ok(Math.abs(issued - Date.now()) < 60_000);
+    assert.equal(issued, clock().getTime(), 'issued at the time of the request');
     assert.equal(Date.parse(credential.expiryDate as string) - issued, 1825 * 86_400_000, 'defaultLifetime of the profile');
     assert.match(credential.expiryDate as string, /Z$/);
-  });
-
-  it('credential numbers carry the ICAO 9303 check digit (specimen values of ICAO Doc 9303)', () => {
-    assert.equal(icaoCheckDigit('L898902C3'), '6');
-    assert.equal(icaoCheckDigit('740812'), '2');
   });
 
   it('createCredentialRequest: 409 for an existing id, and the first request is unchanged', async () => {
@@ -89,7 +83,7 @@ describe('CMS credential requests', () => {
 
   describe('validity dates', () => {
     it('a validFromDate at or before now (a client clock a little behind ours) means "valid from now"', async () => {
-      const clientNow = new Date(Date.now() - 3).toISOString().replace('Z', '');
+      const clientNow = new Date(clock().getTime() - 3).toISOString().replace('Z', '');
       for (const [id, validFromDate] of [['R-skew', clientNow], ['R-from-past', daysFromNow(-1)]] as const) {
         const sent = Date.parse(validFromDate.endsWith('Z') ? validFromDate : `${validFromDate}Z`);
         const created = await request(t.app).post(requestUrl(id)).send(credentialRequest('RESIDENCE_PERMIT', { validFromDate }));
@@ -191,11 +185,7 @@ describe('CMS credential requests', () => {
 });
 
 describe('CMS credential requests with authentication on', () => {
-  let t: TestApp;
-  before(async () => {
-    t = await createTestApp({ interfaces: ['cms'], env: { OSIA_AUTH: 'on' } });
-  });
-  after(() => t.close());
+  const t = useTestApp({ interfaces: ['cms'], env: { OSIA_AUTH: 'on' } });
 
   it('403 for a token lacking cms.request.write; 201 with it; 401 without a token', async () => {
     const reader = await tokenFor(t.dataDir, 'cms.request.read cms.credential.write');

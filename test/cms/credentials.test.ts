@@ -3,21 +3,17 @@
  * revoke, setCredentialStatus) through the whole status machine.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import request from 'supertest';
 import { CredentialStore } from '../../src/credentials/credential-store.js';
 import { loadProfileCatalogue } from '../../src/credentials/profile-catalogue.js';
 import { StoredCredentialDirectory } from '../../src/credentials/stored-credential-directory.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import { useTestApp } from '../support/use-test-app.js';
 import { credentialRequest, credentialUrl, issue, readCredential, TX } from './cms-fixtures.js';
 import { binaryBody } from '../support/binary-body.js';
 
 describe('CMS credentials', () => {
-  let t: TestApp;
-  before(async () => {
-    t = await createTestApp({ interfaces: ['cms'] });
-  });
-  after(() => t.close());
+  const t = useTestApp({ interfaces: ['cms'] });
 
   const status = async (id: string) => (await readCredential(t, id)).status;
   const post = (id: string, action: string, body?: object) => {

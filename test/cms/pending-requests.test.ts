@@ -4,7 +4,7 @@
  * injected clock drive the CMS services on the app's own store; the app's HTTP interface reads the same records.
  */
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { beforeEach, describe, it } from 'node:test';
 import pino from 'pino';
 import request from 'supertest';
 import { type CmsServices, openCmsServices } from '../../src/cms/cms-services.js';
@@ -14,7 +14,7 @@ import { loadProfileCatalogue } from '../../src/credentials/profile-catalogue.js
 import { ProducerRegistry } from '../../src/credentials/producer-registry.js';
 import { ConflictError } from '../../src/errors/http-errors.js';
 import { loadDocument } from '../../src/openapi/documents.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import { useTestApp } from '../support/use-test-app.js';
 import { credentialRequest, credentialUrl, requestUrl } from './cms-fixtures.js';
 
 const TIMEOUT_SECONDS = 3600;
@@ -73,14 +73,10 @@ class ScriptedProducer implements CredentialProducer {
 }
 
 describe('CMS pending credential requests', () => {
-  let t: TestApp;
   let producer: ScriptedProducer;
   let services: CmsServices;
   let now: Date;
-  before(async () => {
-    t = await createTestApp({ interfaces: ['cms'] });
-  });
-  after(() => t.close());
+  const t = useTestApp({ interfaces: ['cms'] });
   /** CMS services of their own on the app's store, as another server process has them. */
   const open = async (scripted: ScriptedProducer) =>
     openCmsServices({

@@ -1,9 +1,9 @@
 /** Enrolment buffers: raw uploads kept byte-identical, RFC 3230 digests, references from imageRef/dataRef. */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import request from 'supertest';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import { useTestApp } from '../support/use-test-app.js';
 import { binaryBody } from '../support/binary-body.js';
 
 const TX = '?transactionId=tx-buffer';
@@ -14,7 +14,6 @@ const digest = (algorithm: string, data: Buffer) => createHash(algorithm).update
 const bufferUrl = (enrollmentId: string, bufferId: string) => `/enrollment/v1/enrollments/${enrollmentId}/buffer/${bufferId}`;
 
 describe('Enrollment: buffers', () => {
-  let t: TestApp;
   const upload = (enrollmentId: string, data: Buffer, type: string, digestHeader?: string) => {
     const call = request(t.app).post(`/enrollment/v1/enrollments/${enrollmentId}/buffer${TX}`).set('Content-Type', type);
     return (digestHeader ? call.set('Digest', digestHeader) : call).send(data);
@@ -25,14 +24,13 @@ describe('Enrollment: buffers', () => {
       .buffer(true)
       .parse(binaryBody);
 
+  const t = useTestApp({ interfaces: ['enrollment'] });
   before(async () => {
-    t = await createTestApp({ interfaces: ['enrollment'] });
     for (const id of ['B-1', 'B-2']) {
       const res = await request(t.app).post(`/enrollment/v1/enrollments/${id}${TX}`).send({ enrollmentType: 'CITIZEN' });
       assert.equal(res.status, 204);
     }
   });
-  after(() => t.close());
 
   it('createBuffer: 201 {bufferId}; readBuffer gives the same bytes, Content-Type and a SHA-256 Digest', async () => {
     for (const [data, type] of [

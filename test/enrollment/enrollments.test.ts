@@ -1,8 +1,8 @@
 /** Enrolments: create, read (attributes), update, merge patch, delete, finalize, find. */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import request from 'supertest';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import { useTestApp } from '../support/use-test-app.js';
 import { tokenFor } from '../support/tokens.js';
 
 const TX = '?transactionId=tx-enrol';
@@ -22,11 +22,7 @@ function enrolment(lastName = 'Okafor', extra: Record<string, unknown> = {}) {
 }
 
 describe('Enrollment: enrolments', () => {
-  let t: TestApp;
-  before(async () => {
-    t = await createTestApp({ interfaces: ['enrollment'] });
-  });
-  after(() => t.close());
+  const t = useTestApp({ interfaces: ['enrollment'] });
 
   it('createEnrollment: 204, IN_PROGRESS, read back whole with id and status first; 409 for the same id', async () => {
     const res = await request(t.app).post(url('E-1')).send(enrolment());
@@ -203,11 +199,7 @@ describe('Enrollment: enrolments', () => {
 });
 
 describe('Enrollment: scopes', () => {
-  let t: TestApp;
-  before(async () => {
-    t = await createTestApp({ interfaces: ['enrollment'], env: { OSIA_AUTH: 'on' } });
-  });
-  after(() => t.close());
+  const t = useTestApp({ interfaces: ['enrollment'], env: { OSIA_AUTH: 'on' } });
 
   it('enroll.write creates, enroll.read reads; the wrong scope answers 403, no token 401', async () => {
     const writer = await tokenFor(t.dataDir, 'enroll.write');

@@ -3,28 +3,27 @@
  * and only for finalising changes), `read`, and the server-managed `requestData.issuance` of `changeIssuance`.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import request from 'supertest';
-import { sharedEnrollments } from '../../src/enrollment/shared-enrollments.js';
+import { openEnrollmentServices } from '../../src/enrollment/enrollment-services.js';
+import { systemClock } from '../../src/shared/clock.js';
 import { NotFoundError } from '../../src/errors/http-errors.js';
 import { EventBus } from '../../src/events/event-bus.js';
-import { SharedInstances } from '../../src/http/shared-instances.js';
 import { loadDocument } from '../../src/openapi/documents.js';
-import { createTestApp, type TestApp, testLogger } from '../support/test-app.js';
+import { testLogger } from '../support/test-app.js';
+import { useTestApp } from '../support/use-test-app.js';
 
-type Service = Awaited<ReturnType<typeof sharedEnrollments>>['enrollments'];
+type Service = Awaited<ReturnType<typeof openEnrollmentServices>>['enrollments'];
 
 describe('Enrollment service: enrollmentFinalized and the issuance record', () => {
-  let t: TestApp;
+  const t = useTestApp({ interfaces: ['enrollment'] });
   let enrollments: Service;
   /** Every event received, with the status the listener read: the write is committed before the event leaves. */
   const seen: string[] = [];
 
   before(async () => {
-    t = await createTestApp({ interfaces: ['enrollment'] });
     const events = new EventBus(testLogger());
-    const deps = { shared: new SharedInstances(), storage: t.storage, document: await loadDocument('enrollment'), events };
-    ({ enrollments } = await sharedEnrollments(deps));
+    ({ enrollments } = await openEnrollmentServices(t.storage, await loadDocument('enrollment'), events, systemClock));
     events.on('enrollmentFinalized', async ({ enrollmentId, transactionId }) => {
       const { status } = await enrollments.read(enrollmentId);
       // What the workflow does: a write at the enrolment's version, so the event must leave after the finalising write.
@@ -32,7 +31,6 @@ describe('Enrollment service: enrollmentFinalized and the issuance record', () =
       seen.push(`${enrollmentId} ${transactionId} ${status}`);
     });
   });
-  after(() => t.close());
 
   const change = (enrollmentId: string, transactionId: string, finalize = false) => ({ enrollmentId, transactionId, finalize });
   const drain = () => seen.splice(0);

@@ -10,6 +10,7 @@ import { parse } from 'yaml';
 import { openapiDirectory } from '../../src/openapi/documents.js';
 import { INTERFACE_NAMES } from '../../src/openapi/interfaces.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
+import { useTestApp } from '../support/use-test-app.js';
 
 function assertOsiaError(res: request.Response, status: number, message?: RegExp) {
   assert.equal(res.status, status);
@@ -178,11 +179,7 @@ describe('HTTP surface', () => {
 });
 
 describe('Data Access beside the Population Registry under /pr', () => {
-  let t: TestApp;
-  before(async () => {
-    t = await createTestApp();
-  });
-  after(() => t.close());
+  const t = useTestApp();
 
   const cases: [string, () => request.Test, string][] = [
     ['GET /pr/v1/persons/{id} with attributeNames', () => request(t.app).get('/pr/v1/persons/p1?attributeNames=firstName'), 'readPersonAttributes'],
@@ -204,11 +201,7 @@ describe('Data Access beside the Population Registry under /pr', () => {
 });
 
 describe('OSIA_INTERFACES', () => {
-  let t: TestApp;
-  before(async () => {
-    t = await createTestApp({ interfaces: ['pr'] });
-  });
-  after(() => t.close());
+  const t = useTestApp({ interfaces: ['pr'] });
 
   it('serves only the chosen interfaces', async () => {
     assert.equal((await request(t.app).post('/pr/v1/persons/p1?transactionId=t').send({ status: 'ACTIVE', physicalStatus: 'ALIVE' })).status, 201);

@@ -3,20 +3,18 @@
  * numbers that only look like integers to `Number()` refused.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import request from 'supertest';
 import { ALIVE, claim, createIdentity, createPerson, defineReference } from '../support/registry-fixtures.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import { useTestApp } from '../support/use-test-app.js';
 
 describe('query strings of real clients', () => {
-  let t: TestApp;
+  const t = useTestApp();
   before(async () => {
-    t = await createTestApp();
     await createPerson(t, 'Q1', ALIVE);
     await createIdentity(t, 'Q1', 'I1', claim({ firstName: 'Ada', lastName: 'Lovelace' }));
     await defineReference(t, 'Q1', 'I1');
   });
-  after(() => t.close());
 
   it('accepts transactionId on Data Access, under /dataaccess and /pr, and records it in the audit trail', async () => {
     for (const prefix of ['/dataaccess', '/pr']) {

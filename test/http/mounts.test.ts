@@ -1,20 +1,17 @@
 /** OSIA_MOUNTS: any interface at any prefix, `/` included; a single interface also at `/`; ambiguity refused. */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import request from 'supertest';
 import { parse } from 'yaml';
 import { ConfigError } from '../../src/config/config-options.js';
 import { loadConfig } from '../../src/config/load-config.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import { createTestApp, } from '../support/test-app.js';
+import { useTestApp } from '../support/use-test-app.js';
 
 const ALIVE = { status: 'ACTIVE', physicalStatus: 'ALIVE' };
 
 describe('OSIA_MOUNTS', () => {
-  let t: TestApp;
-  before(async () => {
-    t = await createTestApp({ env: { OSIA_MOUNTS: 'uin=/,pr=/registry' } });
-  });
-  after(() => t.close());
+  const t = useTestApp({ env: { OSIA_MOUNTS: 'uin=/,pr=/registry' } });
 
   it('serves an interface mounted at the root, as a client building new URL("/v1/uin", base) calls it', async () => {
     const base = 'http://127.0.0.1:1/';
@@ -44,11 +41,7 @@ describe('OSIA_MOUNTS', () => {
 });
 
 describe('a server of one interface', () => {
-  let t: TestApp;
-  before(async () => {
-    t = await createTestApp({ interfaces: ['uin'] });
-  });
-  after(() => t.close());
+  const t = useTestApp({ interfaces: ['uin'] });
 
   it('serves it under its prefix and at the root', async () => {
     for (const path of ['/uin/v1/uin', '/v1/uin']) {

@@ -1,23 +1,9 @@
 /** A Notification app on a fake clock, allowed to call loopback receivers, and its engine. */
 import type { NotificationEngine } from '../../src/notification/notification-engine.js';
-import { NOTIFICATION_ENGINE } from '../../src/notification/notification-engine.js';
 import { after, before } from 'node:test';
+import { type FakeClock, fakeClock } from '../support/fake-clock.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { type Receiver, startReceiver } from './receiver.js';
-
-export interface FakeClock {
-  (): Date;
-  advance(seconds: number): void;
-}
-
-export function fakeClock(start = Date.parse('2026-01-01T00:00:00Z')): FakeClock {
-  let now = start;
-  const clock = (() => new Date(now)) as FakeClock;
-  clock.advance = (seconds) => {
-    now += seconds * 1000;
-  };
-  return clock;
-}
 
 export interface NotificationApp {
   t: TestApp;
@@ -33,7 +19,8 @@ export async function notificationApp(env: NodeJS.ProcessEnv = {}, dataDir?: str
     env: { OSIA_NOTIFICATION_ALLOW: '127.0.0.0/8', ...env },
     ...(dataDir ? { dataDir } : {}),
   });
-  const engine = await (t.shared.opened<NotificationEngine>(NOTIFICATION_ENGINE) as Promise<NotificationEngine>);
+  const engine = t.services.notification;
+  if (!engine) throw new Error('the app serves Notification');
   return { t, clock, engine };
 }
 

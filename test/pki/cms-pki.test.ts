@@ -6,24 +6,22 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import request from 'supertest';
 import { credentialRequest, credentialUrl, issue, readCredential } from '../cms/cms-fixtures.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import { useTestApp } from '../support/use-test-app.js';
 import { openssl, readCrl } from './pki-fixtures.js';
 import { binaryBody } from '../support/binary-body.js';
 
 describe('CMS with the pki producer', () => {
-  let t: TestApp;
   let caFile: string;
+  const t = useTestApp({ interfaces: ['cms'] });
   before(async () => {
-    t = await createTestApp({ interfaces: ['cms'] });
     const ca = await request(t.app).get('/cms/ca.pem');
     assert.equal(ca.status, 200);
     caFile = path.join(t.dataDir, 'published-ca.pem');
     await writeFile(caFile, ca.text);
   });
-  after(() => t.close());
 
   const post = (id: string, action: string, body?: object) => request(t.app).post(credentialUrl(id, `/${action}`)).send(body);
   /** The published CRL's entries, once OpenSSL has checked its signature against the published CA. */

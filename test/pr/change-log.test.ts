@@ -1,17 +1,13 @@
 /** Every PR change leaves one change-log entry with its transactionId; concurrent creates of one id: one wins. */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import request from 'supertest';
 import { ALIVE, claim } from '../support/registry-fixtures.js';
 import { SENTINEL_NAMES } from '../support/sentinels.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import { useTestApp } from '../support/use-test-app.js';
 
 describe('PR change log', () => {
-  let t: TestApp;
-  before(async () => {
-    t = await createTestApp({ interfaces: ['pr'] });
-  });
-  after(() => t.close());
+  const t = useTestApp({ interfaces: ['pr'] });
 
   const changes = async () => (await t.storage.documents.collection('pr_changes')).find({});
 

@@ -2,12 +2,13 @@
 import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import request from 'supertest';
 import { claim, createIdentity, createPerson, TX } from '../support/registry-fixtures.js';
 import { SENTINEL_PNG_BASE64 } from '../support/sentinels.js';
 import { databaseText } from '../support/database-text.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import { createTestApp, } from '../support/test-app.js';
+import { useTestApp } from '../support/use-test-app.js';
 
 const IMAGE = SENTINEL_PNG_BASE64.repeat(100);
 
@@ -17,16 +18,14 @@ async function blobFiles(dataDir: string): Promise<string[]> {
 }
 
 describe('PR galleries', () => {
-  let t: TestApp;
+  const t = useTestApp({ interfaces: ['pr'] });
   before(async () => {
-    t = await createTestApp({ interfaces: ['pr'] });
     await createPerson(t, 'G-1');
     await createPerson(t, 'G,2');
     await createIdentity(t, 'G-1', 'A', claim({}, { galleries: ['CITIZENS', 'VOTERS'] }));
     await createIdentity(t, 'G,2', 'B"1', claim({}, { galleries: ['CITIZENS'] }));
     await createIdentity(t, 'G-1', 'NONE', { identityType: 'CIVIL', status: 'CLAIMED' });
   });
-  after(() => t.close());
 
   it('readGalleries lists the galleries in use', async () => {
     const res = await request(t.app).get(`/pr/v1/galleries${TX}`);
@@ -62,9 +61,8 @@ describe('PR galleries', () => {
 });
 
 describe('PR storage', () => {
-  let t: TestApp;
+  const t = useTestApp({ interfaces: ['pr'] });
   before(async () => {
-    t = await createTestApp({ interfaces: ['pr'] });
     await createPerson(t, 'BIO');
     await createIdentity(
       t,
@@ -73,7 +71,6 @@ describe('PR storage', () => {
       claim({}, { biometricData: [{ biometricType: 'FACE', image: IMAGE }, { biometricType: 'FINGER', template: 'c21hbGw=' }] }),
     );
   });
-  after(() => t.close());
 
   it('keeps large binaries out of the records, and returns them byte for byte', async () => {
     assert.ok(!(await databaseText(t.dataDir)).includes(IMAGE.slice(0, 200)));

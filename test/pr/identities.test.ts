@@ -1,18 +1,16 @@
 /** PR identities: create (both ways), read, update, merge-patch, delete, move, status, reference. */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import request from 'supertest';
 import { claim, createIdentity, createPerson, defineReference, TX } from '../support/registry-fixtures.js';
 import { SENTINEL_NAMES } from '../support/sentinels.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import { useTestApp } from '../support/use-test-app.js';
 
 describe('PR identities', () => {
-  let t: TestApp;
+  const t = useTestApp({ interfaces: ['pr'] });
   before(async () => {
-    t = await createTestApp({ interfaces: ['pr'] });
     await createPerson(t, 'P');
   });
-  after(() => t.close());
 
   const url = (suffix: string) => `/pr/v1/persons/P/identities${suffix}${TX}`;
   const read = async (identityId: string) => (await request(t.app).get(url(`/${identityId}`))).body;

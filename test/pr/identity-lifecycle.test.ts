@@ -10,16 +10,15 @@ import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { ALIVE, claim, createIdentity, createPerson, defineReference, TX } from '../support/registry-fixtures.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
+import { useTestApp } from '../support/use-test-app.js';
 
 const identityUrl = (personId: string, identityId: string, suffix = '') => `/pr/v1/persons/${personId}/identities/${identityId}${suffix}${TX}`;
 
 describe('identity lifecycle without transition rules (the default)', () => {
-  let t: TestApp;
+  const t = useTestApp({ interfaces: ['pr'] });
   before(async () => {
-    t = await createTestApp({ interfaces: ['pr'] });
     await createPerson(t, 'CYCLE', ALIVE);
   });
-  after(() => t.close());
 
   const setStatus = (status: string) => request(t.app).put(`${identityUrl('CYCLE', 'I1', '/status')}&status=${status}`);
   const read = async () => (await request(t.app).get(identityUrl('CYCLE', 'I1'))).body;

@@ -4,22 +4,20 @@
  * sort of the matches (paging a large gallery walks the index in insertion order).
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { IDENTITIES } from '../../src/registry/registry-records.js';
 import { criteriaFilter, galleryFilter } from '../../src/registry/search-filter.js';
 import type { Filter } from '../../src/storage/document-store.port.js';
 import { SqliteDocumentStore } from '../../src/storage/sqlite/sqlite-document-store.js';
 import { claim, createIdentity, createPerson } from '../support/registry-fixtures.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import { useTestApp } from '../support/use-test-app.js';
 
 describe('query plans of the registry searches (embedded store)', { skip: process.env.MONGODB_URI ? 'SQLite only' : false }, () => {
-  let t: TestApp;
+  const t = useTestApp({ interfaces: ['pr', 'dataaccess'] });
   before(async () => {
-    t = await createTestApp({ interfaces: ['pr', 'dataaccess'] });
     await createPerson(t, 'QP-1');
     await createIdentity(t, 'QP-1', 'A', claim({ firstName: 'Ada', lastName: 'Lovelace' }));
   });
-  after(() => t.close());
 
   const plan = (filter: Filter) => {
     assert.ok(t.storage.documents instanceof SqliteDocumentStore);

@@ -1,9 +1,9 @@
 /** PR requests: transactionId everywhere, bodies required or ignored, paging bounds, the reserved gallery ALL. */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import request from 'supertest';
 import { ALIVE, claim, createIdentity, createPerson, TX } from '../support/registry-fixtures.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import { useTestApp } from '../support/use-test-app.js';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -31,14 +31,12 @@ const OPERATIONS: [string, Method, string, unknown?][] = [
 ];
 
 describe('PR request handling', () => {
-  let t: TestApp;
+  const t = useTestApp({ interfaces: ['pr'] });
   before(async () => {
-    t = await createTestApp({ interfaces: ['pr'] });
     await createPerson(t, 'P');
     await createPerson(t, 'Q');
     await createIdentity(t, 'P', 'I', claim());
   });
-  after(() => t.close());
 
   it('covers the 19 operations of the interface', () => {
     assert.equal(new Set(OPERATIONS.map(([operationId]) => operationId)).size, 19);

@@ -2,19 +2,17 @@
 import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import request from 'supertest';
 import { claim, createIdentity, createPerson, TX } from '../support/registry-fixtures.js';
 import { databaseText } from '../support/database-text.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import { useTestApp } from '../support/use-test-app.js';
 
 describe('PR stored content', () => {
-  let t: TestApp;
+  const t = useTestApp({ interfaces: ['pr'] });
   before(async () => {
-    t = await createTestApp({ interfaces: ['pr'] });
     await createPerson(t, 'P');
   });
-  after(() => t.close());
 
   const read = async (personId: string, identityId: string) =>
     request(t.app).get(`/pr/v1/persons/${personId}/identities/${identityId}${TX}`);

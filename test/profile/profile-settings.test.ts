@@ -7,7 +7,7 @@ import { ConfigError } from '../../src/config/config-options.js';
 import { projectRoot } from '../../src/openapi/project-root.js';
 import { loadServedSetup } from '../../src/profile/served-documents.js';
 import { ALIVE, claim, createIdentity, createPerson, defineReference } from '../support/registry-fixtures.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import { useTestApp } from '../support/use-test-app.js';
 import { EXAMPLE_PROFILE, type ProfileFiles, profileFiles } from './profile-files.js';
 
 const FRAGMENT = path.join(projectRoot(), 'profiles', 'reference-compatible.yaml');
@@ -55,14 +55,12 @@ describe('country profile settings', () => {
 });
 
 describe('the reference-compatible fragment', () => {
-  let t: TestApp;
+  const t = useTestApp({ interfaces: ['pr', 'dataaccess'], env: { OSIA_PROFILE: FRAGMENT } });
   before(async () => {
-    t = await createTestApp({ interfaces: ['pr', 'dataaccess'], env: { OSIA_PROFILE: FRAGMENT } });
     await createPerson(t, 'R1', ALIVE);
     await createIdentity(t, 'R1', 'I1', claim({ lastName: 'Known' }));
     await defineReference(t, 'R1', 'I1');
   });
-  after(() => t.close());
 
   it('answers queryPersonList with no match 200 [] instead of 404', async () => {
     const none = await request(t.app).get('/dataaccess/v1/persons?lastName=Nobody');

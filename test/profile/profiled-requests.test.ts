@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { parse } from 'yaml';
 import { createTestApp, type TestApp } from '../support/test-app.js';
+import { useTestApp } from '../support/use-test-app.js';
 import { EXAMPLE_PROFILE, type ProfileFiles, profileFiles } from './profile-files.js';
 
 const CREATE_IDENTITY = '/pr/v1/persons/p1/identities/i1?transactionId=t';
@@ -19,11 +20,7 @@ function assertBadRequest(res: request.Response, message: RegExp) {
 }
 
 describe('requests under the example profile', () => {
-  let t: TestApp;
-  before(async () => {
-    t = await createTestApp({ env: { OSIA_PROFILE: EXAMPLE_PROFILE } });
-  });
-  after(() => t.close());
+  const t = useTestApp({ env: { OSIA_PROFILE: EXAMPLE_PROFILE } });
 
   it('refuses biographic data lacking a required field, naming it', async () => {
     const { gender: _omitted, ...person } = VALID_PERSON;

@@ -4,10 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Express } from 'express';
 import pino, { type Logger } from 'pino';
-import { createApp } from '../../src/app.js';
-import { SharedInstances } from '../../src/http/shared-instances.js';
+import { type AppServices, composeApp } from '../../src/composition-root.js';
+import type { BackgroundJobs } from '../../src/shared/background-jobs.js';
 import { loadConfig } from '../../src/config/load-config.js';
-import type { Clock } from '../../src/credentials/credential-dates.js';
+import { type Clock, systemClock } from '../../src/shared/clock.js';
 import { AUDIT, INTERFACE_NAMES, type InterfaceName } from '../../src/openapi/interfaces.js';
 import { loadServedSetup } from '../../src/profile/served-documents.js';
 import { createStorage } from '../../src/storage/create-storage.js';
@@ -16,8 +16,10 @@ import type { Storage } from '../../src/storage/document-store.port.js';
 export interface TestApp {
   app: Express;
   storage: Storage;
-  /** The app's shared domain objects (see SharedInstances). */
-  shared: SharedInstances;
+  /** The services of the served interfaces, for tests that drive them directly. */
+  services: AppServices;
+  /** The app's background jobs, registered but not started (tests drive the work themselves). */
+  jobs: BackgroundJobs;
   dataDir: string;
   close(): Promise<void>;
 }
@@ -52,10 +54,9 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   if (request.help) throw new Error('unreachable: no --help given');
   const config = { ...request.config, interfaces: [...interfaces] };
   const { documents, settings } = await loadServedSetup([...interfaces, AUDIT], config.profile);
-  const clock = options.clock ? { clock: options.clock } : {};
-  const storage = await createStorage({ dataDir, mongodbUri: process.env.MONGODB_URI, mongodbDatabase: path.basename(dataDir), ...clock });
-  const shared = new SharedInstances();
-  const app = await createApp({ config, storage, logger, documents, settings, shared, ...clock }).catch(async (err: unknown) => {
+  const clock = options.clock ?? systemClock;
+  const storage = await createStorage({ dataDir, mongodbUri: process.env.MONGODB_URI, mongodbDatabase: path.basename(dataDir), clock });
+  const { app, services, jobs } = await composeApp({ config, storage, logger, documents, settings, clock }).catch(async (err: unknown) => {
     await storage.documents.close();
     if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
     throw err;
@@ -63,7 +64,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   return {
     app,
     storage,
-    shared,
+    services,
+    jobs,
     dataDir,
     close: async () => {
       await storage.documents.close();

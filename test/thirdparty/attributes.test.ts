@@ -3,9 +3,10 @@ import assert from 'node:assert/strict';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import request from 'supertest';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import { createTestApp, } from '../support/test-app.js';
+import { useTestApp } from '../support/use-test-app.js';
 import { tokenFor } from '../support/tokens.js';
 import { ADA, changeCredential, citizen, issueCredential, PORTRAIT, portrait, TX } from './thirdparty-fixtures.js';
 
@@ -32,10 +33,9 @@ sets:
 `;
 
 describe('Third Party attribute reads', () => {
-  let t: TestApp;
   let card: { credentialId: string; credentialNumber: string };
+  const t = useTestApp(async () => ({ interfaces: ['pr', 'thirdparty', 'cms'], env: { OSIA_ATTRIBUTE_SETS: await yamlFile(CUSTOM_SETS) } }));
   before(async () => {
-    t = await createTestApp({ interfaces: ['pr', 'thirdparty', 'cms'], env: { OSIA_ATTRIBUTE_SETS: await yamlFile(CUSTOM_SETS) } });
     await citizen(t, 'U-ADA', { ...ADA, birthName: 'Byron', address: { city: 'London' } }, {
       biometricData: [portrait, { biometricType: 'FINGER', biometricSubType: 'RIGHT_INDEX', template: 'AAAA', quality: 80 }],
       contextualData: { contactData: { email: 'ada@example.org', phone1: '+44 20 0000' } },
@@ -44,7 +44,6 @@ describe('Third Party attribute reads', () => {
     card = await issueCredential(t, 'REQ-ADA', 'U-ADA');
     await issueCredential(t, 'REQ-MOBILE', 'U-ADA', 'MOBILE_ID');
   });
-  after(() => t.close());
 
   const readSet = (name: string, identifier: string, query = '') => request(t.app).get(`/thirdparty/v1/attributes/${name}/${identifier}${TX}${query}`);
   const read = (identifier: string, body: object, query = '') => request(t.app).post(`/thirdparty/v1/attributes/${identifier}${TX}${query}`).send(body);
@@ -153,11 +152,7 @@ describe('Third Party attribute reads', () => {
 });
 
 describe('Third Party attribute sets: scopes and configuration', () => {
-  let t: TestApp;
-  before(async () => {
-    t = await createTestApp({ interfaces: ['pr', 'thirdparty', 'cms'], env: { OSIA_AUTH: 'on' } });
-  });
-  after(() => t.close());
+  const t = useTestApp({ interfaces: ['pr', 'thirdparty', 'cms'], env: { OSIA_AUTH: 'on' } });
 
   it('readAttributeSet needs id.<setName>.read: another set\'s scope is 403, no token 401', async () => {
     const url = `/thirdparty/v1/attributes/DEFAULT_SET_02/U-ANY${TX}`;

@@ -1,36 +1,37 @@
 /** Third Party identify and readIdentifyResult: 200 at once, or 202 → 204 → 200 → 404 once expired. */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import request from 'supertest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { createStorage } from '../../src/storage/create-storage.js';
-import { IdentifyTasks, identifyTasksOf } from '../../src/thirdparty/identify-tasks.js';
-import { thirdPartyServicesOf } from '../../src/thirdparty/thirdparty-services.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import { systemClock } from '../../src/shared/clock.js';
+import { IdentifyTasks } from '../../src/thirdparty/identify-tasks.js';
+import { fakeClock } from '../support/fake-clock.js';
+import { createTestApp, } from '../support/test-app.js';
+import { useTestApp } from '../support/use-test-app.js';
 import { tokenFor } from '../support/tokens.js';
 import { ADA, citizen, issueCredential, TX } from './thirdparty-fixtures.js';
 
 const SMITHS = ['U-S1', 'U-S2', 'U-S3'];
 
 describe('Third Party identify', () => {
-  let t: TestApp;
   let card: string;
+  const clock = fakeClock(Date.now());
+  const t = useTestApp({ interfaces: ['pr', 'thirdparty', 'cms'], clock, env: { OSIA_IDENTIFY_SYNC_LIMIT: '2', OSIA_IDENTIFY_TASK_TTL: '60' } });
   before(async () => {
-    t = await createTestApp({ interfaces: ['pr', 'thirdparty', 'cms'], env: { OSIA_IDENTIFY_SYNC_LIMIT: '2', OSIA_IDENTIFY_TASK_TTL: '60' } });
     await citizen(t, 'U-ADA', ADA, { contextualData: { contactData: { email: 'ada@example.org' } } });
     for (const [i, uin] of SMITHS.entries()) await citizen(t, uin, { firstName: `John${i}`, lastName: 'Smith', address: { city: 'Leeds' } });
     card = (await issueCredential(t, 'REQ-ADA', 'U-ADA')).credentialNumber;
   });
-  after(() => t.close());
 
   const identify = (attributeSet: object, outputAttributeSetName = 'DEFAULT_SET_01') =>
     request(t.app).post(`/thirdparty/v1/identify${TX}`).send({ attributeSet, outputAttributeSetName });
   const result = (taskId: string) => request(t.app).get(`/thirdparty/v1/identify/${taskId}${TX}`);
   const tasks = () => {
-    const found = identifyTasksOf(t.shared);
+    const found = t.services.thirdParty?.tasks;
     assert.ok(found);
     return found;
   };
@@ -77,15 +78,8 @@ describe('Third Party identify', () => {
       ['John0', 'John1', 'John2'],
     );
     assert.equal((await result(taskId)).status, 200, 'may be read again until it expires');
-    const services = await thirdPartyServicesOf(t.shared);
-    assert.ok(services);
-    const realClock = services.clock;
-    try {
-      services.clock = () => new Date(Date.now() + 61_000);
-      assert.equal((await result(taskId)).status, 404);
-    } finally {
-      services.clock = realClock;
-    }
+    clock.advance(61);
+    assert.equal((await result(taskId)).status, 404);
     assert.equal((await result(taskId)).status, 404, 'expired tasks are deleted');
   });
 
@@ -112,7 +106,7 @@ describe('Third Party identify tasks across a restart', () => {
   it('a task still running when the server stops runs again at the next start', async () => {
     const first = await createTestApp({ interfaces: ['pr', 'thirdparty'], env: { OSIA_IDENTIFY_SYNC_LIMIT: '0' } });
     await citizen(first, 'U-ADA', ADA);
-    const tasks = await identifyTasksOf(first.shared);
+    const tasks = first.services.thirdParty?.tasks;
     assert.ok(tasks);
     tasks.hold();
     const started = await request(first.app)
@@ -123,7 +117,7 @@ describe('Third Party identify tasks across a restart', () => {
     // The held task never runs in the stopped server; the new one picks it up from the store.
     const second = await createTestApp({ interfaces: ['pr', 'thirdparty'], dataDir: first.dataDir });
     try {
-      await (await identifyTasksOf(second.shared))?.idle();
+      await second.services.thirdParty?.tasks.idle();
       const done = await request(second.app).get(`/thirdparty/v1/identify/${started.body.taskId}${TX}`);
       assert.deepEqual([done.status, done.body[0]?.biographicData?.lastName], [200, 'Lovelace']);
     } finally {
@@ -133,11 +127,7 @@ describe('Third Party identify tasks across a restart', () => {
 });
 
 describe('Third Party identify with authentication', () => {
-  let t: TestApp;
-  before(async () => {
-    t = await createTestApp({ interfaces: ['pr', 'thirdparty'], env: { OSIA_AUTH: 'on' } });
-  });
-  after(() => t.close());
+  const t = useTestApp({ interfaces: ['pr', 'thirdparty'], env: { OSIA_AUTH: 'on' } });
 
   const identify = (token: string) =>
     request(t.app)
@@ -158,7 +148,7 @@ describe('Third Party identify with authentication', () => {
     const scope = 'id.identify id.DEFAULT_SET_02.read';
     const started = await identify(await tokenFor(t.dataDir, scope, 'u', 'client-a'));
     assert.equal(started.status, 202);
-    await (await identifyTasksOf(t.shared))?.idle();
+    await t.services.thirdParty?.tasks.idle();
     const read = async (client: string) =>
       (await request(t.app).get(`/thirdparty/v1/identify/${started.body.taskId}${TX}`).auth(await tokenFor(t.dataDir, scope, 'u', client), { type: 'bearer' })).status;
     assert.equal(await read('client-b'), 404);
@@ -174,7 +164,7 @@ describe('identify tasks whose search fails', () => {
       const search = async (): Promise<string[]> => {
         throw new Error('registry unreachable');
       };
-      const tasks = await IdentifyTasks.open(storage, { search, ttlSeconds: 60, logger: pino({ level: 'silent' }) });
+      const tasks = await IdentifyTasks.open(storage, { search, ttlSeconds: 60, clock: systemClock, logger: pino({ level: 'silent' }) });
       const taskId = await tasks.start({ criteria: [] }, { clientId: 'bank', outputAttributeSetName: 'DEFAULT_SET_01' });
       await tasks.idle();
       assert.deepEqual(await tasks.read(taskId, 'bank'), { status: 'FAILED' });

@@ -4,9 +4,10 @@ import { createHmac } from 'node:crypto';
 import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import request from 'supertest';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import { createTestApp, } from '../support/test-app.js';
+import { useTestApp } from '../support/use-test-app.js';
 import { tokenFor } from '../support/tokens.js';
 import { ADA, citizen, TX } from './thirdparty-fixtures.js';
 
@@ -20,10 +21,9 @@ const SECTORS = 'clients:\n  bank-a: BANKING\n  bank-b: BANKING\n  telco: TELECO
 const SCOPES = 'id.verify id.read id.identify id.DEFAULT_SET_EIDAS.read';
 
 describe('Third Party sector tokens', () => {
-  let t: TestApp;
   const bearer: Record<string, string> = {};
+  const t = useTestApp(async () => ({ interfaces: ['pr', 'thirdparty', 'cms'], env: { OSIA_AUTH: 'on', OSIA_SECTORS: await file(SECTORS) } }));
   before(async () => {
-    t = await createTestApp({ interfaces: ['pr', 'thirdparty', 'cms'], env: { OSIA_AUTH: 'on', OSIA_SECTORS: await file(SECTORS) } });
     for (const client of ['bank-a', 'bank-b', 'telco', 'ministry']) bearer[client] = await tokenFor(t.dataDir, SCOPES, 'user', client);
     // Test data goes in through the PR API, which needs its own scopes.
     const admin = await tokenFor(t.dataDir, 'pr.person.write pr.identity.write pr.reference.write');
@@ -40,7 +40,6 @@ describe('Third Party sector tokens', () => {
       assert.ok(res.status < 300, `${url}: ${res.status} ${res.text}`);
     }
   });
-  after(() => t.close());
 
   const as = (client: string) => ({
     readSet: (identifier: string, query = '') =>

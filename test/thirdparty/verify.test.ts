@@ -5,19 +5,20 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import express from 'express';
 import { compactVerify, createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import request from 'supertest';
 import { createJwksRouter } from '../../src/thirdparty/jwks-route.js';
 import { openProofSigner } from '../../src/thirdparty/proof-signer.js';
-import { thirdPartyServicesOf } from '../../src/thirdparty/thirdparty-services.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import { fakeClock } from '../support/fake-clock.js';
+import { useTestApp } from '../support/use-test-app.js';
 import { ADA, changeCredential, citizen, issueCredential, portrait, TX } from './thirdparty-fixtures.js';
 
 describe('Third Party verify', () => {
-  let t: TestApp;
   let card: { credentialId: string; credentialNumber: string };
+  const started = Date.now();
+  const clock = fakeClock(started);
+  const t = useTestApp({ interfaces: ['pr', 'thirdparty', 'cms'], clock });
   before(async () => {
-    t = await createTestApp({ interfaces: ['pr', 'thirdparty', 'cms'] });
     await citizen(t, 'U-ADA', { ...ADA, address: { city: 'London', street: 'St James Square' } }, {
       contextualData: { contactData: { email: 'ada@example.org', phone1: '+44 20 0000' } },
     });
@@ -25,7 +26,6 @@ describe('Third Party verify', () => {
     await citizen(t, 'U-DEAD', ADA, {}, { status: 'ACTIVE', physicalStatus: 'DEAD' });
     card = await issueCredential(t, 'REQ-ADA', 'U-ADA');
   });
-  after(() => t.close());
 
   const verify = (identifier: string, body: object, query = '') => request(t.app).post(`/thirdparty/v1/verify/${identifier}${TX}${query}`).send(body);
   const outcome = async (identifier: string, body: object, query = '') => {
@@ -111,18 +111,15 @@ describe('Third Party verify', () => {
     );
 
     const expiryDate = (await request(t.app).get(`/cms/v1/credentials/${card.credentialId}${TX}`)).body.expiryDate as string;
-    const services = await thirdPartyServicesOf(t.shared);
-    assert.ok(services);
-    const realClock = services.clock;
     try {
-      services.clock = () => new Date(Date.parse(expiryDate) - 1000);
+      clock.set(new Date(Date.parse(expiryDate) - 1000));
       assert.equal((await outcome(card.credentialNumber, claim, query)).verificationCode, 0, 'the last second of validity');
-      services.clock = () => new Date(Date.parse(expiryDate));
+      clock.set(expiryDate);
       const expired = await outcome(card.credentialNumber, claim, query);
       assert.deepEqual([expired.verificationCode, expired.verificationProof], [5, undefined]);
       assert.equal((await outcome('U-ADA', { credentialData: [{ credentialNumber: card.credentialNumber }] })).verificationCode, 5);
     } finally {
-      services.clock = realClock;
+      clock.set(new Date(started));
     }
     assert.equal((await outcome(card.credentialNumber, claim, query)).verificationCode, 0);
   });

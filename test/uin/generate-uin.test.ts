@@ -6,6 +6,7 @@ import * as luhnModN from '../../src/uin/luhn-mod-n.js';
 import { ISSUED_UINS } from '../../src/uin/uin-registry.js';
 import * as verhoeff from '../../src/uin/verhoeff.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
+import { useTestApp } from '../support/use-test-app.js';
 
 function assertOsiaError(res: request.Response, status: number, message?: RegExp) {
   assert.equal(res.status, status, JSON.stringify(res.body));
@@ -16,11 +17,7 @@ function assertOsiaError(res: request.Response, status: number, message?: RegExp
 }
 
 describe('generateUIN with the default settings', () => {
-  let t: TestApp;
-  before(async () => {
-    t = await createTestApp({ interfaces: ['uin'] });
-  });
-  after(() => t.close());
+  const t = useTestApp({ interfaces: ['uin'] });
 
   const generate = (transactionId = 'tx-1') => request(t.app).post('/uin/v1/uin').query({ transactionId });
 

@@ -2,9 +2,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadConfig } from '../../src/config/load-config.js';
-import type { InterfaceDependencies } from '../../src/http/interface-dependencies.js';
 import { uinFormatOf } from '../../src/uin/uin-format.js';
-import { createUinHandlers } from '../../src/uin/uin.routes.js';
+import { systemClock } from '../../src/shared/clock.js';
+import type { Storage } from '../../src/storage/document-store.port.js';
+import { openUinRegistry } from '../../src/uin/open-uin-registry.js';
 import * as verhoeff from '../../src/uin/verhoeff.js';
 
 function configOf(env: NodeJS.ProcessEnv) {
@@ -63,9 +64,8 @@ describe('UIN format settings', () => {
     assert.match(refusal({ OSIA_UIN_ALPHABET: '012345678', OSIA_UIN_CHECK_DIGIT: 'luhn' }), /even number of characters/);
   });
 
-  it('is checked by the handler factory, before the store is opened', async () => {
+  it('is checked when the UIN registry is opened, before the store is touched', () => {
     const untouchedStorage = new Proxy({}, { get: () => assert.fail('the store was used') });
-    const deps = { config: configOf({ OSIA_UIN_ALPHABET: 'ABCDEFGHIJ' }), storage: untouchedStorage };
-    await assert.rejects(createUinHandlers(deps as unknown as InterfaceDependencies), /verhoeff needs/);
+    assert.throws(() => openUinRegistry(untouchedStorage as Storage, configOf({ OSIA_UIN_ALPHABET: 'ABCDEFGHIJ' }), systemClock), /verhoeff needs/);
   });
 });

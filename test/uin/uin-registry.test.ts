@@ -1,13 +1,13 @@
 /** The store decides uniqueness: a candidate already issued is replaced, and a streak of them ends clearly. */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { loadConfig } from '../../src/config/load-config.js';
 import { HttpError } from '../../src/errors/http-errors.js';
 import type { Collection } from '../../src/storage/document-store.port.js';
 import { uinFormatOf } from '../../src/uin/uin-format.js';
 import { createUinGenerator } from '../../src/uin/uin-generator.js';
 import { ISSUED_UINS, MAX_ATTEMPTS, UinRegistry } from '../../src/uin/uin-registry.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import { useTestApp } from '../support/use-test-app.js';
 import { scriptedRandom } from './scripted-random.js';
 
 const config = loadConfig([], {});
@@ -19,13 +19,11 @@ const THIRD = [1, 4, 1, 4, 2, 1, 3, 5, 6];
 const uinOf = (draws: number[]) => createUinGenerator(format, scriptedRandom(...draws).source)();
 
 describe('UIN registry', () => {
-  let t: TestApp;
   let issued: Collection;
+  const t = useTestApp({ interfaces: ['uin'] });
   before(async () => {
-    t = await createTestApp({ interfaces: ['uin'] });
     issued = await t.storage.documents.collection(ISSUED_UINS);
   });
-  after(() => t.close());
 
   it('records the UIN with its transaction and issue time only', async () => {
     const registry = await UinRegistry.open(t.storage, createUinGenerator(format, scriptedRandom(...THIRD).source));

@@ -7,7 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
-import { sharedEnrollments } from '../../src/enrollment/shared-enrollments.js';
+import { openEnrollmentServices } from '../../src/enrollment/enrollment-services.js';
 import { EventBus } from '../../src/events/event-bus.js';
 import { loadDocument } from '../../src/openapi/documents.js';
 import { PERSONS } from '../../src/registry/registry-records.js';
@@ -163,8 +163,7 @@ describe('issuance workflow', () => {
     const file = await catalogueFile(t.dataDir, CATALOGUE);
     const clocked = await createTestApp({ clock: () => now, env: { OSIA_WORKFLOW: 'issuance', OSIA_CREDENTIAL_PROFILES: file } });
     try {
-      const deps = { shared: clocked.shared, storage: clocked.storage, document: await loadDocument('enrollment'), events: new EventBus(testLogger()) };
-      const { enrollments } = await sharedEnrollments(deps);
+      const { enrollments } = await openEnrollmentServices(clocked.storage, await loadDocument('enrollment'), new EventBus(testLogger()), () => now);
       assert.equal((await request(clocked.app).post(`/enrollment/v1/enrollments/E-6${TX}`).send(enrollment('RESIDENCE_PERMIT'))).status, 204);
       const until = new Date(now.getTime() + ISSUANCE_LEASE_MS).toISOString();
       const steps = { checkRequest: now.toISOString() };

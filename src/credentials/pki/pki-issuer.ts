@@ -5,7 +5,8 @@
  * and a change that lost the race runs again on fresh data (all of it is pure: reading, signing, writing).
  */
 import path from 'node:path';
-import { type Clock, systemClock } from '../credential-dates.js';
+import { type Clock, systemClock } from '../../shared/clock.js';
+import { openCollection } from '../../storage/typed-collection.js';
 import type { CredentialChange } from '../credential-producer.port.js';
 import { BadRequestError, ConflictError } from '../../errors/http-errors.js';
 import {
@@ -90,8 +91,8 @@ export class PkiIssuer {
   private constructor(
     private readonly ca: CertificateAuthority,
     private readonly storage: Storage,
-    private readonly certificates: Collection,
-    private readonly state: Collection,
+    private readonly certificates: Collection<CertificateRecord>,
+    private readonly state: Collection<CrlState>,
     private readonly options: PkiIssuerOptions & { now: Clock },
   ) {}
 
@@ -104,8 +105,8 @@ export class PkiIssuer {
       subject: options.caSubject,
       now,
     });
-    const certificates = await storage.documents.collection('pki_certificates', [{ fields: ['credentialId'] }, { fields: ['status'] }]);
-    const state = await storage.documents.collection('pki_state');
+    const certificates = await openCollection<CertificateRecord>(storage.documents, 'pki_certificates', [{ fields: ['credentialId'] }, { fields: ['status'] }]);
+    const state = await openCollection<CrlState>(storage.documents, 'pki_state');
     const issuer = new PkiIssuer(ca, storage, certificates, state, { ...options, now });
     await issuer.crl(); // a missing, stale or other CA's CRL is replaced at start-up
     return issuer;
@@ -188,7 +189,7 @@ export class PkiIssuer {
     const found = await this.certificates.find({ credentialId: change.credentialId });
     const read = (await Promise.all(found.map(({ _id }) => this.certificates.getVersioned(_id)))).filter((item) => item !== undefined);
     const versions = new Map(read.map(({ doc, version }) => [doc._id, version]));
-    const records = read.map(({ doc }) => doc as CertificateRecord);
+    const records = read.map(({ doc }) => doc);
     const changed = this.#apply(records, change);
     if (changed.length === 0) return [];
     await this.storage.documents.applyAtomically([
@@ -240,7 +241,7 @@ export class PkiIssuer {
    * memory cache follows the stored number.
    */
   async #storedCrl(): Promise<Buffer | undefined> {
-    const state = (await this.state.get(CRL_STATE_ID)) as CrlState | undefined;
+    const state = await this.state.get(CRL_STATE_ID);
     if (!state || state.issuerKeyId !== this.#issuerKeyId) return undefined;
     const thisUpdate = Date.parse(state.thisUpdate);
     const refreshAt = thisUpdate + (Date.parse(state.nextUpdate) - thisUpdate) / 2;
@@ -258,13 +259,13 @@ export class PkiIssuer {
    */
   async #publishCrl(): Promise<Buffer> {
     const read = await this.state.getVersioned(CRL_STATE_ID);
-    const previous = read?.doc as CrlState | undefined;
+    const previous = read?.doc;
     const thisUpdate = this.options.now();
     const nextUpdate = new Date(thisUpdate.getTime() + this.options.crlValidityDays * DAY_MS);
-    const listed = (await this.certificates.find(
+    const listed = await this.certificates.find(
       { status: { $in: ['HELD', 'REVOKED'] }, issuerKeyId: this.#issuerKeyId, notAfter: { $gt: thisUpdate.toISOString() } },
       { sort: { revokedAt: 1 } },
-    )) as CertificateRecord[];
+    );
     const number = (previous?.number ?? 0) + 1;
     const der = await buildCrl(this.ca, {
       number,

@@ -15,6 +15,7 @@ import {
   VersionConflictError,
   type WriteOp,
 } from '../document-store.port.js';
+import { openCollection } from '../typed-collection.js';
 import type { BlobBytes } from './blob-bytes.js';
 
 const UNCLAIMED = 'blobs_unclaimed';
@@ -25,13 +26,13 @@ type UnclaimedEntry = StoredDocument & { since: string; doomed?: true };
 export class ClaimedBlobStore implements BlobStore {
   private constructor(
     private readonly documents: DocumentStore,
-    private readonly unclaimed: Collection,
+    private readonly unclaimed: Collection<UnclaimedEntry>,
     private readonly bytes: BlobBytes,
     private readonly now: () => Date,
   ) {}
 
   static async open(documents: DocumentStore, bytes: BlobBytes, now: () => Date): Promise<ClaimedBlobStore> {
-    const unclaimed = await documents.collection(UNCLAIMED, [{ fields: ['since'] }]);
+    const unclaimed = await openCollection<UnclaimedEntry>(documents, UNCLAIMED, [{ fields: ['since'] }]);
     return new ClaimedBlobStore(documents, unclaimed, bytes, now);
   }
 
@@ -61,7 +62,7 @@ export class ClaimedBlobStore implements BlobStore {
   }
 
   async sweep(before: Date, limit = 500): Promise<number> {
-    const stale = (await this.unclaimed.find({ since: { $lt: before.toISOString() } }, { limit })) as UnclaimedEntry[];
+    const stale = await this.unclaimed.find({ since: { $lt: before.toISOString() } }, { limit });
     let swept = 0;
     for (const entry of stale) {
       if (!entry.doomed && !(await this.#doom(entry))) continue;

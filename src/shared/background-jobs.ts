@@ -2,6 +2,8 @@ import type { Logger } from 'pino';
 
 /** The app's background jobs (delivery workers …): the server starts them once listening and stops them on shutdown. */
 export interface BackgroundJob {
+  /** What the job does, in a few words (logs, and the list of an app's jobs). */
+  readonly name: string;
   start(): void;
   stop(): Promise<void>;
 }
@@ -13,12 +15,18 @@ export class BackgroundJobs {
     this.#jobs.push(job);
   }
 
+  /** The names of the jobs, in start order. */
+  names(): string[] {
+    return this.#jobs.map((job) => job.name);
+  }
+
   startAll(): void {
     for (const job of this.#jobs) job.start();
   }
 
+  /** Stops the jobs one after the other, the last started first: a job may use what an earlier one keeps running. */
   async stopAll(): Promise<void> {
-    await Promise.all(this.#jobs.map((job) => job.stop()));
+    for (const job of [...this.#jobs].reverse()) await job.stop();
   }
 }
 
@@ -31,7 +39,7 @@ export class PeriodicJob implements BackgroundJob {
   #round?: Promise<void>;
 
   constructor(
-    private readonly name: string,
+    readonly name: string,
     private readonly intervalMs: number,
     private readonly task: () => Promise<unknown>,
     private readonly logger: Logger,

@@ -1,0 +1,164 @@
+/**
+ * The composition root: the one place that builds the app. Read top to bottom, it names every service, what it
+ * depends on and which interface uses it. A service is built only when an interface that uses it is served, once,
+ * and handed to the handler factories that need it; every "now" comes from the one `clock`.
+ */
+import type { Express } from 'express';
+import type { Logger } from 'pino';
+import { createAbisHandlers } from './abis/abis.routes.js';
+import { createHttpApp } from './app.js';
+import { AuditLog } from './audit/audit-log.js';
+import { createAuditHandlers } from './audit/audit.routes.js';
+import { authNoticesJob } from './auth/auth-notices.js';
+import { type CmsServices, openCmsServices } from './cms/cms-services.js';
+import { createCmsHandlers } from './cms/cms.routes.js';
+import type { Config } from './config/config-options.js';
+import type { Clock } from './shared/clock.js';
+import { openCredentials, usesPki } from './credentials/open-credentials.js';
+import { openPkiIssuer } from './credentials/pki/open-pki-issuer.js';
+import { loadProfileCatalogue } from './credentials/profile-catalogue.js';
+import { StoredCredentialDirectory } from './credentials/stored-credential-directory.js';
+import { createDataAccessHandlers } from './dataaccess/dataaccess.routes.js';
+import { loadDictionary } from './dataaccess/dictionary-file.js';
+import { openEnrollmentServices } from './enrollment/enrollment-services.js';
+import { createEnrollmentHandlers } from './enrollment/enrollment.routes.js';
+import { EventBus } from './events/event-bus.js';
+import { createMetrics } from './http/metrics.js';
+import { planMounts } from './http/mounts.js';
+import { type NotificationEngine, openNotificationEngine } from './notification/notification-engine.js';
+import { createNotificationHandlers } from './notification/notification.routes.js';
+import type { LoadedDocument } from './openapi/documents.js';
+import type { DocumentName } from './openapi/interfaces.js';
+import { registerRegistryGauges } from './pr/pr-metrics.js';
+import { openPrServices, type PrServices } from './pr/pr-services.js';
+import { createPrHandlers } from './pr/pr.routes.js';
+import type { ProfileSettings } from './profile/profile-settings.js';
+import { PopulationRegistry } from './registry/population-registry.js';
+import { BackgroundJobs, PeriodicJob } from './shared/background-jobs.js';
+import { BLOB_SWEEP_INTERVAL_MS, sweepUnclaimedBlobs } from './storage/blobs/blob-sweep.js';
+import type { Storage } from './storage/document-store.port.js';
+import { proofSignerOf } from './thirdparty/proof-signer.js';
+import { openThirdPartyServices, type ThirdPartyServices } from './thirdparty/thirdparty-services.js';
+import { createThirdPartyHandlers } from './thirdparty/thirdparty.routes.js';
+import { openUinRegistry } from './uin/open-uin-registry.js';
+import { createUinHandlers } from './uin/uin.routes.js';
+import { registerIssuanceWorkflow } from './workflow/register-issuance.js';
+
+export interface AppParts {
+  config: Config;
+  storage: Storage;
+  logger: Logger;
+  /** The documents to serve: the chosen OSIA interfaces and the audit report. */
+  documents: readonly LoadedDocument[];
+  /** The behaviour settings of the country profile. */
+  settings: ProfileSettings;
+  /** The time of the app; tests give a clock they move by hand. */
+  clock: Clock;
+}
+
+/** The services of the served interfaces that tests drive directly (undefined for an interface not served). */
+export interface AppServices {
+  notification: NotificationEngine | undefined;
+  thirdParty: ThirdPartyServices | undefined;
+  cms: CmsServices | undefined;
+  pr: PrServices | undefined;
+}
+
+export interface ComposedApp {
+  app: Express;
+  services: AppServices;
+  /** The periodic work of the app, in start order: the server starts it once listening and stops it on shutdown. */
+  jobs: BackgroundJobs;
+}
+
+export async function composeApp(parts: AppParts): Promise<ComposedApp> {
+  const { config, storage, logger, documents, settings, clock } = parts;
+  // First: an ambiguous mounting stops start-up before anything else is built.
+  const mounts = planMounts(documents, config.mounts);
+  const documentOf = (name: DocumentName) => documents.find((loaded) => loaded.name === name);
+  const serves = (...names: DocumentName[]) => names.some((name) => documentOf(name) !== undefined);
+  const jobs = new BackgroundJobs();
+  jobs.add(new PeriodicJob('blob sweep', BLOB_SWEEP_INTERVAL_MS, () => sweepUnclaimedBlobs(storage.blobs, clock()), logger));
+  const metrics = createMetrics();
+  const events = new EventBus(logger);
+  const auditLog = await AuditLog.open(storage);
+
+  // Shared by several interfaces: the population registry (PR, Data Access, Third Party), the credential domain
+  // (CMS, Third Party) and the issuing CA (the CMS routes, and the `pki` producer wherever credentials are made).
+  const registry = serves('pr', 'dataaccess', 'thirdparty')
+    ? await PopulationRegistry.open(storage, { indexedAttributes: config.indexedAttributes, clock })
+    : undefined;
+  const catalogue = serves('cms', 'thirdparty') ? await loadProfileCatalogue(config.credentialProfiles) : undefined;
+  const pkiIssuer = serves('cms') || (catalogue && usesPki(catalogue)) ? await openPkiIssuer(storage, config, clock) : undefined;
+  const credentials = catalogue && (await openCredentials({ catalogue, storage, pkiIssuer, clock, logger }));
+
+  // One service set per served interface, and its handlers.
+  const handlers = new Map<DocumentName, object>();
+  const enrollmentDocument = documentOf('enrollment');
+  const enrollment = enrollmentDocument && (await openEnrollmentServices(storage, enrollmentDocument, events, clock));
+  if (enrollment) handlers.set('enrollment', createEnrollmentHandlers(enrollment));
+
+  const prDocument = documentOf('pr');
+  const pr = registry && prDocument && openPrServices(registry, prDocument, settings, clock);
+  if (pr) {
+    registerRegistryGauges(metrics.registry, pr.registry);
+    handlers.set('pr', createPrHandlers(pr));
+  }
+
+  if (registry && serves('dataaccess')) {
+    const dictionary = await loadDictionary(config.dataAccessDictionary);
+    const noMatch = settings.compatibility.queryPersonListNoMatch;
+    handlers.set('dataaccess', createDataAccessHandlers({ registry, dictionary, noMatch }));
+  }
+
+  const uin = serves('uin') ? await openUinRegistry(storage, config, clock) : undefined;
+  if (uin) handlers.set('uin', createUinHandlers(uin));
+
+  const notification = serves('notification')
+    ? await openNotificationEngine({ storage, config, settings, metrics: metrics.registry, clock, logger })
+    : undefined;
+  if (notification) {
+    handlers.set('notification', createNotificationHandlers(notification.service));
+    jobs.add(notification.worker);
+  }
+
+  const cmsDocument = documentOf('cms');
+  const cms =
+    credentials && cmsDocument && openCmsServices({ credentials, document: cmsDocument, clock, timeoutSeconds: config.credentialTimeout, logger });
+  if (cms) {
+    handlers.set('cms', createCmsHandlers(cms));
+    // PENDING requests move on (bureau progress, timeout) without a client asking.
+    if (config.credentialPollInterval > 0) {
+      jobs.add(new PeriodicJob('credential request sweep', config.credentialPollInterval * 1000, () => cms.requests.runPending(), logger));
+    }
+  }
+
+  const thirdPartyDocument = documentOf('thirdparty');
+  const proofSigner = thirdPartyDocument ? await proofSignerOf(config) : undefined;
+  const thirdParty =
+    registry && credentials && proofSigner && thirdPartyDocument
+      ? await openThirdPartyServices({
+          registry,
+          credentials: new StoredCredentialDirectory(credentials.store, credentials.catalogue),
+          signer: proofSigner,
+          document: thirdPartyDocument,
+          storage,
+          config,
+          clock,
+          logger,
+        })
+      : undefined;
+  if (thirdParty) handlers.set('thirdparty', createThirdPartyHandlers(thirdParty));
+
+  if (serves('abis')) handlers.set('abis', createAbisHandlers());
+  if (serves('audit')) handlers.set('audit', createAuditHandlers(auditLog));
+
+  if (config.workflow === 'issuance') {
+    const cmsPart = cms && cmsDocument && { services: cms, document: cmsDocument };
+    registerIssuanceWorkflow({ enrollment, uin, pr, cms: cmsPart }, { events, clock, logger });
+  }
+  jobs.add(authNoticesJob(config, logger));
+
+  const app = await createHttpApp({ config, storage, logger, documents, mounts, metrics, handlers, auditLog, clock, pkiIssuer, proofSigner });
+  return { app, services: { notification, thirdParty, cms, pr }, jobs };
+}

@@ -1,0 +1,17 @@
+import type { Config } from '../../config/config-options.js';
+import type { Storage } from '../../storage/document-store.port.js';
+import type { Clock } from '../../shared/clock.js';
+import { PkiIssuer } from './pki-issuer.js';
+
+/** The app's one PKI issuer, used by the CMS producer registry and by the `/cms/crl` and `/cms/ca.pem` routes. */
+export function openPkiIssuer(storage: Storage, config: Config, clock: Clock): Promise<PkiIssuer> {
+  return PkiIssuer.open(storage, {
+    dataDir: config.dataDir,
+    caCert: config.caCert,
+    caKey: config.caKey,
+    caSubject: config.caSubject,
+    publicUrl: config.publicUrl ?? `http://localhost:${config.port}`,
+    crlValidityDays: config.crlValidityDays,
+    now: clock,
+  });
+}
