@@ -44,6 +44,9 @@ export interface VersionedPerson {
   version: number;
 }
 
+/** Identities read per page by a search for persons (more than the persons asked for when they hold several). */
+const MIN_SEARCH_PAGE = 100;
+
 export class PopulationRegistry {
   /** Galleries already recorded, so that the common case (a known gallery) costs no write. */
   readonly #knownGalleries = new Set<string>();
@@ -138,13 +141,23 @@ export class PopulationRegistry {
     return this.identities.find(criteriaFilter(criteria, options), { skip: offset, limit });
   }
 
-  /** Persons with an identity matching every criterion, each once, in the order of their first match. */
+  /**
+   * Persons with an identity matching every criterion, each once, in the order of their first match. Identities
+   * are read a page at a time until the page asked for is full: a common name matches hundreds of identities at
+   * national scale, and a reference-only search (one per person) needs exactly `offset + limit` of them.
+   */
   async findPersonIds(criteria: readonly Criterion[], options: SearchOptions = {}): Promise<string[]> {
     const { offset = 0, limit, ...filters } = options;
     if (limit === 0) return [];
-    const matches = await this.findIdentities(criteria, filters);
-    const personIds = [...new Set(matches.map((match) => match.personId))];
-    return personIds.slice(offset, limit === undefined ? undefined : offset + limit);
+    const wanted = limit === undefined ? Number.POSITIVE_INFINITY : offset + limit;
+    const pageSize = limit === undefined ? undefined : Math.max(wanted, MIN_SEARCH_PAGE);
+    const personIds = new Set<string>();
+    for (let skip = 0; personIds.size < wanted; skip += pageSize ?? 0) {
+      const page = await this.findIdentities(criteria, { ...filters, offset: skip, ...(pageSize ? { limit: pageSize } : {}) });
+      for (const match of page) personIds.add(match.personId);
+      if (pageSize === undefined || page.length < pageSize) break;
+    }
+    return [...personIds].slice(offset, limit === undefined ? undefined : offset + limit);
   }
 
   /**
