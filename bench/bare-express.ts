@@ -8,7 +8,7 @@ const app = express();
 app.get('/pr/v1/persons/:personId', (req, res) => {
   res.json({ personId: req.params.personId, status: 'ACTIVE', physicalStatus: 'ALIVE' });
 });
-const server = app.listen(0, '127.0.0.1', () => {
+const server = app.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
   const address = server.address();
   console.log(JSON.stringify({ msg: 'listening', port: typeof address === 'object' ? address?.port : 0 }));
 });

@@ -42,14 +42,13 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 export async function notificationBench(options: { publishes: number; latencyMessages: number; drainMessages: number }): Promise<void> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'osia-bench-notif-'));
   const server = await startProcess(['--import', 'tsx', 'src/main.ts'], {
-    PORT: '0',
     OSIA_HOST: '127.0.0.1',
     OSIA_DATA_DIR: dataDir,
     OSIA_AUTH: 'off',
     OSIA_INTERFACES: 'notification',
     OSIA_NOTIFICATION_ALLOW: '127.0.0.0/8',
     OSIA_NOTIFICATION_POLL_INTERVAL: '100',
-    // Info, as in production (and as the other scenarios run): the start-up line that names the port is info.
+    // Info, as in production and as the other scenarios run.
     OSIA_LOG_LEVEL: 'info',
     NODE_ENV: 'production',
   });

@@ -1,7 +1,10 @@
 /** Starts the servers under test as child processes, so that the load generator does not share their event loop. */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
+import net, { type AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
+import { setTimeout } from 'node:timers/promises';
 
 export interface ServerProcess {
   url: string;
@@ -13,16 +16,19 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
+/**
+ * Starts `node <args>` listening on a free port given as `PORT`, and resolves once the port takes connections:
+ * whatever the server's log level, nothing depends on what it prints.
+ */
 export async function startProcess(args: string[], env: NodeJS.ProcessEnv): Promise<ServerProcess> {
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`server exited with ${code} before listening`)));
-    lines.on('line', (line) => {
-      const match = /"port":(\d+)/.exec(line);
-      if (match) resolve(Number(match[1]));
-    });
+  const port = await freePort();
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = once(child, 'exit').then(([code]) => {
+    throw new Error(`server exited with ${code} before listening`);
   });
+  await Promise.race([listening(port), exited]);
+  exited.catch(() => undefined);
+  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
   // Keep draining stdout (request logs) so that the child never blocks on a full pipe; show server errors.
   lines.on('line', (line) => {
     if (line.includes('"level":50')) process.stderr.write(`server error: ${line}\n`);
@@ -47,5 +53,28 @@ export function statusMiB(child: ChildProcess, field: 'VmHWM' | 'VmRSS'): number
     return Math.round(Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024);
   } catch {
     return 0;
+  }
+}
+
+async function freePort(): Promise<number> {
+  const server = net.createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+/** Resolves once a TCP connection to the port succeeds (the server is listening). */
+async function listening(port: number): Promise<void> {
+  for (;;) {
+    const socket = net.connect(port, '127.0.0.1');
+    const connected = await new Promise<boolean>((resolve) => {
+      socket.once('connect', () => resolve(true));
+      socket.once('error', () => resolve(false));
+    });
+    socket.destroy();
+    if (connected) return;
+    await setTimeout(20);
   }
 }

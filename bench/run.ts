@@ -103,7 +103,6 @@ try {
   const profiling = values.profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
   const spawned = Date.now();
   osia = await startProcess([...profiling, '--import', 'tsx', 'src/main.ts'], {
-    PORT: '0',
     OSIA_HOST: '127.0.0.1',
     OSIA_DATA_DIR: dataDir,
     OSIA_LOG_LEVEL: values['log-level'],

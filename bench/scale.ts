@@ -83,7 +83,7 @@ try {
   console.log(`store: ${(size / 2 ** 20).toFixed(0)} MiB, ${Math.round(size / persons)} bytes per person`);
   // The first start also creates the keys the server keeps (development token key, CMS CA, proof key): timed apart.
   for (const start of ['first start (creates keys)', 'start']) {
-    const { seconds, server } = await timeToReady({ ...env, OSIA_LOG_LEVEL: 'info', PORT: '0', OSIA_HOST: '127.0.0.1' });
+    const { seconds, server } = await timeToReady({ ...env, OSIA_LOG_LEVEL: 'info', OSIA_HOST: '127.0.0.1' });
     console.log(`${start} to /readyz: ${seconds.toFixed(2)} s, RSS after start ${server.peakRssMiB()} MiB`);
     await server.stop();
   }
