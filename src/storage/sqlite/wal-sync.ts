@@ -11,6 +11,10 @@
 import { close, fsync, open } from 'node:fs';
 import { promisify } from 'node:util';
 
+const openFile = promisify(open);
+const fsyncFile = promisify(fsync);
+const closeFile = promisify(close);
+
 export class WalSync {
   #inFlight?: Promise<void>;
   #next?: Promise<void>;
@@ -42,15 +46,15 @@ export class WalSync {
    * happen while this store's writer is open. It is opened at the first sync, after the first commit created it.
    */
   async #fsync(): Promise<void> {
-    this.#fd ??= await promisify(open)(this.walFile, 'r');
-    await promisify(fsync)(this.#fd);
+    this.#fd ??= await openFile(this.walFile, 'r');
+    await fsyncFile(this.#fd);
   }
 
   /** Closes the WAL file once the last sync has finished. */
   async close(): Promise<void> {
     await this.#next?.catch(() => undefined);
     await this.#inFlight?.catch(() => undefined);
-    if (this.#fd !== undefined) await promisify(close)(this.#fd);
+    if (this.#fd !== undefined) await closeFile(this.#fd);
     this.#fd = undefined;
   }
 }
