@@ -45,8 +45,12 @@ export async function externalize(record: Json, blobs: BlobStore): Promise<{ rec
   return { record: copy, blobIds };
 }
 
-/** Returns a copy of `record` with every moved-out value back in place. */
+/**
+ * Returns a copy of `record` with every moved-out value back in place, or `record` itself when none was moved out
+ * (most reads: no copy on the hot path; callers hand in objects of their own).
+ */
 export async function rehydrate(record: Json, blobs: BlobStore): Promise<Json> {
+  if (!binarySlots(record).some(([holder, field]) => isBlobReference(holder[field]))) return record;
   const copy = structuredClone(record);
   for (const [holder, field] of binarySlots(copy)) {
     const value = holder[field];
