@@ -149,16 +149,21 @@ export class PopulationRegistry {
   async findPersonIds(criteria: readonly Criterion[], options: SearchOptions = {}): Promise<string[]> {
     const { offset = 0, limit, ...filters } = options;
     if (limit === 0) return [];
-    const wanted = limit === undefined ? Number.POSITIVE_INFINITY : offset + limit;
-    const pageSize = limit === undefined ? undefined : Math.max(wanted, MIN_SEARCH_PAGE);
-    const personIds = new Set<string>();
-    for (let skip = 0; personIds.size < wanted; skip += pageSize ?? 0) {
-      const page = await this.findIdentities(criteria, { ...filters, offset: skip, ...(pageSize ? { limit: pageSize } : {}) });
-      for (const match of page) personIds.add(match.personId);
-      if (pageSize === undefined || page.length < pageSize) break;
+    if (limit === undefined) {
+      const matches = await this.findIdentities(criteria, filters);
+      return [...new Set(matches.map((match) => match.personId))].slice(offset);
     }
-    return [...personIds].slice(offset, limit === undefined ? undefined : offset + limit);
+    const wanted = offset + limit;
+    const pageSize = Math.max(wanted, MIN_SEARCH_PAGE);
+    const personIds = new Set<string>();
+    for (let skip = 0; personIds.size < wanted; skip += pageSize) {
+      const page = await this.findIdentities(criteria, { ...filters, offset: skip, limit: pageSize });
+      for (const match of page) personIds.add(match.personId);
+      if (page.length < pageSize) break;
+    }
+    return [...personIds].slice(offset, wanted);
   }
+
 
   /**
    * Builds the stored record of an identity: large binaries moved to the blob store (the caller commits the record

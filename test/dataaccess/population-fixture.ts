@@ -3,11 +3,12 @@
  * reference identity, which is all Data Access may answer from.
  */
 import assert from 'node:assert/strict';
-import { after, before } from 'node:test';
+import { before } from 'node:test';
 import type { Express } from 'express';
 import request from 'supertest';
 import { SENTINEL_NAMES, SENTINEL_PDF_BASE64, SENTINEL_PNG_BASE64 } from '../support/sentinels.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import type { TestApp } from '../support/test-app.js';
+import { useTestApp } from '../support/use-test-app.js';
 
 export const PDF = Buffer.from(SENTINEL_PDF_BASE64, 'base64');
 export const PNG = Buffer.from(SENTINEL_PNG_BASE64, 'base64');
@@ -128,22 +129,8 @@ export function assertErrorAnswer(res: request.Response, status: number, message
  * them. The returned object reads through to the current app.
  */
 export function usePopulatedApp(): Pick<TestApp, 'app' | 'storage'> {
-  let current: TestApp | undefined;
-  before(async () => {
-    current = await createTestApp({ interfaces: ['pr', 'dataaccess'] });
-    await recordPopulation(current.app);
-  });
-  after(() => current?.close());
-  const ready = () => {
-    if (!current) throw new Error('the populated app is only there inside the tests');
-    return current;
-  };
-  return {
-    get app() {
-      return ready().app;
-    },
-    get storage() {
-      return ready().storage;
-    },
-  };
+  const t = useTestApp({ interfaces: ['pr', 'dataaccess'] });
+  // Registered after useTestApp's own hook, so it runs once the app is open.
+  before(() => recordPopulation(t.app));
+  return t;
 }
