@@ -1,14 +1,16 @@
 /**
  * Works the outbox. For every subscription that is not failed, it takes the oldest pending delivery (so each
  * subscription receives its messages in publish order), claims it with a lease written through the store
- * (compare-and-set, see versioned-write.ts) and sends it; then the next one. Subscriptions are served side by side,
+ * (compare-and-set at its store version, see compare-and-set.ts) and sends it; then the next one. Subscriptions are served side by side,
  * at most `concurrency` at a time, so one slow or dead subscriber only ever holds its own slot.
  *
  * Time comes from the injected clock: retries become due when the clock passes `dueAt`, which tests move by hand.
  */
 import { randomUUID } from 'node:crypto';
-import type { BackgroundJob } from '../shared/background-jobs.js';
 import type { Logger } from 'pino';
+import type { BackgroundJob } from '../shared/background-jobs.js';
+import type { VersionedDocument } from '../storage/document-store.port.js';
+import { applyIfUnchanged, putAt, written } from './compare-and-set.js';
 import { mayRetry, parsePolicy } from './delivery-policy.js';
 import type { OutgoingMessage, SendOutcome } from './http-delivery.js';
 import type { NotificationMetrics } from './notification-metrics.js';
@@ -19,7 +21,6 @@ import {
   type NotificationCollections,
   type SubscriptionRecord,
 } from './notification-records.js';
-import { applyIfUnchanged, versionedPut } from './versioned-write.js';
 
 export interface DeliveryWorkerOptions {
   store: NotificationCollections;
@@ -107,63 +108,63 @@ export class DeliveryWorker implements BackgroundJob {
   }
 
   async #drain(initial: SubscriptionRecord): Promise<void> {
-    let subscription: SubscriptionRecord | undefined = initial;
-    while (subscription && !this.#halting) {
-      const [head] = await this.options.store.deliveries.find(
-        { subscription: subscription._id, state: 'pending' },
-        { sort: { order: 1 }, limit: 1 },
-      );
-      const now = this.options.now();
-      if (!head || head.dueAt > now || head.leaseUntil > now) return;
-      const claimed = { ...head, leaseOwner: this.#owner, leaseUntil: now + this.options.leaseMs };
-      if (!(await applyIfUnchanged(this.options.store, versionedPut(COLLECTIONS.deliveries, head, claimed)))) return;
-      const delivered = await this.#attempt(subscription, { ...claimed, version: head.version + 1 });
-      if (!delivered) return;
-      subscription = await this.options.store.subscriptions.get(subscription._id);
-      if (subscription?.failedAt !== undefined) return;
+    while (!this.#halting) {
+      const subscription = await this.options.store.subscriptions.getVersioned(initial._id);
+      if (!subscription || subscription.doc.failedAt !== undefined) return;
+      const claimed = await this.#claimHead(subscription.doc._id);
+      if (!claimed || !(await this.#attempt(subscription, claimed))) return;
     }
   }
 
+  /** The oldest pending delivery of the subscription, leased to this worker; undefined when none is due or free. */
+  async #claimHead(subscription: string): Promise<VersionedDocument<DeliveryRecord> | undefined> {
+    const [head] = await this.options.store.deliveries.find({ subscription, state: 'pending' }, { sort: { order: 1 }, limit: 1 });
+    const read = head && (await this.options.store.deliveries.getVersioned(head._id));
+    const now = this.options.now();
+    if (!read || read.doc.state !== 'pending' || read.doc.dueAt > now || read.doc.leaseUntil > now) return undefined;
+    const claimed = { ...read.doc, leaseOwner: this.#owner, leaseUntil: now + this.options.leaseMs };
+    return (await applyIfUnchanged(this.options.store, [putAt(COLLECTIONS.deliveries, read, claimed)])) ? written(read, claimed) : undefined;
+  }
+
   /** Sends one claimed delivery and records the outcome; resolves whether the next one may follow. */
-  async #attempt(subscription: SubscriptionRecord, delivery: DeliveryRecord): Promise<boolean> {
+  async #attempt(subscription: VersionedDocument<SubscriptionRecord>, claimed: VersionedDocument<DeliveryRecord>): Promise<boolean> {
+    const settle = (next: DeliveryRecord) => applyIfUnchanged(this.options.store, [putAt(COLLECTIONS.deliveries, claimed, next)]);
+    const delivery = claimed.doc;
     const message = await this.options.store.messages.get(delivery.message);
     if (!message) {
-      await applyIfUnchanged(this.options.store, versionedPut(COLLECTIONS.deliveries, delivery, { ...delivery, state: 'failed' }));
+      await settle({ ...delivery, state: 'failed' });
       return true;
     }
-    const sender = this.options.senders[subscription.protocol];
+    const sender = this.options.senders[subscription.doc.protocol];
     const outcome: SendOutcome = sender
-      ? await sender.send(this.#outgoing(subscription, message))
+      ? await sender.send(this.#outgoing(subscription.doc, message))
       : { ok: false, reason: 'no SMTP relay configured' };
     const now = this.options.now();
     const attempts = delivery.attempts + 1;
-    const released = { ...delivery, attempts, leaseUntil: 0 };
-    delete released.leaseOwner;
+    const { leaseOwner: _released, ...released } = { ...delivery, attempts, leaseUntil: 0 };
     if (outcome.ok) {
-      await applyIfUnchanged(
-        this.options.store,
-        versionedPut(COLLECTIONS.deliveries, delivery, { ...released, state: 'delivered', finishedAt: now }),
-      );
+      await settle({ ...released, state: 'delivered', finishedAt: now });
       this.options.metrics.deliveries.inc({ outcome: 'delivered' });
       return true;
     }
-    const policy = parsePolicy(subscription.policy);
+    const policy = parsePolicy(subscription.doc.policy);
     if (mayRetry(policy, attempts)) {
-      const dueAt = now + policy.countdownSeconds * 1000;
-      await applyIfUnchanged(this.options.store, versionedPut(COLLECTIONS.deliveries, delivery, { ...released, dueAt }));
+      await settle({ ...released, dueAt: now + policy.countdownSeconds * 1000 });
       this.options.metrics.deliveries.inc({ outcome: 'retry' });
       this.options.metrics.retries.inc();
-      this.options.logger.info({ subscription: subscription._id, messageId: message._id, attempts, reason: outcome.reason }, 'notification delivery failed, will retry');
+      this.options.logger.info(
+        { subscription: subscription.doc._id, messageId: message._id, attempts, reason: outcome.reason },
+        'notification delivery failed, will retry',
+      );
       return false;
     }
-    const ops = [
-      ...versionedPut(COLLECTIONS.deliveries, delivery, { ...released, state: 'failed' as const, finishedAt: now }),
-      ...versionedPut(COLLECTIONS.subscriptions, subscription, { ...subscription, failedAt: new Date(now).toISOString() }),
-    ];
-    await applyIfUnchanged(this.options.store, ops);
+    await applyIfUnchanged(this.options.store, [
+      putAt(COLLECTIONS.deliveries, claimed, { ...released, state: 'failed', finishedAt: now }),
+      putAt(COLLECTIONS.subscriptions, subscription, { ...subscription.doc, failedAt: new Date(now).toISOString() }),
+    ]);
     this.options.metrics.deliveries.inc({ outcome: 'failed' });
     this.options.logger.warn(
-      { subscription: subscription._id, topic: subscription.topic, messageId: message._id, attempts, reason: outcome.reason },
+      { subscription: subscription.doc._id, topic: subscription.doc.topic, messageId: message._id, attempts, reason: outcome.reason },
       'notification subscription failed: delivery policy exhausted; its undelivered messages stay in the outbox',
     );
     return false;

@@ -21,7 +21,6 @@ export interface SubscriptionRecord {
   token?: string;
   /** Set when a delivery exhausted the policy; the engine stops delivering to it. */
   failedAt?: string;
-  version: number;
   [key: string]: unknown;
 }
 
@@ -54,7 +53,6 @@ export interface DeliveryRecord {
   leaseUntil: number;
   leaseOwner?: string;
   finishedAt?: number;
-  version: number;
   [key: string]: unknown;
 }
 
@@ -64,8 +62,6 @@ export interface NotificationCollections {
   subscriptions: Collection<SubscriptionRecord>;
   messages: Collection<MessageRecord>;
   deliveries: Collection<DeliveryRecord>;
-  /** One record per version transition of a versioned record, under a unique index (see versioned-write.ts). */
-  versions: Collection;
 }
 
 export const COLLECTIONS = {
@@ -73,7 +69,6 @@ export const COLLECTIONS = {
   subscriptions: 'notification-subscriptions',
   messages: 'notification-messages',
   deliveries: 'notification-deliveries',
-  versions: 'notification-versions',
 } as const;
 
 export async function openNotificationCollections(documents: DocumentStore): Promise<NotificationCollections> {
@@ -87,6 +82,5 @@ export async function openNotificationCollections(documents: DocumentStore): Pro
     ]),
     messages: await openCollection<MessageRecord>(documents, COLLECTIONS.messages),
     deliveries: await openCollection<DeliveryRecord>(documents, COLLECTIONS.deliveries, [{ fields: ['subscription'] }, { fields: ['state'] }]),
-    versions: await documents.collection(COLLECTIONS.versions, [{ fields: ['key'], unique: true }, { fields: ['record'] }]),
   };
 }

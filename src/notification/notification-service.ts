@@ -17,7 +17,7 @@ import {
   type SubscriptionRecord,
   type TopicRecord,
 } from './notification-records.js';
-import { applyIfUnchanged, versionDeletes, versionedPut } from './versioned-write.js';
+import { applyIfUnchanged, putAt } from './compare-and-set.js';
 
 export interface NotificationServiceOptions {
   store: NotificationCollections;
@@ -113,7 +113,6 @@ export class NotificationService {
       active: false,
       key,
       token: randomBytes(24).toString('base64url'),
-      version: 0,
     };
     const confirmation = this.#message('SubscriptionConfirmation', topic._id, `Confirm the subscription to topic ${topic.name}`);
     try {
@@ -143,13 +142,12 @@ export class NotificationService {
   }
 
   async confirm(token: string): Promise<void> {
-    const [subscription] = await this.options.store.subscriptions.find({ token });
-    if (!subscription || token === '') throw new BadRequestError('invalid or already used confirmation token');
-    const { token: _used, ...rest } = subscription;
-    const confirmed = await applyIfUnchanged(
-      this.options.store,
-      versionedPut(COLLECTIONS.subscriptions, subscription, { ...rest, active: true, version: subscription.version }),
-    );
+    const [found] = token === '' ? [] : await this.options.store.subscriptions.find({ token });
+    const current = found && (await this.options.store.subscriptions.getVersioned(found._id));
+    if (!current || current.doc.token !== token) throw new BadRequestError('invalid or already used confirmation token');
+    const { token: _used, ...rest } = current.doc;
+    // Of two confirms racing (maybe in two processes), the store lets one write at the version read.
+    const confirmed = await applyIfUnchanged(this.options.store, [putAt(COLLECTIONS.subscriptions, current, { ...rest, active: true })]);
     if (!confirmed) throw new BadRequestError('invalid or already used confirmation token');
   }
 
@@ -172,36 +170,33 @@ export class NotificationService {
   }
 
   /** A failed subscription subscribed again is delivered to again, starting with the message it failed on. */
-  async #revive(subscription: SubscriptionRecord): Promise<SubscriptionRecord> {
-    if (subscription.failedAt === undefined) return subscription;
-    const { failedAt: _failed, ...rest } = subscription;
-    const revived: SubscriptionRecord = { ...rest, version: subscription.version };
-    const failed = await this.options.store.deliveries.find({ subscription: subscription._id, state: 'failed' });
-    const ops = versionedPut(COLLECTIONS.subscriptions, subscription, revived);
-    for (const delivery of failed) {
-      ops.push(...versionedPut(COLLECTIONS.deliveries, delivery, { ...delivery, state: 'pending', attempts: 0, dueAt: 0 }));
+  async #revive(found: SubscriptionRecord): Promise<SubscriptionRecord> {
+    if (found.failedAt === undefined) return found;
+    const current = await this.options.store.subscriptions.getVersioned(found._id);
+    if (!current) throw new ConflictError(`subscription ${found._id} was deleted meanwhile: subscribe again`);
+    if (current.doc.failedAt === undefined) return current.doc;
+    const { failedAt: _failed, ...revived } = current.doc;
+    const ops = [putAt(COLLECTIONS.subscriptions, current, revived)];
+    for (const { _id } of await this.options.store.deliveries.find({ subscription: found._id, state: 'failed' })) {
+      const delivery = await this.options.store.deliveries.getVersioned(_id);
+      if (delivery) ops.push(putAt(COLLECTIONS.deliveries, delivery, { ...delivery.doc, state: 'pending', attempts: 0, dueAt: 0 }));
     }
     if (await applyIfUnchanged(this.options.store, ops)) {
       this.options.wake();
-      return { ...revived, version: subscription.version + 1 };
+      return revived;
     }
     // Another process changed it first: answer what it recorded.
-    const current = await this.options.store.subscriptions.get(subscription._id);
-    if (!current) throw new ConflictError(`subscription ${subscription._id} was deleted meanwhile: subscribe again`);
-    return current;
+    const winner = await this.options.store.subscriptions.get(found._id);
+    if (!winner) throw new ConflictError(`subscription ${found._id} was deleted meanwhile: subscribe again`);
+    return winner;
   }
 
   async #subscriptionDeletes(subscription: SubscriptionRecord): Promise<WriteOp[]> {
     const deliveries = await this.options.store.deliveries.find({ subscription: subscription._id });
-    const ops: WriteOp[] = [
+    return [
       { collection: COLLECTIONS.subscriptions, op: 'delete', id: subscription._id },
-      ...(await versionDeletes(this.options.store, COLLECTIONS.subscriptions, subscription._id)),
+      ...deliveries.map((delivery): WriteOp => ({ collection: COLLECTIONS.deliveries, op: 'delete', id: delivery._id })),
     ];
-    for (const delivery of deliveries) {
-      ops.push({ collection: COLLECTIONS.deliveries, op: 'delete', id: delivery._id });
-      ops.push(...(await versionDeletes(this.options.store, COLLECTIONS.deliveries, delivery._id)));
-    }
-    return ops;
   }
 
   #message(type: MessageType, topic: string, message: string, subject?: string): MessageRecord {
@@ -220,7 +215,6 @@ export class NotificationService {
       attempts: 0,
       dueAt: 0,
       leaseUntil: 0,
-      version: 0,
     };
   }
 

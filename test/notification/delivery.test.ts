@@ -4,6 +4,8 @@
  * store delivering each message once.
  */
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import request from 'supertest';
@@ -12,6 +14,7 @@ import { AddressCheck } from '../../src/notification/address-check.js';
 import { HttpDelivery } from '../../src/notification/http-delivery.js';
 import { openNotificationCollections } from '../../src/notification/notification-records.js';
 import { projectRoot } from '../../src/openapi/project-root.js';
+import { createStorage } from '../../src/storage/create-storage.js';
 import { testLogger } from '../support/test-app.js';
 import { notificationApp, notificationSuite } from './notification-fixtures.js';
 
@@ -108,9 +111,28 @@ describe('Notification delivery', () => {
       s.n.clock.advance(61);
     }
     const got = (await s.receiver.until(21, sub)).slice(1);
-    assert.equal(got.length, 20);
-    assert.equal(new Set(got.map((r) => r.headers['message-id'])).size, 20);
     assert.deepEqual(got.map((r) => r.body.message), Array.from({ length: 20 }, (_, i) => `m${i}`));
+    const sent = s.receiver.attempts.filter((r) => r.headers['subscription-id'] === sub && r.body.type === 'Notification');
+    assert.equal(sent.length, 20, 'no message was sent twice');
+    assert.equal(new Set(sent.map((r) => r.headers['message-id'])).size, 20);
+  });
+
+  it('a data directory still holding the former notification-versions collection starts and delivers', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'osia-notif-versions-'));
+    const before = await createStorage({ dataDir, mongodbUri: process.env.MONGODB_URI, mongodbDatabase: path.basename(dataDir), clock: s.n.clock });
+    const versions = await before.documents.collection('notification-versions', [{ fields: ['key'], unique: true }, { fields: ['record'] }]);
+    await versions.insert({ _id: 'v1', key: 'notification-subscriptions:x:1', record: 'notification-subscriptions:x' });
+    await before.documents.close();
+    const reopened = await notificationApp({}, dataDir);
+    try {
+      await request(reopened.t.app).post(`${N}/topics?name=upgraded`).expect(200);
+      const sub = (await request(reopened.t.app).post(`${N}/subscriptions`).query({ topic: 'upgraded', address: `${s.receiver.url}/up` })).body.uuid;
+      await reopened.engine.worker.runOnce();
+      assert.equal((await s.receiver.until(1, sub)).length, 1);
+    } finally {
+      await reopened.t.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('confirmURL is offered when reference compatibility asks for it', async () => {

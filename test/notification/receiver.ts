@@ -16,6 +16,10 @@ export interface Receiver {
   attempts: Received[];
   /** Status of the next answers (200 by default). */
   status: number;
+  /** When set, decides the status of each request instead of `status`. */
+  answer?: (message: Received) => number;
+  /** While true, requests are read and never answered (a subscriber that hangs). */
+  silent: boolean;
   /** Resolves with the messages sent for a subscription once `count` of them have arrived. */
   until(count: number, subscription: string): Promise<Received[]>;
   close(): Promise<void>;
@@ -31,6 +35,7 @@ export async function startReceiver(path = '/hook'): Promise<Receiver> {
     received,
     attempts,
     status: 200,
+    silent: false,
     until: (count, subscription) =>
       new Promise((resolve) => {
         if (of(subscription).length >= count) resolve(of(subscription));
@@ -47,11 +52,12 @@ export async function startReceiver(path = '/hook'): Promise<Receiver> {
       text += chunk;
     });
     req.on('end', () => {
-      res.statusCode = receiver.status;
-      res.end();
       const message = { headers: req.headers, body: JSON.parse(text) as Record<string, unknown> };
       attempts.push(message);
-      if (receiver.status >= 300) return;
+      if (receiver.silent) return;
+      res.statusCode = receiver.answer?.(message) ?? receiver.status;
+      res.end();
+      if (res.statusCode >= 300) return;
       received.push(message);
       for (const waiter of waiters.filter((w) => of(w.subscription).length >= w.count)) {
         waiters.splice(waiters.indexOf(waiter), 1);
