@@ -121,7 +121,7 @@ export class DeliveryWorker implements BackgroundJob {
     const [head] = await this.options.store.deliveries.find({ subscription, state: 'pending' }, { sort: { order: 1 }, limit: 1 });
     const read = head && (await this.options.store.deliveries.getVersioned(head._id));
     const now = this.options.now();
-    if (!read || read.doc.state !== 'pending' || read.doc.dueAt > now || read.doc.leaseUntil > now) return undefined;
+    if (read?.doc.state !== 'pending' || read.doc.dueAt > now || read.doc.leaseUntil > now) return undefined;
     const claimed = { ...read.doc, leaseOwner: this.#owner, leaseUntil: now + this.options.leaseMs };
     return (await applyIfUnchanged(this.options.store, [putAt(COLLECTIONS.deliveries, read, claimed)])) ? written(read, claimed) : undefined;
   }
