@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import request from 'supertest';
 import { loadDocument } from '../../src/openapi/documents.js';
 import { createSchemaValidator } from '../../src/openapi/schema-validator.js';
-import { notificationSuite } from './notification-fixtures.js';
+import { notificationApp, notificationSuite } from './notification-fixtures.js';
 
 const N = '/notification/v1';
 
@@ -108,5 +108,32 @@ describe('Notification operations', () => {
       (await s.receiver.until(1, sub.body.uuid)).map((r) => r.body.type),
       ['SubscriptionConfirmation'],
     );
+  });
+
+  it('answers 400 to malformed calls of each operation that documents it', async () => {
+    const topic = (await api().post(`${N}/topics?name=strict`).expect(200)).body;
+    const sub = (await api().post(`${N}/subscriptions`).query({ topic: 'strict', address: `${s.receiver.url}/strict` }).expect(200)).body;
+    await api().delete(`${N}/topics/${topic.uuid}?force=true`).expect(400);
+    await api().delete(`${N}/subscriptions/${sub.uuid}?force=true`).expect(400);
+    await api().delete(`${N}/subscriptions/%ZZ`).expect(400);
+    const empty = await api().post(`${N}/topics/strict/publish`).set('Content-Type', 'text/plain').send('').expect(400);
+    assert.match(empty.body.message, /publish needs a body/);
+  });
+
+  it('answers 500 on every operation when the store fails', async () => {
+    const broken = await notificationApp();
+    await broken.t.storage.documents.close();
+    const calls = [
+      request(broken.t.app).post(`${N}/topics?name=x`),
+      request(broken.t.app).get(`${N}/topics`),
+      request(broken.t.app).delete(`${N}/topics/x`),
+      request(broken.t.app).post(`${N}/subscriptions`).query({ topic: 'x', address: s.receiver.url }),
+      request(broken.t.app).get(`${N}/subscriptions`),
+      request(broken.t.app).delete(`${N}/subscriptions/x`),
+      request(broken.t.app).get(`${N}/subscriptions/confirm?token=t`),
+      request(broken.t.app).post(`${N}/topics/x/publish`).set('Content-Type', 'text/plain').send('m'),
+    ];
+    for (const call of calls) assert.equal((await call).status, 500);
+    await broken.t.close();
   });
 });

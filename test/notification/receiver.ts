@@ -1,6 +1,7 @@
-/** A real HTTP subscriber on loopback: records what the engine POSTs and answers with the status it is told. */
+/** A real HTTP(S) subscriber on loopback: records what the engine POSTs and answers with the status it is told. */
 import { once } from 'node:events';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 export interface Received {
@@ -25,7 +26,8 @@ export interface Receiver {
   close(): Promise<void>;
 }
 
-export async function startReceiver(path = '/hook'): Promise<Receiver> {
+/** With `tls`, an HTTPS receiver (which may demand a client certificate). */
+export async function startReceiver(path = '/hook', tls?: https.ServerOptions): Promise<Receiver> {
   const received: Received[] = [];
   const attempts: Received[] = [];
   const waiters: { count: number; subscription: string; resolve: (all: Received[]) => void }[] = [];
@@ -46,7 +48,7 @@ export async function startReceiver(path = '/hook'): Promise<Receiver> {
       await new Promise((resolve) => server.close(resolve));
     },
   };
-  const server = http.createServer((req, res) => {
+  const handler: http.RequestListener = (req, res) => {
     let text = '';
     req.on('data', (chunk) => {
       text += chunk;
@@ -64,9 +66,10 @@ export async function startReceiver(path = '/hook'): Promise<Receiver> {
         waiter.resolve(of(waiter.subscription));
       }
     });
-  });
+  };
+  const server = tls ? https.createServer(tls, handler) : http.createServer(handler);
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
-  receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`;
+  receiver.url = `${tls ? 'https' : 'http'}://127.0.0.1:${(server.address() as AddressInfo).port}${path}`;
   return receiver;
 }
