@@ -27,6 +27,7 @@ import { createMetrics } from './http/metrics.js';
 import { planMounts } from './http/mounts.js';
 import { type NotificationEngine, openNotificationEngine } from './notification/notification-engine.js';
 import { createNotificationHandlers } from './notification/notification.routes.js';
+import { RETENTION_SWEEP_INTERVAL_MS } from './notification/retention-sweep.js';
 import type { LoadedDocument } from './openapi/documents.js';
 import type { DocumentName } from './openapi/interfaces.js';
 import { registerRegistryGauges } from './pr/pr-metrics.js';
@@ -120,6 +121,8 @@ export async function composeApp(parts: AppParts): Promise<ComposedApp> {
   if (notification) {
     handlers.set('notification', createNotificationHandlers(notification.service));
     jobs.add(notification.worker);
+    const { retention } = notification;
+    if (retention) jobs.add(new PeriodicJob('notification retention sweep', RETENTION_SWEEP_INTERVAL_MS, () => retention.sweep(), logger));
   }
 
   const cmsDocument = documentOf('cms');

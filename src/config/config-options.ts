@@ -478,6 +478,14 @@ export const CONFIG_OPTIONS = {
     description: 'Milliseconds between two looks at the outbox for due deliveries (publishes on this process wake it at once).',
     parse: integer(10, 600_000),
   },
+  notificationRetention: {
+    env: 'OSIA_NOTIFICATION_RETENTION',
+    flag: '--notification-retention',
+    default: '604800',
+    description:
+      'Seconds delivered notifications (and messages no delivery still needs) are kept before an hourly sweep deletes them; 0 keeps them for ever.',
+    parse: integer(0, 315_360_000),
+  },
   notificationClientCert: {
     env: 'OSIA_NOTIFICATION_CLIENT_CERT',
     flag: '--notification-client-cert',

@@ -16,10 +16,13 @@ import { HttpDelivery } from './http-delivery.js';
 import { createNotificationMetrics } from './notification-metrics.js';
 import { openNotificationCollections } from './notification-records.js';
 import { NotificationService } from './notification-service.js';
+import { RetentionSweep } from './retention-sweep.js';
 
 export interface NotificationEngine {
   service: NotificationService;
   worker: DeliveryWorker;
+  /** Absent when retention is 0 (keep everything). */
+  retention: RetentionSweep | undefined;
 }
 
 export interface NotificationEngineParts {
@@ -60,5 +63,6 @@ export async function openNotificationEngine(deps: NotificationEngineParts): Pro
     confirmUrlMember: deps.settings.compatibility.confirmURL,
   });
   const service = new NotificationService({ store, check, metrics, now, emailEnabled: email !== undefined, wake: () => worker.wake() });
-  return { service, worker };
+  const retention = config.notificationRetention > 0 ? new RetentionSweep({ store, now, retentionMs: config.notificationRetention * 1000 }) : undefined;
+  return { service, worker, retention };
 }

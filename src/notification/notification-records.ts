@@ -80,7 +80,12 @@ export async function openNotificationCollections(documents: DocumentStore): Pro
       { fields: ['token'] },
       { fields: ['topic'] },
     ]),
-    messages: await openCollection<MessageRecord>(documents, COLLECTIONS.messages),
-    deliveries: await openCollection<DeliveryRecord>(documents, COLLECTIONS.deliveries, [{ fields: ['subscription'] }, { fields: ['state'] }]),
+    // Publish time and the deliveries naming a message: what the retention sweep reads.
+    messages: await openCollection<MessageRecord>(documents, COLLECTIONS.messages, [{ fields: ['timestamp'] }]),
+    deliveries: await openCollection<DeliveryRecord>(documents, COLLECTIONS.deliveries, [
+      { fields: ['subscription'] },
+      { fields: ['state'] },
+      { fields: ['message'] },
+    ]),
   };
 }

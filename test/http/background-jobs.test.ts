@@ -13,6 +13,6 @@ describe('background jobs of an app serving PR only', () => {
 describe('background jobs of an app serving every interface', () => {
   const t = useTestApp();
   it('add the credential request sweep and the Notification delivery worker', () => {
-    assert.deepEqual(t.jobs.names(), ['blob sweep', 'notification delivery', 'credential request sweep', 'authentication notices']);
+    assert.deepEqual(t.jobs.names(), ['blob sweep', 'notification delivery', 'notification retention sweep', 'credential request sweep', 'authentication notices']);
   });
 });
