@@ -1,15 +1,17 @@
 /**
- * Works the outbox. For every subscription that is not failed, it takes the oldest pending delivery (so each
- * subscription receives its messages in publish order), claims it with a lease written through the store
- * (compare-and-set at its store version, see compare-and-set.ts) and sends it; then the next one. Subscriptions are served side by side,
- * at most `concurrency` at a time, so one slow or dead subscriber only ever holds its own slot.
+ * Works the outbox. For every subscription that is not failed, it claims a run of its oldest pending deliveries
+ * (up to RUN_LENGTH, as far as they are due and free) with one lease write through the store (compare-and-set at
+ * their store versions, see compare-and-set.ts), sends them one after the other in publish order, stopping at the
+ * first failure, and records their outcomes in one batch (the unsent ones of the run released in it); then the next
+ * run. Subscriptions are served side by side, at most `concurrency` at a time, so one slow or dead subscriber only
+ * ever holds its own slot.
  *
  * Time comes from the injected clock: retries become due when the clock passes `dueAt`, which tests move by hand.
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { BackgroundJob } from '../shared/background-jobs.js';
-import type { VersionedDocument } from '../storage/document-store.port.js';
+import type { VersionedDocument, WriteOp } from '../storage/document-store.port.js';
 import { applyIfUnchanged, putAt, written } from './compare-and-set.js';
 import { mayRetry, parsePolicy } from './delivery-policy.js';
 import type { OutgoingMessage, SendOutcome } from './http-delivery.js';
@@ -31,6 +33,8 @@ export interface DeliveryWorkerOptions {
   now: () => number;
   concurrency: number;
   leaseMs: number;
+  /** The longest one send may take (the HTTP timeout): a run sends a next delivery only while its lease outlasts that. */
+  sendTimeoutMs: number;
   pollIntervalMs: number;
   /** Base URL of this server, for the subscribeURL of confirmation messages. */
   publicUrl: string;
@@ -41,6 +45,12 @@ export interface DeliveryWorkerOptions {
 export interface Sender {
   send(message: OutgoingMessage): Promise<SendOutcome>;
 }
+
+/**
+ * Deliveries claimed and settled together: two store commits per run instead of two per delivery. Long enough to
+ * drain a backlog at the pace of the subscriber, short enough that a lost run resends little (at least once).
+ */
+const RUN_LENGTH = 50;
 
 export class DeliveryWorker implements BackgroundJob {
   readonly name = 'notification delivery';
@@ -111,63 +121,92 @@ export class DeliveryWorker implements BackgroundJob {
     while (!this.#halting) {
       const subscription = await this.options.store.subscriptions.getVersioned(initial._id);
       if (!subscription || subscription.doc.failedAt !== undefined) return;
-      const claimed = await this.#claimHead(subscription.doc._id);
-      if (!claimed || !(await this.#attempt(subscription, claimed))) return;
+      const run = await this.#claimRun(subscription.doc._id);
+      if (run.length === 0 || !(await this.#deliver(subscription, run))) return;
     }
   }
 
-  /** The oldest pending delivery of the subscription, leased to this worker; undefined when none is due or free. */
-  async #claimHead(subscription: string): Promise<VersionedDocument<DeliveryRecord> | undefined> {
-    const [head] = await this.options.store.deliveries.find({ subscription, state: 'pending' }, { sort: { order: 1 }, limit: 1 });
-    const read = head && (await this.options.store.deliveries.getVersioned(head._id));
+  /** The leading due and free pending deliveries of the subscription, leased to this worker by one batch. */
+  async #claimRun(subscription: string): Promise<VersionedDocument<DeliveryRecord>[]> {
+    const heads = await this.options.store.deliveries.find({ subscription, state: 'pending' }, { sort: { order: 1 }, limit: RUN_LENGTH });
     const now = this.options.now();
-    if (read?.doc.state !== 'pending' || read.doc.dueAt > now || read.doc.leaseUntil > now) return undefined;
-    const claimed = { ...read.doc, leaseOwner: this.#owner, leaseUntil: now + this.options.leaseMs };
-    return (await applyIfUnchanged(this.options.store, [putAt(COLLECTIONS.deliveries, read, claimed)])) ? written(read, claimed) : undefined;
+    const run: VersionedDocument<DeliveryRecord>[] = [];
+    for (const head of heads) {
+      const read = await this.options.store.deliveries.getVersioned(head._id);
+      // Publish order: the run ends at the first delivery that is not due or leased elsewhere, never skips it.
+      if (read?.doc.state !== 'pending' || read.doc.dueAt > now || read.doc.leaseUntil > now) break;
+      run.push(read);
+    }
+    const claimed = run.map((read) => ({ read, doc: { ...read.doc, leaseOwner: this.#owner, leaseUntil: now + this.options.leaseMs } }));
+    const ops = claimed.map(({ read, doc }) => putAt(COLLECTIONS.deliveries, read, doc));
+    if (ops.length === 0 || !(await applyIfUnchanged(this.options.store, ops))) return [];
+    return claimed.map(({ read, doc }) => written(read, doc));
   }
 
-  /** Sends one claimed delivery and records the outcome; resolves whether the next one may follow. */
-  async #attempt(subscription: VersionedDocument<SubscriptionRecord>, claimed: VersionedDocument<DeliveryRecord>): Promise<boolean> {
-    const settle = (next: DeliveryRecord) => applyIfUnchanged(this.options.store, [putAt(COLLECTIONS.deliveries, claimed, next)]);
+  /** Sends a claimed run in order and records the outcomes in one batch; resolves whether the next run may follow. */
+  async #deliver(subscription: VersionedDocument<SubscriptionRecord>, run: VersionedDocument<DeliveryRecord>[]): Promise<boolean> {
+    const ops: WriteOp[] = [];
+    let sent = 0;
+    let next = true;
+    for (const claimed of run) {
+      // The first one is sent whatever its lease; a later one only while nobody can have taken the run over.
+      const late = this.options.now() + this.options.sendTimeoutMs > claimed.doc.leaseUntil;
+      if (sent > 0 && (this.#halting || late)) break;
+      const outcome = await this.#attempt(subscription, claimed);
+      ops.push(...outcome.ops);
+      sent++;
+      next = outcome.next;
+      if (!next) break;
+    }
+    for (const unsent of run.slice(sent)) ops.push(putAt(COLLECTIONS.deliveries, unsent, released(unsent.doc)));
+    if (await applyIfUnchanged(this.options.store, ops)) return next && sent === run.length;
+    // Taken over (a lease outlived) or deleted (unsubscribe) meanwhile: whoever holds them now records them.
+    this.options.logger.warn({ subscription: subscription.doc._id, deliveries: sent }, 'notification outcomes not recorded: the deliveries changed meanwhile');
+    return false;
+  }
+
+  /** Sends one claimed delivery; resolves the writes recording its outcome and whether the next one may follow. */
+  async #attempt(
+    subscription: VersionedDocument<SubscriptionRecord>,
+    claimed: VersionedDocument<DeliveryRecord>,
+  ): Promise<{ ops: WriteOp[]; next: boolean }> {
+    const settle = (next: DeliveryRecord) => putAt(COLLECTIONS.deliveries, claimed, next);
     const delivery = claimed.doc;
     const message = await this.options.store.messages.get(delivery.message);
-    if (!message) {
-      await settle({ ...delivery, state: 'failed' });
-      return true;
-    }
+    if (!message) return { ops: [settle({ ...delivery, state: 'failed' })], next: true };
     const sender = this.options.senders[subscription.doc.protocol];
     const outcome: SendOutcome = sender
       ? await sender.send(this.#outgoing(subscription.doc, message))
       : { ok: false, reason: 'no SMTP relay configured' };
     const now = this.options.now();
     const attempts = delivery.attempts + 1;
-    const { leaseOwner: _released, ...released } = { ...delivery, attempts, leaseUntil: 0 };
+    const done = { ...released(delivery), attempts };
     if (outcome.ok) {
-      await settle({ ...released, state: 'delivered', finishedAt: now });
       this.options.metrics.deliveries.inc({ outcome: 'delivered' });
-      return true;
+      return { ops: [settle({ ...done, state: 'delivered', finishedAt: now })], next: true };
     }
     const policy = parsePolicy(subscription.doc.policy);
     if (mayRetry(policy, attempts)) {
-      await settle({ ...released, dueAt: now + policy.countdownSeconds * 1000 });
       this.options.metrics.deliveries.inc({ outcome: 'retry' });
       this.options.metrics.retries.inc();
       this.options.logger.info(
         { subscription: subscription.doc._id, messageId: message._id, attempts, reason: outcome.reason },
         'notification delivery failed, will retry',
       );
-      return false;
+      return { ops: [settle({ ...done, dueAt: now + policy.countdownSeconds * 1000 })], next: false };
     }
-    await applyIfUnchanged(this.options.store, [
-      putAt(COLLECTIONS.deliveries, claimed, { ...released, state: 'failed', finishedAt: now }),
-      putAt(COLLECTIONS.subscriptions, subscription, { ...subscription.doc, failedAt: new Date(now).toISOString() }),
-    ]);
     this.options.metrics.deliveries.inc({ outcome: 'failed' });
     this.options.logger.warn(
       { subscription: subscription.doc._id, topic: subscription.doc.topic, messageId: message._id, attempts, reason: outcome.reason },
       'notification subscription failed: delivery policy exhausted; its undelivered messages stay in the outbox',
     );
-    return false;
+    return {
+      ops: [
+        settle({ ...done, state: 'failed', finishedAt: now }),
+        putAt(COLLECTIONS.subscriptions, subscription, { ...subscription.doc, failedAt: new Date(now).toISOString() }),
+      ],
+      next: false,
+    };
   }
 
   #outgoing(subscription: SubscriptionRecord, message: MessageRecord): OutgoingMessage {
@@ -196,4 +235,10 @@ export class DeliveryWorker implements BackgroundJob {
       body,
     };
   }
+}
+
+/** The delivery without this worker's lease. */
+function released(delivery: DeliveryRecord): DeliveryRecord {
+  const { leaseOwner: _owner, ...rest } = delivery;
+  return { ...rest, leaseUntil: 0 };
 }

@@ -57,6 +57,7 @@ export async function openNotificationEngine(deps: NotificationEngineParts): Pro
     now,
     concurrency: config.notificationConcurrency,
     leaseMs: config.notificationLease * 1000,
+    sendTimeoutMs: config.notificationTimeout * 1000,
     pollIntervalMs: config.notificationPollInterval,
     publicUrl: config.publicUrl ?? `http://localhost:${config.port}`,
     // Reference-implementation compatibility, chosen by the country profile (`compatibility.confirmURL`).

@@ -88,6 +88,30 @@ describe('Notification delivery', () => {
     assert.deepEqual((await s.receiver.until(3, failing)).map((r) => r.body.message).slice(1), ['lost?', 'after failure']);
   });
 
+  it('sends a backlog as runs that stop at the first failure, the rest released and sent after it in order', async () => {
+    const sub = await confirmed('backlog', '60,5');
+    const sent = Array.from({ length: 70 }, (_, i) => `m${i}`);
+    for (const text of sent) await publish('backlog', text);
+    let refused = false;
+    s.receiver.answer = (message) => {
+      if (message.body.message !== 'm55' || refused) return 200;
+      refused = true;
+      return 503;
+    };
+    await s.n.engine.worker.runOnce();
+    assert.deepEqual((await s.receiver.until(56, sub)).slice(1).map((r) => r.body.message), sent.slice(0, 55));
+    const store = await openNotificationCollections(s.n.t.storage.documents);
+    const waiting = await store.deliveries.find({ subscription: sub, state: 'pending' });
+    assert.equal(waiting.length, 15);
+    assert.ok(waiting.every((d) => d.leaseUntil === 0 && d.leaseOwner === undefined), 'the unsent rest of the run is released');
+    s.n.clock.advance(60);
+    await s.n.engine.worker.runOnce();
+    s.receiver.answer = undefined;
+    assert.deepEqual((await s.receiver.until(71, sub)).slice(1).map((r) => r.body.message), sent);
+    const tries = s.receiver.attempts.filter((r) => r.headers['subscription-id'] === sub && r.body.type === 'Notification');
+    assert.equal(tries.length, 71, 'each message sent once, the refused one twice');
+  });
+
   it('two workers on one store (as two processes would be) deliver each message once', async () => {
     const sub = await confirmed('contended');
     for (let i = 0; i < 20; i++) await publish('contended', `m${i}`);
@@ -101,6 +125,7 @@ describe('Notification delivery', () => {
       now: () => s.n.clock().getTime(),
       concurrency: 4,
       leaseMs: 60_000,
+      sendTimeoutMs: 5000,
       pollIntervalMs: 1000,
       publicUrl: 'http://localhost',
       confirmUrlMember: false,
