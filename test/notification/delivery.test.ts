@@ -16,7 +16,7 @@ import { openNotificationCollections } from '../../src/notification/notification
 import { projectRoot } from '../../src/openapi/project-root.js';
 import { createStorage } from '../../src/storage/create-storage.js';
 import { testLogger } from '../support/test-app.js';
-import { notificationApp, notificationSuite } from './notification-fixtures.js';
+import { confirmedSubscription, notificationApp, notificationSuite, publishText } from './notification-fixtures.js';
 
 const N = '/notification/v1';
 
@@ -24,18 +24,8 @@ describe('Notification delivery', () => {
   const s = notificationSuite();
   const api = () => request(s.n.t.app);
 
-  /** A confirmed subscription of a fresh topic, with the given policy. */
-  async function confirmed(topic: string, policy?: string): Promise<string> {
-    await api().post(`${N}/topics?name=${topic}`).expect(200);
-    const query = { topic, address: `${s.receiver.url}/${topic}`, ...(policy ? { policy } : {}) };
-    const sub = (await api().post(`${N}/subscriptions`).query(query).expect(200)).body.uuid as string;
-    await s.n.engine.worker.runOnce();
-    const [confirmation] = await s.receiver.until(1, sub);
-    await api().get(`${N}/subscriptions/confirm?token=${confirmation?.body.token}`).expect(200);
-    return sub;
-  }
-  const publish = (topic: string, text: string) =>
-    api().post(`${N}/topics/${topic}/publish`).set('Content-Type', 'text/plain').send(text).expect(200);
+  const confirmed = (topic: string, policy?: string) => confirmedSubscription(s, topic, policy);
+  const publish = (topic: string, text: string) => publishText(s.n, topic, text);
 
   it('retries per policy when the clock passes the countdown, with the same message-id, in publish order after an outage', async () => {
     const sub = await confirmed('outage', '60,5');

@@ -1,6 +1,7 @@
 /** A Notification app on a fake clock, allowed to call loopback receivers, and its engine. */
 import type { NotificationEngine } from '../../src/notification/notification-engine.js';
 import { after, before } from 'node:test';
+import request from 'supertest';
 import { type FakeClock, fakeClock } from '../support/fake-clock.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { type Receiver, startReceiver } from './receiver.js';
@@ -37,3 +38,21 @@ export function notificationSuite(): { n: NotificationApp; receiver: Receiver } 
   });
   return suite;
 }
+
+const N = '/notification/v1';
+
+/** A confirmed subscription of the receiver to a fresh topic, with the given policy; resolves its uuid. */
+export async function confirmedSubscription(s: { n: NotificationApp; receiver: Receiver }, topic: string, policy?: string): Promise<string> {
+  const api = () => request(s.n.t.app);
+  await api().post(`${N}/topics?name=${topic}`).expect(200);
+  const query = { topic, address: `${s.receiver.url}/${topic}`, ...(policy ? { policy } : {}) };
+  const sub = (await api().post(`${N}/subscriptions`).query(query).expect(200)).body.uuid as string;
+  await s.n.engine.worker.runOnce();
+  const [confirmation] = await s.receiver.until(1, sub);
+  await api().get(`${N}/subscriptions/confirm?token=${confirmation?.body.token}`).expect(200);
+  return sub;
+}
+
+/** Publishes a text message on the topic (by name) of the suite's app. */
+export const publishText = (n: NotificationApp, topic: string, text: string) =>
+  request(n.t.app).post(`${N}/topics/${topic}/publish`).set('Content-Type', 'text/plain').send(text).expect(200);

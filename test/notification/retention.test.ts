@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import request from 'supertest';
 import { RetentionSweep } from '../../src/notification/retention-sweep.js';
 import { openNotificationCollections } from '../../src/notification/notification-records.js';
-import { notificationSuite } from './notification-fixtures.js';
+import { confirmedSubscription, notificationSuite, publishText } from './notification-fixtures.js';
 
 const N = '/notification/v1';
 const WEEK = 7 * 86_400;
@@ -17,16 +17,8 @@ describe('Notification retention', () => {
   const s = notificationSuite();
   const api = () => request(s.n.t.app);
 
-  async function confirmed(topic: string, policy: string): Promise<string> {
-    await api().post(`${N}/topics?name=${topic}`).expect(200);
-    const sub = (await api().post(`${N}/subscriptions`).query({ topic, address: `${s.receiver.url}/${topic}`, policy }).expect(200)).body.uuid;
-    await s.n.engine.worker.runOnce();
-    const [confirmation] = await s.receiver.until(1, sub);
-    await api().get(`${N}/subscriptions/confirm?token=${confirmation?.body.token}`).expect(200);
-    return sub;
-  }
-  const publish = (topic: string, text: string) =>
-    api().post(`${N}/topics/${topic}/publish`).set('Content-Type', 'text/plain').send(text).expect(200);
+  const confirmed = (topic: string, policy?: string) => confirmedSubscription(s, topic, policy);
+  const publish = (topic: string, text: string) => publishText(s.n, topic, text);
 
   it('deletes what was delivered and what nobody needs once older than the retention age, and keeps the rest', async () => {
     const store = await openNotificationCollections(s.n.t.storage.documents);
