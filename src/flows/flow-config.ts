@@ -62,7 +62,8 @@ const component = (subscribable: readonly string[], publishable: readonly string
   required: ['engine'],
   properties: {
     engine: { oneOf: [{ const: 'local' }, remote] },
-    publishes: { type: 'array', items: { enum: publishable }, uniqueItems: true },
+    // The CMS publishes nothing (yet): an empty list at most.
+    publishes: publishable.length > 0 ? { type: 'array', items: { enum: publishable }, uniqueItems: true } : { type: 'array', maxItems: 0 },
     subscribes: { type: 'array', items: { enum: subscribable }, uniqueItems: true },
   },
   additionalProperties: false,
