@@ -42,6 +42,9 @@ function operationFields(req: IncomingMessage) {
   };
 }
 
+/** The last segment of an event callback path is its secret (src/flows/subscriptions.ts): never logged. */
+const CALLBACK_SECRET = /^(\/events\/v1\/[^/]+\/[^/]+\/)[^/]+/;
+
 export function requestLogging(logger: Logger) {
   return pinoHttp({
     logger,
@@ -58,7 +61,7 @@ export function requestLogging(logger: Logger) {
       req: (req: { id: string; method: string; url: string }) => ({
         id: req.id,
         method: req.method,
-        path: req.url.split('?')[0],
+        path: req.url.split('?')[0]?.replace(CALLBACK_SECRET, '$1[secret]'),
       }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       // The completion line only needs to say that the request failed; the error middleware logs real failures.
