@@ -10,6 +10,7 @@ import type { CredentialStatus } from '../credentials/credential-producer.port.j
 import { ConflictError, NotFoundError } from '../errors/http-errors.js';
 import type { PrServices } from '../pr/pr-services.js';
 import type { Clock } from '../shared/clock.js';
+import { ignoringConflict } from '../shared/ignoring-conflict.js';
 import type { Collection, StoredDocument } from '../storage/document-store.port.js';
 import type { CivilRegistry } from './civil-registry.js';
 import type { FlowConfig } from './flow-config.js';
@@ -40,15 +41,6 @@ async function existing<T>(read: () => Promise<T>): Promise<T | undefined> {
   } catch (err) {
     if (err instanceof NotFoundError) return undefined;
     throw err;
-  }
-}
-
-/** Creates, unless it exists already (409 from the service). */
-async function unlessPresent(create: () => Promise<unknown>): Promise<void> {
-  try {
-    await create();
-  } catch (err) {
-    if (!(err instanceof ConflictError)) throw err;
   }
 }
 
@@ -89,8 +81,8 @@ export class PrReactions {
       contextualData: { registeredBy: 'liveBirth', ...(event.source ? { source: event.source } : {}), ...parents },
     };
     const { persons, identities, registry } = this.pr;
-    await unlessPresent(() => persons.create(event.uin, { status: 'ACTIVE', physicalStatus: 'ALIVE' }, transactionId));
-    await unlessPresent(() => identities.create(event.uin, BIRTH_IDENTITY_ID, identity, transactionId));
+    await ignoringConflict(() => persons.create(event.uin, { status: 'ACTIVE', physicalStatus: 'ALIVE' }, transactionId));
+    await ignoringConflict(() => identities.create(event.uin, BIRTH_IDENTITY_ID, identity, transactionId));
     const person = await registry.person(event.uin);
     if (person && !person.referenceId) await identities.defineReference(event.uin, BIRTH_IDENTITY_ID, transactionId);
     return undefined;
