@@ -43,9 +43,13 @@ function clientCertificateOf(req: IncomingMessage): string | undefined {
   return subject && Object.entries(subject).map(([key, value]) => `${key}=${value}`).join(', ');
 }
 
+/** The last segment of an event callback path is its secret (src/flows/subscriptions.ts): never logged. */
+const CALLBACK_SECRET = /^(\/events\/v1\/[^/]+\/[^/]+\/)[^/]+/;
+
 function pathOf(url: string): string {
   const query = url.indexOf('?');
-  return query === -1 ? url : url.slice(0, query);
+  const path = query === -1 ? url : url.slice(0, query);
+  return path.startsWith('/events/') ? path.replace(CALLBACK_SECRET, '$1[secret]') : path;
 }
 
 function completionLine(req: Request, res: Response, milliseconds: number) {
