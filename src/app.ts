@@ -52,6 +52,8 @@ export async function createHttpApp(parts: HttpAppParts): Promise<Express> {
   const { config, storage, logger, documents, mounts, metrics, handlers, auditLog, clock } = parts;
   const app = express();
   app.disable('x-powered-by');
+  // API answers are `no-store`: hashing every body for an ETag would be work no cache uses.
+  app.disable('etag');
   const verifier = config.auth === 'on' ? await createTokenVerifier(config) : undefined;
   const jsonLimits = { maxDepth: config.jsonMaxDepth, maxMembers: config.jsonMaxMembers, maxValues: config.jsonMaxValues };
   const afterAuthentication = config.rateLimit > 0 ? [clientRateLimit(config.rateLimit)] : [];
