@@ -13,6 +13,8 @@ export interface ServerProcess {
   peakRssMiB(): number;
   /** Resident set size now, in MiB (Linux VmRSS). */
   rssMiB(): number;
+  /** CPU time the process has used so far (user + system), in milliseconds (Linux /proc, 10 ms resolution). */
+  cpuMs(): number;
   stop(): Promise<void>;
 }
 
@@ -38,6 +40,7 @@ export async function startProcess(args: string[], env: NodeJS.ProcessEnv): Prom
     child,
     peakRssMiB: () => statusMiB(child, 'VmHWM'),
     rssMiB: () => statusMiB(child, 'VmRSS'),
+    cpuMs: () => cpuMsOf(child),
     stop: () =>
       new Promise((resolve) => {
         child.once('exit', () => resolve());
@@ -51,6 +54,18 @@ export function statusMiB(child: ChildProcess, field: 'VmHWM' | 'VmRSS'): number
   try {
     const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
     return Math.round(Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024);
+  } catch {
+    return 0;
+  }
+}
+
+/** utime + stime of /proc/PID/stat (fields 14 and 15, after the parenthesised command name), in ms; 0 once gone. */
+function cpuMsOf(child: ChildProcess): number {
+  try {
+    const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Clock ticks are 1/100 s on Linux (USER_HZ).
+    return (Number(fields[11]) + Number(fields[12])) * 10;
   } catch {
     return 0;
   }

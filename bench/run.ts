@@ -59,15 +59,19 @@ interface Measured {
   p50: number;
   p99: number;
   errors: number;
+  /** The server's CPU time per request (user + system), in µs. */
+  cpuUs: number;
 }
 
-async function measure(scenario: Scenario, url: string, headers: Record<string, string>): Promise<Measured> {
-  const result = await autocannon({ url, connections, duration, headers, requests: scenario.requests(persons) });
+async function measure(scenario: Scenario, server: ServerProcess, headers: Record<string, string>): Promise<Measured> {
+  const cpuBefore = server.cpuMs();
+  const result = await autocannon({ url: server.url, connections, duration, headers, requests: scenario.requests(persons) });
   return {
     rate: Math.round(result.requests.average / (scenario.requestsPerUnit ?? 1)),
     p50: result.latency.p50,
     p99: result.latency.p99,
     errors: result.errors + result.non2xx,
+    cpuUs: Math.round(((server.cpuMs() - cpuBefore) * 1000) / Math.max(1, result.requests.total)),
   };
 }
 
@@ -133,8 +137,8 @@ try {
   const rows: Record<string, string | number>[] = [];
   for (const scenario of scenarios) {
     // The yardstick just before each scenario: the other load on the machine is about the same for both.
-    const yardstick = await measure(YARDSTICK, bare.url, headers);
-    const real = await measure(scenario, osia.url, headers);
+    const yardstick = await measure(YARDSTICK, bare, headers);
+    const real = await measure(scenario, osia, headers);
     const unit = scenario.requestsPerUnit ? 'pairs/s' : 'req/s';
     const ratio = (real.rate * (scenario.requestsPerUnit ?? 1)) / yardstick.rate;
     rows.push({
@@ -145,8 +149,13 @@ try {
       errors: real.errors,
       'bare Express req/s': yardstick.rate,
       'requests ratio': ratio.toFixed(2),
+      'CPU µs/req': real.cpuUs,
+      'bare CPU µs/req': yardstick.cpuUs,
     });
-    console.log(`${scenario.name}: ${real.rate} ${unit}, p50 ${real.p50} ms, p99 ${real.p99} ms; bare Express ${yardstick.rate} req/s; ratio ${ratio.toFixed(2)}`);
+    console.log(
+      `${scenario.name}: ${real.rate} ${unit}, p50 ${real.p50} ms, p99 ${real.p99} ms; bare Express ${yardstick.rate} req/s; ratio ${ratio.toFixed(2)}; ` +
+        `server CPU ${real.cpuUs} µs/request, bare ${yardstick.cpuUs} µs`,
+    );
   }
   console.table(rows);
   console.log(`osia-server peak RSS: ${osia.peakRssMiB()} MiB`);

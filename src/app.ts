@@ -2,7 +2,7 @@
  * The HTTP application built from the composed services (see `composition-root.ts`): cross-cutting middleware, then
  * one router per served OSIA interface, then the error handling shared by all of them.
  */
-import express, { type Express } from 'express';
+import express, { type Express, type Router } from 'express';
 import type { Logger } from 'pino';
 import type { AuditLog } from './audit/audit-log.js';
 import { AUDITED, auditRecorder } from './audit/audit-recorder.js';
@@ -44,12 +44,16 @@ export interface HttpAppParts {
   pkiIssuer: PkiIssuer | undefined;
   /** The proof signer, when Third Party is served: its key set is published beside its operations. */
   proofSigner: ProofSigner | undefined;
+  /** The callbacks of the event subscriptions (`/events/v1/...`, outside the OSIA prefixes), when configured. */
+  eventCallbacks: Router | undefined;
 }
 
 export async function createHttpApp(parts: HttpAppParts): Promise<Express> {
   const { config, storage, logger, documents, mounts, metrics, handlers, auditLog, clock } = parts;
   const app = express();
   app.disable('x-powered-by');
+  // API answers are `no-store`: hashing every body for an ETag would be work no cache uses.
+  app.disable('etag');
   const verifier = config.auth === 'on' ? await createTokenVerifier(config) : undefined;
   const jsonLimits = { maxDepth: config.jsonMaxDepth, maxMembers: config.jsonMaxMembers, maxValues: config.jsonMaxValues };
   const afterAuthentication = config.rateLimit > 0 ? [clientRateLimit(config.rateLimit)] : [];
@@ -82,6 +86,7 @@ export async function createHttpApp(parts: HttpAppParts): Promise<Express> {
     const jwks = createJwksRouter(parts.proofSigner);
     for (const prefix of prefixesOf(mounts, 'thirdparty')) app.use(prefix, jwks);
   }
+  if (parts.eventCallbacks) app.use(parts.eventCallbacks);
   for (const { loaded, prefix, dataAccessOnPr } of mounts) {
     app.use(prefix, documentGate(loaded.document, routerAt(loaded, prefix), dataAccessOnPr));
   }

@@ -23,6 +23,10 @@ import { loadDictionary } from './dataaccess/dictionary-file.js';
 import { openEnrollmentServices } from './enrollment/enrollment-services.js';
 import { createEnrollmentHandlers } from './enrollment/enrollment.routes.js';
 import { EventBus } from './events/event-bus.js';
+import { createEventCallbackRouter } from './flows/callback-router.js';
+import { loadFlowConfig } from './flows/flow-config.js';
+import { type EventFlows, openEventFlows } from './flows/open-flows.js';
+import { outboxRecorder } from './flows/pr-outbox.js';
 import { createMetrics } from './http/metrics.js';
 import { planMounts } from './http/mounts.js';
 import { type NotificationEngine, openNotificationEngine } from './notification/notification-engine.js';
@@ -63,6 +67,8 @@ export interface AppServices {
   thirdParty: ThirdPartyServices | undefined;
   cms: CmsServices | undefined;
   pr: PrServices | undefined;
+  /** The event flows of `OSIA_EVENTS` (undefined without the file). */
+  flows: EventFlows | undefined;
 }
 
 export interface ComposedApp {
@@ -83,11 +89,15 @@ export async function composeApp(parts: AppParts): Promise<ComposedApp> {
   const metrics = createMetrics();
   const events = new EventBus(logger);
   const auditLog = await AuditLog.open(storage);
+  // The event wiring is read first: the PR's outbox records go in the batch of every person change.
+  const flowConfig = config.events ? await loadFlowConfig(config.events) : undefined;
+  const published = flowConfig?.components.pr?.publishes ?? [];
+  const recordChange = flowConfig && published.length > 0 ? outboxRecorder(flowConfig.source, published, clock) : undefined;
 
   // Shared by several interfaces: the population registry (PR, Data Access, Third Party), the credential domain
   // (CMS, Third Party) and the issuing CA (the CMS routes, and the `pki` producer wherever credentials are made).
   const registry = serves('pr', 'dataaccess', 'thirdparty')
-    ? await PopulationRegistry.open(storage, { indexedAttributes: config.indexedAttributes, clock })
+    ? await PopulationRegistry.open(storage, { indexedAttributes: config.indexedAttributes, clock, recordChange })
     : undefined;
   const catalogue = serves('cms', 'thirdparty') ? await loadProfileCatalogue(config.credentialProfiles) : undefined;
   const pkiIssuer = serves('cms') || (catalogue && usesPki(catalogue)) ? await openPkiIssuer(storage, config, clock) : undefined;
@@ -160,8 +170,26 @@ export async function composeApp(parts: AppParts): Promise<ComposedApp> {
     const cmsPart = cms && cmsDocument && { services: cms, document: cmsDocument };
     registerIssuanceWorkflow({ enrollment, uin, pr, cms: cmsPart }, { events, clock, logger });
   }
+
+  // The PR's own events, relayed once committed; the reactions to civil-registry events, subscribed once listening.
+  const flows =
+    flowConfig &&
+    (await openEventFlows({
+      flows: flowConfig,
+      storage,
+      notification: notification?.service,
+      pr,
+      cms,
+      publicUrl: config.publicUrl ?? `http://localhost:${config.port}`,
+      clock,
+      logger,
+    }));
+  const { relay, subscriptions } = flows ?? {};
+  if (relay && flowConfig) jobs.add(new PeriodicJob('event relay', flowConfig.relay.intervalMs, () => relay.runOnce(), logger));
+  if (subscriptions) jobs.add(subscriptions);
   jobs.add(authNoticesJob(config, logger));
 
-  const app = await createHttpApp({ config, storage, logger, documents, mounts, metrics, handlers, auditLog, clock, pkiIssuer, proofSigner });
-  return { app, services: { notification, thirdParty, cms, pr }, jobs };
+  const eventCallbacks = flows?.callbacks && createEventCallbackRouter(flows.callbacks);
+  const app = await createHttpApp({ config, storage, logger, documents, mounts, metrics, handlers, auditLog, clock, pkiIssuer, proofSigner, eventCallbacks });
+  return { app, services: { notification, thirdParty, cms, pr, flows }, jobs };
 }

@@ -2,9 +2,9 @@
  * The audit trail: an append-only collection of who touched which person's data, when, and how it ended. Records
  * carry ids, never personal data. This class offers no way to change or remove a record, and no route does either.
  */
-import { randomUUID } from 'node:crypto';
 import type { Collection, Storage } from '../storage/document-store.port.js';
 import { openCollection } from '../storage/typed-collection.js';
+import { timeOrderedId } from '../shared/time-ordered-id.js';
 
 export interface AuditEvent {
   time: string;
@@ -76,7 +76,7 @@ export class AuditLog {
   }
 
   async #store(batch: AuditEvent[]): Promise<void> {
-    await this.events.insertMany(batch.map((event) => ({ _id: randomUUID(), ...withoutEmpty(event) })));
+    await this.events.insertMany(batch.map((event) => ({ _id: timeOrderedId(new Date(event.time)), ...withoutEmpty(event) })));
   }
 
   /** The person's records, oldest first. */

@@ -364,7 +364,7 @@ export const CONFIG_OPTIONS = {
     flag: '--public-url',
     default: undefined,
     description:
-      'Base URL clients reach this server at; issued certificates point to its /cms/crl. Default: http://localhost:PORT.',
+      'Base URL clients reach this server at; issued certificates point to its /cms/crl, event subscriptions to its /events/v1 callbacks. Default: http://localhost:PORT.',
     parse: httpUrl,
   },
   caCert: {
@@ -519,6 +519,14 @@ export const CONFIG_OPTIONS = {
     flag: '--smtp-from',
     default: 'osia-server@localhost',
     description: 'Sender address of notification emails.',
+    parse: text,
+  },
+  events: {
+    env: 'OSIA_EVENTS',
+    flag: '--events',
+    default: undefined,
+    description:
+      'YAML file wiring the PR and CMS to a Notification engine: events published, reactions subscribed (example docs/samples/events.yaml; see docs/behaviour/notification.md). No events when unset.',
     parse: text,
   },
   shutdownTimeoutMs: {

@@ -1,10 +1,10 @@
 /**
  * A query parameter declared as a free-form object with `style: form, explode: true` (Data Access
  * `queryPersonList?firstName=John&lastName=Doe`) has no fixed property names, so the validator cannot tell its
- * members from undeclared parameters. For such operations this middleware gathers every query key that is not
+ * members from undeclared parameters. For such operations this gathers every query key that is not
  * another declared parameter into that object before validation.
  */
-import type { RequestHandler } from 'express';
+import type { Request } from 'express';
 import type { OperationEntry, ParameterObject } from '../openapi/documents.js';
 import { COMMON_QUERY_PARAMETERS } from './validator-document.js';
 
@@ -19,13 +19,16 @@ function isFreeFormExplodedObject(parameter: ParameterObject & { style?: string;
   );
 }
 
-/** The middleware for an operation, or undefined when the operation has no such parameter. */
-export function freeFormQuery(entry: OperationEntry): RequestHandler | undefined {
+/** Regroups the query of a request for the operation, in place. */
+export type QueryRegrouping = (req: Request) => void;
+
+/** The regrouping for an operation, or undefined when the operation has no such parameter. */
+export function freeFormQuery(entry: OperationEntry): QueryRegrouping | undefined {
   const parameters = entry.operation.parameters ?? [];
   const target = parameters.find(isFreeFormExplodedObject);
   if (!target) return undefined;
   const declared = new Set([...COMMON_QUERY_PARAMETERS, ...parameters.filter((p) => p.in === 'query').map((p) => p.name)]);
-  return (req, _res, next) => {
+  return (req) => {
     const members: Record<string, unknown> = {};
     const query: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(req.query)) {
@@ -35,6 +38,5 @@ export function freeFormQuery(entry: OperationEntry): RequestHandler | undefined
     if (Object.keys(members).length > 0) query[target.name] = members;
     // Express 5 recomputes req.query from the URL on every read; pin the regrouped value.
     Object.defineProperty(req, 'query', { value: query, writable: true, configurable: true, enumerable: true });
-    next();
   };
 }

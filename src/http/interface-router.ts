@@ -1,6 +1,7 @@
 /**
  * Builds the Express router of one OSIA interface from its OpenAPI document: body parsers, the OpenAPI validator
- * built from the same document, then one route per operation bound to the handler of the same operationId.
+ * built from the same document, then the handler bound to the operationId of the operation matched before the body
+ * was read.
  */
 import type { IncomingMessage } from 'node:http';
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
@@ -12,7 +13,7 @@ import type { TokenVerifier } from '../auth/token-verifier.js';
 import type { AuditRecorder } from '../audit/audit-recorder.js';
 import type { LoadedDocument, OperationEntry } from '../openapi/documents.js';
 import { listOperations } from '../openapi/documents.js';
-import { freeFormQuery } from './free-form-query.js';
+import { freeFormQuery, type QueryRegrouping } from './free-form-query.js';
 import type { DocumentName } from '../openapi/interfaces.js';
 import { checkJsonLimits, type JsonLimits } from './json-limits.js';
 import { OperationMatcher } from './operation-matcher.js';
@@ -55,6 +56,9 @@ interface PreparedOperation {
   binaryBody: boolean;
   requirement: ScopeRequirement;
   checkQueryNumbers?: QueryNumberCheck;
+  regroupQuery?: QueryRegrouping;
+  /** Runs the operation's handler and answers (bound at start-up). */
+  respond: (req: Request, res: Response) => Promise<void>;
 }
 
 const PREPARED = Symbol('osia.operation');
@@ -62,13 +66,16 @@ type PreparedRequest = IncomingMessage & { [PREPARED]?: { operation: PreparedOpe
 
 const preparedOf = (req: IncomingMessage) => (req as PreparedRequest)[PREPARED];
 
-function prepare(name: DocumentName, entry: OperationEntry): PreparedOperation {
+function prepare(name: DocumentName, entry: OperationEntry, handler: RuntimeHandler | undefined, audit: AuditRecorder | undefined): PreparedOperation {
+  if (!handler) throw new Error(`${name}: no handler for operation ${entry.operationId}`);
   const content = (entry.operation.requestBody as { content?: object } | undefined)?.content;
   return {
     entry,
     binaryBody: content !== undefined && !Object.keys(content).some(isJson),
     requirement: scopeRequirement(name, entry),
     checkQueryNumbers: queryNumberCheck(entry),
+    regroupQuery: freeFormQuery(entry),
+    respond: bind(entry, handler, audit),
   };
 }
 
@@ -114,14 +121,10 @@ function bodyParsers(limit: string, jsonLimits: JsonLimits) {
   ];
 }
 
-/** `/v1/persons/{personId}` → `/v1/persons/:personId` */
-export function toExpressPath(apiPath: string): string {
-  return apiPath.replace(/\{([^}]+)\}/g, ':$1');
-}
-
-function headerValues(entry: OperationEntry, req: Request): Record<string, string | undefined> {
-  const declared = (entry.operation.parameters ?? []).filter((p) => p.in === 'header');
-  return Object.fromEntries(declared.map((p) => [p.name, req.get(p.name)]));
+function headerValues(declared: readonly string[], req: Request): Record<string, string | undefined> {
+  const values: Record<string, string | undefined> = {};
+  for (const name of declared) values[name] = req.get(name);
+  return values;
 }
 
 function send(res: Response, result: Awaited<ReturnType<RuntimeHandler>>): void {
@@ -146,6 +149,7 @@ function statusOf(err: unknown): number {
 }
 
 function bind(entry: OperationEntry, handler: RuntimeHandler, audit: AuditRecorder | undefined) {
+  const declaredHeaders = (entry.operation.parameters ?? []).filter((p) => p.in === 'header').map((p) => p.name);
   return async (req: Request, res: Response) => {
     const touchedPersons: string[] = [];
     const context: CallContext = {
@@ -164,7 +168,7 @@ function bind(entry: OperationEntry, handler: RuntimeHandler, audit: AuditRecord
       result = await handler({
         path: req.params as Record<string, string>,
         query: req.query as Record<string, unknown>,
-        headers: headerValues(entry, req),
+        headers: headerValues(declaredHeaders, req),
         body: entry.operation.requestBody ? req.body : undefined,
         context,
       });
@@ -181,7 +185,7 @@ function bind(entry: OperationEntry, handler: RuntimeHandler, audit: AuditRecord
 export function createInterfaceRouter(options: InterfaceRouterOptions): Router {
   const { loaded, validateResponses, bodyLimit, jsonLimits, basePath, verifier, audit, afterAuthentication = [] } = options;
   const handlers = options.handlers as Record<string, RuntimeHandler | undefined>;
-  const operations = listOperations(loaded.document).map((entry) => prepare(loaded.name, entry));
+  const operations = listOperations(loaded.document).map((entry) => prepare(loaded.name, entry, handlers[entry.operationId], audit));
   const router = express.Router();
   // Authenticate, then check the scopes of the operation the URL names, before any body is parsed or validated:
   // an anonymous or unauthorised request neither makes us read a large body nor learns how to shape one.
@@ -195,14 +199,12 @@ export function createInterfaceRouter(options: InterfaceRouterOptions): Router {
     }));
   }
   router.use((req, _res, next) => {
-    preparedOf(req)?.operation.checkQueryNumbers?.(req.query as Record<string, unknown>);
+    const operation = preparedOf(req)?.operation;
+    operation?.checkQueryNumbers?.(req.query as Record<string, unknown>);
+    operation?.regroupQuery?.(req);
     next();
   });
   router.use(bodyParsers(bodyLimit, jsonLimits));
-  for (const { entry } of operations) {
-    const regroup = freeFormQuery(entry);
-    if (regroup) router[entry.method](toExpressPath(entry.path), regroup);
-  }
   router.use(
     OpenApiValidator.middleware({
       apiSpec: validatorDocument(loaded.document, basePath) as unknown as OpenAPIV3.DocumentV3,
@@ -222,10 +224,16 @@ export function createInterfaceRouter(options: InterfaceRouterOptions): Router {
       ignoreUndocumented: false,
     }),
   );
-  for (const { entry } of operations) {
-    const handler = handlers[entry.operationId];
-    if (!handler) throw new Error(`${loaded.name}: no handler for operation ${entry.operationId}`);
-    router[entry.method](toExpressPath(entry.path), bind(entry, handler, audit));
-  }
+  // The operation was matched before the body was read: its handler runs from there, instead of Express trying
+  // one route per operation again. Path parameters are the matcher's, percent-decoded as Express would.
+  router.use((req, res, next) => {
+    const found = preparedOf(req);
+    if (!found) {
+      next();
+      return;
+    }
+    req.params = found.params;
+    return found.operation.respond(req, res);
+  });
   return router;
 }

@@ -38,6 +38,18 @@ export interface ReferenceView {
 /** What a change-log entry names: ids only, never personal data. */
 export type ChangedIds = Record<string, string | string[]>;
 
+/** A change-log entry as written: who asked (transaction), which operation, which ids. */
+export interface ChangeEntry {
+  operationId: string;
+  ids: ChangedIds;
+}
+
+/**
+ * Writes to add to the atomic batch of every change (the event outbox): what they record then commits with the
+ * change, or not at all.
+ */
+export type ChangeRecorder = (change: ChangeEntry) => WriteOp[];
+
 /** A person record with the version it was read at. */
 export interface VersionedPerson {
   record: PersonRecord;
@@ -57,10 +69,17 @@ export class PopulationRegistry {
     readonly identities: Collection<IdentityRecord>,
     readonly galleries: Collection<StoredRecord>,
     private readonly clock: Clock,
+    private readonly recordChange: ChangeRecorder | undefined,
   ) {}
 
-  /** `clock` dates the change log (the system clock for tools that load the store directly). */
-  static async open(storage: Storage, options: { indexedAttributes: readonly string[]; clock?: Clock }): Promise<PopulationRegistry> {
+  /**
+   * `clock` dates the change log (the system clock for tools that load the store directly); `recordChange` adds
+   * its writes to the batch of every change.
+   */
+  static async open(
+    storage: Storage,
+    options: { indexedAttributes: readonly string[]; clock?: Clock; recordChange?: ChangeRecorder },
+  ): Promise<PopulationRegistry> {
     const { documents } = storage;
     return new PopulationRegistry(
       storage,
@@ -68,6 +87,7 @@ export class PopulationRegistry {
       await openCollection<IdentityRecord>(documents, IDENTITIES, identityIndexes(options.indexedAttributes)),
       await openCollection<StoredRecord>(documents, GALLERIES),
       options.clock ?? systemClock,
+      options.recordChange,
     );
   }
 
@@ -192,6 +212,17 @@ export class PopulationRegistry {
     return { collection: CHANGES, op: 'put', doc };
   }
 
+  /** The recorder's writes for the change-log entries of a batch. */
+  #recorded(ops: readonly WriteOp[]): WriteOp[] {
+    const recordChange = this.recordChange;
+    if (!recordChange) return [];
+    return ops.flatMap((op) => {
+      if (op.op !== 'put' || op.collection !== CHANGES) return [];
+      const { _id: _entry, time: _time, transactionId: _transaction, operationId, ...ids } = op.doc;
+      return recordChange({ operationId: String(operationId), ids: ids as ChangedIds });
+    });
+  }
+
   /**
    * Applies a change in one atomic batch, which claims the blobs written for it (`added`) and releases those it
    * made unreachable (`removed`). The added ones are deleted when the batch fails, the removed ones once it has
@@ -200,7 +231,12 @@ export class PopulationRegistry {
   async commit(ops: WriteOp[], blobs: { added?: readonly string[]; removed?: readonly string[] } = {}): Promise<void> {
     const { added = [], removed = [] } = blobs;
     try {
-      await this.documents.applyAtomically([...ops, ...this.storage.blobs.claim(added), ...this.storage.blobs.release(removed)]);
+      await this.documents.applyAtomically([
+        ...ops,
+        ...this.#recorded(ops),
+        ...this.storage.blobs.claim(added),
+        ...this.storage.blobs.release(removed),
+      ]);
     } catch (err) {
       await deleteBlobs(added, this.storage.blobs);
       throw err;

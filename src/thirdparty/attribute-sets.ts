@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { projectRoot } from '../openapi/project-root.js';
 import type { OutputSpec } from './attribute-output.js';
-import { readYamlConfig } from './yaml-config.js';
+import { readYamlConfig } from '../config/yaml-config.js';
 
 export type AttributeSets = ReadonlyMap<string, OutputSpec>;
 

@@ -7,7 +7,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { ConfigError } from '../config/config-options.js';
 import type { Collection, Storage } from '../storage/document-store.port.js';
 import { loadOrCreateSecret } from './key-files.js';
-import { readYamlConfig } from './yaml-config.js';
+import { readYamlConfig } from '../config/yaml-config.js';
 
 const TOKENS = 'tp_sector_tokens';
 const MIN_SECRET_BYTES = 32;

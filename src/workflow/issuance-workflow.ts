@@ -10,7 +10,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Clock } from '../shared/clock.js';
-import { ConflictError, HttpError } from '../errors/http-errors.js';
+import { HttpError } from '../errors/http-errors.js';
+import { ignoringConflict } from '../shared/ignoring-conflict.js';
 import { ISSUANCE_STEPS, type IssuanceState, type IssuanceStep, issuanceStateOf } from './issuance-state.js';
 
 type Json = Record<string, unknown>;
@@ -68,15 +69,6 @@ class StepFailure extends Error {}
 class LeaseLost extends Error {
   constructor(readonly recorded: IssuanceState) {
     super('issuance lease lost');
-  }
-}
-
-/** A conflict on create means an earlier attempt got that far (the ids are the workflow's own). */
-async function ignoringConflict(create: () => Promise<unknown>): Promise<void> {
-  try {
-    await create();
-  } catch (err) {
-    if (!(err instanceof ConflictError)) throw err;
   }
 }
 

@@ -2,14 +2,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import express from 'express';
 import pino from 'pino';
-import { pinoHttp } from 'pino-http';
+import { requestLogging } from '../../src/http/request-logging.js';
 import request from 'supertest';
 import { errorMiddleware, notFoundMiddleware } from '../../src/errors/error-middleware.js';
 import { ConflictError, NotFoundError } from '../../src/errors/http-errors.js';
 
 function appThrowing(err: unknown) {
   const app = express();
-  app.use(pinoHttp({ logger: pino({ level: 'silent' }) }));
+  app.use(requestLogging(pino({ level: 'silent' })));
   app.get('/boom', () => {
     throw err;
   });

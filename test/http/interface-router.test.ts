@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import express from 'express';
 import pino from 'pino';
-import { pinoHttp } from 'pino-http';
+import { requestLogging } from '../../src/http/request-logging.js';
 import request from 'supertest';
 import { errorMiddleware } from '../../src/errors/error-middleware.js';
 import { NotFoundError } from '../../src/errors/http-errors.js';
@@ -13,7 +13,7 @@ import { loadDocument } from '../../src/openapi/documents.js';
 async function uinApp(generateUIN: RuntimeHandler) {
   const loaded = await loadDocument('uin');
   const app = express();
-  app.use(pinoHttp({ logger: pino({ level: 'silent' }) }));
+  app.use(requestLogging(pino({ level: 'silent' })));
   app.use('/uin', createInterfaceRouter({ loaded, handlers: { generateUIN }, basePath: '/uin', validateResponses: true, bodyLimit: '1mb', jsonLimits: { maxDepth: 32, maxMembers: 1000, maxValues: 10000 } }));
   app.use(errorMiddleware);
   return app;

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import express, { type Express } from 'express';
 import pino from 'pino';
-import { pinoHttp } from 'pino-http';
+import { requestLogging } from '../../src/http/request-logging.js';
 import request from 'supertest';
 import { errorMiddleware } from '../../src/errors/error-middleware.js';
 import { createInterfaceRouter, type RuntimeHandler } from '../../src/http/interface-router.js';
@@ -34,7 +34,7 @@ describe('profile defaults', () => {
       };
     }
     app = express();
-    app.use(pinoHttp({ logger: pino({ level: 'silent' }) }));
+    app.use(requestLogging(pino({ level: 'silent' })));
     app.use('/pr', createInterfaceRouter({ loaded: pr, handlers, basePath: '/pr', validateResponses: false, bodyLimit: '1mb', jsonLimits: { maxDepth: 32, maxMembers: 1000, maxValues: 10000 } }));
     app.use(errorMiddleware);
   });

@@ -51,7 +51,9 @@ export class GroupCommit {
     const outcomes: { ok: boolean; value: unknown }[] = [];
     try {
       this.db.exec('BEGIN IMMEDIATE');
-      for (const pending of batch) outcomes.push(this.#attempt(pending));
+      // A write alone in its group needs no savepoint: if it fails, the whole transaction is rolled back below.
+      if (batch.length === 1) outcomes.push({ ok: true, value: (batch[0] as Pending).run() });
+      else for (const pending of batch) outcomes.push(this.#attempt(pending));
       this.db.exec('COMMIT');
     } catch (error) {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');

@@ -8,11 +8,13 @@
  * A checkpoint fsyncs the WAL and the database itself before the WAL is reused, so frames already acknowledged
  * are never overwritten before they are in the database file.
  */
-import { close, fsync, open } from 'node:fs';
+import { close, fdatasync, open } from 'node:fs';
 import { promisify } from 'node:util';
 
 const openFile = promisify(open);
-const fsyncFile = promisify(fsync);
+// fdatasync, as SQLite itself syncs: the WAL's bytes and what reading them back needs (its size) reach the disk;
+// only its timestamps may lag.
+const syncData = promisify(fdatasync);
 const closeFile = promisify(close);
 
 export class WalSync {
@@ -47,7 +49,7 @@ export class WalSync {
    */
   async #fsync(): Promise<void> {
     this.#fd ??= await openFile(this.walFile, 'r');
-    await fsyncFile(this.#fd);
+    await syncData(this.#fd);
   }
 
   /** Closes the WAL file once the last sync has finished. */

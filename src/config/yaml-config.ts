@@ -1,8 +1,8 @@
-/** Reads one YAML configuration file of Third Party Services and checks it with a JSON schema at start-up. */
+/** Reads one YAML configuration file (Third Party attribute sets and sectors, event flows) and checks it with a JSON schema at start-up. */
 import { readFile } from 'node:fs/promises';
 import { Ajv, type ErrorObject } from 'ajv';
 import { parse } from 'yaml';
-import { ConfigError } from '../config/config-options.js';
+import { ConfigError } from './config-options.js';
 
 function describe(error: ErrorObject): string {
   const where = error.instancePath.replace(/^\//, '').replaceAll('/', '.') || 'the file';

@@ -1,0 +1,70 @@
+/**
+ * The PR's event outbox (`pr_event_outbox`): one record per event to publish, written by the registry in the same
+ * atomic batch as the person change it announces (see `ChangeRecorder`), so an event exists if and only if its
+ * change committed. The relay publishes the records and deletes them; the change log keeps the history.
+ *
+ * Which PR operations announce what (OSIA names the events, not the operations behind them):
+ * - createPerson → newPerson {uin};
+ * - updatePerson and every change to the person's identities (create, update, patch, status, delete, reference;
+ *   moveIdentity for both persons) → updatePerson {uin}: what Data Access answers about the person may have changed;
+ * - mergePerson → duplicatePerson {uin: the person kept, duplicates: [the person merged into it]};
+ * - deletePerson and the `import` command announce nothing (OSIA has no such event; an import is a migration).
+ */
+import { randomUUID } from 'node:crypto';
+import type { ChangeEntry, ChangeRecorder } from '../registry/population-registry.js';
+import type { Clock } from '../shared/clock.js';
+import type { IndexSpec, StoredDocument, WriteOp } from '../storage/document-store.port.js';
+import type { PrEvent } from './flow-config.js';
+
+export const OUTBOX = 'pr_event_outbox';
+export const OUTBOX_INDEXES: IndexSpec[] = [{ fields: ['leaseUntil'] }];
+
+export interface OutboxRecord extends StoredDocument {
+  type: PrEvent;
+  /** The event JSON as it is published. */
+  message: string;
+  createdAt: string;
+  /** Until when (ms since the epoch) a relay holds the record; 0 when free. */
+  leaseUntil: number;
+}
+
+const IDENTITY_CHANGES = new Set([
+  'createIdentity',
+  'createIdentityWithId',
+  'updateIdentity',
+  'partialUpdateIdentity',
+  'setIdentityStatus',
+  'deleteIdentity',
+  'defineReference',
+]);
+
+type Announced = { type: PrEvent; body: Record<string, unknown> };
+
+function eventsOf({ operationId, ids }: ChangeEntry): Announced[] {
+  const { personId, sourcePersonId } = ids;
+  if (operationId === 'createPerson') return [{ type: 'newPerson', body: { uin: personId } }];
+  if (operationId === 'updatePerson' || IDENTITY_CHANGES.has(operationId)) return [{ type: 'updatePerson', body: { uin: personId } }];
+  if (operationId === 'moveIdentity') {
+    return [personId, sourcePersonId].map((uin) => ({ type: 'updatePerson' as const, body: { uin } }));
+  }
+  if (operationId === 'mergePerson') return [{ type: 'duplicatePerson', body: { uin: personId, duplicates: [sourcePersonId] } }];
+  return [];
+}
+
+/** The recorder writing an outbox record for each event of `published` that a change announces. */
+export function outboxRecorder(source: string, published: readonly PrEvent[], clock: Clock): ChangeRecorder {
+  const wanted = new Set(published);
+  return (change) =>
+    eventsOf(change)
+      .filter((event) => wanted.has(event.type))
+      .map((event): WriteOp => {
+        const doc: OutboxRecord = {
+          _id: randomUUID(),
+          type: event.type,
+          message: JSON.stringify({ source, ...event.body }),
+          createdAt: clock().toISOString(),
+          leaseUntil: 0,
+        };
+        return { collection: OUTBOX, op: 'insert', doc };
+      });
+}
