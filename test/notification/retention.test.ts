@@ -17,20 +17,17 @@ describe('Notification retention', () => {
   const s = notificationSuite();
   const api = () => request(s.n.t.app);
 
-  const confirmed = (topic: string, policy?: string) => confirmedSubscription(s, topic, policy);
-  const publish = (topic: string, text: string) => publishText(s.n, topic, text);
-
   it('deletes what was delivered and what nobody needs once older than the retention age, and keeps the rest', async () => {
     const store = await openNotificationCollections(s.n.t.storage.documents);
-    const healthy = await confirmed('healthy', '60,-1');
-    const doomed = await confirmed('doomed', '60,0');
-    const down = await confirmed('down', '60,-1');
+    const healthy = await confirmedSubscription(s, 'healthy', '60,-1');
+    const doomed = await confirmedSubscription(s, 'doomed', '60,0');
+    const down = await confirmedSubscription(s, 'down', '60,-1');
     await api().post(`${N}/topics?name=unheard`).expect(200);
     s.receiver.answer = (message) => (message.headers['subscription-id'] === healthy ? 200 : 503);
-    await publish('healthy', 'delivered');
-    await publish('doomed', 'failed');
-    await publish('down', 'pending');
-    await publish('unheard', 'nobody listens');
+    await publishText(s.n, 'healthy', 'delivered');
+    await publishText(s.n, 'doomed', 'failed');
+    await publishText(s.n, 'down', 'pending');
+    await publishText(s.n, 'unheard', 'nobody listens');
     await s.n.engine.worker.runOnce();
     assert.deepEqual((await s.receiver.until(2, healthy)).map((r) => r.body.message).slice(1), ['delivered']);
 
