@@ -51,7 +51,7 @@ export class IdentityService {
           this.registry.personOp(person),
           { collection: IDENTITIES, op: 'insert', doc: record },
           ...this.registry.galleryOps(content),
-          this.registry.changeEntry(transactionId, operationId, { personId, identityId: id }),
+          ...this.registry.changeOps(transactionId, operationId, { personId, identityId: id }),
         ],
         { added: record.blobIds },
       );
@@ -103,7 +103,7 @@ export class IdentityService {
       const doc = { ...record, identity, lastTransactionId: transactionId };
       await this.registry.commit([
         { collection: IDENTITIES, op: 'put', doc, expectedVersion: version },
-        this.registry.changeEntry(transactionId, 'setIdentityStatus', { personId, identityId }),
+        ...this.registry.changeOps(transactionId, 'setIdentityStatus', { personId, identityId }),
       ]);
     });
   }
@@ -116,7 +116,7 @@ export class IdentityService {
         [
           this.registry.personOp(person, this.withoutReference(person.record, identityId, transactionId)),
           { collection: IDENTITIES, op: 'delete', id: record._id, expectedVersion: version },
-          this.registry.changeEntry(transactionId, 'deleteIdentity', { personId, identityId }),
+          ...this.registry.changeOps(transactionId, 'deleteIdentity', { personId, identityId }),
         ],
         { removed: record.blobIds },
       );
@@ -138,7 +138,7 @@ export class IdentityService {
         this.registry.personOp(target),
         this.registry.personOp(source, this.withoutReference(source.record, identityId, transactionId)),
         ...this.persons.moveOps(record, targetId, transactionId),
-        this.registry.changeEntry(transactionId, 'moveIdentity', { personId: targetId, sourcePersonId: sourceId, identityId }),
+        ...this.registry.changeOps(transactionId, 'moveIdentity', { personId: targetId, sourcePersonId: sourceId, identityId }),
       ]);
     });
   }
@@ -157,7 +157,7 @@ export class IdentityService {
         ...ops,
         { collection: IDENTITIES, op: 'put', doc: { ...record, isReference: true, lastTransactionId: transactionId } },
         this.registry.personOp(versioned, { ...person, referenceId: identityId, lastTransactionId: transactionId }),
-        this.registry.changeEntry(transactionId, 'defineReference', { personId, identityId }),
+        ...this.registry.changeOps(transactionId, 'defineReference', { personId, identityId }),
       ]);
     });
   }
@@ -201,7 +201,7 @@ export class IdentityService {
       [
         { collection: IDENTITIES, op: 'put', doc: next, expectedVersion: version },
         ...this.registry.galleryOps(sent),
-        this.registry.changeEntry(transactionId, operationId, { personId, identityId }),
+        ...this.registry.changeOps(transactionId, operationId, { personId, identityId }),
       ],
       { added: next.blobIds, removed: record.blobIds },
     );

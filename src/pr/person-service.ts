@@ -42,7 +42,7 @@ export class PersonService {
     try {
       await this.registry.commit([
         { collection: PERSONS, op: 'insert', doc: this.record(personId, input, transactionId) },
-        this.registry.changeEntry(transactionId, 'createPerson', { personId }),
+        ...this.registry.changeOps(transactionId, 'createPerson', { personId }),
       ]);
     } catch (error) {
       if (error instanceof DuplicateKeyError && error.collection === PERSONS) {
@@ -63,7 +63,7 @@ export class PersonService {
       const record = { ...this.record(personId, input, transactionId), ...(referenceId ? { referenceId } : {}) };
       await this.registry.commit([
         this.registry.personOp(person, record),
-        this.registry.changeEntry(transactionId, 'updatePerson', { personId }),
+        ...this.registry.changeOps(transactionId, 'updatePerson', { personId }),
       ]);
     });
   }
@@ -79,7 +79,7 @@ export class PersonService {
         [
           ...ops,
           { collection: PERSONS, op: 'delete', id: personId, expectedVersion: person.version },
-          this.registry.changeEntry(transactionId, 'deletePerson', { personId, identityIds }),
+          ...this.registry.changeOps(transactionId, 'deletePerson', { personId, identityIds }),
         ],
         { removed: identities.flatMap((identity) => identity.blobIds) },
       );
@@ -110,7 +110,7 @@ export class PersonService {
         this.registry.personOp(target),
         ...sourceIdentities.flatMap((identity) => this.moveOps(identity, targetId, transactionId)),
         { collection: PERSONS, op: 'delete', id: sourceId, expectedVersion: source.version },
-        this.registry.changeEntry(transactionId, 'mergePerson', { personId: targetId, sourcePersonId: sourceId, identityIds }),
+        ...this.registry.changeOps(transactionId, 'mergePerson', { personId: targetId, sourcePersonId: sourceId, identityIds }),
       ]);
     });
   }

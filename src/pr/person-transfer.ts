@@ -133,7 +133,7 @@ export class PersonTransfer {
         added.push(...record.blobIds);
         ops.push({ collection: IDENTITIES, op: 'put', doc: record }, ...this.registry.galleryOps(dated));
       }
-      ops.push(this.registry.changeEntry(transactionId, 'importPerson', { personId, identityIds: person.identities.map((i) => String(i.identityId)) }));
+      ops.push(...this.registry.changeOps(transactionId, 'importPerson', { personId, identityIds: person.identities.map((i) => String(i.identityId)) }));
     }
     await this.registry.commit(ops, { added });
   }

@@ -206,21 +206,13 @@ export class PopulationRegistry {
       .map((gallery) => ({ collection: GALLERIES, op: 'put', doc: { _id: gallery } }));
   }
 
-  /** A change-log entry, to go in the same atomic batch as the change it records. */
-  changeEntry(transactionId: string, operationId: string, ids: ChangedIds): WriteOp {
+  /**
+   * The writes recording a change, to go in the same atomic batch as the change: its change-log entry, and what the
+   * recorder adds for it (the event outbox).
+   */
+  changeOps(transactionId: string, operationId: string, ids: ChangedIds): WriteOp[] {
     const doc = { _id: randomUUID(), time: this.clock().toISOString(), transactionId, operationId, ...ids };
-    return { collection: CHANGES, op: 'put', doc };
-  }
-
-  /** The recorder's writes for the change-log entries of a batch. */
-  #recorded(ops: readonly WriteOp[]): WriteOp[] {
-    const recordChange = this.recordChange;
-    if (!recordChange) return [];
-    return ops.flatMap((op) => {
-      if (op.op !== 'put' || op.collection !== CHANGES) return [];
-      const { _id: _entry, time: _time, transactionId: _transaction, operationId, ...ids } = op.doc;
-      return recordChange({ operationId: String(operationId), ids: ids as ChangedIds });
-    });
+    return [{ collection: CHANGES, op: 'put', doc }, ...(this.recordChange?.({ operationId, ids }) ?? [])];
   }
 
   /**
@@ -233,7 +225,6 @@ export class PopulationRegistry {
     try {
       await this.documents.applyAtomically([
         ...ops,
-        ...this.#recorded(ops),
         ...this.storage.blobs.claim(added),
         ...this.storage.blobs.release(removed),
       ]);
