@@ -12,7 +12,7 @@ import { createAuditHandlers } from './audit/audit.routes.js';
 import { authNoticesJob } from './auth/auth-notices.js';
 import { type CmsServices, openCmsServices } from './cms/cms-services.js';
 import { createCmsHandlers } from './cms/cms.routes.js';
-import type { Config } from './config/config-options.js';
+import { type Config, publicUrlOf } from './config/config-options.js';
 import type { Clock } from './shared/clock.js';
 import { openCredentials, usesPki } from './credentials/open-credentials.js';
 import { openPkiIssuer } from './credentials/pki/open-pki-issuer.js';
@@ -180,7 +180,7 @@ export async function composeApp(parts: AppParts): Promise<ComposedApp> {
       notification: notification?.service,
       pr,
       cms,
-      publicUrl: config.publicUrl ?? `http://localhost:${config.port}`,
+      publicUrl: publicUrlOf(config),
       clock,
       logger,
     }));

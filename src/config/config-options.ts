@@ -78,6 +78,11 @@ function httpUrl(raw: string, name: string): string {
   return raw;
 }
 
+/** A base URL that paths are appended to: kept without its trailing slashes. */
+function baseUrl(raw: string, name: string): string {
+  return httpUrl(raw, name).replace(/\/+$/, '');
+}
+
 /** Asymmetric JWS algorithms only: HMAC keys would let anyone holding the verification key mint tokens. */
 function algorithms(raw: string, name: string): string[] {
   const allowed = /^(RS|PS|ES)(256|384|512)$|^EdDSA$|^Ed25519$/;
@@ -365,7 +370,7 @@ export const CONFIG_OPTIONS = {
     default: undefined,
     description:
       'Base URL clients reach this server at; issued certificates point to its /cms/crl, event subscriptions to its /events/v1 callbacks. Default: http://localhost:PORT.',
-    parse: httpUrl,
+    parse: baseUrl,
   },
   caCert: {
     env: 'OSIA_CA_CERT',
@@ -547,3 +552,8 @@ export type Config = {
 } & {
   [K in keyof Options as Options[K]['default'] extends string ? never : K]?: ParsedValue<K>;
 };
+
+/** The base URL this server is reached at (`OSIA_PUBLIC_URL`, else http://localhost:PORT), without a trailing slash. */
+export function publicUrlOf(config: Pick<Config, 'publicUrl' | 'port'>): string {
+  return config.publicUrl ?? `http://localhost:${config.port}`;
+}

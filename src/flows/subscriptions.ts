@@ -37,7 +37,7 @@ export class CallbackAddresses {
 
   async address(component: Component, event: Reaction): Promise<string> {
     const secret = await this.#secret(keyOf(component, event));
-    return `${this.publicUrl.replace(/\/+$/, '')}/events/v1/${component}/${event}/${secret}`;
+    return `${this.publicUrl}/events/v1/${component}/${event}/${secret}`;
   }
 
   /** Whether `secret` is the one of that callback (compared in constant time). */

@@ -219,7 +219,7 @@ export class DeliveryWorker implements BackgroundJob {
       timestamp: message.timestamp,
     };
     if (message.type === 'SubscriptionConfirmation' && subscription.token !== undefined) {
-      const link = `${this.options.publicUrl.replace(/\/+$/, '')}/notification/v1/subscriptions/confirm?token=${subscription.token}`;
+      const link = `${this.options.publicUrl}/notification/v1/subscriptions/confirm?token=${subscription.token}`;
       body.token = subscription.token;
       body.subscribeURL = link;
       if (this.options.confirmUrlMember) body.confirmURL = link;

@@ -5,7 +5,7 @@
  */
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import type { Config } from '../config/config-options.js';
+import { type Config, publicUrlOf } from '../config/config-options.js';
 import type { Clock } from '../shared/clock.js';
 import type { ProfileSettings } from '../profile/profile-settings.js';
 import type { Storage } from '../storage/document-store.port.js';
@@ -59,7 +59,7 @@ export async function openNotificationEngine(deps: NotificationEngineParts): Pro
     leaseMs: config.notificationLease * 1000,
     sendTimeoutMs: config.notificationTimeout * 1000,
     pollIntervalMs: config.notificationPollInterval,
-    publicUrl: config.publicUrl ?? `http://localhost:${config.port}`,
+    publicUrl: publicUrlOf(config),
     // Reference-implementation compatibility, chosen by the country profile (`compatibility.confirmURL`).
     confirmUrlMember: deps.settings.compatibility.confirmURL,
   });

@@ -5,7 +5,7 @@
  */
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, type JWK, SignJWT } from 'jose';
-import type { Config } from '../config/config-options.js';
+import { type Config, publicUrlOf } from '../config/config-options.js';
 import { ConfigError } from '../config/config-options.js';
 import { loadOrCreateSecret } from './key-files.js';
 
@@ -61,6 +61,6 @@ export function proofSignerOf(config: Config): Promise<ProofSigner> {
   return openProofSigner({
     dataDir: config.dataDir,
     proofKey: config.proofKey,
-    issuer: config.publicUrl ?? `http://localhost:${config.port}`,
+    issuer: publicUrlOf(config),
   });
 }

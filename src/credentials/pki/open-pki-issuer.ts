@@ -1,4 +1,4 @@
-import type { Config } from '../../config/config-options.js';
+import { type Config, publicUrlOf } from '../../config/config-options.js';
 import type { Storage } from '../../storage/document-store.port.js';
 import type { Clock } from '../../shared/clock.js';
 import { PkiIssuer } from './pki-issuer.js';
@@ -10,7 +10,7 @@ export function openPkiIssuer(storage: Storage, config: Config, clock: Clock): P
     caCert: config.caCert,
     caKey: config.caKey,
     caSubject: config.caSubject,
-    publicUrl: config.publicUrl ?? `http://localhost:${config.port}`,
+    publicUrl: publicUrlOf(config),
     crlValidityDays: config.crlValidityDays,
     now: clock,
   });

@@ -113,7 +113,7 @@ export class PkiIssuer {
   }
 
   get crlUrl(): string {
-    return `${this.options.publicUrl.replace(/\/+$/, '')}/cms/crl`;
+    return `${this.options.publicUrl}/cms/crl`;
   }
 
   caCertificatePem(): string {
