@@ -26,7 +26,7 @@ import {
 import type { Versioned } from '../credentials/credential-store.js';
 import type { Credentials } from '../credentials/open-credentials.js';
 import { type CatalogueProfile, osiaProfile, profileSettings } from '../credentials/profile-catalogue.js';
-import { BadRequestError, ConflictError, HttpError, NotFoundError } from '../errors/http-errors.js';
+import { ConflictError, DomainError, InvalidError, NotFoundError } from '../shared/domain-errors.js';
 import type { SchemaValidator } from '../openapi/schema-validator.js';
 import { deleteBlobs, externalize, rehydrate } from '../shared/binary-fields.js';
 import { retryOnConflict } from '../storage/optimistic.js';
@@ -234,7 +234,7 @@ export class CredentialRequestService {
   /** Checks a client's request: schema, profile, validity dates. Dates are normalised to RFC 3339 UTC. */
   #accept(body: unknown, operationId: string): Accepted {
     if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-      throw new BadRequestError(`${operationId} needs a request body (CredentialRequest)`);
+      throw new InvalidError(`${operationId} needs a request body (CredentialRequest)`);
     }
     const request = Object.fromEntries(Object.entries(body).filter(([key]) => !SERVER_MANAGED.includes(key))) as Json;
     const requestData = request.requestData as Json | undefined;
@@ -247,12 +247,12 @@ export class CredentialRequestService {
       request.requestData = { ...requestData, ...dates };
     }
     const problems = this.options.validator.check('CredentialRequest', request);
-    if (problems) throw new BadRequestError(`${operationId}: ${problems}`);
+    if (problems) throw new InvalidError(`${operationId}: ${problems}`);
     const accepted = request as Accepted['request'];
     const { credentialProfileId, validFromDate, validToDate } = accepted.requestData;
     const profile = this.options.credentials.catalogue.get(credentialProfileId);
     if (!profile) {
-      throw new BadRequestError(`requestData.credentialProfileId: no credential profile ${credentialProfileId} (see findCredentialProfiles)`);
+      throw new InvalidError(`requestData.credentialProfileId: no credential profile ${credentialProfileId} (see findCredentialProfiles)`);
     }
     const now = this.options.clock();
     const requested = validFromDate ? parseDateTime(validFromDate, 'requestData.validFromDate') : now;
@@ -261,11 +261,11 @@ export class CredentialRequestService {
     if (validFromDate && start !== requested) accepted.requestData.validFromDate = formatDateTime(now);
     if (validToDate) {
       const end = parseDateTime(validToDate, 'requestData.validToDate');
-      if (validFromDate && end <= requested) throw new BadRequestError(`requestData.validToDate must be later than validFromDate, got ${validToDate}`);
-      if (end <= start) throw new BadRequestError(`requestData.validToDate must be later than now (${formatDateTime(now)}), got ${validToDate}`);
+      if (validFromDate && end <= requested) throw new InvalidError(`requestData.validToDate must be later than validFromDate, got ${validToDate}`);
+      if (end <= start) throw new InvalidError(`requestData.validToDate must be later than now (${formatDateTime(now)}), got ${validToDate}`);
       const defaultExpiry = profile.defaultLifetime ? addDays(start, profile.defaultLifetime) : undefined;
       if (defaultExpiry && end > defaultExpiry) {
-        throw new BadRequestError(
+        throw new InvalidError(
           `requestData.validToDate may shorten the validity but not extend it: profile ${credentialProfileId} gives ${profile.defaultLifetime} days, ending ${formatDateTime(defaultExpiry)}; got ${validToDate}`,
         );
       }
@@ -311,7 +311,7 @@ export class CredentialRequestService {
     try {
       return await call();
     } catch (err) {
-      const verdict = err instanceof HttpError && err.status < 500;
+      const verdict = err instanceof DomainError && err.kind !== 'upstream' && err.kind !== 'unavailable';
       if (!verdict) this.options.logger.error({ err, producer: producer.name }, 'credential producer failed');
       const reason = verdict ? err.message : 'internal error of the producer (see the server log)';
       return { status: 'FAILED', reason: `producer ${producer.name} failed: ${reason}` };

@@ -17,7 +17,7 @@ import {
 import type { Versioned } from '../credentials/credential-store.js';
 import type { Credentials } from '../credentials/open-credentials.js';
 import { checkTransition, type StatusTarget, statusName } from '../credentials/credential-status.js';
-import { BadRequestError, ConflictError, NotFoundError } from '../errors/http-errors.js';
+import { ConflictError, InvalidError, NotFoundError } from '../shared/domain-errors.js';
 import { retryOnConflict } from '../storage/optimistic.js';
 import { selectAttributes } from '../shared/select-attributes.js';
 import { checkAttributes } from './attribute-selection.js';
@@ -61,7 +61,7 @@ export class CredentialService {
    * Written at the version read; a concurrent change makes it run again on fresh data (nothing external is told).
    */
   async update(credentialId: string, body: Record<string, unknown> | undefined, transactionId: string): Promise<{ personId: string }> {
-    if (!body) throw new BadRequestError('updateCredential needs a request body (CredentialData)');
+    if (!body) throw new InvalidError('updateCredential needs a request body (CredentialData)');
     return retryOnConflict(async () => {
       const { record, version } = await this.#get(credentialId);
       if (record.status === 'REVOKED') throw new ConflictError(`Credential ${credentialId} is REVOKED: it can no longer be updated`);
@@ -70,7 +70,7 @@ export class CredentialService {
       if (typeof body.expiryDate === 'string') {
         next.expiryDate = normalizeDateTime(body.expiryDate, 'expiryDate');
         if (record.issuedDate && parseDateTime(next.expiryDate, 'expiryDate') <= parseDateTime(record.issuedDate, 'issuedDate')) {
-          throw new BadRequestError(`expiryDate must be later than the issuedDate ${record.issuedDate}, got ${body.expiryDate}`);
+          throw new InvalidError(`expiryDate must be later than the issuedDate ${record.issuedDate}, got ${body.expiryDate}`);
         }
       }
       await this.credentials.store.save(undefined, [{ record: next, version }]);

@@ -5,7 +5,7 @@
  * type (strings as strings, so ISO dates work). An attribute name that is not searchable matches nothing.
  */
 import type { components } from '../../generated/cms.js';
-import { encodePath } from '../shared/stored-keys.js';
+import { encodePath } from '../storage/stored-keys.js';
 import type { Filter } from '../storage/document-store.port.js';
 
 export type Expression = components['schemas']['Expression'];

@@ -3,7 +3,7 @@
  * (`2025-12-25T12:00:00`), which RFC 3339 does not allow: such values are accepted and read as UTC; everything
  * stored and answered is RFC 3339 in UTC (`2025-12-25T12:00:00Z`).
  */
-import { BadRequestError } from '../errors/http-errors.js';
+import { InvalidError } from '../shared/domain-errors.js';
 import { parseLenientDateTime } from '../openapi/lenient-date-time.js';
 
 const DAY_MS = 86_400_000;
@@ -11,7 +11,7 @@ const DAY_MS = 86_400_000;
 export function parseDateTime(value: string, field: string): Date {
   const date = parseLenientDateTime(value);
   if (!date) {
-    throw new BadRequestError(`${field} must be a date-time such as 2025-12-25T12:00:00Z, got "${value}"`);
+    throw new InvalidError(`${field} must be a date-time such as 2025-12-25T12:00:00Z, got "${value}"`);
   }
   return date;
 }

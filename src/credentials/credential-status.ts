@@ -3,7 +3,7 @@
  * ACTIVE | SUSPENDED → REVOKED; REVOKED is final. OTHER (a deployment-specific status named in `statusOther`) may be
  * entered from any status but REVOKED and left for ACTIVE, SUSPENDED, REVOKED or another OTHER status.
  */
-import { BadRequestError, ConflictError } from '../errors/http-errors.js';
+import { ConflictError, InvalidError } from '../shared/domain-errors.js';
 import type { CredentialStatus } from './credential-producer.port.js';
 
 const NEXT: Record<CredentialStatus, readonly CredentialStatus[]> = {
@@ -30,11 +30,11 @@ const OTHER_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
  */
 export function statusTarget(status: string): StatusTarget {
   if (status === 'OTHER') {
-    throw new BadRequestError('status OTHER needs a name: send the deployment-specific status itself (e.g. "LOST"), stored as OTHER with statusOther');
+    throw new InvalidError('status OTHER needs a name: send the deployment-specific status itself (e.g. "LOST"), stored as OTHER with statusOther');
   }
   if ((OSIA_STATUSES as string[]).includes(status)) return { status: status as CredentialStatus };
   if (!OTHER_NAME.test(status)) {
-    throw new BadRequestError(`status must be one of ${OSIA_STATUSES.filter((s) => s !== 'OTHER').join(', ')} or a deployment-specific name of letters, digits, _ and - (got "${status}")`);
+    throw new InvalidError(`status must be one of ${OSIA_STATUSES.filter((s) => s !== 'OTHER').join(', ')} or a deployment-specific name of letters, digits, _ and - (got "${status}")`);
   }
   return { status: 'OTHER', statusOther: status };
 }

@@ -3,7 +3,7 @@
  * names are stored key-encoded (src/shared/stored-keys.ts) and decoded on the way out; the large binaries of a
  * request's biometricData live in the blob store (src/shared/binary-fields.ts).
  */
-import { encodeKeys, decodeKeys } from '../shared/stored-keys.js';
+import { encodeKeys, decodeKeys } from '../storage/stored-keys.js';
 import {
   type Collection,
   DuplicateKeyError,

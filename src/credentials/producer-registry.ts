@@ -5,7 +5,7 @@
  */
 import type { Logger } from 'pino';
 import { ConfigError } from '../config/config-options.js';
-import { ConflictError } from '../errors/http-errors.js';
+import { ConflictError } from '../shared/domain-errors.js';
 import { createBureauProducer } from './bureau/bureau-producer.js';
 import type { Clock } from '../shared/clock.js';
 import type { CredentialNumbers } from './credential-number.js';

@@ -3,7 +3,7 @@
  * disclosing it. Both refuse (403) an attribute the dictionary keeps private, since an answer about it reveals it.
  * The UIN is checked first (404), then the attributes and values (400/403), for both operations alike.
  */
-import { BadRequestError, ForbiddenError, NotFoundError } from '../errors/http-errors.js';
+import { InvalidError, NotAllowedError, NotFoundError } from '../shared/domain-errors.js';
 import type { PopulationRegistry } from '../registry/population-registry.js';
 import type { AttributeDefinition, AttributeDictionary, AttributeValue } from './attribute-dictionary.js';
 import { callerValue } from './attribute-values.js';
@@ -22,7 +22,7 @@ export interface MatchingError {
 
 function readableDefinition(dictionary: AttributeDictionary, name: string): AttributeDefinition | undefined {
   const definition = dictionary.get(name);
-  if (definition && !definition.readable) throw new ForbiddenError(`attribute ${name} is not readable`);
+  if (definition && !definition.readable) throw new NotAllowedError(`attribute ${name} is not readable`);
   return definition;
 }
 
@@ -80,9 +80,9 @@ export async function verifyExpressions(
   if (!view) throw new NotFoundError(`no person with UIN ${uin}`);
   const typed = expressions.map(({ attributeName: name, operator, value }) => {
     const definition = readableDefinition(dictionary, name);
-    if (!definition) throw new BadRequestError(`unknown attribute ${name} in an expression`);
+    if (!definition) throw new InvalidError(`unknown attribute ${name} in an expression`);
     if (definition.type === 'boolean' && operator !== '=') {
-      throw new BadRequestError(`attribute ${name} is a boolean: only the = operator applies`);
+      throw new InvalidError(`attribute ${name} is a boolean: only the = operator applies`);
     }
     return { name, operator, value: callerValue(name, definition, value) };
   });

@@ -3,7 +3,7 @@
  * expression values) are brought to the attribute's declared type before any comparison, so that `?gender=1`
  * compares the number 1 and a date is always `YYYY-MM-DD`.
  */
-import { BadRequestError } from '../errors/http-errors.js';
+import { InvalidError } from '../shared/domain-errors.js';
 import { type AttributeDefinition, type AttributeType, type AttributeValue, hasType } from './attribute-dictionary.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -26,7 +26,7 @@ export function callerValue(name: string, definition: AttributeDefinition, value
   if (typed === undefined || !dateOk) {
     const expected = definition.type === 'date' ? 'a date written YYYY-MM-DD' : `of type ${definition.type}`;
     // The value itself stays out of the message: it is personal data.
-    throw new BadRequestError(`attribute ${name} must be ${expected}`);
+    throw new InvalidError(`attribute ${name} must be ${expected}`);
   }
   return typed;
 }

@@ -3,7 +3,7 @@
  * operationId, answering from the Population Registry's reference identities through the attribute dictionary.
  */
 import type { operations } from '../../generated/dataaccess.js';
-import { BadRequestError, NotFoundError } from '../errors/http-errors.js';
+import { InvalidError, NotFoundError } from '../shared/domain-errors.js';
 import type { HandlerMap } from '../http/operation-types.js';
 import type { CompatibilitySettings } from '../profile/profile-settings.js';
 import type { PopulationRegistry } from '../registry/population-registry.js';
@@ -34,12 +34,12 @@ export function createDataAccessHandlers({ registry, dictionary, noMatch }: Data
     },
     matchPersonAttributes: async ({ path, body }) => {
       // An empty comparison would answer "everything matched" about nothing.
-      if (!body || Object.keys(body).length === 0) throw new BadRequestError('give at least one attribute to compare');
+      if (!body || Object.keys(body).length === 0) throw new InvalidError('give at least one attribute to compare');
       return { status: 200, body: await matchAttributes(registry, dictionary, path.uin, body) };
     },
     verifyPersonAttributes: async ({ path, body }) => {
       // `true` for no expression at all would vouch for nothing.
-      if (!body || body.length === 0) throw new BadRequestError('give at least one expression to verify');
+      if (!body || body.length === 0) throw new InvalidError('give at least one expression to verify');
       return { status: 200, body: await verifyExpressions(registry, dictionary, path.uin, body) };
     },
     readDocument: async ({ path, query }) => {

@@ -2,7 +2,7 @@
  * readDocument: the parts of the reference identity's documents of one type, in the requested format. The server
  * does not convert between formats, so a document stored only in another format is a 415.
  */
-import { NotFoundError, UnsupportedMediaTypeError } from '../errors/http-errors.js';
+import { NotFoundError, UnsupportedError } from '../shared/domain-errors.js';
 import type { PopulationRegistry } from '../registry/population-registry.js';
 import { type BodyPart, multipartMixed } from './multipart-body.js';
 import { loadReference } from './reference-attributes.js';
@@ -65,7 +65,7 @@ export async function readDocument(registry: PopulationRegistry, request: Docume
   const { uin, doctype, format, secondaryUin } = request;
   const primary = await loadReference(registry, uin);
   const media = MEDIA_TYPES.get(format);
-  if (!media) throw new UnsupportedMediaTypeError(`format ${format} cannot be delivered: ask for pdf, jpeg or png`);
+  if (!media) throw new UnsupportedError(`format ${format} cannot be delivered: ask for pdf, jpeg or png`);
   let parts = partsOfType(primary.identity, doctype);
   if (!parts) throw new NotFoundError(`person ${uin} has no document of type ${doctype}`);
   if (parts.length === 0) {
@@ -81,7 +81,7 @@ export async function readDocument(registry: PopulationRegistry, request: Docume
   }
   const served = parts.filter((part) => isInFormat(part, media));
   if (served.length === 0) {
-    throw new UnsupportedMediaTypeError(`the ${doctype} document of person ${uin} is not available as ${format}`);
+    throw new UnsupportedError(`the ${doctype} document of person ${uin} is not available as ${format}`);
   }
   const bodyParts: BodyPart[] = served.map((part, index) => ({
     contentType: media.type,

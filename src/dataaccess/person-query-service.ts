@@ -3,7 +3,7 @@
  * UINs or the requested attributes of each. OSIA answers 404, not an empty list, when nobody matches.
  */
 import { paging } from '../shared/paging.js';
-import { BadRequestError, ForbiddenError } from '../errors/http-errors.js';
+import { InvalidError, NotAllowedError } from '../shared/domain-errors.js';
 import type { Criterion, PopulationRegistry } from '../registry/population-registry.js';
 import { type AttributeDictionary, PERSON_PREFIX } from './attribute-dictionary.js';
 import { callerValue, recordedValue } from './attribute-values.js';
@@ -18,17 +18,17 @@ export interface PersonQuery {
 
 function searchCriteria(dictionary: AttributeDictionary, attributes: Record<string, unknown>): Criterion[] {
   const entries = Object.entries(attributes);
-  if (entries.length === 0) throw new BadRequestError('give at least one search attribute, e.g. ?lastName=…');
+  if (entries.length === 0) throw new InvalidError('give at least one search attribute, e.g. ?lastName=…');
   return entries.map(([name, raw]) => {
     const definition = dictionary.get(name);
     if (!definition) {
-      throw new BadRequestError(`unknown search attribute ${name} (known: ${[...dictionary.keys()].join(', ')})`);
+      throw new InvalidError(`unknown search attribute ${name} (known: ${[...dictionary.keys()].join(', ')})`);
     }
-    if (!definition.readable) throw new ForbiddenError(`attribute ${name} is not readable, so it cannot be searched`);
+    if (!definition.readable) throw new NotAllowedError(`attribute ${name} is not readable, so it cannot be searched`);
     if (definition.path.startsWith(PERSON_PREFIX)) {
-      throw new BadRequestError(`attribute ${name} cannot be a search criterion (read the person by UIN instead)`);
+      throw new InvalidError(`attribute ${name} cannot be a search criterion (read the person by UIN instead)`);
     }
-    if (typeof raw !== 'string') throw new BadRequestError(`give search attribute ${name} once, as a single value`);
+    if (typeof raw !== 'string') throw new InvalidError(`give search attribute ${name} once, as a single value`);
     const value = recordedValue(definition, callerValue(name, definition, raw));
     return { path: definition.path, operator: '=', value };
   });

@@ -3,7 +3,7 @@
  * has a value or a reason why not; each operation decides what a reason becomes (an Error in place of the value,
  * a matching error code, a 400/403, or a false expression).
  */
-import { NotFoundError } from '../errors/http-errors.js';
+import { NotFoundError } from '../shared/domain-errors.js';
 import type { PopulationRegistry, ReferenceView } from '../registry/population-registry.js';
 import { type AttributeDictionary, type AttributeValue, PERSON_PREFIX } from './attribute-dictionary.js';
 import { exposedValue } from './attribute-values.js';

@@ -3,7 +3,7 @@
  * the blob store; a record keeps the owner, the media type and the SHA-256 answered as `Digest` on reads.
  */
 import { randomUUID } from 'node:crypto';
-import { BadRequestError, NotFoundError } from '../errors/http-errors.js';
+import { InvalidError, NotFoundError } from '../shared/domain-errors.js';
 import type { Blob, BlobStore } from '../storage/document-store.port.js';
 import { checkDigest, sha256Base64 } from './digest-header.js';
 import { checkInProgress, type EnrollmentService } from './enrollment-service.js';
@@ -22,7 +22,7 @@ export class BufferService {
 
   async create(enrollmentId: string, data: unknown, contentType: string | undefined, digest: string | undefined) {
     if (!Buffer.isBuffer(data) || data.length === 0 || !contentType) {
-      throw new BadRequestError('createBuffer takes the raw bytes as the body, with their image/* or application/* Content-Type');
+      throw new InvalidError('createBuffer takes the raw bytes as the body, with their image/* or application/* Content-Type');
     }
     // Checked before the bytes are stored, then again under the enrolment's lock when the buffer is filed.
     checkInProgress(enrollmentId, await this.enrollments.existing(enrollmentId), 'createBuffer');

@@ -3,7 +3,7 @@
  * Algorithms this server does not know are ignored, as the RFC asks; a known one that disagrees is a corrupted upload.
  */
 import { createHash } from 'node:crypto';
-import { BadRequestError } from '../errors/http-errors.js';
+import { InvalidError } from '../shared/domain-errors.js';
 
 /** RFC 3230 / IANA digest algorithm names → Node hash names. */
 const ALGORITHMS: Record<string, string> = { sha: 'sha1', 'sha-256': 'sha256', 'sha-512': 'sha512', md5: 'md5' };
@@ -23,14 +23,14 @@ export function checkDigest(header: string | undefined, data: Buffer): void {
   // RFC 3230 lists (`#instance-digest`) may hold empty elements.
   for (const pair of header.split(',').filter((item) => item.trim() !== '')) {
     const separator = pair.indexOf('=');
-    if (separator < 0) throw new BadRequestError(`Digest header: "${pair.trim()}" is not of the form algorithm=value`);
+    if (separator < 0) throw new InvalidError(`Digest header: "${pair.trim()}" is not of the form algorithm=value`);
     const name = pair.slice(0, separator).trim().toLowerCase();
     const algorithm = ALGORITHMS[name];
     if (!algorithm) continue;
     const expected = pair.slice(separator + 1).trim();
     const actual = createHash(algorithm).update(data).digest('base64');
     if (expected !== actual) {
-      throw new BadRequestError(`Digest header: the ${name.toUpperCase()} digest does not match the uploaded bytes; nothing was stored`);
+      throw new InvalidError(`Digest header: the ${name.toUpperCase()} digest does not match the uploaded bytes; nothing was stored`);
     }
   }
 }

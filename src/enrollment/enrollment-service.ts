@@ -7,7 +7,7 @@
  * the write lands, in any server process (on a conflict the change runs again); `enrollmentFinalized` leaves after.
  */
 import type { components } from '../../generated/enrollment.js';
-import { BadRequestError, ConflictError, NotFoundError } from '../errors/http-errors.js';
+import { ConflictError, InvalidError, NotFoundError } from '../shared/domain-errors.js';
 import type { EventBus } from '../events/event-bus.js';
 import { applyMergePatch } from '../shared/merge-patch.js';
 import type { SchemaValidator } from '../openapi/schema-validator.js';
@@ -15,7 +15,7 @@ import { deleteBlobs, externalize, rehydrate } from '../shared/binary-fields.js'
 import { retryOnConflict } from '../storage/optimistic.js';
 import { type Expression, toCriteria } from '../registry/search-criteria.js';
 import { criteriaFilter } from '../registry/search-filter.js';
-import { decodeKeys, encodeKeys } from '../shared/stored-keys.js';
+import { decodeKeys, encodeKeys } from '../storage/stored-keys.js';
 import { type Collection, DuplicateKeyError, type Storage, type WriteOp } from '../storage/document-store.port.js';
 import { openCollection } from '../storage/typed-collection.js';
 import { bufferReferences } from './buffer-references.js';
@@ -42,7 +42,7 @@ export interface Change {
 function clientContent(body: Json, operationId: string): Json {
   const named = READ_ONLY.filter((name) => Object.hasOwn(body, name));
   if (named.length > 0) {
-    throw new BadRequestError(`${operationId}: ${named.join(' and ')} ${named.length > 1 ? 'are' : 'is'} read-only (set by the server)`);
+    throw new InvalidError(`${operationId}: ${named.join(' and ')} ${named.length > 1 ? 'are' : 'is'} read-only (set by the server)`);
   }
   const { requestData } = body;
   if (!isObject(requestData) || !Object.hasOwn(requestData, 'issuance')) return body;
@@ -57,7 +57,7 @@ function clientContent(body: Json, operationId: string): Json {
 function checkRequestData(content: Json, operationId: string): void {
   const { requestData } = content;
   if (requestData !== undefined && requestData !== null && !isObject(requestData)) {
-    throw new BadRequestError(`${operationId}: requestData must be a JSON object`);
+    throw new InvalidError(`${operationId}: requestData must be a JSON object`);
   }
 }
 
@@ -238,7 +238,7 @@ export class EnrollmentService {
       checkRequestData(applied, operationId);
       const next = keepIssuance(applied, current);
       const problems = this.validator.check('Enrollment', { enrollmentId, ...next });
-      if (problems) throw new BadRequestError(`Enrollment ${enrollmentId} would not be valid after ${operationId}: ${problems}`);
+      if (problems) throw new InvalidError(`Enrollment ${enrollmentId} would not be valid after ${operationId}: ${problems}`);
       await this.#checkReferences(enrollmentId, next);
       const status: EnrollmentStatus = finalize ? 'FINALIZED' : 'IN_PROGRESS';
       const replaced = await this.#record(enrollmentId, { ...next, status }, transactionId, record.createdDate);
@@ -273,7 +273,7 @@ export class EnrollmentService {
     for (const { uri, enrollmentId: owner, bufferId } of bufferReferences(content)) {
       const buffer = owner === enrollmentId ? await this.buffers.get(bufferId) : undefined;
       if (!buffer || buffer.enrollmentId !== enrollmentId) {
-        throw new BadRequestError(`Enrollment ${enrollmentId} references ${uri}, which is not a buffer of this enrollment`);
+        throw new InvalidError(`Enrollment ${enrollmentId} references ${uri}, which is not a buffer of this enrollment`);
       }
     }
   }

@@ -3,9 +3,21 @@
  * `{code, message}`; internals (stack traces, driver messages) are logged, never sent.
  */
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { DuplicateKeyError, VersionConflictError } from '../storage/document-store.port.js';
 import pino from 'pino';
-import { HttpError, NotFoundError } from './http-errors.js';
+import { DomainError, type ErrorKind } from '../shared/domain-errors.js';
+import { StoreConflictError } from '../storage/document-store.port.js';
+import { HttpError } from './http-errors.js';
+
+/** The status of each kind of domain error. */
+const STATUS: Record<ErrorKind, number> = {
+  invalid: 400,
+  notAllowed: 403,
+  notFound: 404,
+  conflict: 409,
+  unsupported: 415,
+  upstream: 502,
+  unavailable: 503,
+};
 
 interface ValidatorErrorItem {
   path?: string;
@@ -42,12 +54,21 @@ function isResponseValidation(err: StatusError): boolean {
   return (err.errors ?? []).some((item) => item.path?.startsWith('/response') || item.path?.startsWith('.response'));
 }
 
+/** The status a domain error is answered with. */
+export function statusOf(err: DomainError): number {
+  return STATUS[err.kind];
+}
+
 function toResponse(err: unknown): { status: number; body: OsiaError; headers: Record<string, string> } {
-  if (err instanceof HttpError) {
-    return { status: err.status, body: { code: err.code, message: err.message }, headers: err.headers };
+  if (err instanceof DomainError) {
+    const status = statusOf(err);
+    return { status, body: { code: status, message: err.message }, headers: {} };
   }
-  if (err instanceof DuplicateKeyError || err instanceof VersionConflictError) {
-    // A store constraint or version check refused the write: a concurrent request got there first.
+  if (err instanceof HttpError) {
+    return { status: err.status, body: { code: err.status, message: err.message }, headers: err.headers };
+  }
+  if (err instanceof StoreConflictError) {
+    // A store constraint or version check still refused the write after the change ran again: others got there first.
     return { status: 409, body: { code: 409, message: 'The record was created or changed concurrently' }, headers: {} };
   }
   const candidate = (typeof err === 'object' && err !== null ? err : {}) as StatusError;
@@ -74,5 +95,5 @@ export const errorMiddleware: ErrorRequestHandler = (err, req, res, next) => {
 
 /** The last handler of the app: anything that reached it matched no route. */
 export const notFoundMiddleware: RequestHandler = (req, _res, next) => {
-  next(new NotFoundError(`No route for ${req.method} ${req.path}`));
+  next(new HttpError(404, `No route for ${req.method} ${req.path}`));
 };

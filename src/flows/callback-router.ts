@@ -4,7 +4,7 @@
  * credential, checked before the body is read. An unknown path or a wrong secret answers 404 alike.
  */
 import express, { type NextFunction, type Request, type Response, Router } from 'express';
-import { NotFoundError } from '../errors/http-errors.js';
+import { NotFoundError } from '../shared/domain-errors.js';
 import type { CallbackHeaders, EventCallbacks } from './event-callbacks.js';
 import type { Component, Reaction } from './flow-config.js';
 

@@ -3,12 +3,12 @@
  * `subscription-id`, `message-id`, `topic-id`; a `Message` body). A confirmation is confirmed with the engine that
  * sent it; a notification runs its reaction, and is answered only once the reaction is recorded:
  * - resolves: answer 200 (done, found done, or nothing to act on: logged, not retried forever);
- * - BadRequestError: the input is garbage, 400 with the OSIA Error object;
- * - ServiceUnavailableError: the reaction failed, 503 so that the engine delivers it again.
+ * - InvalidError: the input is garbage, 400 with the OSIA Error object;
+ * - UnavailableError: the reaction failed, 503 so that the engine delivers it again.
  * Delivery is at least once: a message-id already handled (`flow_handled`) is acknowledged without acting again.
  */
 import type { Logger } from 'pino';
-import { BadRequestError, HttpError, ServiceUnavailableError } from '../errors/http-errors.js';
+import { DomainError, InvalidError, UnavailableError } from '../shared/domain-errors.js';
 import type { SchemaValidator } from '../openapi/schema-validator.js';
 import type { Clock } from '../shared/clock.js';
 import { type Collection, DuplicateKeyError, type StoredDocument } from '../storage/document-store.port.js';
@@ -62,16 +62,16 @@ export class EventCallbacks {
   async handle(component: Component, event: Reaction, headers: CallbackHeaders, body: unknown): Promise<void> {
     const type = headers['message-type'];
     const messageId = headers['message-id'];
-    if (!type || !MESSAGE_TYPES.includes(type)) throw new BadRequestError(`header message-type must be one of ${MESSAGE_TYPES.join(', ')}`);
-    if (!messageId) throw new BadRequestError('header message-id is required');
-    if (!headers['topic-id']) throw new BadRequestError('header topic-id is required');
+    if (!type || !MESSAGE_TYPES.includes(type)) throw new InvalidError(`header message-type must be one of ${MESSAGE_TYPES.join(', ')}`);
+    if (!messageId) throw new InvalidError('header message-id is required');
+    if (!headers['topic-id']) throw new InvalidError('header topic-id is required');
     const problems = this.parts.validator.check('Message', body);
-    if (problems) throw new BadRequestError(`the body is not a notification.yaml Message: ${problems}`);
+    if (problems) throw new InvalidError(`the body is not a notification.yaml Message: ${problems}`);
     const message = body as { type: string; message: string; token?: string };
-    if (message.type !== type) throw new BadRequestError(`header message-type ${type} differs from the body's type ${message.type}`);
+    if (message.type !== type) throw new InvalidError(`header message-type ${type} differs from the body's type ${message.type}`);
     const log = this.parts.logger.child({ component, event, messageId, topic: headers['topic-id'] });
     if (type === 'SubscriptionConfirmation') {
-      if (!message.token) throw new BadRequestError('a SubscriptionConfirmation needs its token');
+      if (!message.token) throw new InvalidError('a SubscriptionConfirmation needs its token');
       const { token } = message;
       const engine = this.parts.engines.get(component);
       const confirmed = engine !== undefined && (await this.#orRetry(log, () => engine.confirm(token)));
@@ -88,7 +88,7 @@ export class EventCallbacks {
     const parsed = parseEvent(event, text);
     if (parsed.source !== undefined && parsed.source === this.parts.source) return;
     const reaction = this.parts.reactions.get(`${component}.${event}`);
-    if (!reaction) throw new BadRequestError(`no reaction of ${component} to ${event}`);
+    if (!reaction) throw new InvalidError(`no reaction of ${component} to ${event}`);
     const outcome = await this.#orRetry(log, () => reaction(text, `event-${messageId}`));
     if (outcome) log.warn({ reason: outcome }, 'event acknowledged without effect');
     else log.info('event reaction done');
@@ -105,10 +105,10 @@ export class EventCallbacks {
     try {
       return await work();
     } catch (err) {
-      if (err instanceof BadRequestError) throw err;
+      if (err instanceof InvalidError) throw err;
       log.warn({ err }, 'event reaction failed: answered 503 for a retry');
-      const reason = err instanceof HttpError ? err.message : 'the reaction could not be recorded';
-      throw new ServiceUnavailableError(`${reason}; deliver again later`);
+      const reason = err instanceof DomainError ? err.message : 'the reaction could not be recorded';
+      throw new UnavailableError(`${reason}; deliver again later`);
     }
   }
 }

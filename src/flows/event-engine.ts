@@ -4,7 +4,7 @@
  * topics, publish, subscribe and confirm, so either engine can be swapped in by configuration.
  */
 import { createInterfaceClient, OsiaRequestError, unwrap } from '../client/index.js';
-import { BadRequestError } from '../errors/http-errors.js';
+import { InvalidError } from '../shared/domain-errors.js';
 import type { NotificationService } from '../notification/notification-service.js';
 
 export interface EventEngine {
@@ -32,7 +32,7 @@ export function localEngine(service: NotificationService): EventEngine {
         await service.confirm(token);
         return true;
       } catch (err) {
-        if (err instanceof BadRequestError) return false;
+        if (err instanceof InvalidError) return false;
         throw err;
       }
     },

@@ -2,7 +2,7 @@
  * The event JSON carried as a Notification's `message` (inventory §1): `source` (the emitting system) and the
  * members of its type. A message that is not such JSON is the sender's mistake: 400, never a retry that could help.
  */
-import { BadRequestError } from '../errors/http-errors.js';
+import { InvalidError } from '../shared/domain-errors.js';
 import type { Reaction } from './flow-config.js';
 
 export interface PersonEvent {
@@ -28,7 +28,7 @@ const isId = (value: unknown): value is string => typeof value === 'string' && v
 function optionalId(body: Record<string, unknown>, name: string): string | undefined {
   const value = body[name];
   if (value === undefined || value === null || value === '') return undefined;
-  if (!isId(value)) throw new BadRequestError(`event member ${name} must be a uin (a non-empty string)`);
+  if (!isId(value)) throw new InvalidError(`event member ${name} must be a uin (a non-empty string)`);
   return value;
 }
 
@@ -37,11 +37,11 @@ export function parseEvent<E extends Reaction>(type: E, message: string): Reacti
   try {
     body = JSON.parse(message);
   } catch {
-    throw new BadRequestError(`the ${type} message must be event JSON, e.g. {"source": "cr", "uin": "…"}`);
+    throw new InvalidError(`the ${type} message must be event JSON, e.g. {"source": "cr", "uin": "…"}`);
   }
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new BadRequestError(`the ${type} message must be a JSON object`);
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new InvalidError(`the ${type} message must be a JSON object`);
   const fields = body as Record<string, unknown>;
-  if (!isId(fields.uin)) throw new BadRequestError(`the ${type} event needs uin (a non-empty string)`);
+  if (!isId(fields.uin)) throw new InvalidError(`the ${type} event needs uin (a non-empty string)`);
   const source = typeof fields.source === 'string' ? { source: fields.source } : {};
   const event: PersonEvent = { ...source, uin: fields.uin };
   if (type === 'liveBirth') {
@@ -51,7 +51,7 @@ export function parseEvent<E extends Reaction>(type: E, message: string): Reacti
   if (type === 'duplicatePerson') {
     const { duplicates } = fields;
     if (!Array.isArray(duplicates) || !duplicates.every(isId)) {
-      throw new BadRequestError('the duplicatePerson event needs duplicates (an array of uins)');
+      throw new InvalidError('the duplicatePerson event needs duplicates (an array of uins)');
     }
     return { ...event, duplicates } as ReactionEvents[E];
   }

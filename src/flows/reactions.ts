@@ -7,7 +7,7 @@
  */
 import type { CmsServices } from '../cms/cms-services.js';
 import type { CredentialStatus } from '../credentials/credential-producer.port.js';
-import { ConflictError, NotFoundError } from '../errors/http-errors.js';
+import { ConflictError, NotFoundError } from '../shared/domain-errors.js';
 import type { PrServices } from '../pr/pr-services.js';
 import type { Clock } from '../shared/clock.js';
 import { ignoringConflict } from '../shared/ignoring-conflict.js';

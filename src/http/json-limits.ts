@@ -3,7 +3,7 @@
  * or array, and values in the whole body. A body past them never reaches a parser, validator, handler or store,
  * where deep recursion overflows the stack and a stored record may become unreadable.
  */
-import { BadRequestError } from '../errors/http-errors.js';
+import { InvalidError } from '../shared/domain-errors.js';
 
 export interface JsonLimits {
   maxDepth: number;
@@ -19,7 +19,7 @@ const OPEN_ARRAY = 0x5b;
 const CLOSE_OBJECT = 0x7d;
 const CLOSE_ARRAY = 0x5d;
 
-/** Throws BadRequestError naming the limit a body exceeds; malformed JSON is left to the parser. */
+/** Throws InvalidError naming the limit a body exceeds; malformed JSON is left to the parser. */
 export function checkJsonLimits(body: Buffer, limits: JsonLimits): void {
   // Commas seen in each open container: its members are one more than that.
   const commas: number[] = [];
@@ -36,7 +36,7 @@ export function checkJsonLimits(body: Buffer, limits: JsonLimits): void {
       inString = true;
     } else if (byte === OPEN_OBJECT || byte === OPEN_ARRAY) {
       if (commas.length === limits.maxDepth) {
-        throw new BadRequestError(`The request body nests objects and arrays deeper than ${limits.maxDepth} levels`);
+        throw new InvalidError(`The request body nests objects and arrays deeper than ${limits.maxDepth} levels`);
       }
       commas.push(0);
       values++;
@@ -46,12 +46,12 @@ export function checkJsonLimits(body: Buffer, limits: JsonLimits): void {
       const top = commas.length - 1;
       commas[top] = (commas[top] ?? 0) + 1;
       if ((commas[top] ?? 0) >= limits.maxMembers) {
-        throw new BadRequestError(`An object or array of the request body has more than ${limits.maxMembers} members`);
+        throw new InvalidError(`An object or array of the request body has more than ${limits.maxMembers} members`);
       }
       values++;
     }
     if (values > limits.maxValues) {
-      throw new BadRequestError(`The request body holds more than ${limits.maxValues} values`);
+      throw new InvalidError(`The request body holds more than ${limits.maxValues} values`);
     }
   }
 }

@@ -2,7 +2,7 @@
  * Numeric query parameters written as plain decimals. The validator coerces with `Number()`, which reads
  * `1e400` and `Infinity` as Infinity, `0x10` as 16 and a lone space as 0; such values get 400 here instead.
  */
-import { BadRequestError } from '../errors/http-errors.js';
+import { InvalidError } from '../shared/domain-errors.js';
 import type { OperationEntry } from '../openapi/documents.js';
 
 const INTEGER = /^-?\d{1,15}$/;
@@ -26,7 +26,7 @@ export function queryNumberCheck(entry: OperationEntry): QueryNumberCheck | unde
       const values = Array.isArray(value) ? value : [value];
       const bad = values.find((item) => typeof item !== 'string' || !pattern.test(item));
       if (bad !== undefined) {
-        throw new BadRequestError(`Query parameter ${name} must be a decimal ${type}, got "${String(bad).slice(0, 40)}"`);
+        throw new InvalidError(`Query parameter ${name} must be a decimal ${type}, got "${String(bad).slice(0, 40)}"`);
       }
     }
   };

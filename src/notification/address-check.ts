@@ -6,7 +6,7 @@
  * - Without one, any host except loopback, link-local (cloud metadata lives there) and known metadata names.
  */
 import { BlockList, isIP } from 'node:net';
-import { BadRequestError } from '../errors/http-errors.js';
+import { InvalidError } from '../shared/domain-errors.js';
 
 const METADATA_NAMES = new Set(['metadata.google.internal', 'metadata', 'instance-data']);
 
@@ -50,13 +50,13 @@ export class AddressCheck {
     try {
       url = new URL(address);
     } catch {
-      throw new BadRequestError(`address must be an http(s) URL for protocol http, got "${address}"`);
+      throw new InvalidError(`address must be an http(s) URL for protocol http, got "${address}"`);
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new BadRequestError(`address must use http or https, got "${url.protocol.replace(':', '')}"`);
+      throw new InvalidError(`address must use http or https, got "${url.protocol.replace(':', '')}"`);
     }
     const host = bare(url.hostname);
-    if (!this.hostAllowed(host)) throw new BadRequestError(`address host ${host} is not allowed for notifications`);
+    if (!this.hostAllowed(host)) throw new InvalidError(`address host ${host} is not allowed for notifications`);
     return url;
   }
 

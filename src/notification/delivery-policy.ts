@@ -1,5 +1,5 @@
 /** The subscribe `policy`: "countdown,max" — seconds between retries (default 3600), retries (default 168, -1 = no limit). */
-import { BadRequestError } from '../errors/http-errors.js';
+import { InvalidError } from '../shared/domain-errors.js';
 
 export interface DeliveryPolicy {
   countdownSeconds: number;
@@ -12,7 +12,7 @@ export function parsePolicy(raw: string | undefined): DeliveryPolicy {
   const text = raw === undefined || raw.trim() === '' ? DEFAULT_POLICY : raw.trim();
   const match = /^(\d{1,9})\s*(?:,\s*(-1|\d{1,9}))?$/.exec(text);
   if (!match) {
-    throw new BadRequestError(
+    throw new InvalidError(
       `policy must be "countdown,max": seconds between retries and the number of retries (-1 for no limit), e.g. "3600,168"; got "${raw}"`,
     );
   }

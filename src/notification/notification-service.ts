@@ -3,7 +3,7 @@
  * deliveries (the outbox) in the same atomic batch, so a 200 means the deliveries will happen, kill -9 or not.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { BadRequestError, ConflictError, NotFoundError } from '../errors/http-errors.js';
+import { ConflictError, InvalidError, NotFoundError } from '../shared/domain-errors.js';
 import { DuplicateKeyError, type WriteOp } from '../storage/document-store.port.js';
 import type { AddressCheck } from './address-check.js';
 import { formatPolicy, parsePolicy } from './delivery-policy.js';
@@ -60,7 +60,7 @@ export class NotificationService {
   constructor(private readonly options: NotificationServiceOptions) {}
 
   async createTopic(name: string): Promise<Topic> {
-    if (name.trim() === '') throw new BadRequestError('name must not be empty');
+    if (name.trim() === '') throw new InvalidError('name must not be empty');
     const existing = await this.#topicByName(name);
     if (existing) return topicOf(existing);
     const record: TopicRecord = { _id: randomUUID(), name };
@@ -94,10 +94,10 @@ export class NotificationService {
     const protocol = query.protocol ?? 'http';
     const policy = formatPolicy(parsePolicy(query.policy));
     const topic = await this.#topic(query.topic);
-    if (!topic) throw new BadRequestError(`topic ${query.topic} does not exist (give its uuid or name)`);
+    if (!topic) throw new InvalidError(`topic ${query.topic} does not exist (give its uuid or name)`);
     if (protocol === 'email') {
-      if (!this.options.emailEnabled) throw new BadRequestError('email subscriptions need an SMTP relay, and none is configured (OSIA_SMTP_URL)');
-      if (!EMAIL.test(query.address)) throw new BadRequestError(`address must be an email address, got "${query.address}"`);
+      if (!this.options.emailEnabled) throw new InvalidError('email subscriptions need an SMTP relay, and none is configured (OSIA_SMTP_URL)');
+      if (!EMAIL.test(query.address)) throw new InvalidError(`address must be an email address, got "${query.address}"`);
     } else {
       this.options.check.checkHttpAddress(query.address);
     }
@@ -144,11 +144,11 @@ export class NotificationService {
   async confirm(token: string): Promise<void> {
     const [found] = token === '' ? [] : await this.options.store.subscriptions.find({ token });
     const current = found && (await this.options.store.subscriptions.getVersioned(found._id));
-    if (!current || current.doc.token !== token) throw new BadRequestError('invalid or already used confirmation token');
+    if (!current || current.doc.token !== token) throw new InvalidError('invalid or already used confirmation token');
     const { token: _used, ...rest } = current.doc;
     // Of two confirms racing (maybe in two processes), the store lets one write at the version read.
     const confirmed = await applyIfUnchanged(this.options.store, [putAt(COLLECTIONS.subscriptions, current, { ...rest, active: true })]);
-    if (!confirmed) throw new BadRequestError('invalid or already used confirmation token');
+    if (!confirmed) throw new InvalidError('invalid or already used confirmation token');
   }
 
   /** Stores the message and one delivery per active subscription of the topic, atomically. */

@@ -1,6 +1,6 @@
 /** The Notification interface (`openapi/notification.yaml`, mounted at `/notification`): one handler per operationId. */
 import type { operations } from '../../generated/notification.js';
-import { BadRequestError } from '../errors/http-errors.js';
+import { InvalidError } from '../shared/domain-errors.js';
 import type { HandlerMap } from '../http/operation-types.js';
 import type { NotificationService } from './notification-service.js';
 
@@ -30,7 +30,7 @@ export function createNotificationHandlers(service: NotificationService): Handle
       // (Without a Content-Type no parser reads the body, and the validator leaves an empty object in its place.)
       const text = typeof body === 'string' || Buffer.isBuffer(body) ? bodyText(body) : undefined;
       const absent = text === undefined ? Object.keys(body ?? {}).length === 0 : text.length === 0;
-      if (absent) throw new BadRequestError('publish needs a body: the message to publish (plain/text)');
+      if (absent) throw new InvalidError('publish needs a body: the message to publish (plain/text)');
       await service.publish(path.uuid, bodyText(body), query.subject);
       return { status: 200 };
     },

@@ -2,7 +2,7 @@
  * Galleries exist implicitly through `Identity.galleries`. `ALL` stands for every gallery. Content rows come in
  * creation order of the identities, paged with offset/limit (default 1000), as JSON or as CSV.
  */
-import { NotFoundError } from '../errors/http-errors.js';
+import { NotFoundError } from '../shared/domain-errors.js';
 import type { PopulationRegistry } from '../registry/population-registry.js';
 import { ALL_GALLERIES, galleryFilter } from '../registry/search-filter.js';
 

@@ -6,7 +6,7 @@
  * `PopulationRegistry.change`), so concurrent changes from any number of processes never interleave.
  */
 import { randomUUID } from 'node:crypto';
-import { BadRequestError, ConflictError, NotFoundError } from '../errors/http-errors.js';
+import { ConflictError, InvalidError, NotFoundError } from '../shared/domain-errors.js';
 import type { SchemaValidator } from '../openapi/schema-validator.js';
 import type { PopulationRegistry } from '../registry/population-registry.js';
 import { IDENTITIES, type IdentityRecord, type PersonRecord } from '../registry/registry-records.js';
@@ -85,10 +85,10 @@ export class IdentityService {
       checkEditable(identityId, String(current.status));
       // Server-managed members of a patch follow the rule of full bodies: identityId is read-only (400), the dates
       // must be date-times and are then ignored.
-      if ('identityId' in patch) throw new BadRequestError(`Identity ${identityId}: identityId is read-only (set by the server)`);
+      if ('identityId' in patch) throw new InvalidError(`Identity ${identityId}: identityId is read-only (set by the server)`);
       const merged = applyMergePatch(current, patch) as Identity;
       const problems = this.validator.check('Identity', merged);
-      if (problems) throw new BadRequestError(`Identity ${identityId} would not be valid after this patch: ${problems}`);
+      if (problems) throw new InvalidError(`Identity ${identityId} would not be valid after this patch: ${problems}`);
       await this.store(record, merged, transactionId, 'partialUpdateIdentity');
     });
   }
@@ -125,7 +125,7 @@ export class IdentityService {
 
   /** Moves one identity (id kept) to another person; the source person stays, even with no identity left. */
   async move(targetId: string, sourceId: string, identityId: string, transactionId: string): Promise<void> {
-    if (targetId === sourceId) throw new BadRequestError(`Identity ${identityId} is already held by person ${targetId}`);
+    if (targetId === sourceId) throw new InvalidError(`Identity ${identityId} is already held by person ${targetId}`);
     await this.registry.change(async () => {
       const target = await this.persons.existingVersioned(targetId);
       const source = await this.persons.existingVersioned(sourceId);

@@ -4,7 +4,7 @@
  * declare a transition table (`identityStatusTransitions`, docs/profile.md); a move it does not list answers 403,
  * which setIdentityStatus declares for "operation not allowed". Content can change only while an identity is CLAIMED.
  */
-import { BadRequestError, ForbiddenError } from '../errors/http-errors.js';
+import { InvalidError, NotAllowedError } from '../shared/domain-errors.js';
 import { IDENTITY_STATUSES, type IdentityStatus, type TransitionTable } from '../profile/profile-settings.js';
 
 const isStatus = (value: string): value is IdentityStatus => IDENTITY_STATUSES.includes(value as IdentityStatus);
@@ -16,11 +16,11 @@ export class IdentityStatusRules {
   /** Refuses a status change the rules do not allow; staying in the same status is always allowed. */
   checkTransition(identityId: string, from: string, to: string): void {
     if (!isStatus(to)) {
-      throw new BadRequestError(`Unknown identity status "${to}" (expected one of ${IDENTITY_STATUSES.join(', ')})`);
+      throw new InvalidError(`Unknown identity status "${to}" (expected one of ${IDENTITY_STATUSES.join(', ')})`);
     }
     if (from === to || !this.table || !isStatus(from)) return;
     if (!this.table[from].includes(to)) {
-      throw new ForbiddenError(`Identity ${identityId} cannot go from ${from} to ${to} (country profile transitions)`);
+      throw new NotAllowedError(`Identity ${identityId} cannot go from ${from} to ${to} (country profile transitions)`);
     }
   }
 }
@@ -28,6 +28,6 @@ export class IdentityStatusRules {
 /** Content updates (PUT, PATCH) are for claims still being examined. */
 export function checkEditable(identityId: string, status: string): void {
   if (status !== 'CLAIMED') {
-    throw new ForbiddenError(`Identity ${identityId} is ${status}: only a CLAIMED identity can be updated`);
+    throw new NotAllowedError(`Identity ${identityId} is ${status}: only a CLAIMED identity can be updated`);
   }
 }

@@ -3,7 +3,7 @@
  * with its change-log entry; a create inserts (the store refuses an existing id), other changes write the persons
  * back at the version they were read (see `PopulationRegistry.change`).
  */
-import { BadRequestError, ConflictError, NotFoundError } from '../errors/http-errors.js';
+import { ConflictError, InvalidError, NotFoundError } from '../shared/domain-errors.js';
 import type { PersonView, PopulationRegistry, SearchOptions, VersionedPerson } from '../registry/population-registry.js';
 import { IDENTITIES, type IdentityRecord, identityKey, PERSONS, type PersonRecord } from '../registry/registry-records.js';
 import { DuplicateKeyError, type WriteOp } from '../storage/document-store.port.js';
@@ -91,7 +91,7 @@ export class PersonService {
    * deletes the source: all in one batch, or nothing when an identity id exists in both.
    */
   async merge(targetId: string, sourceId: string, transactionId: string): Promise<void> {
-    if (targetId === sourceId) throw new BadRequestError(`Cannot merge person ${targetId} into itself`);
+    if (targetId === sourceId) throw new InvalidError(`Cannot merge person ${targetId} into itself`);
     await this.registry.change(async () => {
       const target = await this.existingVersioned(targetId);
       const source = await this.existingVersioned(sourceId);

@@ -18,7 +18,7 @@ import {
   type PersonRecord,
 } from './registry-records.js';
 import { type Criterion, criteriaFilter, type SearchOptions } from './search-filter.js';
-import { decodeKeys, encodeKeys } from '../shared/stored-keys.js';
+import { decodeKeys, encodeKeys } from '../storage/stored-keys.js';
 import { type Clock, systemClock } from '../shared/clock.js';
 
 export type { Criterion, SearchOptions } from './search-filter.js';

@@ -1,6 +1,6 @@
 /** Turns search criteria into a store filter on records that keep their content under one field (`identity` …). */
 import type { Filter } from '../storage/document-store.port.js';
-import { encodePath } from '../shared/stored-keys.js';
+import { encodePath } from '../storage/stored-keys.js';
 
 export interface Criterion {
   /** Dotted path within the identity, e.g. `biographicData.lastName`. */

@@ -1,4 +1,4 @@
-import { ConflictError } from '../errors/http-errors.js';
+import { ConflictError } from '../shared/domain-errors.js';
 
 /**
  * Runs a create whose 409 means "there already": an earlier attempt of the same work got that far (the issuance

@@ -1,5 +1,5 @@
 /** The page a list operation was asked for: OSIA's schemas give `offset` and `limit` no minimum, so it is checked here. */
-import { BadRequestError } from '../errors/http-errors.js';
+import { InvalidError } from '../shared/domain-errors.js';
 
 export interface Paging {
   offset: number;
@@ -11,7 +11,7 @@ export function paging(offset: number | undefined, limit: number | undefined, de
   const checked = { offset: offset ?? 0, limit: limit ?? defaultLimit };
   const minimum = { offset: 0, limit: minLimit };
   for (const name of ['offset', 'limit'] as const) {
-    if (checked[name] < minimum[name]) throw new BadRequestError(`Query parameter ${name} must be ${minimum[name]} or more (got ${checked[name]})`);
+    if (checked[name] < minimum[name]) throw new InvalidError(`Query parameter ${name} must be ${minimum[name]} or more (got ${checked[name]})`);
   }
   return checked;
 }

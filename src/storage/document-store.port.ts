@@ -99,6 +99,8 @@ export interface Collection<T extends StoredRecord = StoredDocument> {
   /** The record and its version, for a later `put`/`delete` with `expectedVersion`. */
   getVersioned(id: string): Promise<VersionedDocument<T> | undefined>;
   find(filter: Filter, options?: FindOptions): Promise<T[]>;
+  /** `find`, each record with its version. */
+  findVersioned(filter: Filter, options?: FindOptions): Promise<VersionedDocument<T>[]>;
   count(filter?: Filter): Promise<number>;
   /** Deletes one record; resolves false when there was none. */
   delete(id: string): Promise<boolean>;
@@ -156,24 +158,31 @@ export interface Storage {
   blobs: BlobStore;
 }
 
-/** Raised by `insert` when the key already exists; domain services turn it into 409. */
-export class DuplicateKeyError extends Error {
+/**
+ * A write refused because another writer got there first: `Store.change` runs the change again on fresh data, and
+ * the HTTP layer answers 409 when it still fails.
+ */
+export class StoreConflictError extends Error {
   constructor(
     readonly collection: string,
     readonly id: string,
+    message: string,
   ) {
-    super(`duplicate key ${id} in ${collection}`);
-    this.name = 'DuplicateKeyError';
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Raised by `insert` when the key (or a unique index value) already exists. */
+export class DuplicateKeyError extends StoreConflictError {
+  constructor(collection: string, id: string) {
+    super(collection, id, `duplicate key ${id} in ${collection}`);
   }
 }
 
 /** Raised by a batch whose `expectedVersion` no longer holds: another writer changed the record meanwhile. */
-export class VersionConflictError extends Error {
-  constructor(
-    readonly collection: string,
-    readonly id: string,
-  ) {
-    super(`record ${id} in ${collection} changed concurrently`);
-    this.name = 'VersionConflictError';
+export class VersionConflictError extends StoreConflictError {
+  constructor(collection: string, id: string) {
+    super(collection, id, `record ${id} in ${collection} changed concurrently`);
   }
 }

@@ -4,7 +4,7 @@
  */
 import type { components } from '../../generated/thirdparty.js';
 import type { CredentialSummary } from '../credentials/credential-directory.port.js';
-import { BadRequestError } from '../errors/http-errors.js';
+import { InvalidError } from '../shared/domain-errors.js';
 
 type AttributeSet = components['schemas']['AttributeSet'];
 type Json = Record<string, unknown>;
@@ -117,7 +117,7 @@ export function selectionOf(output: components['schemas']['OutputAttributeSet'])
     biographicData: byName(output.outputBiographicData, 'biographicData'),
     contactData: byName(output.outputContactData, CONTACT_PATH),
     biometricData: (output.outputBiometricData ?? []).map(({ biometricType, biometricSubType, biometricDataFields }) => {
-      if (!biometricType) throw new BadRequestError('Each outputBiometricData item needs a biometricType');
+      if (!biometricType) throw new InvalidError('Each outputBiometricData item needs a biometricType');
       return { biometricType, ...(biometricSubType ? { biometricSubType } : {}), ...(biometricDataFields ? { fields: biometricDataFields } : {}) };
     }),
     credentialData: (output.outputCredentialData ?? []).map(({ credentialType, credentialDataFields }) => ({

@@ -5,7 +5,7 @@
  */
 import type { components } from '../../generated/thirdparty.js';
 import type { CredentialDirectory } from '../credentials/credential-directory.port.js';
-import { BadRequestError } from '../errors/http-errors.js';
+import { InvalidError } from '../shared/domain-errors.js';
 import type { PopulationRegistry } from '../registry/population-registry.js';
 import type { Criterion } from '../registry/search-filter.js';
 import { CONTACT_PATH, valueAt } from './attribute-output.js';
@@ -19,14 +19,14 @@ function equalities(values: Record<string, unknown>, root: string): Criterion[] 
     const path = `${root}.${name}`;
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return [{ path, operator: '=', value }];
     if (value !== null && typeof value === 'object' && !Array.isArray(value)) return equalities(value as Record<string, unknown>, path);
-    throw new BadRequestError(`identify cannot search on ${path}: only text, numbers, booleans and objects of them`);
+    throw new InvalidError(`identify cannot search on ${path}: only text, numbers, booleans and objects of them`);
   });
 }
 
 export async function identifyQuery(attributeSet: AttributeSet, credentials: CredentialDirectory, now: Date): Promise<IdentifyQuery> {
-  if (attributeSet.encryption) throw new BadRequestError('Encrypted attribute sets are not supported by identify');
+  if (attributeSet.encryption) throw new InvalidError('Encrypted attribute sets are not supported by identify');
   if (attributeSet.biometricData?.length) {
-    throw new BadRequestError('Biometric identification is not supported: this server has no ABIS');
+    throw new InvalidError('Biometric identification is not supported: this server has no ABIS');
   }
   const criteria = [
     ...equalities(attributeSet.biographicData ?? {}, 'biographicData'),
@@ -34,13 +34,13 @@ export async function identifyQuery(attributeSet: AttributeSet, credentials: Cre
   ];
   let credentialHolders: string[] | undefined;
   for (const item of attributeSet.credentialData ?? []) {
-    if (!item.credentialNumber) throw new BadRequestError('identify looks credentials up by credentialNumber: each credentialData item needs one');
+    if (!item.credentialNumber) throw new InvalidError('identify looks credentials up by credentialNumber: each credentialData item needs one');
     const holders = (await credentials.findByNumber(item.credentialNumber))
       .filter((credential) => credentialState(credential, now) === 'IN_FORCE')
       .map((credential) => credential.personId);
     credentialHolders = credentialHolders ? credentialHolders.filter((id) => holders.includes(id)) : [...new Set(holders)];
   }
-  if (criteria.length === 0 && credentialHolders === undefined) throw new BadRequestError('identify needs at least one attribute to search with');
+  if (criteria.length === 0 && credentialHolders === undefined) throw new InvalidError('identify needs at least one attribute to search with');
   return { criteria, ...(credentialHolders ? { credentialHolders } : {}) };
 }
 

@@ -3,7 +3,7 @@
  * `credentialNumber` (through the CMS records) or `token` (a sector token issued to the caller's sector).
  */
 import type { CredentialDirectory, CredentialSummary } from '../credentials/credential-directory.port.js';
-import { BadRequestError, NotFoundError } from '../errors/http-errors.js';
+import { InvalidError, NotFoundError } from '../shared/domain-errors.js';
 import type { PersonView, PopulationRegistry } from '../registry/population-registry.js';
 import { representative } from './credential-validity.js';
 import type { SectorTokens } from './sector-tokens.js';
@@ -39,7 +39,7 @@ export class PersonResolver {
       case 'uin':
         return { uin: identifier };
       case 'token':
-        if (!sector) throw new BadRequestError('identifierType=token needs a sector, and this client has none (see OSIA_SECTORS)');
+        if (!sector) throw new InvalidError('identifierType=token needs a sector, and this client has none (see OSIA_SECTORS)');
         return { uin: await this.tokens.resolve(sector, identifier) };
       case 'credentialNumber': {
         // A replaced card may share its number with its successor: the one in force speaks for it.
@@ -47,7 +47,7 @@ export class PersonResolver {
         return { uin: credential?.personId, credential };
       }
       default:
-        throw new BadRequestError(`identifierType must be one of ${IDENTIFIER_TYPES.join(', ')}, got "${identifierType}"`);
+        throw new InvalidError(`identifierType must be one of ${IDENTIFIER_TYPES.join(', ')}, got "${identifierType}"`);
     }
   }
 }

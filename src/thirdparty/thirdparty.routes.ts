@@ -1,7 +1,8 @@
 /** The Third Party Services interface (`openapi/thirdparty.yaml`, mounted at `/thirdparty`): one handler per operationId. */
 import { createHash, randomUUID } from 'node:crypto';
 import type { components, operations } from '../../generated/thirdparty.js';
-import { BadRequestError, ForbiddenError, HttpError, NotFoundError } from '../errors/http-errors.js';
+import { InvalidError, NotFoundError } from '../shared/domain-errors.js';
+import { ForbiddenError, HttpError } from '../errors/http-errors.js';
 import type { HandlerMap } from '../http/operation-types.js';
 import { selectionOf } from './attribute-output.js';
 import { credentialState } from './credential-validity.js';
@@ -74,7 +75,7 @@ export function createThirdPartyHandlers(services: ThirdPartyServices): HandlerM
     readAttributes: async ({ path, query, body, context }) => {
       const spec = selectionOf(body);
       if (Object.values(spec).every((section) => Object.keys(section).length === 0)) {
-        throw new BadRequestError('readAttributes needs at least one output attribute');
+        throw new InvalidError('readAttributes needs at least one output attribute');
       }
       const caller = services.callerOf(context.principal);
       const subject = readable(await resolver.resolve(path.identifier, query.identifierType, caller.sector));

@@ -5,7 +5,7 @@
  */
 import type { components } from '../../generated/thirdparty.js';
 import type { CredentialSummary } from '../credentials/credential-directory.port.js';
-import { BadRequestError } from '../errors/http-errors.js';
+import { InvalidError } from '../shared/domain-errors.js';
 import { CONTACT_PATH, valueAt } from './attribute-output.js';
 import { type CredentialState, credentialState } from './credential-validity.js';
 import type { ResolvedPerson } from './person-resolver.js';
@@ -41,7 +41,7 @@ function credentialMatches(supplied: Record<string, unknown>, held: CredentialSu
 
 /** Rejects a request that would verify nothing, or that we cannot read. */
 function checkedNames(body: AttributeSet): string[] {
-  if (body.encryption) throw new BadRequestError('Encrypted attribute sets are not supported by verify');
+  if (body.encryption) throw new InvalidError('Encrypted attribute sets are not supported by verify');
   const names = [
     ...Object.keys(body.biographicData ?? {}).map((name) => `biographicData.${name}`),
     ...Object.keys(body.contactData ?? {}).map((name) => `contactData.${name}`),
@@ -49,7 +49,7 @@ function checkedNames(body: AttributeSet): string[] {
     ...(body.biometricData ?? []).map((item) => `biometricData.${item.biometricType}`),
   ];
   if (names.length === 0 || (body.credentialData ?? []).some((item) => Object.keys(item).length === 0)) {
-    throw new BadRequestError('verify needs at least one attribute to check (and no empty credentialData item)');
+    throw new InvalidError('verify needs at least one attribute to check (and no empty credentialData item)');
   }
   return names;
 }

@@ -4,7 +4,7 @@
  * Records hold the transaction id and the issue time only, never the person's attributes.
  */
 import type { Logger } from 'pino';
-import { BadRequestError } from '../errors/http-errors.js';
+import { InvalidError } from '../shared/domain-errors.js';
 import { type Collection, DuplicateKeyError, type Storage } from '../storage/document-store.port.js';
 import { openCollection } from '../storage/typed-collection.js';
 import type { UinGenerator } from './uin-generator.js';
@@ -48,7 +48,7 @@ export class UinRegistry {
       }
     }
     log?.error({ attempts: this.maxAttempts }, 'UIN space nearly exhausted: increase OSIA_UIN_LENGTH');
-    throw new BadRequestError(
+    throw new InvalidError(
       `no new UIN could be generated: ${this.maxAttempts} candidates in a row were already issued (the UIN space is nearly exhausted; the operator must increase OSIA_UIN_LENGTH)`,
     );
   }

@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Clock } from '../shared/clock.js';
-import { HttpError } from '../errors/http-errors.js';
+import { DomainError } from '../shared/domain-errors.js';
 import { ignoringConflict } from '../shared/ignoring-conflict.js';
 import { ISSUANCE_STEPS, type IssuanceState, type IssuanceStep, issuanceStateOf } from './issuance-state.js';
 
@@ -186,7 +186,7 @@ export class IssuanceWorkflow {
   async #fail(enrollmentId: string, state: IssuanceState, step: IssuanceStep, err: unknown): Promise<IssuanceState> {
     // Client-facing errors (a refused identity, an unknown profile) are the reason to show; anything else is logged
     // in full but shown only as an internal failure.
-    const known = err instanceof HttpError || err instanceof StepFailure;
+    const known = err instanceof DomainError || err instanceof StepFailure;
     const message = known ? (err as Error).message : 'internal error (see the server log)';
     if (!known) this.participants.log.error({ err, enrollmentId, step }, 'issuance workflow step failed');
     state.status = 'FAILED';

@@ -12,6 +12,7 @@ import { Ajv } from 'ajv';
 import pino from 'pino';
 import { ConfigError } from '../../src/config/config-options.js';
 import { bureausSectionSchema, readBureauToken } from '../../src/credentials/bureau/bureau-config.js';
+import { statusOf } from '../../src/errors/error-middleware.js';
 import { UpstreamBureauError } from '../../src/credentials/bureau/bureau-errors.js';
 import { createBureauProducer } from '../../src/credentials/bureau/bureau-producer.js';
 import type { CredentialProducer, ProductionOrder } from '../../src/credentials/credential-producer.port.js';
@@ -55,7 +56,7 @@ function producerFor(url: string, extra: { timeoutMs?: number; requestIdPrefix?:
 async function rejectsUpstream(call: Promise<unknown>, status: number, message: RegExp) {
   await assert.rejects(call, (err: unknown) => {
     assert.ok(err instanceof UpstreamBureauError, String(err));
-    assert.equal(err.status, status);
+    assert.equal(statusOf(err), status);
     assert.match(err.message, message);
     return true;
   });
@@ -303,7 +304,7 @@ describe('bureau producer', () => {
 
     it('refuses a credential this bureau did not produce', async () => {
       const foreign = { ...change('ACTIVE', 'SUSPENDED'), producerState: { bureau: 'other-bureau', upstreamCredentialId: 'X' } };
-      await assert.rejects(producer.statusChanged?.(foreign) ?? Promise.resolve(), { status: 409, message: /produced by bureau other-bureau, not by bureau acme-cards/ });
+      await assert.rejects(producer.statusChanged?.(foreign) ?? Promise.resolve(), { kind: 'conflict', message: /produced by bureau other-bureau, not by bureau acme-cards/ });
       assert.equal(bureau.received.length, 0);
     });
   });

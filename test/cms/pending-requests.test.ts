@@ -12,7 +12,7 @@ import type { CredentialProducer, ProducerState, ProductionOrder, ProductionOutc
 import { CredentialStore } from '../../src/credentials/credential-store.js';
 import { loadProfileCatalogue } from '../../src/credentials/profile-catalogue.js';
 import { ProducerRegistry } from '../../src/credentials/producer-registry.js';
-import { ConflictError } from '../../src/errors/http-errors.js';
+import { ConflictError } from '../../src/shared/domain-errors.js';
 import { loadDocument } from '../../src/openapi/documents.js';
 import { useTestApp } from '../support/use-test-app.js';
 import { credentialRequest, credentialUrl, requestUrl } from './cms-fixtures.js';

@@ -7,7 +7,7 @@ import { before, describe, it } from 'node:test';
 import request from 'supertest';
 import { openEnrollmentServices } from '../../src/enrollment/enrollment-services.js';
 import { systemClock } from '../../src/shared/clock.js';
-import { NotFoundError } from '../../src/errors/http-errors.js';
+import { NotFoundError } from '../../src/shared/domain-errors.js';
 import { EventBus } from '../../src/events/event-bus.js';
 import { loadDocument } from '../../src/openapi/documents.js';
 import { testLogger } from '../support/test-app.js';
@@ -56,8 +56,8 @@ describe('Enrollment service: enrollmentFinalized and the issuance record', () =
   });
 
   it('is not announced for a refused change', async () => {
-    await assert.rejects(enrollments.update(change('V-1', 'tx-x', true), { enrollmentType: 'X' }), { status: 409 });
-    await assert.rejects(enrollments.create(change('V-1', 'tx-y', true), {}), { status: 409 });
+    await assert.rejects(enrollments.update(change('V-1', 'tx-x', true), { enrollmentType: 'X' }), { kind: 'conflict' });
+    await assert.rejects(enrollments.create(change('V-1', 'tx-y', true), {}), { kind: 'conflict' });
     await assert.rejects(enrollments.finalize(change('nobody', 'tx-z')), NotFoundError);
     assert.deepEqual(drain(), []);
   });

@@ -5,7 +5,7 @@ import pino from 'pino';
 import { requestLogging } from '../../src/http/request-logging.js';
 import request from 'supertest';
 import { errorMiddleware, notFoundMiddleware } from '../../src/errors/error-middleware.js';
-import { ConflictError, NotFoundError } from '../../src/errors/http-errors.js';
+import { ConflictError, NotFoundError } from '../../src/shared/domain-errors.js';
 
 function appThrowing(err: unknown) {
   const app = express();

@@ -6,7 +6,7 @@ import pino from 'pino';
 import { requestLogging } from '../../src/http/request-logging.js';
 import request from 'supertest';
 import { errorMiddleware } from '../../src/errors/error-middleware.js';
-import { NotFoundError } from '../../src/errors/http-errors.js';
+import { NotFoundError } from '../../src/shared/domain-errors.js';
 import { createInterfaceRouter, type RuntimeHandler } from '../../src/http/interface-router.js';
 import { loadDocument } from '../../src/openapi/documents.js';
 

@@ -5,7 +5,7 @@ import * as pkijs from 'pkijs';
 import type { CredentialChange, ProducedCredential, ProductionOutcome } from '../../src/credentials/credential-producer.port.js';
 import { createPkiProducer } from '../../src/credentials/pki/pki-producer.js';
 import type { PkiIssuer } from '../../src/credentials/pki/pki-issuer.js';
-import { ConflictError } from '../../src/errors/http-errors.js';
+import { ConflictError } from '../../src/shared/domain-errors.js';
 import { createPkiWorld, ISSUED, openssl, order, type PkiWorld, readCrl, stubBaseProducer } from './pki-fixtures.js';
 
 interface StateCertificate {

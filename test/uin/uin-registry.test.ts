@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { loadConfig } from '../../src/config/load-config.js';
-import { HttpError } from '../../src/errors/http-errors.js';
+import { InvalidError } from '../../src/shared/domain-errors.js';
 import type { Collection } from '../../src/storage/document-store.port.js';
 import { uinFormatOf } from '../../src/uin/uin-format.js';
 import { createUinGenerator } from '../../src/uin/uin-generator.js';
@@ -54,8 +54,7 @@ describe('UIN registry', () => {
     const random = scriptedRandom(...Array.from({ length: MAX_ATTEMPTS }, () => FIRST).flat());
     const registry = await UinRegistry.open(t.storage, createUinGenerator(format, random.source));
     await assert.rejects(registry.issue('tx-exhausted'), (err) => {
-      assert.ok(err instanceof HttpError);
-      assert.equal(err.status, 400);
+      assert.ok(err instanceof InvalidError);
       assert.match(err.message, new RegExp(`${MAX_ATTEMPTS} candidates in a row were already issued`));
       assert.match(err.message, /increase OSIA_UIN_LENGTH/);
       return true;

@@ -1,10 +1,10 @@
 /**
- * A call to an upstream bureau that did not succeed. It is an HttpError so that, when it refuses a local change
- * (status change, cancellation), the client gets a clear answer: 409 when the bureau refused (it answered 4xx),
- * 502 when the bureau could not be reached, timed out, failed (5xx) or answered something unreadable, or rejected
- * our own token (401/403: a configuration fault the client cannot fix).
+ * A call to an upstream bureau that did not succeed. It is a domain error so that, when it refuses a local change
+ * (status change, cancellation), the client gets a clear answer: a conflict (409) when the bureau refused (it
+ * answered 4xx), an upstream failure (502) when the bureau could not be reached, timed out, failed (5xx) or answered
+ * something unreadable, or rejected our own token (401/403: a configuration fault the client cannot fix).
  */
-import { HttpError } from '../../errors/http-errors.js';
+import { DomainError } from '../../shared/domain-errors.js';
 
 /** Upstream messages are shown to our clients and kept in reasons: bounded, on one line. */
 const MAX_UPSTREAM_MESSAGE = 200;
@@ -15,14 +15,14 @@ export function upstreamMessage(text: unknown): string {
   return line.length > MAX_UPSTREAM_MESSAGE ? `${line.slice(0, MAX_UPSTREAM_MESSAGE)}…` : line;
 }
 
-export class UpstreamBureauError extends HttpError {
+export class UpstreamBureauError extends DomainError {
   constructor(
     readonly bureau: string,
     /** The bureau's HTTP status; absent when no answer came (network failure, timeout). */
     readonly upstreamStatus: number | undefined,
     message: string,
   ) {
-    super(refusedByBureau(upstreamStatus) ? 409 : 502, message);
+    super(refusedByBureau(upstreamStatus) ? 'conflict' : 'upstream', message);
   }
 
   /** Worth trying again later: no answer, a 5xx, or an unreadable answer. */

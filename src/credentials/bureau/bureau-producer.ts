@@ -5,7 +5,7 @@
  * Behaviour and failure handling: docs/behaviour/bureau.md.
  */
 import type { Logger } from 'pino';
-import { ConflictError } from '../../errors/http-errors.js';
+import { ConflictError } from '../../shared/domain-errors.js';
 import type {
   CredentialChange,
   CredentialProducer,

@@ -5,7 +5,7 @@
  */
 import { createPublicKey, generateKeyPair, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
-import { BadRequestError } from '../../errors/http-errors.js';
+import { InvalidError } from '../../shared/domain-errors.js';
 import type { CertificateUsage } from './holder-certificate.js';
 
 export interface HolderKey {
@@ -30,10 +30,10 @@ function readPublicKey(value: unknown, usage: string): KeyObject {
   } catch {
     key = undefined;
   }
-  if (!key) throw new BadRequestError(`requestData.others.publicKeys.${usage} must be a PEM SubjectPublicKeyInfo (BEGIN PUBLIC KEY)`);
+  if (!key) throw new InvalidError(`requestData.others.publicKeys.${usage} must be a PEM SubjectPublicKeyInfo (BEGIN PUBLIC KEY)`);
   const bits = key.asymmetricKeyDetails?.modulusLength ?? MIN_RSA_BITS;
   if (!ACCEPTED_TYPES.has(key.asymmetricKeyType ?? '') || bits < MIN_RSA_BITS) {
-    throw new BadRequestError(`requestData.others.publicKeys.${usage}: EC, Ed25519, Ed448 or RSA (≥ ${MIN_RSA_BITS} bits) keys only`);
+    throw new InvalidError(`requestData.others.publicKeys.${usage}: EC, Ed25519, Ed448 or RSA (≥ ${MIN_RSA_BITS} bits) keys only`);
   }
   return key;
 }
@@ -45,11 +45,11 @@ function readPublicKey(value: unknown, usage: string): KeyObject {
 export function suppliedPublicKeys(others: unknown, usages: readonly CertificateUsage[]): Map<CertificateUsage, HolderKey> | undefined {
   const supplied = isRecord(others) ? others.publicKeys : undefined;
   if (supplied === undefined) return undefined;
-  if (!isRecord(supplied)) throw new BadRequestError('requestData.others.publicKeys must be an object keyed by certificate usage');
+  if (!isRecord(supplied)) throw new InvalidError('requestData.others.publicKeys must be an object keyed by certificate usage');
   const unexpected = Object.keys(supplied).filter((usage) => !(usages as readonly string[]).includes(usage));
   const missing = usages.filter((usage) => supplied[usage] === undefined);
   if (unexpected.length > 0 || missing.length > 0) {
-    throw new BadRequestError(`requestData.others.publicKeys must hold exactly the keys for ${usages.join(', ')} of this profile`);
+    throw new InvalidError(`requestData.others.publicKeys must hold exactly the keys for ${usages.join(', ')} of this profile`);
   }
   return new Map(
     usages.map((usage) => [usage, { publicKey: readPublicKey(supplied[usage], usage).export({ type: 'spki', format: 'der' }) }]),

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { type Clock, systemClock } from '../../shared/clock.js';
 import { openCollection } from '../../storage/typed-collection.js';
 import type { CredentialChange } from '../credential-producer.port.js';
-import { BadRequestError, ConflictError } from '../../errors/http-errors.js';
+import { ConflictError, InvalidError } from '../../shared/domain-errors.js';
 import {
   type Collection,
   DuplicateKeyError,
@@ -128,7 +128,7 @@ export class PkiIssuer {
   async issue(request: IssueRequest): Promise<IssuedCertificate[]> {
     const notBefore = request.notBefore ?? this.options.now();
     const notAfter = new Date(Math.min((request.notAfter ?? this.ca.notAfter).getTime(), this.ca.notAfter.getTime()));
-    if (notAfter <= notBefore) throw new BadRequestError('the credential expires before it is issued: no certificate can be made');
+    if (notAfter <= notBefore) throw new InvalidError('the credential expires before it is issued: no certificate can be made');
     const subject = holderName(request.biographicData, request.credentialNumber);
     const records: CertificateRecord[] = [];
     const keyBlobs: string[] = [];

@@ -4,7 +4,7 @@
  */
 import { parseDateTime } from '../credential-dates.js';
 import type { CredentialProducer, ProducedCredential, ProductionOrder, ProductionOutcome } from '../credential-producer.port.js';
-import { BadRequestError } from '../../errors/http-errors.js';
+import { InvalidError } from '../../shared/domain-errors.js';
 import { CERTIFICATE_KINDS } from '../profile-catalogue.js';
 import type { CertificateUsage } from './holder-certificate.js';
 import { type HolderKey, suppliedPublicKeys } from './holder-keys.js';
@@ -28,7 +28,7 @@ function plan(order: ProductionOrder): CertificatePlan {
   const named = order.settings?.certificates ?? ['authentication'];
   const unknown = named.filter((usage) => !(CERTIFICATE_KINDS as readonly string[]).includes(usage));
   if (unknown.length > 0 || named.length === 0) {
-    throw new BadRequestError(
+    throw new InvalidError(
       `profile ${order.profile.credentialProfileId} must name certificates among ${CERTIFICATE_KINDS.join(', ')}`,
     );
   }
@@ -69,7 +69,7 @@ export function createPkiProducer({ base, issuer }: PkiProducerOptions): Credent
    */
   async function withCertificates(order: ProductionOrder, produce: () => Promise<ProductionOutcome>): Promise<ProductionOutcome> {
     const failed = (error: unknown): ProductionOutcome => {
-      if (error instanceof BadRequestError) return { status: 'FAILED', reason: error.message };
+      if (error instanceof InvalidError) return { status: 'FAILED', reason: error.message };
       throw error;
     };
     let certificatePlan: CertificatePlan;
@@ -100,7 +100,7 @@ export function createPkiProducer({ base, issuer }: PkiProducerOptions): Credent
   };
   const { poll, updated, cancel } = base;
   if (poll) producer.poll = (order, state) => withCertificates(order, () => poll.call(base, order, state));
-  // A replaced PENDING request must still carry usable keys: a BadRequestError refuses the update.
+  // A replaced PENDING request must still carry usable keys: a InvalidError refuses the update.
   if (updated) {
     producer.updated = (order, state) => {
       plan(order);

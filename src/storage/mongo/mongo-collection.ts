@@ -93,10 +93,18 @@ export class MongoCollection implements Collection {
   }
 
   async find(filter: Filter, options: FindOptions = {}): Promise<StoredDocument[]> {
+    return (await this.#found(filter, options)).map(withoutSeq);
+  }
+
+  async findVersioned(filter: Filter, options: FindOptions = {}): Promise<VersionedDocument[]> {
+    return (await this.#found(filter, options)).map((doc) => ({ doc: withoutSeq(doc), version: Number(doc[VERSION_FIELD] ?? 1) }));
+  }
+
+  #found(filter: Filter, options: FindOptions): Promise<StoredDocument[]> {
     let cursor = this.raw.find(toDriverFilter(filter)).sort(sortWithSeq(options.sort));
     if (options.skip !== undefined) cursor = cursor.skip(options.skip);
     if (options.limit !== undefined) cursor = cursor.limit(options.limit);
-    return (await cursor.toArray()).map(withoutSeq);
+    return cursor.toArray();
   }
 
   count(filter: Filter = {}): Promise<number> {

@@ -227,6 +227,10 @@ class SqliteCollection implements Collection {
     return this.writes.tables.find(this.reader, filter, options);
   }
 
+  async findVersioned(filter: Filter, options?: FindOptions): Promise<VersionedDocument[]> {
+    return this.writes.tables.findVersioned(this.reader, filter, options);
+  }
+
   async count(filter?: Filter): Promise<number> {
     return this.writes.tables.count(this.reader, filter);
   }

@@ -5,7 +5,7 @@
  * key order and values read back exactly. Index keys live beside it (index-keys.ts).
  */
 import type Database from 'better-sqlite3';
-import type { Filter, FindOptions, StoredDocument } from '../document-store.port.js';
+import type { Filter, FindOptions, StoredDocument, VersionedDocument } from '../document-store.port.js';
 import { planFilter, type IndexedPath } from './filter-plan.js';
 
 export const quote = (name: string) => `"${name}"`;
@@ -51,9 +51,13 @@ export class SqliteTables {
   }
 
   find(db: Database.Database, filter: Filter, options: FindOptions = {}): StoredDocument[] {
+    return this.findVersioned(db, filter, options).map(({ doc }) => doc);
+  }
+
+  findVersioned(db: Database.Database, filter: Filter, options: FindOptions = {}): VersionedDocument[] {
     const { sql, params } = this.#findSql(filter, options);
-    const rows = statement(db, sql).all(...params) as { id: string; doc: string }[];
-    return rows.map((row) => parseRecord(this.name, row.id, row.doc));
+    const rows = statement(db, sql).all(...params) as { id: string; doc: string; version: number }[];
+    return rows.map((row) => ({ doc: parseRecord(this.name, row.id, row.doc), version: row.version }));
   }
 
   /**
@@ -66,11 +70,11 @@ export class SqliteTables {
     const paging = [options.limit || -1, options.skip ?? 0];
     if (plan.keysOnly && options.sort === undefined) {
       const page = `SELECT k.seq FROM ${this.keys} k WHERE ${plan.keysOnly.where} ORDER BY k.seq LIMIT ? OFFSET ?`;
-      const sql = `SELECT t.id, t.doc FROM (${page}) p JOIN ${this.table} t ON t.seq = p.seq ORDER BY p.seq`;
+      const sql = `SELECT t.id, t.doc, t.version FROM (${page}) p JOIN ${this.table} t ON t.seq = p.seq ORDER BY p.seq`;
       return { sql, params: [...plan.keysOnly.params, ...paging] };
     }
     const order = [...Object.entries(options.sort ?? {}).map(([path, dir]) => `${jsonPath(path)} ${dir === -1 ? 'DESC' : 'ASC'}`), plan.seq];
-    const sql = `SELECT t.id, t.doc FROM ${plan.from} WHERE ${plan.where} ORDER BY ${order.join(', ')} LIMIT ? OFFSET ?`;
+    const sql = `SELECT t.id, t.doc, t.version FROM ${plan.from} WHERE ${plan.where} ORDER BY ${order.join(', ')} LIMIT ? OFFSET ?`;
     return { sql, params: [...plan.params, ...paging] };
   }
 
