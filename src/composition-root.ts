@@ -26,7 +26,7 @@ import { EventBus } from './events/event-bus.js';
 import { createEventCallbackRouter } from './flows/callback-router.js';
 import { loadFlowConfig } from './flows/flow-config.js';
 import { type EventFlows, openEventFlows } from './flows/open-flows.js';
-import { outboxRecorder } from './flows/pr-outbox.js';
+import { outboxRecorder, PR_OUTBOX } from './flows/pr-outbox.js';
 import { createMetrics } from './http/metrics.js';
 import { planMounts } from './http/mounts.js';
 import { type NotificationEngine, openNotificationEngine } from './notification/notification-engine.js';
@@ -42,6 +42,7 @@ import { PopulationRegistry } from './registry/population-registry.js';
 import { BackgroundJobs, PeriodicJob } from './shared/background-jobs.js';
 import { BLOB_SWEEP_INTERVAL_MS, sweepUnclaimedBlobs } from './storage/blobs/blob-sweep.js';
 import type { Storage } from './storage/document-store.port.js';
+import { Store } from './storage/store.js';
 import { proofSignerOf } from './thirdparty/proof-signer.js';
 import { openThirdPartyServices, type ThirdPartyServices } from './thirdparty/thirdparty-services.js';
 import { createThirdPartyHandlers } from './thirdparty/thirdparty.routes.js';
@@ -88,16 +89,18 @@ export async function composeApp(parts: AppParts): Promise<ComposedApp> {
   jobs.add(new PeriodicJob('blob sweep', BLOB_SWEEP_INTERVAL_MS, () => sweepUnclaimedBlobs(storage.blobs, clock()), logger));
   const metrics = createMetrics();
   const events = new EventBus(logger);
+  const store = new Store(storage);
   const auditLog = await AuditLog.open(storage);
   // The event wiring is read first: the PR's outbox records go in the batch of every person change.
   const flowConfig = config.events ? await loadFlowConfig(config.events) : undefined;
   const published = flowConfig?.components.pr?.publishes ?? [];
-  const recordChange = flowConfig && published.length > 0 ? outboxRecorder(flowConfig.source, published, clock) : undefined;
+  const recordChange =
+    flowConfig && published.length > 0 ? outboxRecorder(await store.records(PR_OUTBOX), flowConfig.source, published, clock) : undefined;
 
   // Shared by several interfaces: the population registry (PR, Data Access, Third Party), the credential domain
   // (CMS, Third Party) and the issuing CA (the CMS routes, and the `pki` producer wherever credentials are made).
   const registry = serves('pr', 'dataaccess', 'thirdparty')
-    ? await PopulationRegistry.open(storage, { indexedAttributes: config.indexedAttributes, clock, recordChange })
+    ? await PopulationRegistry.open(store, { indexedAttributes: config.indexedAttributes, clock, recordChange })
     : undefined;
   const catalogue = serves('cms', 'thirdparty') ? await loadProfileCatalogue(config.credentialProfiles) : undefined;
   const pkiIssuer = serves('cms') || (catalogue && usesPki(catalogue)) ? await openPkiIssuer(storage, config, clock) : undefined;
@@ -110,7 +113,7 @@ export async function composeApp(parts: AppParts): Promise<ComposedApp> {
   if (enrollment) handlers.set('enrollment', createEnrollmentHandlers(enrollment));
 
   const prDocument = documentOf('pr');
-  const pr = registry && prDocument && openPrServices(registry, prDocument, settings, clock);
+  const pr = registry && prDocument && openPrServices(registry, prDocument, settings);
   if (pr) {
     registerRegistryGauges(metrics.registry, pr.registry);
     handlers.set('pr', createPrHandlers(pr));

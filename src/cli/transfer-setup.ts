@@ -8,6 +8,7 @@ import { PersonTransfer } from '../pr/person-transfer.js';
 import { loadServedSetup } from '../profile/served-documents.js';
 import { PopulationRegistry } from '../registry/population-registry.js';
 import { createStorage } from '../storage/create-storage.js';
+import { Store } from '../storage/store.js';
 import { systemClock } from '../shared/clock.js';
 
 export interface OpenTransfer {
@@ -21,7 +22,7 @@ export async function openTransfer(config: Config): Promise<OpenTransfer> {
   if (!pr) throw new Error('the PR document is missing');
   const storage = await createStorage({ dataDir: config.dataDir, mongodbUri: config.mongodbUri, mongodbDatabase: config.mongodbDatabase });
   try {
-    const registry = await PopulationRegistry.open(storage, { indexedAttributes: config.indexedAttributes });
+    const registry = await PopulationRegistry.open(new Store(storage), { indexedAttributes: config.indexedAttributes, clock: systemClock });
     const transfer = new PersonTransfer(registry, createSchemaValidator(pr.document), () => systemClock().toISOString());
     return { transfer, close: () => storage.documents.close() };
   } catch (err) {

@@ -10,7 +10,7 @@ import type { Clock } from '../shared/clock.js';
 import { type Collection, type DocumentStore, VersionConflictError, type WriteOp } from '../storage/document-store.port.js';
 import type { EventEngine } from './event-engine.js';
 import type { EventType } from './flow-config.js';
-import { OUTBOX, type OutboxRecord } from './pr-outbox.js';
+import { type OutboxRecord, PR_OUTBOX } from './pr-outbox.js';
 
 export interface EventRelayParts {
   documents: DocumentStore;
@@ -47,7 +47,7 @@ export class EventRelay {
         return published;
       }
       published += 1;
-      await this.#write({ collection: OUTBOX, op: 'delete', id: _id, expectedVersion: claimed.version });
+      await this.#write({ collection: PR_OUTBOX.name, op: 'delete', id: _id, expectedVersion: claimed.version });
     }
     return published;
   }
@@ -58,7 +58,7 @@ export class EventRelay {
     const current = await this.parts.outbox.getVersioned(id);
     if (!current || current.doc.leaseUntil > now) return undefined;
     const record = { ...current.doc, leaseUntil: now + this.parts.leaseMs };
-    const written = await this.#write({ collection: OUTBOX, op: 'put', doc: record, expectedVersion: current.version });
+    const written = await this.#write({ collection: PR_OUTBOX.name, op: 'put', doc: record, expectedVersion: current.version });
     return written ? { record, version: current.version + 1 } : undefined;
   }
 

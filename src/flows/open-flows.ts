@@ -19,7 +19,7 @@ import { EventCallbacks, HANDLED, type HandledRecord, type ReactionHandler } fro
 import { parseEvent } from './event-messages.js';
 import { EventRelay } from './event-relay.js';
 import type { Component, EngineConfig, FlowConfig, Reaction } from './flow-config.js';
-import { OUTBOX, OUTBOX_INDEXES, type OutboxRecord } from './pr-outbox.js';
+import { type OutboxRecord, PR_OUTBOX } from './pr-outbox.js';
 import { CmsReactions, DUPLICATE_FLAGS, type DuplicateFlag, PrReactions } from './reactions.js';
 import { CALLBACKS, type CallbackRecord, CallbackAddresses, SubscriptionJob, type Wiring } from './subscriptions.js';
 
@@ -67,7 +67,7 @@ export async function openEventFlows(parts: EventFlowParts): Promise<EventFlows>
     prEngine && flows.components.pr?.publishes.length
       ? new EventRelay({
           documents: storage.documents,
-          outbox: await openCollection<OutboxRecord>(storage.documents, OUTBOX, OUTBOX_INDEXES),
+          outbox: await openCollection<OutboxRecord>(storage.documents, PR_OUTBOX.name, PR_OUTBOX.indexes),
           engine: prEngine,
           topics: flows.topics,
           leaseMs: flows.relay.leaseMs,

@@ -13,11 +13,13 @@
 import { randomUUID } from 'node:crypto';
 import type { ChangeEntry, ChangeRecorder } from '../registry/population-registry.js';
 import type { Clock } from '../shared/clock.js';
-import type { IndexSpec, StoredDocument, WriteOp } from '../storage/document-store.port.js';
+import type { StoredDocument } from '../storage/document-store.port.js';
+import type { RecordSpec } from '../storage/record-spec.js';
+import type { Operation, Records } from '../storage/store.js';
 import type { PrEvent } from './flow-config.js';
 
-export const OUTBOX = 'pr_event_outbox';
-export const OUTBOX_INDEXES: IndexSpec[] = [{ fields: ['leaseUntil'] }];
+
+export const PR_OUTBOX: RecordSpec<OutboxRecord> = { name: 'pr_event_outbox', indexes: [{ fields: ['leaseUntil'] }] };
 
 export interface OutboxRecord extends StoredDocument {
   type: PrEvent;
@@ -52,12 +54,12 @@ function eventsOf({ operationId, ids }: ChangeEntry): Announced[] {
 }
 
 /** The recorder writing an outbox record for each event of `published` that a change announces. */
-export function outboxRecorder(source: string, published: readonly PrEvent[], clock: Clock): ChangeRecorder {
+export function outboxRecorder(outbox: Records<OutboxRecord>, source: string, published: readonly PrEvent[], clock: Clock): ChangeRecorder {
   const wanted = new Set(published);
   return (change) =>
     eventsOf(change)
       .filter((event) => wanted.has(event.type))
-      .map((event): WriteOp => {
+      .map((event): Operation => {
         const doc: OutboxRecord = {
           _id: randomUUID(),
           type: event.type,
@@ -65,6 +67,6 @@ export function outboxRecorder(source: string, published: readonly PrEvent[], cl
           createdAt: clock().toISOString(),
           leaseUntil: 0,
         };
-        return { collection: OUTBOX, op: 'insert', doc };
+        return outbox.insert(doc);
       });
 }

@@ -26,12 +26,11 @@ export class GalleryService {
   async content(galleryId: string, offset: number, limit: number): Promise<GalleryRow[]> {
     const filter = galleryFilter(galleryId);
     // One member is enough to know the gallery exists: counting a national gallery would read every member.
-    if (galleryId !== ALL_GALLERIES && (await this.registry.identities.find(filter, { limit: 1 })).length === 0) {
+    if (galleryId !== ALL_GALLERIES && (await this.registry.identities.select(filter, ['personId'], { limit: 1 })).length === 0) {
       throw new NotFoundError(`No gallery ${galleryId}: no identity is filed in it`);
     }
     // Stores read a limit of 0 as "no limit".
     if (limit === 0) return [];
-    const records = await this.registry.identities.find(filter, { skip: offset, limit });
-    return records.map((record) => ({ personId: String(record.personId), identityId: String(record.identityId) }));
+    return this.registry.identities.select(filter, ['personId', 'identityId'], { skip: offset, limit });
   }
 }

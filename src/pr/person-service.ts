@@ -1,12 +1,10 @@
 /**
- * Persons of the Population Registry: create, read, update, delete, merge, find. Every change is one atomic batch
- * with its change-log entry; a create inserts (the store refuses an existing id), other changes write the persons
- * back at the version they were read (see `PopulationRegistry.change`).
+ * Persons of the Population Registry: create, read, update, delete, merge, find. Every change is one commit with
+ * its change-log entry (see `PopulationRegistry.change`); a create inserts, so the store refuses an existing id.
  */
 import { ConflictError, InvalidError, NotFoundError } from '../shared/domain-errors.js';
-import type { PersonView, PopulationRegistry, SearchOptions, VersionedPerson } from '../registry/population-registry.js';
-import { IDENTITIES, type IdentityRecord, identityKey, PERSONS, type PersonRecord } from '../registry/registry-records.js';
-import { DuplicateKeyError, type WriteOp } from '../storage/document-store.port.js';
+import type { PersonView, PopulationRegistry, SearchOptions } from '../registry/population-registry.js';
+import { identityKey, type IdentityRecord, type PersonRecord } from '../registry/registry-records.js';
 import { type Expression, toCriteria } from '../registry/search-criteria.js';
 
 export interface PersonInput {
@@ -26,112 +24,53 @@ export class PersonService {
     private readonly identityFields: ReadonlySet<string>,
   ) {}
 
-  async existing(personId: string): Promise<PersonRecord> {
+  /** The person, or undefined: for callers to whom a missing person is no failure (event reactions). */
+  async lookup(personId: string): Promise<PersonView | undefined> {
     const person = await this.registry.person(personId);
-    if (!person) throw new NotFoundError(`No person ${personId}`);
-    return person;
+    return person && this.registry.personView(person);
   }
 
-  async existingVersioned(personId: string): Promise<VersionedPerson> {
-    const person = await this.registry.versionedPerson(personId);
+  async read(personId: string): Promise<PersonView> {
+    const person = await this.lookup(personId);
     if (!person) throw new NotFoundError(`No person ${personId}`);
     return person;
   }
 
   async create(personId: string, input: PersonInput, transactionId: string): Promise<void> {
-    try {
-      await this.registry.commit([
-        { collection: PERSONS, op: 'insert', doc: this.record(personId, input, transactionId) },
-        ...this.registry.changeOps(transactionId, 'createPerson', { personId }),
-      ]);
-    } catch (error) {
-      if (error instanceof DuplicateKeyError && error.collection === PERSONS) {
-        throw new ConflictError(`Person ${personId} already exists`);
-      }
-      throw error;
-    }
-  }
-
-  async read(personId: string): Promise<PersonView> {
-    return this.registry.personView(await this.existing(personId));
+    const person = this.record(personId, input, transactionId);
+    await this.registry.create([{ person, identities: [] }], { transactionId, operationId: 'createPerson' }, () => ({ personId }));
   }
 
   async update(personId: string, input: PersonInput, transactionId: string): Promise<void> {
-    await this.registry.change(async () => {
-      const person = await this.existingVersioned(personId);
-      const { referenceId } = person.record;
-      const record = { ...this.record(personId, input, transactionId), ...(referenceId ? { referenceId } : {}) };
-      await this.registry.commit([
-        this.registry.personOp(person, record),
-        ...this.registry.changeOps(transactionId, 'updatePerson', { personId }),
-      ]);
+    await this.registry.change([personId], { transactionId, operationId: 'updatePerson' }, ([aggregate]) => {
+      const { referenceId } = aggregate.person;
+      aggregate.person = { ...this.record(personId, input, transactionId), ...(referenceId ? { referenceId } : {}) };
+      return { personId };
     });
   }
 
-  /** The person and all its identities go in one atomic batch; their binaries afterwards. */
+  /** The person and all its identities go in one commit. */
   async delete(personId: string, transactionId: string): Promise<void> {
-    await this.registry.change(async () => {
-      const person = await this.existingVersioned(personId);
-      const identities = await this.registry.identitiesOf(personId);
-      const ops = identities.map((identity): WriteOp => ({ collection: IDENTITIES, op: 'delete', id: identity._id }));
-      const identityIds = identities.map((identity) => identity.identityId);
-      await this.registry.commit(
-        [
-          ...ops,
-          { collection: PERSONS, op: 'delete', id: personId, expectedVersion: person.version },
-          ...this.registry.changeOps(transactionId, 'deletePerson', { personId, identityIds }),
-        ],
-        { removed: identities.flatMap((identity) => identity.blobIds) },
-      );
+    await this.registry.change([personId], { transactionId, operationId: 'deletePerson' }, ([aggregate]) => {
+      aggregate.deleted = true;
+      return { personId, identityIds: aggregate.identities.map((identity) => identity.identityId) };
     });
   }
 
   /**
    * Moves every identity of the source to the target (ids kept, none of them the target's reference), then
-   * deletes the source: all in one batch, or nothing when an identity id exists in both.
+   * deletes the source: all in one commit, or nothing when an identity id exists in both.
    */
   async merge(targetId: string, sourceId: string, transactionId: string): Promise<void> {
     if (targetId === sourceId) throw new InvalidError(`Cannot merge person ${targetId} into itself`);
-    await this.registry.change(async () => {
-      const target = await this.existingVersioned(targetId);
-      const source = await this.existingVersioned(sourceId);
-      const [targetIdentities, sourceIdentities] = await Promise.all([
-        this.registry.identitiesOf(targetId),
-        this.registry.identitiesOf(sourceId),
-      ]);
-      const taken = new Set(targetIdentities.map((identity) => identity.identityId));
-      const clashes = sourceIdentities.filter((identity) => taken.has(identity.identityId)).map((i) => i.identityId);
-      if (clashes.length > 0) {
-        throw new ConflictError(`Persons ${targetId} and ${sourceId} both have identities ${clashes.join(', ')}`);
-      }
-      const identityIds = sourceIdentities.map((identity) => identity.identityId);
-      // The persons' versions first: a change that raced this one fails it there and the merge runs again.
-      await this.registry.commit([
-        this.registry.personOp(target),
-        ...sourceIdentities.flatMap((identity) => this.moveOps(identity, targetId, transactionId)),
-        { collection: PERSONS, op: 'delete', id: sourceId, expectedVersion: source.version },
-        ...this.registry.changeOps(transactionId, 'mergePerson', { personId: targetId, sourcePersonId: sourceId, identityIds }),
-      ]);
+    await this.registry.change([targetId, sourceId], { transactionId, operationId: 'mergePerson' }, ([kept, merged]) => {
+      const taken = new Set(kept.identities.map((identity) => identity.identityId));
+      const clashes = merged.identities.filter((identity) => taken.has(identity.identityId)).map((i) => i.identityId);
+      if (clashes.length > 0) throw new ConflictError(`Persons ${targetId} and ${sourceId} both have identities ${clashes.join(', ')}`);
+      kept.identities.push(...merged.identities.map((identity) => moved(identity, targetId, transactionId)));
+      merged.deleted = true;
+      return { personId: targetId, sourcePersonId: sourceId, identityIds: merged.identities.map((identity) => identity.identityId) };
     });
-  }
-
-  /**
-   * The writes that re-home one identity under another person. Its key contains the person id, so it is a new
-   * record: it comes after the identities the target already had. It is inserted, so an identity the target gained
-   * meanwhile under the same id fails the batch rather than being overwritten.
-   */
-  moveOps(identity: IdentityRecord, targetId: string, transactionId: string): WriteOp[] {
-    const moved = {
-      ...identity,
-      _id: identityKey(targetId, identity.identityId),
-      personId: targetId,
-      isReference: false,
-      lastTransactionId: transactionId,
-    };
-    return [
-      { collection: IDENTITIES, op: 'delete', id: identity._id },
-      { collection: IDENTITIES, op: 'insert', doc: moved },
-    ];
   }
 
   async find(expressions: readonly Expression[], options: FindOptions): Promise<FoundRow[]> {
@@ -148,4 +87,13 @@ export class PersonService {
   private record(personId: string, input: PersonInput, transactionId: string): PersonRecord {
     return { _id: personId, status: input.status, physicalStatus: input.physicalStatus, lastTransactionId: transactionId };
   }
+}
+
+/**
+ * An identity re-homed under another person. Its key holds the person id, so it is a new record, after the
+ * identities the target already had; it is inserted, so one the target gained meanwhile under the same id fails the
+ * commit rather than being overwritten.
+ */
+export function moved(identity: IdentityRecord, targetId: string, transactionId: string): IdentityRecord {
+  return { ...identity, _id: identityKey(targetId, identity.identityId), personId: targetId, isReference: false, lastTransactionId: transactionId };
 }

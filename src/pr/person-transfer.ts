@@ -8,8 +8,7 @@
  */
 import type { SchemaValidator } from '../openapi/schema-validator.js';
 import type { PopulationRegistry } from '../registry/population-registry.js';
-import { IDENTITIES, type IdentityRecord, PERSONS, type PersonRecord } from '../registry/registry-records.js';
-import { DuplicateKeyError, type WriteOp } from '../storage/document-store.port.js';
+import { ConflictError } from '../shared/domain-errors.js';
 import { withoutAllGallery } from './identity-galleries.js';
 
 type Json = Record<string, unknown>;
@@ -67,7 +66,7 @@ export class PersonTransfer {
   }
 
   /**
-   * Writes checked persons, many per atomic batch; a person already in the registry is left as it is. When a batch
+   * Writes checked persons, many per commit; a person already in the registry is left as it is. When a commit
    * fails, each of its persons is written alone, so that one bad person cannot stop the others.
    */
   async import(persons: readonly TransferredPerson[], transactionId: string): Promise<ImportOutcome[]> {
@@ -81,7 +80,8 @@ export class PersonTransfer {
     } catch {
       for (const person of fresh) {
         await this.#write([person], transactionId).catch((err: unknown) => {
-          const outcome = err instanceof DuplicateKeyError ? 'present' : new RefusedPerson(`not stored: ${err instanceof Error ? err.message : String(err)}`);
+          // A server on the same store created it meanwhile.
+          const outcome = err instanceof ConflictError ? 'present' : new RefusedPerson(`not stored: ${err instanceof Error ? err.message : String(err)}`);
           outcomes.set(person.personId, outcome);
         });
       }
@@ -89,52 +89,30 @@ export class PersonTransfer {
     return persons.map(({ personId }) => outcomes.get(personId) as ImportOutcome);
   }
 
-  /**
-   * Every person in the order they were first stored, a page at a time, with their identities as readIdentities
-   * answers them: read from one snapshot of the store, so that an export taken while the server writes is a
-   * consistent state. (Binaries are read from the blob store as the records name them.)
-   */
+  /** Every person in the order they were first stored, with their identities as readIdentities answers them. */
   async *export(pageSize = 500): AsyncGenerator<TransferredPerson> {
-    const snapshot = await this.registry.documents.snapshot();
-    try {
-      for (let skip = 0; ; skip += pageSize) {
-        const page = (await snapshot.find(PERSONS, {}, { skip, limit: pageSize })) as PersonRecord[];
-        if (page.length === 0) return;
-        const ids = page.map(({ _id }) => _id);
-        const records = (await snapshot.find(IDENTITIES, { personId: { $in: ids } })) as IdentityRecord[];
-        for (const person of page) {
-          const own = records.filter((record) => record.personId === person._id);
-          const identities = await Promise.all(own.map((record) => this.registry.identityView(record)));
-          const { personId, status, physicalStatus } = this.registry.personView(person);
-          yield { personId, status, physicalStatus, identities, ...(person.referenceId ? { reference: person.referenceId } : {}) };
-        }
-        if (page.length < pageSize) return;
-      }
-    } finally {
-      await snapshot.close();
+    for await (const { person, identities } of this.registry.everyPerson(pageSize)) {
+      const { personId, status, physicalStatus } = this.registry.personView(person);
+      const reference = person.referenceId ? { reference: person.referenceId } : {};
+      yield { personId, status, physicalStatus, identities: identities.map((record) => this.registry.identityView(record)), ...reference };
     }
   }
 
-  async #write(persons: readonly TransferredPerson[], transactionId: string): Promise<void> {
-    if (persons.length === 0) return;
-    const ops: WriteOp[] = [];
-    const added: string[] = [];
-    for (const person of persons) {
-      const { personId, status, physicalStatus, reference } = person;
-      const doc: PersonRecord = { _id: personId, status, physicalStatus, lastTransactionId: transactionId, ...(reference ? { referenceId: reference } : {}) };
-      // The store refuses a person created meanwhile by a server on the same store: that batch is retried person by person.
-      ops.push({ collection: PERSONS, op: 'insert', doc });
-      for (const identity of person.identities) {
+  #write(persons: readonly TransferredPerson[], transactionId: string): Promise<void> {
+    if (persons.length === 0) return Promise.resolve();
+    const created = persons.map(({ personId, status, physicalStatus, reference, identities }) => ({
+      person: { _id: personId, status, physicalStatus, lastTransactionId: transactionId, ...(reference ? { referenceId: reference } : {}) },
+      identities: identities.map((identity) => {
         const { identityId, createdDate, updatedDate, ...content } = withoutAllGallery(identity);
         const now = this.now();
         const dated = { ...content, createdDate: createdDate ?? now, updatedDate: updatedDate ?? createdDate ?? now };
-        const fields = { personId, identityId: String(identityId), isReference: identityId === reference, lastTransactionId: transactionId };
-        const record = await this.registry.identityRecord(fields, dated);
-        added.push(...record.blobIds);
-        ops.push({ collection: IDENTITIES, op: 'put', doc: record }, ...this.registry.galleryOps(dated));
-      }
-      ops.push(...this.registry.changeOps(transactionId, 'importPerson', { personId, identityIds: person.identities.map((i) => String(i.identityId)) }));
-    }
-    await this.registry.commit(ops, { added });
+        const record = this.registry.identityRecord(personId, String(identityId), dated, transactionId);
+        return { ...record, isReference: identityId === reference };
+      }),
+    }));
+    return this.registry.create(created, { transactionId, operationId: 'importPerson' }, ({ person, identities }) => ({
+      personId: person._id,
+      identityIds: identities.map((identity) => identity.identityId),
+    }));
   }
 }

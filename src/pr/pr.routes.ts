@@ -6,13 +6,9 @@ import type { PrServices } from './pr-services.js';
 import { requiredBody } from '../http/request-checks.js';
 import { paging } from '../shared/paging.js';
 
-type Identity = components['schemas']['Identity'];
 type Person = components['schemas']['Person'];
 
 export function createPrHandlers({ persons, identities, galleries }: PrServices): HandlerMap<operations> {
-  // Stored records are what the validated requests carried plus the server's fields: they match the schemas.
-  const asIdentity = (identity: Record<string, unknown>) => identity as unknown as Identity;
-
   return {
     findPersons: async ({ query, body, context }) => {
       const { group, reference, gallery } = query;
@@ -38,10 +34,7 @@ export function createPrHandlers({ persons, identities, galleries }: PrServices)
       await persons.merge(path.personIdTarget, path.personIdSource, query.transactionId);
       return { status: 204 };
     },
-    readIdentities: async ({ path }) => ({
-      status: 200,
-      body: (await identities.readAll(path.personId)).map(asIdentity),
-    }),
+    readIdentities: async ({ path }) => ({ status: 200, body: await identities.readAll(path.personId) }),
     createIdentity: async ({ path, query, body }) => {
       const identity = requiredBody(body, 'createIdentity', 'Identity');
       const identityId = await identities.create(path.personId, undefined, { ...identity }, query.transactionId);
@@ -52,10 +45,7 @@ export function createPrHandlers({ persons, identities, galleries }: PrServices)
       await identities.create(path.personId, path.identityId, { ...identity }, query.transactionId);
       return { status: 201 };
     },
-    readIdentity: async ({ path }) => ({
-      status: 200,
-      body: asIdentity(await identities.read(path.personId, path.identityId)),
-    }),
+    readIdentity: async ({ path }) => ({ status: 200, body: await identities.read(path.personId, path.identityId) }),
     updateIdentity: async ({ path, query, body }) => {
       const identity = requiredBody(body, 'updateIdentity', 'Identity');
       await identities.replace(path.personId, path.identityId, { ...identity }, query.transactionId);
@@ -81,7 +71,7 @@ export function createPrHandlers({ persons, identities, galleries }: PrServices)
       await identities.defineReference(path.personId, path.identityId, query.transactionId);
       return { status: 204 };
     },
-    readReference: async ({ path }) => ({ status: 200, body: asIdentity(await identities.readReference(path.personId)) }),
+    readReference: async ({ path }) => ({ status: 200, body: await identities.readReference(path.personId) }),
     readGalleries: async () => ({ status: 200, body: await galleries.list() }),
     readGalleryContent: async ({ path, query, context }) => {
       const { offset, limit } = paging(query.offset, query.limit, 1000);

@@ -1,25 +1,27 @@
 /**
- * The population registry's records, shared by the Population Registry interface (which owns the rules for
- * changing them) and the Data Access interface (which reads reference identities).
+ * The population registry: persons with their identities, one aggregate per person. Shared by the Population
+ * Registry interface (which owns the rules for changing it), Data Access and Third Party (which read reference
+ * identities). Every change goes through `change`: the persons are loaded at their versions, the domain mutates
+ * them, and one commit writes the difference, the change-log entry and what the change recorder adds (the event
+ * outbox). Each person is written back at the version read, so concurrent changes of a person, in any process, never
+ * interleave: the one that lost runs again on fresh data.
  */
 import { randomUUID } from 'node:crypto';
-import type { Collection, DocumentStore, Storage, StoredRecord, WriteOp } from '../storage/document-store.port.js';
-import { openCollection } from '../storage/typed-collection.js';
-import { deleteBlobs, externalize, rehydrate } from '../shared/binary-fields.js';
-import { retryOnConflict } from '../storage/optimistic.js';
+import type { StoredRecord } from '../storage/document-store.port.js';
+import type { Operation, Records, Store, Versioned } from '../storage/store.js';
+import { ConflictError, NotFoundError } from '../shared/domain-errors.js';
 import {
   CHANGES,
+  type ChangeRecord,
   GALLERIES,
-  IDENTITIES,
   type IdentityRecord,
-  identityIndexes,
   identityKey,
+  identitySpec,
   PERSONS,
   type PersonRecord,
 } from './registry-records.js';
 import { type Criterion, criteriaFilter, type SearchOptions } from './search-filter.js';
-import { decodeKeys, encodeKeys } from '../storage/stored-keys.js';
-import { type Clock, systemClock } from '../shared/clock.js';
+import type { Clock } from '../shared/clock.js';
 
 export type { Criterion, SearchOptions } from './search-filter.js';
 
@@ -38,95 +40,87 @@ export interface ReferenceView {
 /** What a change-log entry names: ids only, never personal data. */
 export type ChangedIds = Record<string, string | string[]>;
 
-/** A change-log entry as written: who asked (transaction), which operation, which ids. */
+/** A change-log entry as written: which operation, which ids. */
 export interface ChangeEntry {
   operationId: string;
   ids: ChangedIds;
 }
 
-/**
- * Writes to add to the atomic batch of every change (the event outbox): what they record then commits with the
- * change, or not at all.
- */
-export type ChangeRecorder = (change: ChangeEntry) => WriteOp[];
-
-/** A person record with the version it was read at. */
-export interface VersionedPerson {
-  record: PersonRecord;
-  version: number;
+/** Who asked for a change: it is recorded with it. */
+export interface ChangeMeta {
+  transactionId: string;
+  operationId: string;
 }
+
+/**
+ * Writes to add to the commit of every change (the event outbox): what they record then commits with the change,
+ * or not at all.
+ */
+export type ChangeRecorder = (change: ChangeEntry) => Operation[];
+
+/**
+ * A person as a change sees it. To change it, replace `person`, or elements of `identities` (by new objects: an
+ * identity left as loaded is not written), add or remove identities, or set `deleted`.
+ */
+export interface PersonAggregate {
+  person: PersonRecord;
+  identities: IdentityRecord[];
+  deleted?: boolean;
+}
+
+/**
+ * A change's work on its loaded persons (one per id asked for, in order); resolves the ids its change-log entry
+ * names, or undefined when there is nothing to change (then nothing is written).
+ */
+export type Mutation<Ids extends readonly string[]> = (
+  persons: { [K in keyof Ids]: PersonAggregate },
+  now: string,
+) => ChangedIds | undefined | Promise<ChangedIds | undefined>;
 
 /** Identities read per page by a search for persons (more than the persons asked for when they hold several). */
 const MIN_SEARCH_PAGE = 100;
+
+interface Loaded {
+  person: Versioned<PersonRecord>;
+  identities: Map<string, Versioned<IdentityRecord>>;
+}
 
 export class PopulationRegistry {
   /** Galleries already recorded, so that the common case (a known gallery) costs no write. */
   readonly #knownGalleries = new Set<string>();
 
   private constructor(
-    readonly storage: Storage,
-    readonly persons: Collection<PersonRecord>,
-    readonly identities: Collection<IdentityRecord>,
-    readonly galleries: Collection<StoredRecord>,
+    private readonly store: Store,
+    readonly persons: Records<PersonRecord>,
+    readonly identities: Records<IdentityRecord>,
+    readonly galleries: Records<StoredRecord>,
+    private readonly changes: Records<ChangeRecord>,
     private readonly clock: Clock,
     private readonly recordChange: ChangeRecorder | undefined,
   ) {}
 
-  /**
-   * `clock` dates the change log (the system clock for tools that load the store directly); `recordChange` adds
-   * its writes to the batch of every change.
-   */
+  /** `clock` dates the change log; `recordChange` adds its writes to the commit of every change. */
   static async open(
-    storage: Storage,
-    options: { indexedAttributes: readonly string[]; clock?: Clock; recordChange?: ChangeRecorder },
+    store: Store,
+    options: { indexedAttributes: readonly string[]; clock: Clock; recordChange?: ChangeRecorder },
   ): Promise<PopulationRegistry> {
-    const { documents } = storage;
     return new PopulationRegistry(
-      storage,
-      await openCollection<PersonRecord>(documents, PERSONS),
-      await openCollection<IdentityRecord>(documents, IDENTITIES, identityIndexes(options.indexedAttributes)),
-      await openCollection<StoredRecord>(documents, GALLERIES),
-      options.clock ?? systemClock,
+      store,
+      await store.records(PERSONS),
+      await store.records(identitySpec(options.indexedAttributes)),
+      await store.records(GALLERIES),
+      await store.records(CHANGES),
+      options.clock,
       options.recordChange,
     );
-  }
-
-  get documents(): DocumentStore {
-    return this.storage.documents;
   }
 
   async person(personId: string): Promise<PersonRecord | undefined> {
     return this.persons.get(personId);
   }
 
-  async versionedPerson(personId: string): Promise<VersionedPerson | undefined> {
-    const found = await this.persons.getVersioned(personId);
-    return found && { record: found.doc, version: found.version };
-  }
-
-  /**
-   * Writes the person back at the version it was read (with `changes`). Every change to a person's set of
-   * identities does so, which serialises it against any other change to that set, in any server process.
-   */
-  personOp(person: VersionedPerson, record: PersonRecord = person.record): WriteOp {
-    return { collection: PERSONS, op: 'put', doc: record, expectedVersion: person.version };
-  }
-
-  /**
-   * Runs a change (reads, checks, one `commit`), again on fresh data when a record it read changed before its
-   * batch landed. The store's versions and constraints, not this process, make the checks hold.
-   */
-  change<T>(task: () => Promise<T>): Promise<T> {
-    return retryOnConflict(task);
-  }
-
   async identity(personId: string, identityId: string): Promise<IdentityRecord | undefined> {
     return this.identities.get(identityKey(personId, identityId));
-  }
-
-  async versionedIdentity(personId: string, identityId: string): Promise<{ record: IdentityRecord; version: number } | undefined> {
-    const found = await this.identities.getVersioned(identityKey(personId, identityId));
-    return found && { record: found.doc, version: found.version };
   }
 
   /** A person's identities in creation order. */
@@ -138,27 +132,24 @@ export class PopulationRegistry {
     return { personId: record._id, status: record.status, physicalStatus: record.physicalStatus };
   }
 
-  /** The identity as the client stored it: `identityId` first, binaries back in place. */
-  async identityView(record: IdentityRecord): Promise<Record<string, unknown>> {
-    return { identityId: record.identityId, ...(await rehydrate(decodeKeys(record.identity), this.storage.blobs)) };
+  /** The identity as the client stored it: `identityId` first. */
+  identityView(record: IdentityRecord): Record<string, unknown> {
+    return { identityId: record.identityId, ...record.identity };
   }
 
   async readReference(personId: string): Promise<ReferenceView | undefined> {
     const person = await this.person(personId);
     if (!person) return undefined;
     const reference = person.referenceId ? await this.identity(personId, person.referenceId) : undefined;
-    return {
-      person: this.personView(person),
-      ...(reference ? { identity: await this.identityView(reference) } : {}),
-    };
+    return { person: this.personView(person), ...(reference ? { identity: this.identityView(reference) } : {}) };
   }
 
-  /** Identities matching every criterion, in creation order. */
-  async findIdentities(criteria: readonly Criterion[], options: SearchOptions = {}): Promise<IdentityRecord[]> {
+  /** Ids of the identities matching every criterion, in creation order. */
+  async findIdentities(criteria: readonly Criterion[], options: SearchOptions = {}): Promise<Pick<IdentityRecord, 'personId' | 'identityId'>[]> {
     const { offset, limit } = options;
     // Stores read a limit of 0 as "no limit".
     if (limit === 0) return [];
-    return this.identities.find(criteriaFilter(criteria, options), { skip: offset, limit });
+    return this.identities.select(criteriaFilter(criteria, options), ['personId', 'identityId'], { skip: offset, limit });
   }
 
   /**
@@ -184,56 +175,68 @@ export class PopulationRegistry {
     return [...personIds].slice(offset, wanted);
   }
 
-
-  /**
-   * Builds the stored record of an identity: large binaries moved to the blob store (the caller commits the record
-   * with `commit`, which removes those blobs again if the write fails), member names encoded for the store.
-   */
-  async identityRecord(
-    fields: { personId: string; identityId: string; isReference: boolean; lastTransactionId: string },
-    identity: Record<string, unknown>,
-  ): Promise<IdentityRecord> {
-    const { record, blobIds } = await externalize(identity, this.storage.blobs);
+  /** A new identity record of a person; `identity` is the content as stored (dates included). */
+  identityRecord(personId: string, identityId: string, identity: Record<string, unknown>, transactionId: string): IdentityRecord {
     const bioCount = Array.isArray(identity.biometricData) ? identity.biometricData.length : 0;
-    return { _id: identityKey(fields.personId, fields.identityId), ...fields, bioCount, blobIds, identity: encodeKeys(record) };
-  }
-
-  /** Writes recording the galleries an identity names, so that they can be listed. */
-  galleryOps(identity: Record<string, unknown>): WriteOp[] {
-    const named = (identity.galleries as string[] | undefined) ?? [];
-    return named
-      .filter((gallery) => !this.#knownGalleries.has(gallery))
-      .map((gallery) => ({ collection: GALLERIES, op: 'put', doc: { _id: gallery } }));
+    return { _id: identityKey(personId, identityId), personId, identityId, isReference: false, bioCount, lastTransactionId: transactionId, identity };
   }
 
   /**
-   * The writes recording a change, to go in the same atomic batch as the change: its change-log entry, and what the
-   * recorder adds for it (the event outbox).
+   * Creates persons whole, with their identities, in one commit; ConflictError (and nothing written) when one of
+   * them exists already, in any process.
    */
-  changeOps(transactionId: string, operationId: string, ids: ChangedIds): WriteOp[] {
-    const doc = { _id: randomUUID(), time: this.clock().toISOString(), transactionId, operationId, ...ids };
-    return [{ collection: CHANGES, op: 'put', doc }, ...(this.recordChange?.({ operationId, ids }) ?? [])];
-  }
-
-  /**
-   * Applies a change in one atomic batch, which claims the blobs written for it (`added`) and releases those it
-   * made unreachable (`removed`). The added ones are deleted when the batch fails, the removed ones once it has
-   * succeeded; a crash in between leaves them to the blob sweep.
-   */
-  async commit(ops: WriteOp[], blobs: { added?: readonly string[]; removed?: readonly string[] } = {}): Promise<void> {
-    const { added = [], removed = [] } = blobs;
-    try {
-      await this.documents.applyAtomically([
-        ...ops,
-        ...this.storage.blobs.claim(added),
-        ...this.storage.blobs.release(removed),
+  create(created: readonly PersonAggregate[], meta: ChangeMeta, ids: (aggregate: PersonAggregate) => ChangedIds): Promise<void> {
+    const identities = created.flatMap((aggregate) => aggregate.identities);
+    return this.store.change(async () => {
+      for (const { person } of created) if (await this.person(person._id)) throw new ConflictError(`Person ${person._id} already exists`);
+      const operations = created.flatMap((aggregate) => [
+        this.persons.insert(aggregate.person),
+        ...aggregate.identities.map((identity) => this.identities.insert(identity)),
+        ...this.#recorded(meta, ids(aggregate)),
       ]);
-    } catch (err) {
-      await deleteBlobs(added, this.storage.blobs);
-      throw err;
+      await this.store.commit([...operations, ...this.#galleryWrites(identities)]);
+      this.#learnGalleries(identities);
+    });
+  }
+
+  /**
+   * Runs a change of the persons named (NotFoundError when one is missing): loads them at their versions, lets
+   * `mutate` work on them, then commits what it changed with the change-log entry. Runs again on fresh data when
+   * another writer changed one of them meanwhile.
+   */
+  change<const Ids extends readonly string[]>(personIds: Ids, meta: ChangeMeta, mutate: Mutation<Ids>): Promise<void> {
+    return this.store.change(async () => {
+      const loaded = await Promise.all(personIds.map((personId) => this.#load(personId)));
+      const aggregates: PersonAggregate[] = loaded.map(({ person, identities }) => ({
+        person: person.record,
+        identities: [...identities.values()].map(({ record }) => record),
+      }));
+      // One aggregate per id, in order: the tuple `mutate` was promised.
+      const ids = await mutate(aggregates as { [K in keyof Ids]: PersonAggregate }, this.clock().toISOString());
+      if (ids === undefined) return;
+      const written = aggregates.flatMap((aggregate) => (aggregate.deleted ? [] : aggregate.identities));
+      const operations = loaded.flatMap((read, i) => this.#difference(read, aggregates[i] as PersonAggregate));
+      await this.store.commit([...operations, ...this.#galleryWrites(written), ...this.#recorded(meta, ids)]);
+      this.#learnGalleries(written);
+    });
+  }
+
+  /**
+   * Every person with its identities, in the order the persons were first stored, a page at a time, read from one
+   * snapshot: an export taken while servers write is a consistent state.
+   */
+  async *everyPerson(pageSize: number): AsyncGenerator<PersonAggregate> {
+    const snapshot = await this.store.snapshot();
+    try {
+      for (let skip = 0; ; skip += pageSize) {
+        const page = await snapshot.find(this.persons, {}, { skip, limit: pageSize });
+        const identities = page.length > 0 ? await snapshot.find(this.identities, { personId: { $in: page.map(({ _id }) => _id) } }) : [];
+        for (const person of page) yield { person, identities: identities.filter((identity) => identity.personId === person._id) };
+        if (page.length < pageSize) return;
+      }
+    } finally {
+      await snapshot.close();
     }
-    for (const op of ops) if (op.op === 'put' && op.collection === GALLERIES) this.#knownGalleries.add(op.doc._id);
-    await deleteBlobs(removed, this.storage.blobs);
   }
 
   /** Total of biometric items across identities, from counts (records are not loaded). */
@@ -247,9 +250,52 @@ export class PopulationRegistry {
       remaining -= count;
     }
     if (remaining > 0) {
-      const large = await this.identities.find({ bioCount: { $gt: 32 } });
-      total += large.reduce((sum, record) => sum + Number(record.bioCount), 0);
+      const large = await this.identities.select({ bioCount: { $gt: 32 } }, ['bioCount']);
+      total += large.reduce((sum, record) => sum + record.bioCount, 0);
     }
     return total;
+  }
+
+  async #load(personId: string): Promise<Loaded> {
+    const person = await this.persons.getVersioned(personId);
+    if (!person) throw new NotFoundError(`No person ${personId}`);
+    const identities = await this.identities.findVersioned({ personId });
+    return { person, identities: new Map(identities.map((read) => [read.record._id, read])) };
+  }
+
+  /**
+   * The writes that bring a loaded person to its mutated state. The person is always written back at its version:
+   * that is what serialises every change of the person and of its set of identities.
+   */
+  #difference(read: Loaded, aggregate: PersonAggregate): Operation[] {
+    if (aggregate.deleted) {
+      return [this.persons.delete(read.person), ...[...read.identities.values()].map((identity) => this.identities.delete(identity))];
+    }
+    const kept = new Set(aggregate.identities.map((identity) => identity._id));
+    return [
+      this.persons.put(aggregate.person, read.person),
+      ...[...read.identities.values()].filter(({ record }) => !kept.has(record._id)).map((identity) => this.identities.delete(identity)),
+      ...aggregate.identities.flatMap((identity) => {
+        const before = read.identities.get(identity._id);
+        if (!before) return [this.identities.insert(identity)];
+        return before.record === identity ? [] : [this.identities.put(identity, before)];
+      }),
+    ];
+  }
+
+  /** The change-log entry and what the recorder adds for it. */
+  #recorded({ transactionId, operationId }: ChangeMeta, ids: ChangedIds): Operation[] {
+    const entry = { _id: randomUUID(), time: this.clock().toISOString(), transactionId, operationId, ...ids };
+    return [this.changes.insert(entry), ...(this.recordChange?.({ operationId, ids }) ?? [])];
+  }
+
+  /** Records the galleries the identities name, so that they can be listed. */
+  #galleryWrites(identities: readonly IdentityRecord[]): Operation[] {
+    const named = new Set(identities.flatMap((record) => (record.identity.galleries as string[] | undefined) ?? []));
+    return [...named].filter((gallery) => !this.#knownGalleries.has(gallery)).map((gallery) => this.galleries.put({ _id: gallery }));
+  }
+
+  #learnGalleries(identities: readonly IdentityRecord[]): void {
+    for (const record of identities) for (const gallery of (record.identity.galleries as string[] | undefined) ?? []) this.#knownGalleries.add(gallery);
   }
 }

@@ -59,7 +59,7 @@ export class Records<T extends StoredRecord> {
 
   async get(id: string): Promise<T | undefined> {
     const doc = await this.collection.get(id);
-    return doc && (await this.#ready(doc)).record;
+    return doc && this.fromStored(doc);
   }
 
   async getVersioned(id: string): Promise<Versioned<T> | undefined> {
@@ -69,7 +69,7 @@ export class Records<T extends StoredRecord> {
 
   async find(filter: Filter, options?: FindOptions): Promise<T[]> {
     const docs = await this.collection.find(filter, options);
-    return Promise.all(docs.map(async (doc) => (await this.#ready(doc)).record));
+    return Promise.all(docs.map((doc) => this.fromStored(doc)));
   }
 
   async findVersioned(filter: Filter, options?: FindOptions): Promise<Versioned<T>[]> {
@@ -82,7 +82,7 @@ export class Records<T extends StoredRecord> {
     return Promise.all(
       docs.map(async (doc) => {
         const picked = Object.fromEntries(fields.filter((field) => field in doc).map((field) => [field, doc[field]]));
-        return (await this.#ready({ _id: doc._id, ...picked })).record as Pick<T, K>;
+        return (await this.#ready(picked, doc._id)).record as Pick<T, K>;
       }),
     );
   }
@@ -141,6 +141,11 @@ export class Records<T extends StoredRecord> {
     return (encodedKeys ? encodeKeys(copy) : copy) as StoredDocument;
   }
 
+  /** The record a stored document holds (read elsewhere, e.g. from a snapshot). */
+  async fromStored(doc: StoredDocument): Promise<T> {
+    return (await this.#ready(doc)).record;
+  }
+
   async #versioned(found: VersionedDocument): Promise<Versioned<T>> {
     const { record, blobs } = await this.#ready(found.doc);
     const versioned = { record, version: found.version };
@@ -149,7 +154,7 @@ export class Records<T extends StoredRecord> {
   }
 
   /** The record as the domain sees it, and the blobs it named. */
-  async #ready(doc: StoredDocument): Promise<{ record: T; blobs: Map<string, string | Buffer> }> {
+  async #ready(doc: Record<string, unknown>, id = String(doc._id)): Promise<{ record: T; blobs: Map<string, string | Buffer> }> {
     const { binaries = [], encodedKeys } = this.spec;
     // The adapter parsed the document for this read alone: it is ours to fill in.
     const record = encodedKeys ? decodeKeys(doc) : doc;
@@ -158,7 +163,7 @@ export class Records<T extends StoredRecord> {
       const ref = holder[member];
       if (!isBlobRef(ref)) continue;
       const blob = await this.blobs.get(ref.blobRef);
-      if (!blob) throw new Error(`blob ${ref.blobRef} named by record ${doc._id} of ${this.spec.name} is missing`);
+      if (!blob) throw new Error(`blob ${ref.blobRef} named by record ${id} of ${this.spec.name} is missing`);
       const value = ref.bytes ? blob.data : blob.data.toString('utf8');
       blobs.set(ref.blobRef, value);
       holder[member] = value;

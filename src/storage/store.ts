@@ -6,11 +6,26 @@
  * between leaves them to the blob sweep), and member names are encoded. A blob whose content a written record still
  * holds is kept, not copied (an identity moved to another person, a status change).
  */
-import { type BlobStore, type DocumentStore, type Storage, StoreConflictError, type StoredRecord, type WriteOp } from './document-store.port.js';
+import {
+  type BlobStore,
+  type DocumentStore,
+  type Filter,
+  type FindOptions,
+  type Storage,
+  StoreConflictError,
+  type StoredRecord,
+  type WriteOp,
+} from './document-store.port.js';
 import { blobsOf, type BlobLedger, type Operation, Records } from './records.js';
 import type { RecordSpec } from './record-spec.js';
 
-export type { Operation, Versioned } from './records.js';
+export type { Operation, Records, Versioned } from './records.js';
+
+/** A consistent read-only view of the whole store as of the moment it was taken; writers go on meanwhile. */
+export interface Snapshot {
+  find<T extends StoredRecord>(records: Records<T>, filter: Filter, options?: FindOptions): Promise<T[]>;
+  close(): Promise<void>;
+}
 
 /** How often a change runs again on fresh data when another writer got there first. */
 const ATTEMPTS = 8;
@@ -25,6 +40,17 @@ export class Store {
   /** Opens (creating when missing) the collection of `spec`, with its indexes. */
   async records<T extends StoredRecord>(spec: RecordSpec<T>): Promise<Records<T>> {
     return new Records(spec, await this.storage.documents.collection(spec.name, spec.indexes), this.storage.blobs);
+  }
+
+  async snapshot(): Promise<Snapshot> {
+    const snapshot = await this.storage.documents.snapshot();
+    return {
+      find: async (records, filter, options) => {
+        const docs = await snapshot.find(records.name, filter, options);
+        return Promise.all(docs.map((doc) => records.fromStored(doc)));
+      },
+      close: () => snapshot.close(),
+    };
   }
 
   /**

@@ -135,6 +135,15 @@ describe('PR identities', () => {
     await createIdentity(t, 'R', 'R1', claim({ firstName: 'One' }));
     await createIdentity(t, 'R', 'R2', claim({ firstName: 'Two' }));
     await defineReference(t, 'R', 'R1');
+    // Only a VALID identity can become the reference: 403, the "operation not allowed" pr.yaml declares.
+    for (const status of ['CLAIMED', 'INVALID', 'REVOKED']) {
+      assert.equal((await request(t.app).put(`/pr/v1/persons/R/identities/R2/status${TX}&status=${status}`)).status, 204);
+      const refused = await request(t.app).put(`/pr/v1/persons/R/identities/R2/reference${TX}`);
+      assert.deepEqual([refused.status, refused.body.code], [403, 403], status);
+      assert.match(refused.body.message, new RegExp(`R2 is ${status}: only a VALID identity can become the reference`));
+    }
+    assert.equal((await request(t.app).get(`/pr/v1/persons/R/reference${TX}`)).body.identityId, 'R1');
+    assert.equal((await request(t.app).put(`/pr/v1/persons/R/identities/R2/status${TX}&status=VALID`)).status, 204);
     // No body and no Content-Type: the PUT needs neither.
     const second = await request(t.app).put(`/pr/v1/persons/R/identities/R2/reference${TX}`);
     assert.equal(second.status, 204);

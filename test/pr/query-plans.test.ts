@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { IDENTITIES } from '../../src/registry/registry-records.js';
+import { identitySpec } from '../../src/registry/registry-records.js';
 import { criteriaFilter, galleryFilter } from '../../src/registry/search-filter.js';
 import type { Filter } from '../../src/storage/document-store.port.js';
 import { SqliteDocumentStore } from '../../src/storage/sqlite/sqlite-document-store.js';
@@ -21,7 +21,7 @@ describe('query plans of the registry searches (embedded store)', { skip: proces
 
   const plan = (filter: Filter) => {
     assert.ok(t.storage.documents instanceof SqliteDocumentStore);
-    return t.storage.documents.explain(IDENTITIES, filter).join('\n');
+    return t.storage.documents.explain(identitySpec([]).name, filter).join('\n');
   };
   const byLastName = [{ path: 'biographicData.lastName', operator: '=' as const, value: 'Lovelace' }];
 

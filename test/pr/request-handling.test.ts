@@ -80,7 +80,7 @@ describe('PR request handling', () => {
     for (const source of ['B-src1', 'B-src2']) await createPerson(t, source);
     for (const id of ['M1', 'M2']) await createIdentity(t, 'B-src1', id, claim());
     const calls: [Method, string][] = [
-      ['put', '/v1/persons/B-src1/identities/M1/status?status=VALID'],
+      ['put', '/v1/persons/B-src1/identities/M2/status?status=VALID'],
       ['put', '/v1/persons/B-src1/identities/M2/reference'],
       ['post', '/v1/persons/B-target/move/B-src1/identities/M1'],
       ['post', '/v1/persons/B-target/merge/B-src1'],
@@ -93,7 +93,7 @@ describe('PR request handling', () => {
     await createIdentity(t, 'B-src2', 'N1', claim());
     await createIdentity(t, 'B-src2', 'N2', claim());
     const withBodies: [Method, string, (r: request.Test) => request.Test][] = [
-      ['put', '/v1/persons/B-src2/identities/N1/status?status=VALID', (r) => r.send({ status: 'ignored' })],
+      ['put', '/v1/persons/B-src2/identities/N2/status?status=VALID', (r) => r.send({ status: 'ignored' })],
       ['put', '/v1/persons/B-src2/identities/N2/reference', (r) => r.set('Content-Type', 'text/plain').send('ignored')],
       ['post', '/v1/persons/B-target/move/B-src2/identities/N1', (r) => r.send({})],
       ['post', '/v1/persons/B-target/merge/B-src2', (r) => r.set('Content-Type', 'application/json').send('{"x":1}')],

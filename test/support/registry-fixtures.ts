@@ -19,7 +19,10 @@ export async function createIdentity(t: TestApp, personId: string, identityId: s
   if (res.status !== 201) throw new Error(`createIdentityWithId ${personId}/${identityId}: ${res.status} ${res.text}`);
 }
 
+/** Makes the identity VALID first: only a VALID identity can become the reference. */
 export async function defineReference(t: TestApp, personId: string, identityId: string): Promise<void> {
+  const valid = await request(t.app).put(`/pr/v1/persons/${personId}/identities/${identityId}/status${TX}&status=VALID`);
+  if (valid.status !== 204) throw new Error(`setIdentityStatus ${personId}/${identityId}: ${valid.status} ${valid.text}`);
   const res = await request(t.app).put(`/pr/v1/persons/${personId}/identities/${identityId}/reference${TX}`);
   if (res.status !== 204) throw new Error(`defineReference ${personId}/${identityId}: ${res.status} ${res.text}`);
 }

@@ -144,7 +144,7 @@ describe('issuance workflow', () => {
     const other = await createTestApp({ dataDir: t.dataDir, env: { OSIA_WORKFLOW: 'issuance', OSIA_CREDENTIAL_PROFILES: file } });
     try {
       assert.equal((await request(t.app).post(`/enrollment/v1/enrollments/E-5${TX}`).send(enrollment('RESIDENCE_PERMIT'))).status, 204);
-      const count = async () => [await (await t.storage.documents.collection(PERSONS)).count(), await (await t.storage.documents.collection(ISSUED_UINS)).count()];
+      const count = async () => [await (await t.storage.documents.collection(PERSONS.name)).count(), await (await t.storage.documents.collection(ISSUED_UINS)).count()];
       const before = await count();
       const finalize = (app: TestApp['app']) => request(app).put(`/enrollment/v1/enrollments/E-5/finalize${TX}`);
       const answers = await Promise.all([finalize(t.app), finalize(other.app)]);
