@@ -180,6 +180,7 @@ export async function composeApp(parts: AppParts): Promise<ComposedApp> {
     (await openEventFlows({
       flows: flowConfig,
       storage,
+      store,
       notification: notification?.service,
       pr,
       cms,

@@ -11,14 +11,17 @@ import type { Logger } from 'pino';
 import { DomainError, InvalidError, UnavailableError } from '../shared/domain-errors.js';
 import type { SchemaValidator } from '../openapi/schema-validator.js';
 import type { Clock } from '../shared/clock.js';
-import { type Collection, DuplicateKeyError, type StoredDocument } from '../storage/document-store.port.js';
+import type { StoredDocument } from '../storage/document-store.port.js';
+import type { RecordSpec } from '../storage/record-spec.js';
+import type { Records, Store } from '../storage/store.js';
 import type { EventEngine } from './event-engine.js';
 import { parseEvent } from './event-messages.js';
 import type { Component, Reaction } from './flow-config.js';
 import type { Outcome } from './reactions.js';
 import type { CallbackAddresses } from './subscriptions.js';
 
-export const HANDLED = 'flow_handled';
+
+export const HANDLED: RecordSpec<HandledRecord> = { name: 'flow_handled' };
 
 export interface HandledRecord extends StoredDocument {
   outcome: string;
@@ -34,7 +37,8 @@ export interface EventCallbacksParts {
   engines: ReadonlyMap<Component, EventEngine>;
   /** `component.event` → its reaction, for the configured subscriptions only. */
   reactions: ReadonlyMap<string, ReactionHandler>;
-  handled: Collection<HandledRecord>;
+  store: Store;
+  handled: Records<HandledRecord>;
   validator: SchemaValidator;
   /** Our own emitter id: an event we published ourselves is not reacted to. */
   source: string;
@@ -92,12 +96,8 @@ export class EventCallbacks {
     const outcome = await this.#orRetry(log, () => reaction(text, `event-${messageId}`));
     if (outcome) log.warn({ reason: outcome }, 'event acknowledged without effect');
     else log.info('event reaction done');
-    try {
-      await this.parts.handled.insert({ _id: key, outcome: outcome ?? 'done', at: this.parts.clock().toISOString() });
-    } catch (err) {
-      // Handled meanwhile by another delivery of the same message.
-      if (!(err instanceof DuplicateKeyError)) throw err;
-    }
+    // Another delivery of the same message may have been handled meanwhile: its record stands.
+    await this.parts.store.getOrInsert(this.parts.handled, { _id: key, outcome: outcome ?? 'done', at: this.parts.clock().toISOString() });
   }
 
   /** Runs the work; a failure that is not the caller's input becomes 503, so that the engine delivers again. */

@@ -12,20 +12,22 @@ import { createSchemaValidator } from '../openapi/schema-validator.js';
 import type { PrServices } from '../pr/pr-services.js';
 import type { Clock } from '../shared/clock.js';
 import type { Storage } from '../storage/document-store.port.js';
+import type { Store } from '../storage/store.js';
 import { openCollection } from '../storage/typed-collection.js';
 import { civilRegistryAt } from './civil-registry.js';
 import { type EventEngine, localEngine, remoteEngine } from './event-engine.js';
-import { EventCallbacks, HANDLED, type HandledRecord, type ReactionHandler } from './event-callbacks.js';
+import { EventCallbacks, HANDLED, type ReactionHandler } from './event-callbacks.js';
 import { parseEvent } from './event-messages.js';
 import { EventRelay } from './event-relay.js';
 import type { Component, EngineConfig, FlowConfig, Reaction } from './flow-config.js';
 import { type OutboxRecord, PR_OUTBOX } from './pr-outbox.js';
-import { CmsReactions, DUPLICATE_FLAGS, type DuplicateFlag, PrReactions } from './reactions.js';
-import { CALLBACKS, type CallbackRecord, CallbackAddresses, SubscriptionJob, type Wiring } from './subscriptions.js';
+import { CmsReactions, DUPLICATE_FLAGS, PrReactions } from './reactions.js';
+import { CALLBACKS, CallbackAddresses, SubscriptionJob, type Wiring } from './subscriptions.js';
 
 export interface EventFlowParts {
   flows: FlowConfig;
   storage: Storage;
+  store: Store;
   /** The services of the served interfaces (undefined when not served). */
   notification: NotificationService | undefined;
   pr: PrServices | undefined;
@@ -47,7 +49,7 @@ export interface EventFlows {
 const SERVED_AS: Record<Component, string> = { pr: 'the pr interface', cms: 'the cms interface' };
 
 export async function openEventFlows(parts: EventFlowParts): Promise<EventFlows> {
-  const { flows, storage, pr, cms, clock, logger } = parts;
+  const { flows, storage, store, pr, cms, clock, logger } = parts;
   const log = logger.child({ flows: true });
   const engineOf = (component: Component, engine: EngineConfig): EventEngine => {
     if (engine !== 'local') return remoteEngine(engine.url, engine.token);
@@ -78,9 +80,9 @@ export async function openEventFlows(parts: EventFlowParts): Promise<EventFlows>
 
   const reactions = new Map<string, ReactionHandler>();
   if (pr && flows.components.pr) {
-    const flags = await openCollection<DuplicateFlag>(storage.documents, DUPLICATE_FLAGS);
+    const flags = await store.records(DUPLICATE_FLAGS);
     const civilRegistry = flows.liveBirth && civilRegistryAt(flows.liveBirth.civilRegistry);
-    const react = new PrReactions(pr, flows, civilRegistry, flags, clock);
+    const react = new PrReactions(pr, flows, civilRegistry, store, flags, clock);
     const handlers: Record<Reaction<'pr'>, ReactionHandler> = {
       death: (text, tx) => react.death(parseEvent('death', text), tx),
       liveBirth: (text, tx) => react.liveBirth(parseEvent('liveBirth', text), tx),
@@ -94,7 +96,7 @@ export async function openEventFlows(parts: EventFlowParts): Promise<EventFlows>
   }
   if (reactions.size === 0) return { relay, subscriptions: undefined, callbacks: undefined };
 
-  const addresses = new CallbackAddresses(await openCollection<CallbackRecord>(storage.documents, CALLBACKS), parts.publicUrl);
+  const addresses = new CallbackAddresses(store, await store.records(CALLBACKS), parts.publicUrl);
   const wiring: Wiring[] = [...reactions.keys()].map((key) => {
     const [component, event] = key.split('.') as [Component, Wiring['event']];
     return { component, event, engine: engines.get(component) as EventEngine };
@@ -105,7 +107,8 @@ export async function openEventFlows(parts: EventFlowParts): Promise<EventFlows>
     addresses,
     engines,
     reactions,
-    handled: await openCollection<HandledRecord>(storage.documents, HANDLED),
+    store,
+    handled: await store.records(HANDLED),
     validator: createSchemaValidator(notification.document),
     source: flows.source,
     clock,

@@ -7,11 +7,13 @@
  */
 import type { CmsServices } from '../cms/cms-services.js';
 import type { CredentialStatus } from '../credentials/credential-producer.port.js';
-import { ConflictError, NotFoundError } from '../shared/domain-errors.js';
+import { ConflictError } from '../shared/domain-errors.js';
 import type { PrServices } from '../pr/pr-services.js';
 import type { Clock } from '../shared/clock.js';
 import { ignoringConflict } from '../shared/ignoring-conflict.js';
-import type { Collection, StoredDocument } from '../storage/document-store.port.js';
+import type { StoredDocument } from '../storage/document-store.port.js';
+import type { RecordSpec } from '../storage/record-spec.js';
+import type { Records, Store } from '../storage/store.js';
 import type { CivilRegistry } from './civil-registry.js';
 import type { FlowConfig } from './flow-config.js';
 import type { BirthEvent, DuplicateEvent, PersonEvent } from './event-messages.js';
@@ -19,7 +21,7 @@ import type { BirthEvent, DuplicateEvent, PersonEvent } from './event-messages.j
 /** Why nothing was done, or undefined when the reaction acted (or found its work done). */
 export type Outcome = string | undefined;
 
-export const DUPLICATE_FLAGS = 'pr_duplicate_flags';
+export const DUPLICATE_FLAGS: RecordSpec<DuplicateFlag> = { name: 'pr_duplicate_flags' };
 
 /** A duplicate left for an operator (`duplicatePerson.action: flag`, or a merge the PR refused). */
 export interface DuplicateFlag extends StoredDocument {
@@ -35,26 +37,18 @@ export const BIRTH_IDENTITY_ID = 'liveBirth';
 
 const DEATH_REASON = 'death of the holder';
 
-async function existing<T>(read: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await read();
-  } catch (err) {
-    if (err instanceof NotFoundError) return undefined;
-    throw err;
-  }
-}
-
 export class PrReactions {
   constructor(
     private readonly pr: PrServices,
     private readonly config: FlowConfig,
     private readonly civilRegistry: CivilRegistry | undefined,
-    private readonly flags: Collection<DuplicateFlag>,
+    private readonly store: Store,
+    private readonly flags: Records<DuplicateFlag>,
     private readonly clock: Clock,
   ) {}
 
   async death({ uin }: PersonEvent, transactionId: string): Promise<Outcome> {
-    const person = await existing(() => this.pr.persons.read(uin));
+    const person = await this.pr.persons.lookup(uin);
     if (!person) return 'no person with this uin';
     if (person.physicalStatus !== 'DEAD') await this.pr.persons.update(uin, { status: person.status, physicalStatus: 'DEAD' }, transactionId);
     return undefined;
@@ -90,17 +84,18 @@ export class PrReactions {
 
   /** Merges each duplicate into the person kept, or flags it (by configuration, or when the merge is refused). */
   async duplicatePerson({ uin, duplicates }: DuplicateEvent, transactionId: string): Promise<Outcome> {
-    if (!(await existing(() => this.pr.persons.read(uin)))) return 'no person with this uin (the one kept)';
+    if (!(await this.pr.persons.lookup(uin))) return 'no person with this uin (the one kept)';
     for (const duplicate of new Set(duplicates.filter((id) => id !== uin))) {
       if (this.config.duplicatePerson.action === 'flag') {
         await this.#flag(uin, duplicate, 'flagged by configuration', transactionId);
         continue;
       }
+      // Gone: merged by an earlier delivery (or never here).
+      if (!(await this.pr.persons.lookup(duplicate))) continue;
       try {
         await this.pr.persons.merge(uin, duplicate, transactionId);
       } catch (err) {
-        // Gone: merged by an earlier delivery (or never here). Refused: the operator decides.
-        if (err instanceof NotFoundError) continue;
+        // Refused (an identity id in both): the operator decides.
         if (!(err instanceof ConflictError)) throw err;
         await this.#flag(uin, duplicate, err.message, transactionId);
       }
@@ -110,8 +105,7 @@ export class PrReactions {
 
   async #flag(kept: string, duplicate: string, reason: string, transactionId: string): Promise<void> {
     const _id = `${encodeURIComponent(kept)}/${encodeURIComponent(duplicate)}`;
-    if (await this.flags.get(_id)) return;
-    await this.flags.put({ _id, kept, duplicate, reason, flaggedAt: this.clock().toISOString(), transactionId });
+    await this.store.getOrInsert(this.flags, { _id, kept, duplicate, reason, flaggedAt: this.clock().toISOString(), transactionId });
   }
 }
 

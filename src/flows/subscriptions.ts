@@ -11,11 +11,14 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { BackgroundJob } from '../shared/background-jobs.js';
-import { type Collection, DuplicateKeyError, type StoredDocument } from '../storage/document-store.port.js';
+import type { StoredDocument } from '../storage/document-store.port.js';
+import type { RecordSpec } from '../storage/record-spec.js';
+import type { Records, Store } from '../storage/store.js';
 import type { EventEngine } from './event-engine.js';
 import type { Component, EventType, Reaction } from './flow-config.js';
 
-export const CALLBACKS = 'flow_callbacks';
+
+export const CALLBACKS: RecordSpec<CallbackRecord> = { name: 'flow_callbacks' };
 
 export interface CallbackRecord extends StoredDocument {
   secret: string;
@@ -31,7 +34,8 @@ const keyOf = (component: string, event: string) => `${component}.${event}`;
 
 export class CallbackAddresses {
   constructor(
-    private readonly callbacks: Collection<CallbackRecord>,
+    private readonly store: Store,
+    private readonly callbacks: Records<CallbackRecord>,
     private readonly publicUrl: string,
   ) {}
 
@@ -53,16 +57,7 @@ export class CallbackAddresses {
   async #secret(key: string): Promise<string> {
     const existing = await this.callbacks.get(key);
     if (existing) return existing.secret;
-    const record = { _id: key, secret: randomBytes(32).toString('base64url') };
-    try {
-      await this.callbacks.insert(record);
-      return record.secret;
-    } catch (err) {
-      if (!(err instanceof DuplicateKeyError)) throw err;
-      const winner = await this.callbacks.get(key);
-      if (!winner) throw err;
-      return winner.secret;
-    }
+    return (await this.store.getOrInsert(this.callbacks, { _id: key, secret: randomBytes(32).toString('base64url') })).secret;
   }
 }
 

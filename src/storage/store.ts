@@ -82,6 +82,19 @@ export class Store {
   }
 
   /**
+   * The record with `record._id`: the one stored already, or else `record`, inserted. Of several processes inserting
+   * at once one wins, and the others answer its record.
+   */
+  getOrInsert<T extends StoredRecord>(records: Records<T>, record: T): Promise<T> {
+    return this.change(async () => {
+      const existing = await records.get(record._id);
+      if (existing) return existing;
+      await this.commit([records.insert(record)]);
+      return record;
+    });
+  }
+
+  /**
    * Runs a change (reads, checks, one `commit`), again on fresh data when its commit met a conflict. After the last
    * attempt the conflict goes up, and the HTTP layer answers 409. The store's versions and constraints, not this
    * process, make the checks hold.

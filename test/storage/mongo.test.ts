@@ -8,6 +8,7 @@ import { MongoClient } from 'mongodb';
 import { createStorage } from '../../src/storage/create-storage.js';
 import { blobStoreContract } from './blob-store.contract.js';
 import { documentStoreContract, type StorageHarness } from './document-store.contract.js';
+import { unitOfWorkContract } from './unit-of-work.contract.js';
 
 function mongoHarness(uri: string, database: string): StorageHarness {
   return {
@@ -27,6 +28,7 @@ const uri = process.env.MONGODB_URI;
 if (uri) {
   documentStoreContract('mongodb', mongoHarness(uri, `osia_storage_test_${process.pid}_documents`));
   blobStoreContract('mongodb', mongoHarness(uri, `osia_storage_test_${process.pid}_blobs`));
+  unitOfWorkContract('mongodb', mongoHarness(uri, `osia_storage_test_${process.pid}_uow`));
 } else {
   it('MongoDB storage contracts', { skip: 'MONGODB_URI is not set' }, () => undefined);
 }

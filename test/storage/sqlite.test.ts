@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { createStorage } from '../../src/storage/create-storage.js';
 import { blobStoreContract } from './blob-store.contract.js';
 import { documentStoreContract, type StorageHarness } from './document-store.contract.js';
+import { unitOfWorkContract } from './unit-of-work.contract.js';
 
 function embeddedHarness(): StorageHarness {
   let dataDir: string | undefined;
@@ -24,6 +25,7 @@ function embeddedHarness(): StorageHarness {
 
 documentStoreContract('embedded', embeddedHarness());
 blobStoreContract('embedded', embeddedHarness());
+unitOfWorkContract('embedded', embeddedHarness());
 
 it('createStorage without a MongoDB URI lays out <dataDir>/osia.sqlite (with its WAL) and <dataDir>/blobs/', async () => {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'osia-storage-'));
