@@ -9,6 +9,7 @@ import type { AttributeDefinition } from '../../src/dataaccess/attribute-diction
 import { callerValue, exposedValue, recordedValue } from '../../src/dataaccess/attribute-values.js';
 import { builtInDictionary, loadDictionary } from '../../src/dataaccess/dictionary-file.js';
 import { projectRoot } from '../../src/openapi/project-root.js';
+import { InvalidError } from '../../src/shared/domain-errors.js';
 
 describe('attribute dictionary', () => {
   let dir: string;
@@ -96,7 +97,7 @@ describe('attribute values', () => {
     for (const [definition, value] of [[gender, 'M'], [gender, '1.5'], [flag, 'yes'], [height, 'tall'], [date, '19/11/1984'], [date, 19841119]] as const) {
       assert.throws(
         () => callerValue('attr', definition, value),
-        (err: Error & { status?: number }) => err.status === 400 && /^attribute attr must be/.test(err.message) && !err.message.includes(String(value)),
+        (err: Error) => err instanceof InvalidError && /^attribute attr must be/.test(err.message) && !err.message.includes(String(value)),
       );
     }
   });

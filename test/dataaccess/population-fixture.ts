@@ -99,7 +99,8 @@ async function record(app: Express, person: FixturePerson): Promise<void> {
   for (const { identityId, ...data } of person.identities) {
     const identity = await request(app)
       .post(`${base}/identities/${identityId}?transactionId=t`)
-      .send({ identityType: 'civil', status: 'CLAIMED', ...data });
+      // Only a VALID identity can become the reference.
+      .send({ identityType: 'civil', status: identityId === person.reference ? 'VALID' : 'CLAIMED', ...data });
     assert.equal(identity.status, 201, `createIdentityWithId ${person.personId}/${identityId}: ${JSON.stringify(identity.body)}`);
   }
   if (person.reference) {
