@@ -62,7 +62,7 @@ export class PersonTransfer {
     if (reference !== undefined && (typeof reference !== 'string' || !ids.has(reference))) {
       throw new RefusedPerson(`reference ${JSON.stringify(reference)} names none of the identities`);
     }
-    return value as unknown as TransferredPerson;
+    return { personId, status: String(status), physicalStatus: String(physicalStatus), identities: identities as Json[], ...(reference === undefined ? {} : { reference }) };
   }
 
   /**
