@@ -4,7 +4,8 @@
  */
 import type { CredentialProfile, CredentialStatus } from './credential-producer.port.js';
 
-export interface CredentialSummary {
+/** A type (not an interface), so that it reads as a plain JSON record where attributes are projected. */
+export type CredentialSummary = {
   credentialId: string;
   status: CredentialStatus;
   statusOther?: string;
@@ -19,7 +20,7 @@ export interface CredentialSummary {
   issuingAuthority?: string;
   issuingPlace?: string;
   others?: Record<string, unknown>;
-}
+};
 
 export interface CredentialDirectory {
   /** Every credential carrying this number (normally one; replaced cards may share it). */

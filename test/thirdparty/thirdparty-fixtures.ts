@@ -16,6 +16,10 @@ export async function citizen(t: TestApp, uin: string, biographicData: Json, ext
   await createPerson(t, uin, person);
   await createIdentity(t, uin, 'REF', { identityType: 'CIVIL', status: 'VALID', galleries: ['CITIZENS'], biographicData, ...extra });
   await defineReference(t, uin, 'REF');
+  // A reference identity that is not VALID: only a VALID one can become the reference, so its status changes after.
+  if (typeof extra.status === 'string' && extra.status !== 'VALID') {
+    await request(t.app).put(`/pr/v1/persons/${uin}/identities/REF/status${TX}&status=${extra.status}`).expect(204);
+  }
 }
 
 export const ADA = { firstName: 'Ada', lastName: 'Lovelace', dateOfBirth: '1815-12-10', placeOfBirth: 'London', gender: 'F' };
