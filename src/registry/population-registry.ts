@@ -189,10 +189,11 @@ export class PopulationRegistry {
     const identities = created.flatMap((aggregate) => aggregate.identities);
     return this.store.change(async () => {
       for (const { person } of created) if (await this.person(person._id)) throw new ConflictError(`Person ${person._id} already exists`);
+      const now = this.clock().toISOString();
       const operations = created.flatMap((aggregate) => [
         this.persons.insert(aggregate.person),
         ...aggregate.identities.map((identity) => this.identities.insert(identity)),
-        ...this.#recorded(meta, ids(aggregate)),
+        ...this.#recorded(meta, ids(aggregate), now),
       ]);
       await this.store.commit([...operations, ...this.#galleryWrites(identities)]);
       this.#learnGalleries(identities);
@@ -212,11 +213,12 @@ export class PopulationRegistry {
         identities: [...identities.values()].map(({ record }) => record),
       }));
       // One aggregate per id, in order: the tuple `mutate` was promised.
-      const ids = await mutate(aggregates as { [K in keyof Ids]: PersonAggregate }, this.clock().toISOString());
+      const now = this.clock().toISOString();
+      const ids = await mutate(aggregates as { [K in keyof Ids]: PersonAggregate }, now);
       if (ids === undefined) return;
       const written = aggregates.flatMap((aggregate) => (aggregate.deleted ? [] : aggregate.identities));
       const operations = loaded.flatMap((read, i) => this.#difference(read, aggregates[i] as PersonAggregate));
-      await this.store.commit([...operations, ...this.#galleryWrites(written), ...this.#recorded(meta, ids)]);
+      await this.store.commit([...operations, ...this.#galleryWrites(written), ...this.#recorded(meta, ids, now)]);
       this.#learnGalleries(written);
     });
   }
@@ -284,8 +286,8 @@ export class PopulationRegistry {
   }
 
   /** The change-log entry and what the recorder adds for it. */
-  #recorded({ transactionId, operationId }: ChangeMeta, ids: ChangedIds): Operation[] {
-    const entry = { _id: randomUUID(), time: this.clock().toISOString(), transactionId, operationId, ...ids };
+  #recorded({ transactionId, operationId }: ChangeMeta, ids: ChangedIds, time: string): Operation[] {
+    const entry = { _id: randomUUID(), time, transactionId, operationId, ...ids };
     return [this.changes.insert(entry), ...(this.recordChange?.({ operationId, ids }) ?? [])];
   }
 
