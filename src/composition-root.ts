@@ -42,6 +42,7 @@ import { PopulationRegistry } from './registry/population-registry.js';
 import { BackgroundJobs, PeriodicJob } from './shared/background-jobs.js';
 import { BLOB_SWEEP_INTERVAL_MS, sweepUnclaimedBlobs } from './storage/blobs/blob-sweep.js';
 import type { Storage } from './storage/document-store.port.js';
+import { Store } from './storage/store.js';
 import { proofSignerOf } from './thirdparty/proof-signer.js';
 import { openThirdPartyServices, type ThirdPartyServices } from './thirdparty/thirdparty-services.js';
 import { createThirdPartyHandlers } from './thirdparty/thirdparty.routes.js';
@@ -80,6 +81,8 @@ export interface ComposedApp {
 
 export async function composeApp(parts: AppParts): Promise<ComposedApp> {
   const { config, storage, logger, documents, settings, clock } = parts;
+  // The one unit of work the services write through.
+  const store = new Store(storage);
   // First: an ambiguous mounting stops start-up before anything else is built.
   const mounts = planMounts(documents, config.mounts);
   const documentOf = (name: DocumentName) => documents.find((loaded) => loaded.name === name);
@@ -101,7 +104,7 @@ export async function composeApp(parts: AppParts): Promise<ComposedApp> {
     : undefined;
   const catalogue = serves('cms', 'thirdparty') ? await loadProfileCatalogue(config.credentialProfiles) : undefined;
   const pkiIssuer = serves('cms') || (catalogue && usesPki(catalogue)) ? await openPkiIssuer(storage, config, clock) : undefined;
-  const credentials = catalogue && (await openCredentials({ catalogue, storage, pkiIssuer, clock, logger }));
+  const credentials = catalogue && (await openCredentials({ catalogue, store, pkiIssuer, clock, logger }));
 
   // One service set per served interface, and its handlers.
   const handlers = new Map<DocumentName, object>();
@@ -152,7 +155,7 @@ export async function composeApp(parts: AppParts): Promise<ComposedApp> {
     registry && credentials && proofSigner && thirdPartyDocument
       ? await openThirdPartyServices({
           registry,
-          credentials: new StoredCredentialDirectory(credentials.store, credentials.catalogue),
+          credentials: new StoredCredentialDirectory(credentials.store.credentials, credentials.catalogue),
           signer: proofSigner,
           document: thirdPartyDocument,
           storage,
