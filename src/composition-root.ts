@@ -103,7 +103,7 @@ export async function composeApp(parts: AppParts): Promise<ComposedApp> {
     ? await PopulationRegistry.open(storage, { indexedAttributes: config.indexedAttributes, clock, recordChange })
     : undefined;
   const catalogue = serves('cms', 'thirdparty') ? await loadProfileCatalogue(config.credentialProfiles) : undefined;
-  const pkiIssuer = serves('cms') || (catalogue && usesPki(catalogue)) ? await openPkiIssuer(storage, config, clock) : undefined;
+  const pkiIssuer = serves('cms') || (catalogue && usesPki(catalogue)) ? await openPkiIssuer(store, config, clock) : undefined;
   const credentials = catalogue && (await openCredentials({ catalogue, store, pkiIssuer, clock, logger }));
 
   // One service set per served interface, and its handlers.
