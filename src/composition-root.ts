@@ -125,7 +125,7 @@ export async function composeApp(parts: AppParts): Promise<ComposedApp> {
     handlers.set('dataaccess', createDataAccessHandlers({ registry, dictionary, noMatch }));
   }
 
-  const uin = serves('uin') ? await openUinRegistry(storage, config, clock) : undefined;
+  const uin = serves('uin') ? await openUinRegistry(store, config, clock) : undefined;
   if (uin) handlers.set('uin', createUinHandlers(uin));
 
   const notification = serves('notification')
