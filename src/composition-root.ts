@@ -158,7 +158,7 @@ export async function composeApp(parts: AppParts): Promise<ComposedApp> {
           credentials: new StoredCredentialDirectory(credentials.store.credentials, credentials.catalogue),
           signer: proofSigner,
           document: thirdPartyDocument,
-          storage,
+          store,
           config,
           clock,
           logger,

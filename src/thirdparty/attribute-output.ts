@@ -93,7 +93,7 @@ async function credentials(spec: OutputSpec, source: PersonSource, fields: Outpu
   return spec.credentialData.flatMap((selection) =>
     held
       .filter((credential) => selection.credentialType === undefined || credential.credentialType === selection.credentialType)
-      .map((credential) => project(credential as unknown as Json, fields.credential, selection.fields, ['credentialType'])),
+      .map((credential) => project({ ...credential }, fields.credential, selection.fields, ['credentialType'])),
   );
 }
 

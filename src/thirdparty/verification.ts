@@ -33,7 +33,7 @@ export interface Verification {
 }
 
 function credentialMatches(supplied: Record<string, unknown>, held: CredentialSummary): boolean {
-  const recorded = held as unknown as Record<string, unknown>;
+  const recorded: Record<string, unknown> = { ...held };
   return Object.entries(supplied).every(([field, value]) =>
     DATE_TIME_FIELDS.has(field) ? instantMatches(value, recorded[field]) : valueMatches(value, recorded[field]),
   );
