@@ -27,7 +27,9 @@ function certificatesOf(credential: ProducedCredential): StateCertificate[] {
 
 /** The blob a stored certificate record keeps its server-held private key in. */
 function keyBlobOf(record: Record<string, unknown> | undefined): string {
-  return (record?.privateKey as { blobRef: string }).blobRef;
+  const key = record?.privateKey as { blobRef: string } | undefined;
+  assert.ok(key, 'the record names a server-held key');
+  return key.blobRef;
 }
 
 /** A fresh PKI world for a suite: its issuer and the CA certificate as a file for OpenSSL. */
