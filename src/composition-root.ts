@@ -81,6 +81,8 @@ export interface ComposedApp {
 
 export async function composeApp(parts: AppParts): Promise<ComposedApp> {
   const { config, storage, logger, documents, settings, clock } = parts;
+  // The one unit of work the services write through.
+  const store = new Store(storage);
   // First: an ambiguous mounting stops start-up before anything else is built.
   const mounts = planMounts(documents, config.mounts);
   const documentOf = (name: DocumentName) => documents.find((loaded) => loaded.name === name);
@@ -89,7 +91,6 @@ export async function composeApp(parts: AppParts): Promise<ComposedApp> {
   jobs.add(new PeriodicJob('blob sweep', BLOB_SWEEP_INTERVAL_MS, () => sweepUnclaimedBlobs(storage.blobs, clock()), logger));
   const metrics = createMetrics();
   const events = new EventBus(logger);
-  const store = new Store(storage);
   const auditLog = await AuditLog.open(storage);
   // The event wiring is read first: the PR's outbox records go in the batch of every person change.
   const flowConfig = config.events ? await loadFlowConfig(config.events) : undefined;
@@ -103,8 +104,8 @@ export async function composeApp(parts: AppParts): Promise<ComposedApp> {
     ? await PopulationRegistry.open(store, { indexedAttributes: config.indexedAttributes, clock, recordChange })
     : undefined;
   const catalogue = serves('cms', 'thirdparty') ? await loadProfileCatalogue(config.credentialProfiles) : undefined;
-  const pkiIssuer = serves('cms') || (catalogue && usesPki(catalogue)) ? await openPkiIssuer(storage, config, clock) : undefined;
-  const credentials = catalogue && (await openCredentials({ catalogue, storage, pkiIssuer, clock, logger }));
+  const pkiIssuer = serves('cms') || (catalogue && usesPki(catalogue)) ? await openPkiIssuer(store, config, clock) : undefined;
+  const credentials = catalogue && (await openCredentials({ catalogue, store, pkiIssuer, clock, logger }));
 
   // One service set per served interface, and its handlers.
   const handlers = new Map<DocumentName, object>();
@@ -125,7 +126,7 @@ export async function composeApp(parts: AppParts): Promise<ComposedApp> {
     handlers.set('dataaccess', createDataAccessHandlers({ registry, dictionary, noMatch }));
   }
 
-  const uin = serves('uin') ? await openUinRegistry(storage, config, clock) : undefined;
+  const uin = serves('uin') ? await openUinRegistry(store, config, clock) : undefined;
   if (uin) handlers.set('uin', createUinHandlers(uin));
 
   const notification = serves('notification')
@@ -155,10 +156,10 @@ export async function composeApp(parts: AppParts): Promise<ComposedApp> {
     registry && credentials && proofSigner && thirdPartyDocument
       ? await openThirdPartyServices({
           registry,
-          credentials: new StoredCredentialDirectory(credentials.store, credentials.catalogue),
+          credentials: new StoredCredentialDirectory(credentials.store.credentials, credentials.catalogue),
           signer: proofSigner,
           document: thirdPartyDocument,
-          storage,
+          store,
           config,
           clock,
           logger,

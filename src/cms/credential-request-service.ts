@@ -23,13 +23,11 @@ import {
   type StoredCredential,
   type StoredRequest,
 } from '../credentials/credential-records.js';
-import type { Versioned } from '../credentials/credential-store.js';
+import type { RequestChange } from '../credentials/credential-store.js';
 import type { Credentials } from '../credentials/open-credentials.js';
 import { type CatalogueProfile, osiaProfile, profileSettings } from '../credentials/profile-catalogue.js';
-import { ConflictError, DomainError, InvalidError, NotFoundError } from '../shared/domain-errors.js';
+import { ConflictError, DomainError, InvalidError } from '../shared/domain-errors.js';
 import type { SchemaValidator } from '../openapi/schema-validator.js';
-import { deleteBlobs, externalize, rehydrate } from '../shared/binary-fields.js';
-import { retryOnConflict } from '../storage/optimistic.js';
 import { selectAttributes } from '../shared/select-attributes.js';
 import { checkAttributes } from './attribute-selection.js';
 
@@ -55,7 +53,7 @@ interface Accepted {
 }
 
 /**
- * The producer call of a change that `retryOnConflict` may run again is made once at most: a re-run after it was
+ * The producer call of a change that `Store.change` may run again is made once at most: a re-run after it was
  * made answers 409 instead, since the producer heard of a change the store then refused (the client decides anew).
  */
 function producerCallOnce(credentialRequestId: string) {
@@ -81,36 +79,30 @@ export class CredentialRequestService {
    */
   async create(credentialRequestId: string, body: unknown, transactionId: string): Promise<void> {
     const { request, profile } = this.#accept(body, 'createCredentialRequest');
-    const { store } = this.options.credentials;
-    if (await store.getRequest(credentialRequestId)) throw this.#exists(credentialRequestId);
+    const { requests } = this.options.credentials.store;
+    if (await requests.get(credentialRequestId)) throw this.#exists(credentialRequestId);
     const now = formatDateTime(this.options.clock());
-    const { record, blobIds } = await this.#stored(request, credentialRequestId);
     const stored = {
-      ...record,
+      ...this.#stored(request, credentialRequestId),
       _id: credentialRequestId,
       createdAt: now,
       updatedAt: now,
       transactionId,
       producer: profile.producer,
-      blobIds,
     } as StoredRequest;
-    if (!(await store.insertRequest(stored))) {
-      await deleteBlobs(blobIds, store.storage.blobs);
-      throw this.#exists(credentialRequestId);
-    }
+    if (!(await requests.insert(stored))) throw this.#exists(credentialRequestId);
     const order = this.#order(stored, request, profile, transactionId);
     const producer = this.options.credentials.producers.get(profile.producer);
     const outcome = await this.#outcome(producer, () => producer.produce(order));
-    await this.#settle({ record: stored, version: 1 }, outcome, order, transactionId);
+    await this.#settle(credentialRequestId, outcome, order, transactionId);
   }
 
   /** readCredentialRequest; a PENDING request is brought up to date first (its producer asked under `transactionId`). */
   async read(credentialRequestId: string, attributes?: readonly string[], transactionId?: string): Promise<CredentialRequest> {
     checkAttributes(attributes, REQUEST_FIELDS);
     await this.refresh(credentialRequestId, transactionId);
-    const { record } = await this.#get(credentialRequestId);
-    const view = selectAttributes(osiaView<CredentialRequest>(record, REQUEST_FIELDS), attributes, REQUIRED);
-    return (await rehydrate(view as Json, this.options.credentials.store.storage.blobs)) as CredentialRequest;
+    const record = await this.options.credentials.store.requests.load(credentialRequestId);
+    return selectAttributes(osiaView<CredentialRequest>(record, REQUEST_FIELDS), attributes, REQUIRED);
   }
 
   /**
@@ -120,8 +112,8 @@ export class CredentialRequestService {
    */
   async update(credentialRequestId: string, body: unknown, transactionId: string): Promise<void> {
     const producerCall = producerCallOnce(credentialRequestId);
-    await retryOnConflict(async () => {
-      const { record: current, version } = await this.#get(credentialRequestId);
+    const { store, producers } = this.options.credentials;
+    await store.requests.change(credentialRequestId, async (current) => {
       producerCall.checkNotMade(current.status);
       if (current.status !== 'PENDING') {
         throw new ConflictError(`Credential request ${credentialRequestId} is ${current.status}: only a PENDING request can be updated`);
@@ -132,33 +124,23 @@ export class CredentialRequestService {
           `Credential request ${credentialRequestId} is being produced by ${current.producer}; profile ${profile.credentialProfileId} is produced by ${profile.producer}: cancel it and create a new request`,
         );
       }
-      const { record, blobIds } = await this.#stored(request, credentialRequestId);
-      const { store, producers } = this.options.credentials;
       const next = {
-        ...record,
+        ...this.#stored(request, credentialRequestId),
         _id: credentialRequestId,
         createdAt: current.createdAt,
         updatedAt: formatDateTime(this.options.clock()),
         transactionId,
         producer: current.producer,
         ...(current.producerState ? { producerState: current.producerState } : {}),
-        blobIds,
       } as StoredRequest;
       const producer = producers.get(current.producer);
-      try {
-        if (producer.updated) {
-          const updated = producer.updated.bind(producer);
-          const order = this.#order(next, request, profile, transactionId);
-          const state = await producerCall.make(() => updated(order, current.producerState ?? {}));
-          if (state) next.producerState = state;
-        }
-        const { blobs } = store.storage;
-        await store.save({ record: next, version }, [], [...blobs.claim(blobIds), ...blobs.release(current.blobIds)]);
-      } catch (err) {
-        await deleteBlobs(blobIds, store.storage.blobs);
-        throw err;
+      if (producer.updated) {
+        const updated = producer.updated.bind(producer);
+        const order = this.#order(next, request, profile, transactionId);
+        const state = await producerCall.make(() => updated(order, current.producerState ?? {}));
+        if (state) next.producerState = state;
       }
-      await deleteBlobs(current.blobIds, store.storage.blobs);
+      return { request: next };
     });
   }
 
@@ -170,9 +152,8 @@ export class CredentialRequestService {
    */
   async cancel(credentialRequestId: string, transactionId: string): Promise<{ personId: string }> {
     const producerCall = producerCallOnce(credentialRequestId);
-    return retryOnConflict(async () => {
-      const { record, version } = await this.#get(credentialRequestId);
-      if (record.status === 'CANCELLED') return { personId: record.personId };
+    const { personId } = await this.options.credentials.store.requests.change(credentialRequestId, async (record) => {
+      if (record.status === 'CANCELLED') return undefined;
       producerCall.checkNotMade(record.status);
       if (record.status !== 'PENDING') {
         const hint = record.status === 'ISSUED' ? ' (revoke its credentials instead)' : '';
@@ -181,12 +162,12 @@ export class CredentialRequestService {
       const producer = this.options.credentials.producers.get(record.producer);
       if (producer.cancel) {
         const cancel = producer.cancel.bind(producer);
-        const order = await this.#orderOf(record, transactionId);
+        const order = this.#orderOf(record, transactionId);
         await producerCall.make(() => cancel(order, record.producerState ?? {}));
       }
-      await this.options.credentials.store.save({ record: this.#next(record, 'CANCELLED', transactionId), version });
-      return { personId: record.personId };
+      return { request: this.#next(record, 'CANCELLED', transactionId) };
     });
+    return { personId };
   }
 
   /**
@@ -194,17 +175,17 @@ export class CredentialRequestService {
    * may sweep, so another may settle the request meanwhile: #settle decides which outcome stands.
    */
   async refresh(credentialRequestId: string, transactionId = `refresh-${randomUUID()}`): Promise<void> {
-    let current = await this.options.credentials.store.getRequestVersioned(credentialRequestId);
-    if (current?.record.status !== 'PENDING') return;
-    const { record } = current;
+    const record = await this.options.credentials.store.requests.get(credentialRequestId);
+    if (record?.status !== 'PENDING') return;
+    let current = record;
     const producer = this.options.credentials.producers.get(record.producer);
-    const order = await this.#orderOf(record, transactionId);
+    const order = this.#orderOf(record, transactionId);
     if (producer.poll) {
       const poll = producer.poll.bind(producer);
       const outcome = await this.#tolerate(producer, 'poll', () => poll(order, record.producerState ?? {}));
       if (outcome && (outcome.status !== 'PENDING' || !sameState(outcome.producerState, record.producerState))) {
-        current = await this.#settle(current, outcome, order, transactionId);
-        if (!current || outcome.status !== 'PENDING') return;
+        current = await this.#settle(credentialRequestId, outcome, order, transactionId);
+        if (current.status !== 'PENDING') return;
       }
     }
     const deadline = new Date(Date.parse(record.createdAt) + this.options.timeoutSeconds * 1000);
@@ -212,17 +193,17 @@ export class CredentialRequestService {
     // Best effort: the producer may still finish, but nobody will collect the result.
     if (producer.cancel) {
       const cancel = producer.cancel.bind(producer);
-      const state = current.record.producerState ?? {};
+      const state = current.producerState ?? {};
       await this.#tolerate(producer, 'cancel', () => cancel(order, state));
     }
     const reason = `no result from producer ${record.producer} within ${this.options.timeoutSeconds} seconds`;
-    await this.#settle(current, { status: 'FAILED', reason }, order, transactionId);
+    await this.#settle(credentialRequestId, { status: 'FAILED', reason }, order, transactionId);
   }
 
   /** Refreshes every PENDING request (the periodic sweep; tests call it directly). */
   async runPending(): Promise<void> {
     const transactionId = `sweep-${randomUUID()}`;
-    for (const id of await this.options.credentials.store.pendingRequestIds()) {
+    for (const id of await this.options.credentials.store.requests.pendingIds()) {
       try {
         await this.refresh(id, transactionId);
       } catch (err) {
@@ -273,13 +254,9 @@ export class CredentialRequestService {
     return { request: accepted, profile };
   }
 
-  /** The record fields of an accepted request, its large binaries moved to the blob store. */
-  async #stored(request: CredentialRequest, credentialRequestId: string) {
-    const view = osiaView<CredentialRequest>(
-      { ...request, credentialRequestId, status: 'PENDING', credentialIds: [] },
-      REQUEST_FIELDS,
-    );
-    return externalize(view as Json, this.options.credentials.store.storage.blobs);
+  /** The OSIA fields of an accepted request, as first recorded. */
+  #stored(request: CredentialRequest, credentialRequestId: string): CredentialRequest {
+    return osiaView<CredentialRequest>({ ...request, credentialRequestId, status: 'PENDING', credentialIds: [] }, REQUEST_FIELDS);
   }
 
   #order(record: StoredRequest, request: CredentialRequest, profile: CatalogueProfile | undefined, transactionId: string): ProductionOrder {
@@ -297,10 +274,9 @@ export class CredentialRequestService {
     };
   }
 
-  /** The order of a stored request, binaries back in place (for poll and cancel). */
-  async #orderOf(record: StoredRequest, transactionId: string): Promise<ProductionOrder> {
-    const request = (await rehydrate(osiaView(record, REQUEST_FIELDS), this.options.credentials.store.storage.blobs)) as CredentialRequest;
-    return this.#order(record, request, undefined, transactionId);
+  /** The order of a stored request (for poll and cancel). */
+  #orderOf(record: StoredRequest, transactionId: string): ProductionOrder {
+    return this.#order(record, osiaView(record, REQUEST_FIELDS), undefined, transactionId);
   }
 
   /**
@@ -329,42 +305,33 @@ export class CredentialRequestService {
   }
 
   /**
-   * Records a production outcome on the request as read (`read`, PENDING): its new status and, when ISSUED, its
-   * credentials, all at once, at the version read. A conflict means another process (its sweep, a cancel) moved
-   * the request on: while it is still PENDING the outcome is recorded on the fresh record; otherwise what the other
-   * process recorded stands and this outcome is dropped. Resolves the request as written, or undefined if dropped.
+   * Records a production outcome on the PENDING request: its new status and, when ISSUED, its credentials, all at
+   * once. Another process (its sweep, a cancel) may have moved the request on meanwhile: while it is still PENDING
+   * the outcome is recorded on the fresh record; otherwise what the other process recorded stands and this outcome
+   * is dropped. Resolves the request as it stands afterwards.
    */
-  async #settle(read: Versioned<StoredRequest>, outcome: ProductionOutcome, order: ProductionOrder, transactionId: string) {
-    const { store } = this.options.credentials;
-    const id = read.record.credentialRequestId;
-    let fresh: Versioned<StoredRequest> | undefined = read;
-    return retryOnConflict(async (): Promise<Versioned<StoredRequest> | undefined> => {
-      const current = fresh ?? (await store.getRequestVersioned(id));
-      fresh = undefined;
-      if (current?.record.status !== 'PENDING') {
-        this.options.logger.debug({ credentialRequestId: id, status: current?.record.status }, 'credential request moved on elsewhere: outcome dropped');
-        return undefined;
-      }
-      const { request, credentials } = this.#settled(current.record, outcome, order, transactionId);
-      await store.save({ record: request, version: current.version }, credentials.map((record) => ({ record })));
-      return { record: request, version: current.version + 1 };
+  #settle(credentialRequestId: string, outcome: ProductionOutcome, order: ProductionOrder, transactionId: string): Promise<StoredRequest> {
+    return this.options.credentials.store.requests.change(credentialRequestId, async (current) => {
+      if (current.status === 'PENDING') return this.#settled(current, outcome, order, transactionId);
+      this.options.logger.debug({ credentialRequestId, status: current.status }, 'credential request moved on elsewhere: outcome dropped');
+      return undefined;
     });
   }
 
-  /** The request with a production outcome, and the credentials it brings (new records). */
-  #settled(record: StoredRequest, outcome: ProductionOutcome, order: ProductionOrder, transactionId: string) {
+  /** The request with a production outcome, and the credentials it issues. */
+  #settled(record: StoredRequest, outcome: ProductionOutcome, order: ProductionOrder, transactionId: string): RequestChange {
     if (outcome.status === 'PENDING') {
-      return { request: { ...this.#next(record, 'PENDING', transactionId), producerState: outcome.producerState }, credentials: [] };
+      return { request: { ...this.#next(record, 'PENDING', transactionId), producerState: outcome.producerState } };
     }
     if (outcome.status === 'FAILED') {
       const next = this.#next(record, 'FAILED', transactionId);
       next.requestData = { ...next.requestData, others: { ...next.requestData.others, failureReason: outcome.reason } };
-      return { request: next, credentials: [] };
+      return { request: next };
     }
-    const credentials = outcome.credentials.map((produced) => this.#credential(produced, record, order, transactionId));
+    const issued = outcome.credentials.map((produced) => this.#credential(produced, record, order, transactionId));
     const next = this.#next(record, 'ISSUED', transactionId);
-    next.credentialIds = credentials.map(({ credentialId }) => credentialId);
-    return { request: next, credentials };
+    next.credentialIds = issued.map(({ credentialId }) => credentialId);
+    return { request: next, issued };
   }
 
   #next(record: StoredRequest, status: StoredRequest['status'], transactionId: string): StoredRequest {
@@ -404,12 +371,6 @@ export class CredentialRequestService {
       ...(produced.producerState ? { producerState: produced.producerState } : {}),
       history: [{ time: now, to: produced.status, reason: `issued for credential request ${record.credentialRequestId}`, transactionId }],
     } as StoredCredential;
-  }
-
-  async #get(credentialRequestId: string): Promise<Versioned<StoredRequest>> {
-    const found = await this.options.credentials.store.getRequestVersioned(credentialRequestId);
-    if (!found) throw new NotFoundError(`Credential request ${credentialRequestId} not found`);
-    return found;
   }
 
   #exists(credentialRequestId: string) {

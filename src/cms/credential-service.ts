@@ -14,11 +14,9 @@ import {
   type StoredCredential,
   WRITABLE_CREDENTIAL_FIELDS,
 } from '../credentials/credential-records.js';
-import type { Versioned } from '../credentials/credential-store.js';
 import type { Credentials } from '../credentials/open-credentials.js';
 import { checkTransition, type StatusTarget, statusName } from '../credentials/credential-status.js';
-import { ConflictError, InvalidError, NotFoundError } from '../shared/domain-errors.js';
-import { retryOnConflict } from '../storage/optimistic.js';
+import { ConflictError, InvalidError } from '../shared/domain-errors.js';
 import { selectAttributes } from '../shared/select-attributes.js';
 import { checkAttributes } from './attribute-selection.js';
 import { type Expression, storeFilter } from './expressions.js';
@@ -46,13 +44,13 @@ export class CredentialService {
   /** findCredentials: no match is 200 with `[]`. */
   async find(expressions: readonly Expression[], attributes?: readonly string[]): Promise<CredentialData[]> {
     checkAttributes(attributes, CREDENTIAL_FIELDS);
-    const records = await this.credentials.store.findCredentials(storeFilter(expressions, SEARCHABLE));
+    const records = await this.credentials.store.credentials.find(storeFilter(expressions, SEARCHABLE));
     return records.map((record) => this.#view(record, attributes));
   }
 
   async read(credentialId: string, attributes?: readonly string[]): Promise<CredentialData> {
     checkAttributes(attributes, CREDENTIAL_FIELDS);
-    return this.#view((await this.#get(credentialId)).record, attributes);
+    return this.#view(await this.credentials.store.credentials.load(credentialId), attributes);
   }
 
   /**
@@ -62,8 +60,7 @@ export class CredentialService {
    */
   async update(credentialId: string, body: Record<string, unknown> | undefined, transactionId: string): Promise<{ personId: string }> {
     if (!body) throw new InvalidError('updateCredential needs a request body (CredentialData)');
-    return retryOnConflict(async () => {
-      const { record, version } = await this.#get(credentialId);
+    const { personId } = await this.credentials.store.credentials.change(credentialId, async (record) => {
       if (record.status === 'REVOKED') throw new ConflictError(`Credential ${credentialId} is REVOKED: it can no longer be updated`);
       const written = WRITABLE_CREDENTIAL_FIELDS.filter((field) => body[field] !== undefined).map((field) => [field, body[field]]);
       const next: StoredCredential = { ...record, ...Object.fromEntries(written), updatedAt: formatDateTime(this.clock()), transactionId };
@@ -73,9 +70,9 @@ export class CredentialService {
           throw new InvalidError(`expiryDate must be later than the issuedDate ${record.issuedDate}, got ${body.expiryDate}`);
         }
       }
-      await this.credentials.store.save(undefined, [{ record: next, version }]);
-      return { personId: record.personId };
+      return next;
     });
+    return { personId };
   }
 
   /**
@@ -89,8 +86,7 @@ export class CredentialService {
    * under an ACTIVE credential).
    */
   async changeStatus(credentialId: string, target: StatusTarget, context: ChangeContext): Promise<{ personId: string }> {
-    return retryOnConflict(async () => {
-      const { record, version } = await this.#get(credentialId);
+    const { personId } = await this.credentials.store.credentials.change(credentialId, async (record) => {
       const from: StatusTarget = { status: record.status, ...(record.statusOther ? { statusOther: record.statusOther } : {}) };
       const unchanged = from.status === target.status && from.statusOther === target.statusOther;
       if (!unchanged && context.onlyFrom && !context.onlyFrom.includes(from.status)) {
@@ -98,7 +94,7 @@ export class CredentialService {
           `Credential ${credentialId} is ${statusName(from)}: ${context.operation ?? 'this operation'} applies to a ${context.onlyFrom.join(' or ')} credential only`,
         );
       }
-      if (checkTransition(credentialId, from, target)) return { personId: record.personId };
+      if (checkTransition(credentialId, from, target)) return undefined;
       const { reason, requester, comment, transactionId } = context;
       const producer = this.credentials.producers.get(record.producer);
       const state = await producer.statusChanged?.({
@@ -130,18 +126,12 @@ export class CredentialService {
         ...(state ? { producerState: state } : {}),
         history: [...record.history, change],
       };
-      await this.credentials.store.save(undefined, [{ record: next, version }]);
-      return { personId: record.personId };
+      return next;
     });
+    return { personId };
   }
 
   #view(record: StoredCredential, attributes: readonly string[] | undefined): CredentialData {
     return selectAttributes(osiaView<CredentialData>(record, CREDENTIAL_FIELDS), attributes, REQUIRED);
-  }
-
-  async #get(credentialId: string): Promise<Versioned<StoredCredential>> {
-    const found = await this.credentials.store.getCredentialVersioned(credentialId);
-    if (!found) throw new NotFoundError(`Credential ${credentialId} not found`);
-    return found;
   }
 }

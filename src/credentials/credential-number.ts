@@ -6,11 +6,21 @@
  * carrying the number of the card).
  */
 import { randomInt } from 'node:crypto';
-import { type Collection, DuplicateKeyError, type Storage } from '../storage/document-store.port.js';
+import type { RecordSpec } from '../storage/record-spec.js';
+import type { Records } from '../storage/records.js';
+import type { Store } from '../storage/store.js';
 
 const ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
 const BODY_LENGTH = 8;
 const ATTEMPTS = 20;
+
+/** A number in use, and the credential that first took it. */
+interface Reservation {
+  _id: string;
+  credentialId: string;
+}
+
+const NUMBERS: RecordSpec<Reservation> = { name: 'cms_credential_numbers' };
 
 /** ICAO 9303 check digit: characters valued 0–9, A=10 … Z=35, `<`=0, weighted 7, 3, 1; the sum modulo 10. */
 export function icaoCheckDigit(text: string): string {
@@ -24,29 +34,27 @@ export function icaoCheckDigit(text: string): string {
 }
 
 export class CredentialNumbers {
-  private constructor(private readonly numbers: Collection) {}
+  private constructor(
+    private readonly store: Store,
+    private readonly numbers: Records<Reservation>,
+  ) {}
 
-  static async open(storage: Storage): Promise<CredentialNumbers> {
-    return new CredentialNumbers(await storage.documents.collection('cms_credential_numbers'));
+  static async open(store: Store): Promise<CredentialNumbers> {
+    return new CredentialNumbers(store, await store.records(NUMBERS));
   }
 
-  /** A fresh number, reserved for `credentialId`. */
-  async allocate(credentialId: string): Promise<string> {
-    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+  /** A fresh number, reserved for `credentialId`. A number already taken fails the insert: `change` draws again. */
+  allocate(credentialId: string): Promise<string> {
+    return this.store.change(async () => {
       const body = Array.from({ length: BODY_LENGTH }, () => ALPHABET[randomInt(ALPHABET.length)]).join('');
       const number = body + icaoCheckDigit(body);
-      try {
-        await this.numbers.insert({ _id: number, credentialId });
-        return number;
-      } catch (err) {
-        if (!(err instanceof DuplicateKeyError)) throw err;
-      }
-    }
-    throw new Error(`no free credential number after ${ATTEMPTS} attempts`);
+      await this.store.commit([this.numbers.insert({ _id: number, credentialId })]);
+      return number;
+    }, ATTEMPTS);
   }
 
   /** Records an imposed number so that allocation never hands it out (it may already be reserved: shared). */
   async reserve(number: string, credentialId: string): Promise<void> {
-    if (!(await this.numbers.get(number))) await this.numbers.put({ _id: number, credentialId });
+    if (!(await this.numbers.get(number))) await this.store.commit([this.numbers.put({ _id: number, credentialId })]);
   }
 }

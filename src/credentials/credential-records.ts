@@ -1,7 +1,7 @@
 /**
- * Stored credential requests and credentials. A record holds the OSIA fields as the client sent them (free-form
- * members key-encoded, large binaries in the blob store) plus server fields that are never answered: timestamps,
- * the last transactionId, the producer and its state, and the status history of a credential.
+ * Stored credential requests and credentials. A record holds the OSIA fields as the client sent them plus server
+ * fields that are never answered: timestamps, the last transactionId, the producer and its state, and the status
+ * history of a credential. How they are stored (keys encoded, binaries in the blob store): credential-store.ts.
  */
 import type { components } from '../../generated/cms.js';
 import type { CredentialStatus, ProducerState } from './credential-producer.port.js';
@@ -59,8 +59,6 @@ export type StoredRequest = { _id: string } & CredentialRequest &
     credentialRequestId: string;
     status: RequestStatus;
     credentialIds: string[];
-    /** Blob ids of the binaries moved out of `biometricData`. */
-    blobIds: string[];
   };
 
 /** One recorded status change of a credential (kept in the record, never answered). */

@@ -1,122 +1,130 @@
 /**
- * The CMS collections: credential requests (`cms_requests`) and credentials (`cms_credentials`). Free-form member
- * names are stored key-encoded (src/shared/stored-keys.ts) and decoded on the way out; the large binaries of a
- * request's biometricData live in the blob store (src/shared/binary-fields.ts).
+ * The CMS aggregates and their repositories. A credential request (`cms_requests`) is written together with the
+ * credentials its settlement issues (`cms_credentials`); a credential changes alone (its fields, its status with
+ * history). Member names are key-encoded and a request's large binaries live in the blob store: the unit of work
+ * does both (src/storage/store.ts). A change is `change(id, mutate)`: the record read at its version, mutated, written
+ * in one commit, and all of it again on fresh data when another writer got there first (`Store.change`).
  */
-import { encodeKeys, decodeKeys } from '../storage/stored-keys.js';
-import {
-  type Collection,
-  DuplicateKeyError,
-  type Filter,
-  type Storage,
-  type StoredDocument,
-  type VersionedDocument,
-  type WriteOp,
-} from '../storage/document-store.port.js';
+import { NotFoundError } from '../shared/domain-errors.js';
+import { type Filter, StoreConflictError, type StoredRecord } from '../storage/document-store.port.js';
+import { identityBinaries, type RecordSpec } from '../storage/record-spec.js';
+import type { Records } from '../storage/records.js';
+import type { Operation, Store } from '../storage/store.js';
 import type { StoredCredential, StoredRequest } from './credential-records.js';
 
-/** A record with the version it was read at (see `Collection.getVersioned`). */
-export interface Versioned<T> {
-  record: T;
-  version: number;
+const REQUESTS: RecordSpec<StoredRequest> = {
+  name: 'cms_requests',
+  indexes: [{ fields: ['status'] }, { fields: ['personId'] }],
+  encodedKeys: true,
+  binaries: identityBinaries(),
+};
+
+const CREDENTIALS: RecordSpec<StoredCredential> = {
+  name: 'cms_credentials',
+  indexes: [{ fields: ['personId'] }, { fields: ['credentialNumber'] }, { fields: ['status'] }, { fields: ['credentialRequestId'] }],
+  encodedKeys: true,
+};
+
+/** What a change of a request writes: its next state, and the credentials issued with it (new records). */
+export interface RequestChange {
+  request: StoredRequest;
+  issued?: readonly StoredCredential[];
 }
 
-/**
- * A record to write: `version` is the one it was read at (the batch fails with VersionConflictError when another
- * writer changed it meanwhile); a record without one is new and inserted (DuplicateKeyError when the id exists).
- */
-export interface Write<T> {
-  record: T;
-  version?: number;
+export interface CredentialStore {
+  requests: CredentialRequests;
+  credentials: IssuedCredentials;
 }
 
-const REQUESTS = 'cms_requests';
-const CREDENTIALS = 'cms_credentials';
+export async function openCredentialStore(store: Store): Promise<CredentialStore> {
+  const [requests, credentials] = await Promise.all([store.records(REQUESTS), store.records(CREDENTIALS)]);
+  return { requests: new CredentialRequests(store, requests, credentials), credentials: new IssuedCredentials(store, credentials) };
+}
 
-const toDocument = (record: StoredRequest | StoredCredential) => encodeKeys(record) as unknown as StoredDocument;
-const fromDocument = <T>(document: StoredDocument) => decodeKeys(document) as unknown as T;
-
-export class CredentialStore {
-  private constructor(
-    readonly storage: Storage,
-    private readonly requests: Collection,
-    private readonly credentials: Collection,
+export class CredentialRequests {
+  constructor(
+    private readonly store: Store,
+    private readonly requests: Records<StoredRequest>,
+    private readonly credentials: Records<StoredCredential>,
   ) {}
 
-  static async open(storage: Storage): Promise<CredentialStore> {
-    const { documents } = storage;
-    const requests = await documents.collection(REQUESTS, [{ fields: ['status'] }, { fields: ['personId'] }]);
-    const credentials = await documents.collection(CREDENTIALS, [
-      { fields: ['personId'] },
-      { fields: ['credentialNumber'] },
-      { fields: ['status'] },
-      { fields: ['credentialRequestId'] },
-    ]);
-    return new CredentialStore(storage, requests, credentials);
+  get(id: string): Promise<StoredRequest | undefined> {
+    return this.requests.get(id);
   }
 
-  async getRequest(id: string): Promise<StoredRequest | undefined> {
-    return (await this.getRequestVersioned(id))?.record;
+  async load(id: string): Promise<StoredRequest> {
+    return found(await this.get(id), requestNotFound(id));
   }
 
-  async getRequestVersioned(id: string): Promise<Versioned<StoredRequest> | undefined> {
-    return versioned(await this.requests.getVersioned(id));
+  async pendingIds(): Promise<string[]> {
+    return (await this.requests.select({ status: 'PENDING' }, ['_id'])).map(({ _id }) => _id);
   }
 
-  /** Resolves false when the id is taken. The request's blobs are claimed with it. */
-  async insertRequest(request: StoredRequest): Promise<boolean> {
+  /** Inserts a new request; resolves false when its id is taken (the store's key decides, across processes). */
+  async insert(request: StoredRequest): Promise<boolean> {
     try {
-      await this.storage.documents.applyAtomically([
-        { collection: REQUESTS, op: 'insert', doc: toDocument(request) },
-        ...this.storage.blobs.claim(request.blobIds),
-      ]);
+      await this.store.commit([this.requests.insert(request)]);
       return true;
     } catch (err) {
-      if (err instanceof DuplicateKeyError) return false;
+      if (err instanceof StoreConflictError) return false;
       throw err;
     }
   }
 
-  async pendingRequestIds(): Promise<string[]> {
-    return (await this.requests.find({ status: 'PENDING' })).map((record) => record._id);
+  /** Changes the request as `mutate` says (undefined: no write); resolves the request as it stands afterwards. */
+  change(id: string, mutate: (current: StoredRequest) => Promise<RequestChange | undefined>): Promise<StoredRequest> {
+    return changeAt(this.store, this.requests, requestNotFound(id), id, async (current) => {
+      const change = await mutate(current);
+      return change && { next: change.request, with: (change.issued ?? []).map((credential) => this.credentials.insert(credential)) };
+    });
   }
+}
 
-  async getCredential(id: string): Promise<StoredCredential | undefined> {
-    return (await this.getCredentialVersioned(id))?.record;
-  }
+export class IssuedCredentials {
+  constructor(
+    private readonly store: Store,
+    private readonly credentials: Records<StoredCredential>,
+  ) {}
 
-  async getCredentialVersioned(id: string): Promise<Versioned<StoredCredential> | undefined> {
-    return versioned(await this.credentials.getVersioned(id));
+  async load(id: string): Promise<StoredCredential> {
+    return found(await this.credentials.get(id), credentialNotFound(id));
   }
 
   /** `filter` addresses stored (key-encoded) paths. */
-  async findCredentials(filter: Filter): Promise<StoredCredential[]> {
-    return (await this.credentials.find(filter)).map((record) => fromDocument<StoredCredential>(record));
+  find(filter: Filter): Promise<StoredCredential[]> {
+    return this.credentials.find(filter);
   }
 
-  /**
-   * Writes a request and the credentials made for it, all or nothing, each at the version it was read at (new
-   * records inserted), with the blob claims and releases given: a record another writer changed meanwhile fails
-   * the whole batch with VersionConflictError.
-   */
-  async save(
-    request: Write<StoredRequest> | undefined,
-    credentials: readonly Write<StoredCredential>[] = [],
-    blobOps: WriteOp[] = [],
-  ): Promise<void> {
-    await this.storage.documents.applyAtomically([
-      ...(request ? [writeOp(REQUESTS, request)] : []),
-      ...credentials.map((credential) => writeOp(CREDENTIALS, credential)),
-      ...blobOps,
-    ]);
+  /** Changes the credential as `mutate` says (undefined: no write); resolves it as it stands afterwards. */
+  change(id: string, mutate: (current: StoredCredential) => Promise<StoredCredential | undefined>): Promise<StoredCredential> {
+    return changeAt(this.store, this.credentials, credentialNotFound(id), id, async (current) => {
+      const next = await mutate(current);
+      return next && { next, with: [] };
+    });
   }
 }
 
-function versioned<T>(stored: VersionedDocument | undefined): Versioned<T> | undefined {
-  return stored && { record: fromDocument<T>(stored.doc), version: stored.version };
+const requestNotFound = (id: string) => `Credential request ${id} not found`;
+const credentialNotFound = (id: string) => `Credential ${id} not found`;
+
+function found<T>(record: T | undefined, notFound: string): T {
+  if (!record) throw new NotFoundError(notFound);
+  return record;
 }
 
-function writeOp(collection: string, { record, version }: Write<StoredRequest | StoredCredential>): WriteOp {
-  const doc = toDocument(record);
-  return version === undefined ? { collection, op: 'insert', doc } : { collection, op: 'put', doc, expectedVersion: version };
+/** Reads `id` at its version, lets `mutate` decide, and commits the record with the operations that go with it. */
+function changeAt<T extends StoredRecord>(
+  store: Store,
+  records: Records<T>,
+  notFound: string,
+  id: string,
+  mutate: (current: T) => Promise<{ next: T; with: Operation[] } | undefined>,
+): Promise<T> {
+  return store.change(async () => {
+    const read = found(await records.getVersioned(id), notFound);
+    const change = await mutate(read.record);
+    if (!change) return read.record;
+    await store.commit([records.put(change.next, read), ...change.with]);
+    return change.next;
+  });
 }

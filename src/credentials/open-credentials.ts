@@ -3,17 +3,17 @@
  * issuance workflow: the profile catalogue, the record store, the number reservations and the producers.
  */
 import type { Logger } from 'pino';
-import type { Storage } from '../storage/document-store.port.js';
+import type { Store } from '../storage/store.js';
 import type { Clock } from '../shared/clock.js';
 import { CredentialNumbers } from './credential-number.js';
-import { CredentialStore } from './credential-store.js';
+import { type CredentialStore, openCredentialStore } from './credential-store.js';
 import type { PkiIssuer } from './pki/pki-issuer.js';
 import type { ProfileCatalogue } from './profile-catalogue.js';
 import { createProducerRegistry, type ProducerRegistry } from './producer-registry.js';
 
 export interface CredentialsParts {
   catalogue: ProfileCatalogue;
-  storage: Storage;
+  store: Store;
   /** The app's CA, when it has one: the `pki` producer signs with it. */
   pkiIssuer: PkiIssuer | undefined;
   clock: Clock;
@@ -28,11 +28,10 @@ export interface Credentials {
 }
 
 export async function openCredentials(parts: CredentialsParts): Promise<Credentials> {
-  const { catalogue, storage, clock } = parts;
-  const store = await CredentialStore.open(storage);
-  const numbers = await CredentialNumbers.open(storage);
+  const { catalogue, clock } = parts;
+  const numbers = await CredentialNumbers.open(parts.store);
   const producers = createProducerRegistry({ catalogue, pkiIssuer: parts.pkiIssuer, numbers, clock, logger: parts.logger });
-  return { catalogue, store, producers, clock };
+  return { catalogue, store: await openCredentialStore(parts.store), producers, clock };
 }
 
 /** Whether a profile of the catalogue has its credentials signed by the app's CA. */

@@ -2,7 +2,16 @@
  * A typed handle on one collection, made by `Store.records(spec)`. Reads give ready records: member names decoded,
  * binaries back in place. Writes give operations, which `Store.commit` applies together, all or nothing.
  */
-import type { BlobStore, Collection, Filter, FindOptions, StoredDocument, StoredRecord, VersionedDocument } from './document-store.port.js';
+import {
+  type BlobStore,
+  type Collection,
+  type Filter,
+  type FindOptions,
+  type StoredDocument,
+  type StoredRecord,
+  VersionConflictError,
+  type VersionedDocument,
+} from './document-store.port.js';
 import { binarySlots, INLINE_LIMIT, type RecordSpec } from './record-spec.js';
 import { decodeKeys, encodeKeys } from './stored-keys.js';
 
@@ -163,7 +172,8 @@ export class Records<T extends StoredRecord> {
       const ref = holder[member];
       if (!isBlobRef(ref)) continue;
       const blob = await this.blobs.get(ref.blobRef);
-      if (!blob) throw new Error(`blob ${ref.blobRef} named by record ${id} of ${this.spec.name} is missing`);
+      // A writer deletes the blobs it released once its commit is done: this record was replaced since it was read.
+      if (!blob) throw new VersionConflictError(this.spec.name, id);
       const value = ref.bytes ? blob.data : blob.data.toString('utf8');
       blobs.set(ref.blobRef, value);
       holder[member] = value;

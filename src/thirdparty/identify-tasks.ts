@@ -8,10 +8,10 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Clock } from '../shared/clock.js';
 import type { Criterion } from '../registry/search-filter.js';
-import type { Collection, Storage } from '../storage/document-store.port.js';
-import { openCollection } from '../storage/typed-collection.js';
-
-const TASKS = 'tp_identify_tasks';
+import { StoreConflictError } from '../storage/document-store.port.js';
+import type { RecordSpec } from '../storage/record-spec.js';
+import type { Records } from '../storage/records.js';
+import type { Store, Versioned } from '../storage/store.js';
 
 export interface IdentifyQuery {
   criteria: Criterion[];
@@ -36,6 +36,8 @@ type TaskRecord = {
   personIds?: string[];
 };
 
+const TASKS: RecordSpec<TaskRecord> = { name: 'tp_identify_tasks' };
+
 export type Search = (query: IdentifyQuery) => Promise<string[]>;
 
 export class IdentifyTasks {
@@ -43,7 +45,8 @@ export class IdentifyTasks {
   readonly #running = new Set<Promise<void>>();
 
   private constructor(
-    private readonly tasks: Collection<TaskRecord>,
+    private readonly store: Store,
+    private readonly tasks: Records<TaskRecord>,
     private readonly search: Search,
     private readonly ttlSeconds: number,
     /** The time source; tests move it to expire tasks without waiting. */
@@ -51,13 +54,10 @@ export class IdentifyTasks {
     private readonly log: Logger,
   ) {}
 
-  static async open(
-    storage: Storage,
-    options: { search: Search; ttlSeconds: number; clock: Clock; logger: Logger },
-  ): Promise<IdentifyTasks> {
-    const collection = await openCollection<TaskRecord>(storage.documents, TASKS);
-    const tasks = new IdentifyTasks(collection, options.search, options.ttlSeconds, options.clock, options.logger);
-    for (const record of await tasks.tasks.find({ status: 'RUNNING' })) tasks.#run(record);
+  static async open(store: Store, options: { search: Search; ttlSeconds: number; clock: Clock; logger: Logger }): Promise<IdentifyTasks> {
+    const records = await store.records(TASKS);
+    const tasks = new IdentifyTasks(store, records, options.search, options.ttlSeconds, options.clock, options.logger);
+    for (const task of await records.findVersioned({ status: 'RUNNING' })) tasks.#run(task);
     return tasks;
   }
 
@@ -86,8 +86,9 @@ export class IdentifyTasks {
       startedAt: now.toISOString(),
       expiresAt: new Date(now.getTime() + this.ttlSeconds * 1000).toISOString(),
     };
-    await this.tasks.insert(record);
-    this.#run(record);
+    await this.store.commit([this.tasks.insert(record)]);
+    const started = await this.tasks.getVersioned(record._id);
+    if (started) this.#run(started);
     return record._id;
   }
 
@@ -100,24 +101,34 @@ export class IdentifyTasks {
     return { status: 'DONE', personIds: record.personIds ?? [], owner: record.owner };
   }
 
-  #run(record: TaskRecord): void {
+  #run(started: Versioned<TaskRecord>): void {
+    const { record } = started;
     const work = (async () => {
       await this.#gate;
       try {
         const personIds = await this.search(record.query);
-        // `replace` does nothing when the task expired (and was deleted) meanwhile.
-        await this.tasks.replace({ ...record, status: 'DONE', personIds });
+        await this.#settle(started, { ...record, status: 'DONE', personIds });
       } catch (err) {
         // Readers learn at once that no result will come (instead of 204 until the task expires).
         this.log.error({ err, taskId: record._id }, 'identify task failed');
-        await this.tasks.replace({ ...record, status: 'FAILED' });
+        await this.#settle(started, { ...record, status: 'FAILED' });
       }
     })();
     this.#running.add(work);
     void work.finally(() => this.#running.delete(work));
   }
 
+  /** Records the outcome over the task as started: nothing when it expired (deleted) or was settled elsewhere. */
+  async #settle(started: Versioned<TaskRecord>, settled: TaskRecord): Promise<void> {
+    try {
+      await this.store.commit([this.tasks.put(settled, started)]);
+    } catch (err) {
+      if (!(err instanceof StoreConflictError)) throw err;
+    }
+  }
+
   async #dropExpired(): Promise<void> {
-    await this.tasks.deleteMany({ expiresAt: { $lte: this.clock().toISOString() } });
+    const expired = await this.tasks.select({ expiresAt: { $lte: this.clock().toISOString() } }, ['_id']);
+    await this.store.commit(expired.map(({ _id }) => this.tasks.delete(_id)));
   }
 }

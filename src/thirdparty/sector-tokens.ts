@@ -5,12 +5,21 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { ConfigError } from '../config/config-options.js';
-import type { Collection, Storage } from '../storage/document-store.port.js';
+import type { RecordSpec } from '../storage/record-spec.js';
+import type { Records } from '../storage/records.js';
+import type { Store } from '../storage/store.js';
 import { loadOrCreateSecret } from './key-files.js';
 import { readYamlConfig } from '../config/yaml-config.js';
 
-const TOKENS = 'tp_sector_tokens';
 const MIN_SECRET_BYTES = 32;
+
+/** One issued token, keyed `sector/token`, and the person it stands for. */
+interface IssuedToken {
+  _id: string;
+  personId: string;
+}
+
+const TOKENS: RecordSpec<IssuedToken> = { name: 'tp_sector_tokens' };
 
 /** OSIA_SECTORS: relying-party client id → sector, and the sector of callers not listed (or of all calls when auth is off). */
 export interface SectorMap {
@@ -35,17 +44,18 @@ export class SectorTokens {
   private constructor(
     private readonly secret: Buffer,
     private readonly sectors: SectorMap,
-    private readonly issued: Collection,
+    private readonly store: Store,
+    private readonly issued: Records<IssuedToken>,
   ) {}
 
-  static async open(storage: Storage, options: { dataDir: string; tokenSecret: string | undefined; sectors: SectorMap }) {
+  static async open(store: Store, options: { dataDir: string; tokenSecret: string | undefined; sectors: SectorMap }) {
     const text = await loadOrCreateSecret(
       { file: options.tokenSecret, option: 'OSIA_TOKEN_SECRET' },
       { dataDir: options.dataDir, name: 'token-secret', generate: () => randomBytes(MIN_SECRET_BYTES).toString('base64url') },
     );
     const secret = Buffer.from(text.trim(), 'utf8');
     if (secret.length < MIN_SECRET_BYTES) throw new ConfigError(`OSIA_TOKEN_SECRET must hold at least ${MIN_SECRET_BYTES} bytes`);
-    return new SectorTokens(secret, options.sectors, await storage.documents.collection(TOKENS));
+    return new SectorTokens(secret, options.sectors, store, await store.records(TOKENS));
   }
 
   /** The caller's sector: its client's entry, else the default one; undefined means "no sector: sees UINs". */
@@ -58,13 +68,12 @@ export class SectorTokens {
     const token = createHmac('sha256', this.secret).update(`${sector}\u0000${uin}`).digest('base64url');
     const _id = `${sector}/${token}`;
     // Recorded once: reads (attribute sets, identify results) hand the same token out again and again.
-    if ((await this.issued.get(_id))?.personId !== uin) await this.issued.put({ _id, personId: uin });
+    if ((await this.issued.get(_id))?.personId !== uin) await this.store.commit([this.issued.put({ _id, personId: uin })]);
     return token;
   }
 
   /** The UIN behind a token issued to `sector`, or undefined. */
   async resolve(sector: string, token: string): Promise<string | undefined> {
-    const record = await this.issued.get(`${sector}/${token}`);
-    return record?.personId as string | undefined;
+    return (await this.issued.get(`${sector}/${token}`))?.personId;
   }
 }

@@ -9,7 +9,7 @@ import type { CredentialDirectory } from '../credentials/credential-directory.po
 import type { Principal } from '../auth/principal.js';
 import type { LoadedDocument } from '../openapi/documents.js';
 import type { PopulationRegistry } from '../registry/population-registry.js';
-import type { Storage } from '../storage/document-store.port.js';
+import type { Store } from '../storage/store.js';
 import { buildAttributeSet, type OutputSchemaFields, type OutputSpec } from './attribute-output.js';
 import { type AttributeSets, loadAttributeSets } from './attribute-sets.js';
 import { searchPersons } from './identify-query.js';
@@ -48,7 +48,7 @@ export interface ThirdPartyParts {
   signer: ProofSigner;
   /** The Third Party document (after the country profile). */
   document: LoadedDocument;
-  storage: Storage;
+  store: Store;
   config: Config;
   readonly clock: Clock;
   logger: Logger;
@@ -59,8 +59,8 @@ function propertyNames(document: LoadedDocument, schema: string): string[] {
 }
 
 export async function openThirdPartyServices(parts: ThirdPartyParts): Promise<ThirdPartyServices> {
-  const { registry, credentials, signer, document, storage, config, clock } = parts;
-  const tokens = await SectorTokens.open(storage, {
+  const { registry, credentials, signer, document, store, config, clock } = parts;
+  const tokens = await SectorTokens.open(store, {
     dataDir: config.dataDir,
     tokenSecret: config.tokenSecret,
     sectors: await loadSectorMap(config.sectors),
@@ -72,7 +72,7 @@ export async function openThirdPartyServices(parts: ThirdPartyParts): Promise<Th
     resolver: new PersonResolver(registry, credentials, tokens, clock),
     signer,
     sets: await loadAttributeSets(config.attributeSets),
-    tasks: await IdentifyTasks.open(storage, {
+    tasks: await IdentifyTasks.open(store, {
       search: (query) => searchPersons(registry, query),
       ttlSeconds: config.identifyTaskTtl,
       clock,

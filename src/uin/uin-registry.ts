@@ -5,8 +5,10 @@
  */
 import type { Logger } from 'pino';
 import { InvalidError } from '../shared/domain-errors.js';
-import { type Collection, DuplicateKeyError, type Storage } from '../storage/document-store.port.js';
-import { openCollection } from '../storage/typed-collection.js';
+import { StoreConflictError } from '../storage/document-store.port.js';
+import type { RecordSpec } from '../storage/record-spec.js';
+import type { Records } from '../storage/records.js';
+import type { Store } from '../storage/store.js';
 import type { UinGenerator } from './uin-generator.js';
 import { type Clock, systemClock } from '../shared/clock.js';
 
@@ -22,30 +24,36 @@ export type IssuedUin = {
   issuedAt: string;
 };
 
+const ISSUED: RecordSpec<IssuedUin> = { name: ISSUED_UINS };
+
 export class UinRegistry {
   private constructor(
-    private readonly issued: Collection<IssuedUin>,
+    private readonly store: Store,
+    private readonly issued: Records<IssuedUin>,
     private readonly generate: UinGenerator,
     private readonly maxAttempts: number,
     private readonly clock: Clock,
   ) {}
 
-  static async open(storage: Storage, generate: UinGenerator, clock: Clock = systemClock, maxAttempts = MAX_ATTEMPTS): Promise<UinRegistry> {
-    return new UinRegistry(await openCollection<IssuedUin>(storage.documents, ISSUED_UINS), generate, maxAttempts, clock);
+  static async open(store: Store, generate: UinGenerator, clock: Clock = systemClock, maxAttempts = MAX_ATTEMPTS): Promise<UinRegistry> {
+    return new UinRegistry(store, await store.records(ISSUED), generate, maxAttempts, clock);
   }
 
-  /** Reserves a fresh UIN for the transaction; a candidate already issued is replaced by a new draw. */
+  /**
+   * Reserves a fresh UIN for the transaction. A candidate already issued fails the insert, and `change` runs the
+   * draw again, up to the budget.
+   */
   async issue(transactionId: string, log?: Logger): Promise<string> {
-    for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
-      const uin = this.generate();
-      const record: IssuedUin = { _id: uin, transactionId, issuedAt: this.clock().toISOString() };
-      try {
-        await this.issued.insert(record);
+    let attempt = 0;
+    try {
+      return await this.store.change(async () => {
+        if (attempt++ > 0) log?.warn({ attempt }, 'UIN candidate already issued; drawing another');
+        const uin = this.generate();
+        await this.store.commit([this.issued.insert({ _id: uin, transactionId, issuedAt: this.clock().toISOString() })]);
         return uin;
-      } catch (err) {
-        if (!(err instanceof DuplicateKeyError)) throw err;
-        log?.warn({ attempt }, 'UIN candidate already issued; drawing another');
-      }
+      }, this.maxAttempts);
+    } catch (err) {
+      if (!(err instanceof StoreConflictError)) throw err;
     }
     log?.error({ attempts: this.maxAttempts }, 'UIN space nearly exhausted: increase OSIA_UIN_LENGTH');
     throw new InvalidError(

@@ -5,12 +5,13 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import request from 'supertest';
-import { CredentialStore } from '../../src/credentials/credential-store.js';
+import { openCredentialStore } from '../../src/credentials/credential-store.js';
 import { loadProfileCatalogue } from '../../src/credentials/profile-catalogue.js';
 import { StoredCredentialDirectory } from '../../src/credentials/stored-credential-directory.js';
 import { useTestApp } from '../support/use-test-app.js';
 import { credentialRequest, credentialUrl, issue, readCredential, TX } from './cms-fixtures.js';
 import { binaryBody } from '../support/binary-body.js';
+import { Store } from '../../src/storage/store.js';
 
 describe('CMS credentials', () => {
   const t = useTestApp({ interfaces: ['cms'] });
@@ -109,7 +110,7 @@ describe('CMS credentials', () => {
   it('the CredentialDirectory of Third Party Services finds credentials by number and by holder, with credentialType', async () => {
     const card = await issue(t, 'D-card', credentialRequest('RESIDENCE_PERMIT', { credentialNumber: 'DIR000001' }, 'DIR-1'));
     const mobile = await issue(t, 'D-mobile', credentialRequest('MOBILE_ID', { credentialNumber: 'DIR000001' }, 'DIR-1'));
-    const directory = new StoredCredentialDirectory(await CredentialStore.open(t.storage), await loadProfileCatalogue());
+    const directory = new StoredCredentialDirectory((await openCredentialStore(new Store(t.storage))).credentials, await loadProfileCatalogue());
     const byNumber = await directory.findByNumber('DIR000001');
     assert.deepEqual(byNumber.map(({ credentialId, credentialType }) => [credentialId, credentialType]), [[card, 'ID_CARD'], [mobile, 'MOBILE']]);
     const forPerson = await directory.listForPerson('DIR-1');
@@ -168,7 +169,7 @@ describe('CMS credentials', () => {
       assert.equal((await post(id, 'suspend')).status, 204);
       assert.equal((await post(id, 'revoke', { reason: 'stolen' })).status, 204);
       assert.equal(await status(id), 'REVOKED');
-      const stored = await (await CredentialStore.open(t.storage)).getCredential(id);
+      const stored = await (await openCredentialStore(new Store(t.storage))).credentials.load(id);
       const history = stored?.history.map(({ from, to, reason, transactionId }) => ({ from, to, reason, transactionId }));
       assert.deepEqual(history?.slice(1), [
         { from: 'ACTIVE', to: 'SUSPENDED', reason: 'reported lost', transactionId: 'tx-cms' },
@@ -215,7 +216,7 @@ describe('CMS credentials', () => {
       const toNew = await set({ status: 'NEW' });
       assert.deepEqual([toNew.status, toNew.body.message], [409, `Credential ${id} cannot go from SUSPENDED to NEW`]);
       assert.equal((await set({ status: 'ACTIVE' })).status, 204);
-      const stored = await (await CredentialStore.open(t.storage)).getCredential(id);
+      const stored = await (await openCredentialStore(new Store(t.storage))).credentials.load(id);
       const { requester, comment, reason } = stored?.history[1] ?? {};
       assert.deepEqual({ requester, comment, reason }, { requester: 'agent-7', comment: 'checking', reason: 'audit' });
     });

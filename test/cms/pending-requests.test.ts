@@ -9,13 +9,14 @@ import pino from 'pino';
 import request from 'supertest';
 import { type CmsServices, openCmsServices } from '../../src/cms/cms-services.js';
 import type { CredentialProducer, ProducerState, ProductionOrder, ProductionOutcome } from '../../src/credentials/credential-producer.port.js';
-import { CredentialStore } from '../../src/credentials/credential-store.js';
+import { openCredentialStore } from '../../src/credentials/credential-store.js';
 import { loadProfileCatalogue } from '../../src/credentials/profile-catalogue.js';
 import { ProducerRegistry } from '../../src/credentials/producer-registry.js';
 import { ConflictError } from '../../src/shared/domain-errors.js';
 import { loadDocument } from '../../src/openapi/documents.js';
 import { useTestApp } from '../support/use-test-app.js';
 import { credentialRequest, credentialUrl, requestUrl } from './cms-fixtures.js';
+import { Store } from '../../src/storage/store.js';
 
 const TIMEOUT_SECONDS = 3600;
 
@@ -82,7 +83,7 @@ describe('CMS pending credential requests', () => {
     openCmsServices({
       credentials: {
         catalogue: await loadProfileCatalogue(),
-        store: await CredentialStore.open(t.storage),
+        store: await openCredentialStore(new Store(t.storage)),
         producers: new ProducerRegistry([scripted]),
         clock: () => now,
       },
@@ -176,7 +177,7 @@ describe('CMS pending credential requests', () => {
     assert.equal((await readOverHttp('B-5')).requestData.priority, 9);
     await services.requests.update('B-5', credentialRequest('RESIDENCE_PERMIT', { priority: 2 }), 'tx-2');
     assert.ok(producer.calls.includes('updated B-5 2'));
-    const stored = await (await CredentialStore.open(t.storage)).getRequest('B-5');
+    const stored = await (await openCredentialStore(new Store(t.storage))).requests.get('B-5');
     assert.deepEqual([stored?.requestData.priority, stored?.producerState, stored?.transactionId], [2, { upstream: 'U-B-5', revised: true }, 'tx-2']);
     const unknownProfile = await request(t.app).put(requestUrl('B-5')).send(credentialRequest('NOPE'));
     assert.equal(unknownProfile.status, 400);
@@ -227,7 +228,7 @@ describe('CMS pending credential requests', () => {
   describe('racing a change made in another process', () => {
     const changedConcurrently = (status: string) => (err: unknown) =>
       err instanceof ConflictError && err.message.includes(`changed concurrently (it is ${status} now)`);
-    const stored = async (id: string) => (await CredentialStore.open(t.storage)).getRequest(id);
+    const stored = async (id: string) => (await openCredentialStore(new Store(t.storage))).requests.get(id);
     /**
      * Creates request `id` (PENDING), runs `change` here up to its producer `step`, lets `overtaking` complete in
      * another process meanwhile, then lets `change` go on; resolves (or rejects) as `change` does.
@@ -284,7 +285,7 @@ describe('CMS pending credential requests', () => {
       const refresh = () => services.requests.refresh('R-4', 'tx-sweep-1');
       await overtaken('R-4', 'poll', refresh, (other) => other.requests.refresh('R-4', 'tx-sweep-2'), otherProducer);
       const request = await stored('R-4');
-      const credentials = await (await CredentialStore.open(t.storage)).findCredentials({ credentialRequestId: 'R-4' });
+      const credentials = await (await openCredentialStore(new Store(t.storage))).credentials.find({ credentialRequestId: 'R-4' });
       assert.deepEqual([request?.status, request?.transactionId], ['ISSUED', 'tx-sweep-2'], 'the first outcome recorded stands');
       assert.equal(credentials.length, 1);
       assert.deepEqual(

@@ -6,11 +6,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { StatusChange } from '../../src/credentials/credential-records.js';
-import { CredentialStore } from '../../src/credentials/credential-store.js';
+import { openCredentialStore } from '../../src/credentials/credential-store.js';
 import { createStorage } from '../../src/storage/create-storage.js';
 import { type CrlView, readCrl } from '../pki/pki-fixtures.js';
 import { type ServerProcesses, startServers } from '../support/server-processes.js';
 import { credentialRequest } from './cms-fixtures.js';
+import { Store } from '../../src/storage/store.js';
 
 type Json = Record<string, unknown>;
 
@@ -47,8 +48,8 @@ describe('two server processes changing the same credentials', () => {
   const histories = async (credentialIds: string[]) => {
     const storage = await createStorage({ dataDir: processes.dataDir });
     try {
-      const store = await CredentialStore.open(storage);
-      return await Promise.all(credentialIds.map(async (id) => (await store.getCredential(id))?.history ?? []));
+      const { credentials } = await openCredentialStore(new Store(storage));
+      return await Promise.all(credentialIds.map(async (id) => (await credentials.load(id)).history));
     } finally {
       await storage.documents.close();
     }

@@ -11,6 +11,7 @@ import type { CredentialProducer, ProducedCredential, ProductionOrder } from '..
 import { PkiIssuer, type PkiIssuerOptions } from '../../src/credentials/pki/pki-issuer.js';
 import { createStorage } from '../../src/storage/create-storage.js';
 import type { Storage } from '../../src/storage/document-store.port.js';
+import { Store } from '../../src/storage/store.js';
 
 const run = promisify(execFile);
 
@@ -34,7 +35,7 @@ export async function createPkiWorld(): Promise<PkiWorld> {
     dir,
     storage,
     open: (options = {}) =>
-      PkiIssuer.open(storage, {
+      PkiIssuer.open(new Store(storage), {
         dataDir: dir,
         caSubject: 'CN=osia-server test issuing CA,O=Test Ministry,C=XX',
         publicUrl: 'https://id.example.org',

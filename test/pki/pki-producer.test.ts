@@ -25,6 +25,13 @@ function certificatesOf(credential: ProducedCredential): StateCertificate[] {
   return credential.producerState?.certificates as StateCertificate[];
 }
 
+/** The blob a stored certificate record keeps its server-held private key in. */
+function keyBlobOf(record: Record<string, unknown> | undefined): string {
+  const key = record?.privateKey as { blobRef: string } | undefined;
+  assert.ok(key, 'the record names a server-held key');
+  return key.blobRef;
+}
+
 /** A fresh PKI world for a suite: its issuer and the CA certificate as a file for OpenSSL. */
 async function openWorld(): Promise<{ world: PkiWorld; issuer: PkiIssuer; caFile: string }> {
   const world = await createPkiWorld();
@@ -91,7 +98,7 @@ describe('pki producer', () => {
     const record = await (await world.storage.documents.collection('pki_certificates')).get(auth.serial);
     assert.ok(record);
     assert.doesNotMatch(JSON.stringify(record), /PRIVATE KEY/);
-    const blob = await world.storage.blobs.get(record.privateKeyBlobId as string);
+    const blob = await world.storage.blobs.get(keyBlobOf(record));
     assert.ok(blob);
     const key = createPrivateKey({ key: blob.data, format: 'der', type: 'pkcs8' });
     assert.equal(new X509Certificate(auth.pem).checkPrivateKey(key), true);
@@ -109,7 +116,7 @@ describe('pki producer', () => {
     assert.deepEqual(new X509Certificate(sign.pem).publicKey.export({ type: 'spki', format: 'der' }), spki(signature as string));
     assert.deepEqual([auth.keyOrigin, sign.keyOrigin], ['client', 'client']);
     const record = await (await world.storage.documents.collection('pki_certificates')).get(auth.serial);
-    assert.equal(record?.privateKeyBlobId, undefined);
+    assert.equal(record?.privateKey, undefined);
     assert.match(await openssl('verify', '-CAfile', caFile, await world.file('client-sign.pem', sign.pem)), /: OK/);
   });
 
@@ -219,14 +226,14 @@ describe('certificate status and the CRL', () => {
     const producer = createPkiProducer({ base, issuer });
     const [auth] = certificatesOf(issued(await producer.produce(order(undefined, ['authentication'])))) as [StateCertificate];
     const certificates = await world.storage.documents.collection('pki_certificates');
-    const blobId = (await certificates.get(auth.serial))?.privateKeyBlobId as string;
+    const blobId = keyBlobOf(await certificates.get(auth.serial));
     assert.ok(await world.storage.blobs.get(blobId));
 
     await producer.statusChanged?.({ credentialId: 'cred-0002', transactionId: 'tx', from: 'ACTIVE', to: 'REVOKED' });
     assert.equal(await world.storage.blobs.get(blobId), undefined);
     const record = await certificates.get(auth.serial);
     assert.equal(record?.status, 'REVOKED');
-    assert.equal(record?.privateKeyBlobId, undefined);
+    assert.equal(record?.privateKey, undefined);
     const view = await verifiedCrl('crl-5.der');
     assert.equal(view.entries.get(auth.serial), 0);
     const entry = view.crl.revokedCertificates?.find((item) => Buffer.from(item.userCertificate.valueBlock.valueHexView).toString('hex').toUpperCase() === auth.serial);

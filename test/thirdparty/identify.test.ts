@@ -14,6 +14,7 @@ import { createTestApp, } from '../support/test-app.js';
 import { useTestApp } from '../support/use-test-app.js';
 import { tokenFor } from '../support/tokens.js';
 import { ADA, citizen, issueCredential, TX } from './thirdparty-fixtures.js';
+import { Store } from '../../src/storage/store.js';
 
 const SMITHS = ['U-S1', 'U-S2', 'U-S3'];
 
@@ -164,7 +165,7 @@ describe('identify tasks whose search fails', () => {
       const search = async (): Promise<string[]> => {
         throw new Error('registry unreachable');
       };
-      const tasks = await IdentifyTasks.open(storage, { search, ttlSeconds: 60, clock: systemClock, logger: pino({ level: 'silent' }) });
+      const tasks = await IdentifyTasks.open(new Store(storage), { search, ttlSeconds: 60, clock: systemClock, logger: pino({ level: 'silent' }) });
       const taskId = await tasks.start({ criteria: [] }, { clientId: 'bank', outputAttributeSetName: 'DEFAULT_SET_01' });
       await tasks.idle();
       assert.deepEqual(await tasks.read(taskId, 'bank'), { status: 'FAILED' });

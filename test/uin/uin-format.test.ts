@@ -7,6 +7,7 @@ import { systemClock } from '../../src/shared/clock.js';
 import type { Storage } from '../../src/storage/document-store.port.js';
 import { openUinRegistry } from '../../src/uin/open-uin-registry.js';
 import * as verhoeff from '../../src/uin/verhoeff.js';
+import { Store } from '../../src/storage/store.js';
 
 function configOf(env: NodeJS.ProcessEnv) {
   const request = loadConfig([], env);
@@ -66,6 +67,6 @@ describe('UIN format settings', () => {
 
   it('is checked when the UIN registry is opened, before the store is touched', () => {
     const untouchedStorage = new Proxy({}, { get: () => assert.fail('the store was used') });
-    assert.throws(() => openUinRegistry(untouchedStorage as Storage, configOf({ OSIA_UIN_ALPHABET: 'ABCDEFGHIJ' }), systemClock), /verhoeff needs/);
+    assert.throws(() => openUinRegistry(new Store(untouchedStorage as Storage), configOf({ OSIA_UIN_ALPHABET: 'ABCDEFGHIJ' }), systemClock), /verhoeff needs/);
   });
 });

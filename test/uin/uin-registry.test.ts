@@ -9,6 +9,7 @@ import { createUinGenerator } from '../../src/uin/uin-generator.js';
 import { ISSUED_UINS, MAX_ATTEMPTS, UinRegistry } from '../../src/uin/uin-registry.js';
 import { useTestApp } from '../support/use-test-app.js';
 import { scriptedRandom } from './scripted-random.js';
+import { Store } from '../../src/storage/store.js';
 
 const config = loadConfig([], {});
 if (config.help) throw new Error('unreachable: no --help given');
@@ -26,7 +27,7 @@ describe('UIN registry', () => {
   });
 
   it('records the UIN with its transaction and issue time only', async () => {
-    const registry = await UinRegistry.open(t.storage, createUinGenerator(format, scriptedRandom(...THIRD).source));
+    const registry = await UinRegistry.open(new Store(t.storage), createUinGenerator(format, scriptedRandom(...THIRD).source));
     const uin = await registry.issue('tx-record');
     assert.equal(uin, uinOf(THIRD));
     const record = await issued.get(uin);
@@ -39,7 +40,7 @@ describe('UIN registry', () => {
     const taken = uinOf(FIRST);
     await issued.insert({ _id: taken, transactionId: 'tx-earlier', issuedAt: '2020-01-01T00:00:00.000Z' });
     const random = scriptedRandom(...FIRST, ...SECOND);
-    const registry = await UinRegistry.open(t.storage, createUinGenerator(format, random.source));
+    const registry = await UinRegistry.open(new Store(t.storage), createUinGenerator(format, random.source));
     const uin = await registry.issue('tx-retry');
     assert.equal(uin, uinOf(SECOND));
     assert.notEqual(uin, taken);
@@ -52,7 +53,7 @@ describe('UIN registry', () => {
     const taken = uinOf(FIRST);
     const before = await issued.count();
     const random = scriptedRandom(...Array.from({ length: MAX_ATTEMPTS }, () => FIRST).flat());
-    const registry = await UinRegistry.open(t.storage, createUinGenerator(format, random.source));
+    const registry = await UinRegistry.open(new Store(t.storage), createUinGenerator(format, random.source));
     await assert.rejects(registry.issue('tx-exhausted'), (err) => {
       assert.ok(err instanceof InvalidError);
       assert.match(err.message, new RegExp(`${MAX_ATTEMPTS} candidates in a row were already issued`));

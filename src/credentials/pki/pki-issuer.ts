@@ -1,23 +1,17 @@
 /**
- * The built-in PKI issuer: the CA, the holder certificates it issued (collection `pki_certificates`) and the CRL
- * that follows their status (state in `pki_state`, the signed DER in the blob store, cached in memory).
- * Several server processes may share the store: certificates and the CRL state are written at the version read,
- * and a change that lost the race runs again on fresh data (all of it is pure: reading, signing, writing).
+ * The built-in PKI issuer: the CA, the holder certificates it issued (collection `pki_certificates`, a server-held
+ * private key in the blob store) and the CRL that follows their status (state in `pki_state`, its signed DER in the
+ * blob store, cached in memory). Several server processes may share the store: certificates and the CRL state are
+ * written at the version read, and a change that lost the race runs again on fresh data (`Store.change`; all of it
+ * is pure: reading, signing, writing).
  */
 import path from 'node:path';
 import { type Clock, systemClock } from '../../shared/clock.js';
-import { openCollection } from '../../storage/typed-collection.js';
 import type { CredentialChange } from '../credential-producer.port.js';
 import { ConflictError, InvalidError } from '../../shared/domain-errors.js';
-import {
-  type Collection,
-  DuplicateKeyError,
-  type Storage,
-  type StoredDocument,
-  VersionConflictError,
-  type WriteOp,
-} from '../../storage/document-store.port.js';
-import { retryOnConflict } from '../../storage/optimistic.js';
+import type { RecordSpec } from '../../storage/record-spec.js';
+import type { Records } from '../../storage/records.js';
+import type { Store } from '../../storage/store.js';
 import { CertificateAuthority } from './certificate-authority.js';
 import { holderName } from './distinguished-name.js';
 import { type CertificateUsage, issueHolderCertificate } from './holder-certificate.js';
@@ -47,24 +41,39 @@ export interface PkiIssuerOptions {
 /** ACTIVE, on hold (suspended credential) or REVOKED; HELD and REVOKED certificates are listed on the CRL. */
 type CertificateStatus = 'ACTIVE' | 'HELD' | 'REVOKED';
 
-type CertificateRecord = StoredDocument & {
+interface CertificateRecord {
   /** The serial, upper-case hex. */
   _id: string;
   credentialId: string;
   usage: CertificateUsage;
   status: CertificateStatus;
   keyOrigin: 'client' | 'server';
-  /** Server-generated keys only: the PKCS#8 private key in the blob store, until revocation. */
-  privateKeyBlobId?: string;
+  /** Server-generated keys only: the PKCS#8 private key (DER), until revocation. */
+  privateKey?: Buffer;
   notAfter: string;
   /** The CA that signed it (hex key identifier): a CRL lists only its own CA's certificates. */
   issuerKeyId: string;
   revokedAt?: string;
   reasonCode?: number;
   pem: string;
-};
+}
 
-type CrlState = StoredDocument & { number: number; thisUpdate: string; nextUpdate: string; issuerKeyId: string; blobId: string };
+/** The last CRL published. A state written before the DER was a member of it has none: the CRL is published anew. */
+interface CrlState {
+  _id: string;
+  number: number;
+  thisUpdate: string;
+  nextUpdate: string;
+  issuerKeyId: string;
+  der?: Buffer;
+}
+
+const CERTIFICATES: RecordSpec<CertificateRecord> = {
+  name: 'pki_certificates',
+  indexes: [{ fields: ['credentialId'] }, { fields: ['status'] }],
+  binaries: ['privateKey'],
+};
+const CRL_STATE: RecordSpec<CrlState> = { name: 'pki_state', binaries: ['der'] };
 
 export interface IssueRequest {
   credentialId: string;
@@ -90,13 +99,13 @@ export class PkiIssuer {
 
   private constructor(
     private readonly ca: CertificateAuthority,
-    private readonly storage: Storage,
-    private readonly certificates: Collection<CertificateRecord>,
-    private readonly state: Collection<CrlState>,
+    private readonly store: Store,
+    private readonly certificates: Records<CertificateRecord>,
+    private readonly state: Records<CrlState>,
     private readonly options: PkiIssuerOptions & { now: Clock },
   ) {}
 
-  static async open(storage: Storage, options: PkiIssuerOptions): Promise<PkiIssuer> {
+  static async open(store: Store, options: PkiIssuerOptions): Promise<PkiIssuer> {
     const now = options.now ?? systemClock;
     const ca = await CertificateAuthority.open({
       dir: path.join(options.dataDir, 'pki'),
@@ -105,9 +114,7 @@ export class PkiIssuer {
       subject: options.caSubject,
       now,
     });
-    const certificates = await openCollection<CertificateRecord>(storage.documents, 'pki_certificates', [{ fields: ['credentialId'] }, { fields: ['status'] }]);
-    const state = await openCollection<CrlState>(storage.documents, 'pki_state');
-    const issuer = new PkiIssuer(ca, storage, certificates, state, { ...options, now });
+    const issuer = new PkiIssuer(ca, store, await store.records(CERTIFICATES), await store.records(CRL_STATE), { ...options, now });
     await issuer.crl(); // a missing, stale or other CA's CRL is replaced at start-up
     return issuer;
   }
@@ -131,42 +138,29 @@ export class PkiIssuer {
     if (notAfter <= notBefore) throw new InvalidError('the credential expires before it is issued: no certificate can be made');
     const subject = holderName(request.biographicData, request.credentialNumber);
     const records: CertificateRecord[] = [];
-    const keyBlobs: string[] = [];
-    try {
-      for (const usage of request.usages) {
-        const key = request.suppliedKeys?.get(usage) ?? (await generateHolderKey());
-        const certificate = await issueHolderCertificate(this.ca, {
-          usage,
-          subject,
-          publicKey: key.publicKey,
-          notBefore,
-          notAfter,
-          crlUrl: this.crlUrl,
-        });
-        const privateKeyBlobId = key.privateKey
-          ? await this.storage.blobs.put({ contentType: 'application/pkcs8', data: key.privateKey })
-          : undefined;
-        if (privateKeyBlobId) keyBlobs.push(privateKeyBlobId);
-        records.push({
-          _id: certificate.serial,
-          credentialId: request.credentialId,
-          usage,
-          status: 'ACTIVE',
-          keyOrigin: key.privateKey ? 'server' : 'client',
-          ...(privateKeyBlobId ? { privateKeyBlobId } : {}),
-          notAfter: notAfter.toISOString(),
-          issuerKeyId: this.#issuerKeyId,
-          pem: certificate.pem,
-        });
-      }
-      await this.storage.documents.applyAtomically([
-        ...records.map((doc) => ({ collection: 'pki_certificates', op: 'put' as const, doc })),
-        ...this.storage.blobs.claim(keyBlobs),
-      ]);
-    } catch (error) {
-      await Promise.all(keyBlobs.map((id) => this.storage.blobs.delete(id)));
-      throw error;
+    for (const usage of request.usages) {
+      const key = request.suppliedKeys?.get(usage) ?? (await generateHolderKey());
+      const certificate = await issueHolderCertificate(this.ca, {
+        usage,
+        subject,
+        publicKey: key.publicKey,
+        notBefore,
+        notAfter,
+        crlUrl: this.crlUrl,
+      });
+      records.push({
+        _id: certificate.serial,
+        credentialId: request.credentialId,
+        usage,
+        status: 'ACTIVE',
+        keyOrigin: key.privateKey ? 'server' : 'client',
+        ...(key.privateKey ? { privateKey: key.privateKey } : {}),
+        notAfter: notAfter.toISOString(),
+        issuerKeyId: this.#issuerKeyId,
+        pem: certificate.pem,
+      });
     }
+    await this.store.commit(records.map((record) => this.certificates.insert(record)));
     return records.map((record) => ({ usage: record.usage, serial: record._id, pem: record.pem, keyOrigin: record.keyOrigin }));
   }
 
@@ -175,28 +169,20 @@ export class PkiIssuer {
    * Revocation is final: a revoked credential's certificates are never reinstated.
    */
   async changeStatus(change: CredentialChange): Promise<void> {
-    const records = await retryOnConflict(() => this.#changeCertificates(change));
-    if (records.length === 0) return;
-    await Promise.all(unusedKeys(records, change).map((id) => this.storage.blobs.delete(id)));
-    await retryOnConflict(() => this.#publishCrl(), CRL_ATTEMPTS);
+    if (!(await this.store.change(() => this.#changeCertificates(change)))) return;
+    await this.store.change(() => this.#publishCrl(), CRL_ATTEMPTS);
   }
 
   /**
-   * Writes the credential's certificates that change, at the versions read, releasing the keys revocation makes
-   * useless. Resolves them all as read, or none when nothing changed.
+   * Writes the credential's certificates that change, at the versions read (a revoked one loses its private key).
+   * Resolves whether any changed.
    */
-  async #changeCertificates(change: CredentialChange): Promise<CertificateRecord[]> {
-    const found = await this.certificates.find({ credentialId: change.credentialId });
-    const read = (await Promise.all(found.map(({ _id }) => this.certificates.getVersioned(_id)))).filter((item) => item !== undefined);
-    const versions = new Map(read.map(({ doc, version }) => [doc._id, version]));
-    const records = read.map(({ doc }) => doc);
-    const changed = this.#apply(records, change);
-    if (changed.length === 0) return [];
-    await this.storage.documents.applyAtomically([
-      ...changed.map((doc) => ({ collection: 'pki_certificates', op: 'put' as const, doc, expectedVersion: versions.get(doc._id) })),
-      ...this.storage.blobs.release(unusedKeys(records, change)),
-    ]);
-    return records;
+  async #changeCertificates(change: CredentialChange): Promise<boolean> {
+    const read = await this.certificates.findVersioned({ credentialId: change.credentialId });
+    const changed = this.#apply(read.map(({ record }) => record), change);
+    const readOf = new Map(read.map((versioned) => [versioned.record._id, versioned]));
+    await this.store.commit(changed.map((record) => this.certificates.put(record, readOf.get(record._id))));
+    return changed.length > 0;
   }
 
   #apply(records: CertificateRecord[], change: CredentialChange): CertificateRecord[] {
@@ -216,7 +202,7 @@ export class PkiIssuer {
         const reason = revocationReason(change.reason);
         return records
           .filter((record) => record.status !== 'REVOKED')
-          .map(({ privateKeyBlobId: _key, ...record }) => ({
+          .map(({ privateKey: _key, ...record }) => ({
             ...withoutRevocation(record),
             status: 'REVOKED',
             revokedAt,
@@ -233,37 +219,39 @@ export class PkiIssuer {
    * that lost the race to re-sign reads the winner's CRL.
    */
   async crl(): Promise<Buffer> {
-    return retryOnConflict(async () => (await this.#storedCrl()) ?? this.#publishCrl(), CRL_ATTEMPTS);
+    return this.store.change(async () => (await this.#storedCrl()) ?? this.#publishCrl(), CRL_ATTEMPTS);
   }
 
   /**
    * The stored CRL while it is fresh. Another process sharing the store may have published a newer one: the
-   * memory cache follows the stored number.
+   * memory cache follows the stored number, and the DER is read only when the number changed.
    */
   async #storedCrl(): Promise<Buffer | undefined> {
-    const state = await this.state.get(CRL_STATE_ID);
+    const [state] = await this.state.select({ _id: CRL_STATE_ID }, ['number', 'thisUpdate', 'nextUpdate', 'issuerKeyId']);
     if (!state || state.issuerKeyId !== this.#issuerKeyId) return undefined;
     const thisUpdate = Date.parse(state.thisUpdate);
     const refreshAt = thisUpdate + (Date.parse(state.nextUpdate) - thisUpdate) / 2;
     if (this.options.now().getTime() >= refreshAt) return undefined;
     if (this.#cached?.number === state.number) return this.#cached.der;
-    const blob = await this.storage.blobs.get(state.blobId);
-    if (blob) this.#cached = { number: state.number, der: blob.data };
-    return blob?.data;
+    // The whole state, DER included, as one record: a newer number may have come meanwhile, it is as good.
+    const stored = await this.state.get(CRL_STATE_ID);
+    if (stored?.der && stored.issuerKeyId === this.#issuerKeyId) this.#cached = { number: stored.number, der: stored.der };
+    return stored?.der;
   }
 
   /**
    * Signs and stores the next CRL. The state is read before the certificates are listed and written back at that
    * version (inserted for the first CRL): of two processes publishing at once one gets the number, the other a
-   * VersionConflictError, and signs again with the next number and every certificate change made meanwhile.
+   * conflict, and signs again with the next number and every certificate change made meanwhile.
    */
   async #publishCrl(): Promise<Buffer> {
     const read = await this.state.getVersioned(CRL_STATE_ID);
-    const previous = read?.doc;
+    const previous = read?.record;
     const thisUpdate = this.options.now();
     const nextUpdate = new Date(thisUpdate.getTime() + this.options.crlValidityDays * DAY_MS);
-    const listed = await this.certificates.find(
+    const listed = await this.certificates.select(
       { status: { $in: ['HELD', 'REVOKED'] }, issuerKeyId: this.#issuerKeyId, notAfter: { $gt: thisUpdate.toISOString() } },
+      ['_id', 'revokedAt', 'reasonCode'],
       { sort: { revokedAt: 1 } },
     );
     const number = (previous?.number ?? 0) + 1;
@@ -277,45 +265,17 @@ export class PkiIssuer {
         ...(record.reasonCode ? { reasonCode: record.reasonCode } : {}),
       })),
     });
-    const blobId = await this.storage.blobs.put({ contentType: 'application/pkix-crl', data: der });
     const state: CrlState = {
       _id: CRL_STATE_ID,
       number,
       thisUpdate: thisUpdate.toISOString(),
       nextUpdate: nextUpdate.toISOString(),
       issuerKeyId: this.#issuerKeyId,
-      blobId,
+      der,
     };
-    try {
-      await this.#writeState(state, read?.version, previous?.blobId);
-    } catch (error) {
-      await this.storage.blobs.delete(blobId);
-      throw error;
-    }
-    if (previous) await this.storage.blobs.delete(previous.blobId);
+    // Over the version read, or the first one inserted: either way, a rival write is a conflict.
+    await this.store.commit([read ? this.state.put(state, read) : this.state.insert(state)]);
     this.#cached = { number, der };
     return der;
   }
-
-  /**
-   * Writes the CRL state over the version read, or inserts the first one: either way, a rival write is a conflict.
-   * The new CRL's blob is claimed and the one it replaces released in the same batch.
-   */
-  async #writeState(state: CrlState, version: number | undefined, previousBlobId: string | undefined): Promise<void> {
-    const op: WriteOp =
-      version === undefined
-        ? { collection: 'pki_state', op: 'insert', doc: state }
-        : { collection: 'pki_state', op: 'put', doc: state, expectedVersion: version };
-    const { blobs } = this.storage;
-    try {
-      await this.storage.documents.applyAtomically([op, ...blobs.claim([state.blobId]), ...blobs.release(previousBlobId ? [previousBlobId] : [])]);
-    } catch (error) {
-      throw error instanceof DuplicateKeyError ? new VersionConflictError(error.collection, error.id) : error;
-    }
-  }
-}
-
-/** A revoked certificate's private key has no further use: the server-held copy goes. */
-function unusedKeys(records: readonly CertificateRecord[], change: CredentialChange): string[] {
-  return change.to === 'REVOKED' ? records.flatMap((record) => record.privateKeyBlobId ?? []) : [];
 }
