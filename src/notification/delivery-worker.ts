@@ -38,7 +38,7 @@ export interface DeliveryWorkerOptions {
   pollIntervalMs: number;
   /** Base URL of this server, for the subscribeURL of confirmation messages. */
   publicUrl: string;
-  /** Reference-implementation compatibility: confirmation messages also carry `confirmURL`. */
+  /** Reference-implementation compatibility: confirmation messages also carry `confirmURL` (the link without its token). */
   confirmUrlMember: boolean;
 }
 
@@ -219,10 +219,11 @@ export class DeliveryWorker implements BackgroundJob {
       timestamp: message.timestamp,
     };
     if (message.type === 'SubscriptionConfirmation' && subscription.token !== undefined) {
-      const link = `${this.options.publicUrl}/notification/v1/subscriptions/confirm?token=${subscription.token}`;
+      const confirm = `${this.options.publicUrl}/notification/v1/subscriptions/confirm`;
       body.token = subscription.token;
-      body.subscribeURL = link;
-      if (this.options.confirmUrlMember) body.confirmURL = link;
+      body.subscribeURL = `${confirm}?token=${subscription.token}`;
+      // Reference clients add `token` to confirmURL themselves: a token in it too would reach us twice.
+      if (this.options.confirmUrlMember) body.confirmURL = confirm;
     }
     return {
       address: subscription.address,

@@ -150,14 +150,20 @@ describe('Notification delivery', () => {
     }
   });
 
-  it('confirmURL is offered when reference compatibility asks for it', async () => {
+  it('confirmURL is offered when reference compatibility asks for it, without the token its clients add themselves', async () => {
     const compat = await notificationApp({ OSIA_PROFILE: path.join(projectRoot(), 'profiles', 'reference-compatible.yaml') });
     try {
       await request(compat.t.app).post(`${N}/topics?name=ref`).expect(200);
       const sub = (await request(compat.t.app).post(`${N}/subscriptions`).query({ topic: 'ref', address: `${s.receiver.url}/ref` })).body.uuid;
       await compat.engine.worker.runOnce();
       const [confirmation] = await s.receiver.until(1, sub);
-      assert.equal(confirmation?.body.confirmURL, confirmation?.body.subscribeURL);
+      const { confirmURL, subscribeURL, token } = confirmation?.body ?? {};
+      assert.equal(`${confirmURL}?token=${token}`, subscribeURL);
+      // What a client of the reference implementation does with it: add the token as a query parameter.
+      const confirmed = await request(compat.t.app).get(new URL(String(confirmURL)).pathname).query({ token });
+      assert.equal(confirmed.status < 300, true, `${confirmed.status} ${confirmed.text}`);
+      const listed = await request(compat.t.app).get(`${N}/subscriptions`);
+      assert.equal(listed.body.find((subscription: { uuid: string }) => subscription.uuid === sub)?.active, true);
     } finally {
       await compat.t.close();
     }
