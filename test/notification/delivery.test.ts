@@ -12,7 +12,8 @@ import request from 'supertest';
 import { DeliveryWorker } from '../../src/notification/delivery-worker.js';
 import { AddressCheck } from '../../src/notification/address-check.js';
 import { HttpDelivery } from '../../src/notification/http-delivery.js';
-import { openNotificationCollections } from '../../src/notification/notification-records.js';
+import { openNotificationRecords } from '../../src/notification/notification-records.js';
+import { Store } from '../../src/storage/store.js';
 import { projectRoot } from '../../src/openapi/project-root.js';
 import { createStorage } from '../../src/storage/create-storage.js';
 import { testLogger } from '../support/test-app.js';
@@ -90,7 +91,7 @@ describe('Notification delivery', () => {
     };
     await s.n.engine.worker.runOnce();
     assert.deepEqual((await s.receiver.until(56, sub)).slice(1).map((r) => r.body.message), sent.slice(0, 55));
-    const store = await openNotificationCollections(s.n.t.storage.documents);
+    const store = await openNotificationRecords(new Store(s.n.t.storage));
     const waiting = await store.deliveries.find({ subscription: sub, state: 'pending' });
     assert.equal(waiting.length, 15);
     assert.ok(waiting.every((d) => d.leaseUntil === 0 && d.leaseOwner === undefined), 'the unsent rest of the run is released');
@@ -105,7 +106,7 @@ describe('Notification delivery', () => {
   it('two workers on one store (as two processes would be) deliver each message once', async () => {
     const sub = await confirmed('contended');
     for (let i = 0; i < 20; i++) await publish('contended', `m${i}`);
-    const store = await openNotificationCollections(s.n.t.storage.documents);
+    const store = await openNotificationRecords(new Store(s.n.t.storage));
     const check = new AddressCheck(['127.0.0.0/8']);
     const options = {
       store,
