@@ -12,6 +12,7 @@ import { createSchemaValidator } from '../openapi/schema-validator.js';
 import type { PrServices } from '../pr/pr-services.js';
 import type { Clock } from '../shared/clock.js';
 import type { Storage } from '../storage/document-store.port.js';
+import { Store } from '../storage/store.js';
 import { openCollection } from '../storage/typed-collection.js';
 import { civilRegistryAt } from './civil-registry.js';
 import { type EventEngine, localEngine, remoteEngine } from './event-engine.js';
@@ -19,7 +20,7 @@ import { EventCallbacks, HANDLED, type HandledRecord, type ReactionHandler } fro
 import { parseEvent } from './event-messages.js';
 import { EventRelay } from './event-relay.js';
 import type { Component, EngineConfig, FlowConfig, Reaction } from './flow-config.js';
-import { OUTBOX, OUTBOX_INDEXES, type OutboxRecord } from './pr-outbox.js';
+import { PR_OUTBOX } from './pr-outbox.js';
 import { CmsReactions, DUPLICATE_FLAGS, type DuplicateFlag, PrReactions } from './reactions.js';
 import { CALLBACKS, type CallbackRecord, CallbackAddresses, SubscriptionJob, type Wiring } from './subscriptions.js';
 
@@ -63,11 +64,12 @@ export async function openEventFlows(parts: EventFlowParts): Promise<EventFlows>
   }
 
   const prEngine = engines.get('pr');
+  const store = new Store(storage);
   const relay =
     prEngine && flows.components.pr?.publishes.length
       ? new EventRelay({
-          documents: storage.documents,
-          outbox: await openCollection<OutboxRecord>(storage.documents, OUTBOX, OUTBOX_INDEXES),
+          store,
+          outbox: await store.records(PR_OUTBOX),
           engine: prEngine,
           topics: flows.topics,
           leaseMs: flows.relay.leaseMs,

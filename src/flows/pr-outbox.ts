@@ -13,19 +13,19 @@
 import { randomUUID } from 'node:crypto';
 import type { ChangeEntry, ChangeRecorder } from '../registry/population-registry.js';
 import type { Clock } from '../shared/clock.js';
-import type { IndexSpec, StoredDocument, WriteOp } from '../storage/document-store.port.js';
+import type { StoredDocument, WriteOp } from '../storage/document-store.port.js';
+import type { LeasedRecord } from '../storage/leased-queue.js';
+import type { RecordSpec } from '../storage/record-spec.js';
 import type { PrEvent } from './flow-config.js';
 
-export const OUTBOX = 'pr_event_outbox';
-export const OUTBOX_INDEXES: IndexSpec[] = [{ fields: ['leaseUntil'] }];
+/** The records of the PR's outbox: free ones (`leaseUntil` passed) are what the relay looks for. */
+export const PR_OUTBOX: RecordSpec<OutboxRecord> = { name: 'pr_event_outbox', indexes: [{ fields: ['leaseUntil'] }] };
 
-export interface OutboxRecord extends StoredDocument {
+export interface OutboxRecord extends StoredDocument, LeasedRecord {
   type: PrEvent;
   /** The event JSON as it is published. */
   message: string;
   createdAt: string;
-  /** Until when (ms since the epoch) a relay holds the record; 0 when free. */
-  leaseUntil: number;
 }
 
 const IDENTITY_CHANGES = new Set([
@@ -65,6 +65,6 @@ export function outboxRecorder(source: string, published: readonly PrEvent[], cl
           createdAt: clock().toISOString(),
           leaseUntil: 0,
         };
-        return { collection: OUTBOX, op: 'insert', doc };
+        return { collection: PR_OUTBOX.name, op: 'insert', doc };
       });
 }
