@@ -22,7 +22,6 @@ import { createDataAccessHandlers } from './dataaccess/dataaccess.routes.js';
 import { loadDictionary } from './dataaccess/dictionary-file.js';
 import { openEnrollmentServices } from './enrollment/enrollment-services.js';
 import { createEnrollmentHandlers } from './enrollment/enrollment.routes.js';
-import { EventBus } from './events/event-bus.js';
 import { createEventCallbackRouter } from './flows/callback-router.js';
 import { loadFlowConfig } from './flows/flow-config.js';
 import { type EventFlows, openEventFlows } from './flows/open-flows.js';
@@ -42,11 +41,13 @@ import { PopulationRegistry } from './registry/population-registry.js';
 import { BackgroundJobs, PeriodicJob } from './shared/background-jobs.js';
 import { BLOB_SWEEP_INTERVAL_MS, sweepUnclaimedBlobs } from './storage/blobs/blob-sweep.js';
 import type { Storage } from './storage/document-store.port.js';
+import { Store } from './storage/store.js';
 import { proofSignerOf } from './thirdparty/proof-signer.js';
 import { openThirdPartyServices, type ThirdPartyServices } from './thirdparty/thirdparty-services.js';
 import { createThirdPartyHandlers } from './thirdparty/thirdparty.routes.js';
 import { openUinRegistry } from './uin/open-uin-registry.js';
 import { createUinHandlers } from './uin/uin.routes.js';
+import { ISSUANCE_LEASE_MS } from './workflow/issuance-workflow.js';
 import { registerIssuanceWorkflow } from './workflow/register-issuance.js';
 
 export interface AppParts {
@@ -87,7 +88,6 @@ export async function composeApp(parts: AppParts): Promise<ComposedApp> {
   const jobs = new BackgroundJobs();
   jobs.add(new PeriodicJob('blob sweep', BLOB_SWEEP_INTERVAL_MS, () => sweepUnclaimedBlobs(storage.blobs, clock()), logger));
   const metrics = createMetrics();
-  const events = new EventBus(logger);
   const auditLog = await AuditLog.open(storage);
   // The event wiring is read first: the PR's outbox records go in the batch of every person change.
   const flowConfig = config.events ? await loadFlowConfig(config.events) : undefined;
@@ -106,7 +106,10 @@ export async function composeApp(parts: AppParts): Promise<ComposedApp> {
   // One service set per served interface, and its handlers.
   const handlers = new Map<DocumentName, object>();
   const enrollmentDocument = documentOf('enrollment');
-  const enrollment = enrollmentDocument && (await openEnrollmentServices(storage, enrollmentDocument, events, clock));
+  // The enrolment outbox is held for as long as an issuance run may take.
+  const relaysFinalized = config.outboxInterval > 0;
+  const enrollmentOptions = { clock, logger, leaseMs: ISSUANCE_LEASE_MS, relays: relaysFinalized };
+  const enrollment = enrollmentDocument && (await openEnrollmentServices(new Store(storage), enrollmentDocument, enrollmentOptions));
   if (enrollment) handlers.set('enrollment', createEnrollmentHandlers(enrollment));
 
   const prDocument = documentOf('pr');
@@ -168,7 +171,9 @@ export async function composeApp(parts: AppParts): Promise<ComposedApp> {
 
   if (config.workflow === 'issuance') {
     const cmsPart = cms && cmsDocument && { services: cms, document: cmsDocument };
-    registerIssuanceWorkflow({ enrollment, uin, pr, cms: cmsPart }, { events, clock, logger });
+    registerIssuanceWorkflow({ enrollment, uin, pr, cms: cmsPart }, { clock, logger });
+    const finalized = enrollment?.finalized;
+    if (finalized && relaysFinalized) jobs.add(new PeriodicJob('enrollmentFinalized relay', config.outboxInterval, () => finalized.runOnce(), logger));
   }
 
   // The PR's own events, relayed once committed; the reactions to civil-registry events, subscribed once listening.
