@@ -106,10 +106,9 @@ export async function composeApp(parts: AppParts): Promise<ComposedApp> {
   // One service set per served interface, and its handlers.
   const handlers = new Map<DocumentName, object>();
   const enrollmentDocument = documentOf('enrollment');
-  // The enrolment outbox is held for as long as an issuance run may take.
-  const relaysFinalized = config.outboxInterval > 0;
-  const enrollmentOptions = { clock, logger, leaseMs: ISSUANCE_LEASE_MS, relays: relaysFinalized };
-  const enrollment = enrollmentDocument && (await openEnrollmentServices(new Store(storage), enrollmentDocument, enrollmentOptions));
+  // Its outbox is held for as long as an issuance run may take; OSIA_OUTBOX_INTERVAL=0 leaves it to other processes.
+  const outbox = { clock, logger, leaseMs: ISSUANCE_LEASE_MS, relays: config.outboxInterval > 0 };
+  const enrollment = enrollmentDocument && (await openEnrollmentServices(new Store(storage), enrollmentDocument, outbox));
   if (enrollment) handlers.set('enrollment', createEnrollmentHandlers(enrollment));
 
   const prDocument = documentOf('pr');
@@ -172,8 +171,7 @@ export async function composeApp(parts: AppParts): Promise<ComposedApp> {
   if (config.workflow === 'issuance') {
     const cmsPart = cms && cmsDocument && { services: cms, document: cmsDocument };
     registerIssuanceWorkflow({ enrollment, uin, pr, cms: cmsPart }, { clock, logger });
-    const finalized = enrollment?.finalized;
-    if (finalized && relaysFinalized) jobs.add(new PeriodicJob('enrollmentFinalized relay', config.outboxInterval, () => finalized.runOnce(), logger));
+    if (enrollment && outbox.relays) jobs.add(new PeriodicJob('enrollmentFinalized relay', config.outboxInterval, () => enrollment.finalized.runOnce(), logger));
   }
 
   // The PR's own events, relayed once committed; the reactions to civil-registry events, subscribed once listening.

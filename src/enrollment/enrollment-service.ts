@@ -13,10 +13,10 @@ import type { SchemaValidator } from '../openapi/schema-validator.js';
 import { type Expression, toCriteria } from '../registry/search-criteria.js';
 import { criteriaFilter } from '../registry/search-filter.js';
 import type { Records } from '../storage/records.js';
-import type { Store, Versioned } from '../storage/store.js';
+import type { Operation, Store, Versioned } from '../storage/store.js';
 import { bufferReferences } from './buffer-references.js';
 import { BUFFERS, type BufferRecord, ENROLLMENTS, type Enrollment, type EnrollmentRecord, type EnrollmentStatus } from './enrollment-records.js';
-import type { Announcement, FinalizedOutbox } from './finalized-outbox.js';
+import type { FinalizedOutbox } from './finalized-outbox.js';
 import { isObject, selectAttributes } from '../shared/select-attributes.js';
 import type { Clock } from '../shared/clock.js';
 
@@ -65,9 +65,6 @@ function keepIssuance(content: Json, previous: Json): Json {
   return { ...content, requestData: { ...((content.requestData as Json | undefined) ?? {}), issuance } };
 }
 
-/** Nothing announced: a change that does not finalise. */
-const SILENT: Announcement = { operations: [], promptly: async () => {} };
-
 export class EnrollmentService {
   private constructor(
     private readonly store: Store,
@@ -87,18 +84,14 @@ export class EnrollmentService {
   /** Another request creating the same id (in any process sharing the store) makes the insert conflict: run again, refused. */
   async create(change: Change, body: Json): Promise<void> {
     const { enrollmentId, transactionId, finalize } = change;
-    const announcement = await this.store.change(async () => {
+    await this.#committed(change, finalize, async () => {
       if ((await this.enrollments.count({ _id: enrollmentId })) > 0) throw new ConflictError(`Enrollment ${enrollmentId} already exists`);
       const content = clientContent(body, 'createEnrollment');
       checkRequestData(content, 'createEnrollment');
       await this.#checkReferences(enrollmentId, content);
       const now = this.clock().toISOString();
-      const record = this.#record(enrollmentId, { ...content, status: finalize ? 'FINALIZED' : 'IN_PROGRESS' }, transactionId, now);
-      const announcement = finalize ? this.#announce(change) : SILENT;
-      await this.store.commit([this.enrollments.insert(record), ...announcement.operations]);
-      return announcement;
+      return [this.enrollments.insert(this.#record(enrollmentId, { ...content, status: finalize ? 'FINALIZED' : 'IN_PROGRESS' }, transactionId, now))];
     });
-    await announcement.promptly();
   }
 
   /** The enrolment as answered (see #answer); NotFoundError when there is none. */
@@ -117,18 +110,15 @@ export class EnrollmentService {
     return this.#change(change, operationId, (current) => applyMergePatch(current, clientContent(patch, operationId)) as Json);
   }
 
-  async finalize(change: Change): Promise<void> {
-    const announcement = await this.store.change(async () => {
+  /** Also for an enrolment finalised earlier, which it announces again: the reaction may resume work that failed. */
+  finalize(change: Change): Promise<void> {
+    return this.#committed(change, true, async () => {
       const read = await this.#versioned(change.enrollmentId);
       const { record } = read;
-      // Also for an enrolment finalised earlier: listeners may resume work that failed.
-      const announcement = this.#announce(change);
+      if (record.enrollment.status === 'FINALIZED') return [];
       const finalized = this.#record(record._id, { ...record.enrollment, status: 'FINALIZED' }, change.transactionId, record.createdDate);
-      const write = record.enrollment.status === 'FINALIZED' ? [] : [this.enrollments.put(finalized, read)];
-      await this.store.commit([...write, ...announcement.operations]);
-      return announcement;
+      return [this.enrollments.put(finalized, read)];
     });
-    await announcement.promptly();
   }
 
   /** The record and its buffers go in one commit, which releases their blobs. */
@@ -203,7 +193,7 @@ export class EnrollmentService {
 
   async #change(change: Change, operationId: string, apply: (current: Json) => Json): Promise<void> {
     const { enrollmentId, transactionId, finalize } = change;
-    const announcement = await this.store.change(async () => {
+    await this.#committed(change, finalize, async () => {
       const read = await this.#versioned(enrollmentId);
       checkInProgress(enrollmentId, read.record.enrollment.status, operationId);
       const current = read.record.enrollment;
@@ -214,11 +204,22 @@ export class EnrollmentService {
       if (problems) throw new InvalidError(`Enrollment ${enrollmentId} would not be valid after ${operationId}: ${problems}`);
       await this.#checkReferences(enrollmentId, next);
       const replaced = this.#record(enrollmentId, { ...next, status: finalize ? 'FINALIZED' : 'IN_PROGRESS' }, transactionId, read.record.createdDate);
-      const announcement = finalize ? this.#announce(change) : SILENT;
-      await this.store.commit([this.enrollments.put(replaced, read), ...announcement.operations]);
+      return [this.enrollments.put(replaced, read)];
+    });
+  }
+
+  /**
+   * Runs `write` on fresh data until its operations commit; a finalising change commits its `enrollmentFinalized`
+   * with them, and runs it once committed.
+   */
+  async #committed({ enrollmentId, transactionId }: Change, finalizes: boolean, write: () => Promise<Operation[]>): Promise<void> {
+    const announcement = await this.store.change(async () => {
+      const operations = await write();
+      const announcement = finalizes ? this.finalized.announce({ enrollmentId, transactionId }) : undefined;
+      await this.store.commit([...operations, ...(announcement?.operations ?? [])]);
       return announcement;
     });
-    await announcement.promptly();
+    await announcement?.promptly();
   }
 
   /** The enrolment as answered: id and status first, optionally only some attributes. */
@@ -245,12 +246,8 @@ export class EnrollmentService {
 
   /** The record with `enrollment`, dates untouched (server-side writes: the issuance state, a buffer filed). */
   #stored({ _id, createdDate, updatedDate, lastTransactionId }: EnrollmentRecord, enrollment: Content): EnrollmentRecord {
-    // Named member by member: records of earlier stores also carry `blobIds`, which the store now tracks itself.
+    // Member by member: records of earlier stores also carry `blobIds`, which the store tracks itself now.
     return { _id, enrollment, createdDate, updatedDate, lastTransactionId };
-  }
-
-  #announce({ enrollmentId, transactionId }: Change): Announcement {
-    return this.finalized.announce({ enrollmentId, transactionId });
   }
 }
 

@@ -24,9 +24,6 @@ export interface EventRelayParts {
   logger: Logger;
 }
 
-/** Records looked at per round. */
-const ROUND = 100;
-
 export class EventRelay {
   /** Topic uuids by event type, asked of the engine once (createTopic is idempotent). */
   readonly #topics = new Map<EventType, string>();
@@ -38,24 +35,12 @@ export class EventRelay {
   }
 
   /** One round: publishes what is due; resolves how many events it published. */
-  async runOnce(): Promise<number> {
-    const due = await this.#queue.due({ leaseUntil: { $lte: this.#queue.now() } }, { limit: ROUND });
-    let published = 0;
-    for (const read of due) {
-      // One at a time: a failed publish leaves the rest free for the next round, not leased.
-      const [claimed] = await this.#queue.claim([read]);
-      if (!claimed) continue;
-      try {
-        await this.#publish(claimed.record);
-      } catch (err) {
-        this.#topics.clear();
-        this.parts.logger.warn({ err, engine: this.parts.engine.name, event: claimed.record.type }, 'event relay: publish failed, tried again later');
-        return published;
-      }
-      published += 1;
-      await this.#queue.commit([this.#queue.remove(claimed)]);
-    }
-    return published;
+  runOnce(): Promise<number> {
+    return this.#queue.workEach({}, (record) => this.#publish(record), (err, record) => {
+      this.#topics.clear();
+      this.parts.logger.warn({ err, engine: this.parts.engine.name, event: record.type }, 'event relay: publish failed, tried again later');
+      return undefined;
+    });
   }
 
   async #publish(record: OutboxRecord): Promise<void> {

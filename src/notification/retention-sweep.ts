@@ -28,8 +28,10 @@ export class RetentionSweep {
   async sweep(): Promise<void> {
     const { store, deliveries, messages } = this.options.store;
     const cutoff = this.options.now() - this.options.retentionMs;
-    for (let page = await this.#delivered(cutoff); page.length > 0; page = await this.#delivered(cutoff)) {
-      await store.commit(page.map(({ _id }) => deliveries.delete(_id)));
+    for (let page = PAGE; page === PAGE; ) {
+      const delivered = await deliveries.select({ state: 'delivered', finishedAt: { $lt: cutoff } }, ['_id'], { limit: PAGE });
+      await store.commit(delivered.map(({ _id }) => deliveries.delete(_id)));
+      page = delivered.length;
     }
     const before = new Date(cutoff).toISOString();
     // Messages still needed stay in the filter's results: skip over them, page after page.
@@ -43,10 +45,5 @@ export class RetentionSweep {
       kept += page.length - unneeded.length;
       if (page.length < PAGE) return;
     }
-  }
-
-  /** A page of deliveries delivered before `cutoff`. */
-  #delivered(cutoff: number) {
-    return this.options.store.deliveries.select({ state: 'delivered', finishedAt: { $lt: cutoff } }, ['_id'], { limit: PAGE });
   }
 }
