@@ -6,37 +6,28 @@
  * the round; the record waits for its lease, so a dead engine is not called in a busy loop.
  */
 import type { Logger } from 'pino';
-import type { Clock } from '../shared/clock.js';
-import { LeasedQueue } from '../storage/leased-queue.js';
-import type { Records } from '../storage/records.js';
-import type { Store } from '../storage/store.js';
+import type { LeasedQueue } from '../storage/leased-queue.js';
 import type { EventEngine } from './event-engine.js';
 import type { EventType } from './flow-config.js';
 import type { OutboxRecord } from './pr-outbox.js';
 
 export interface EventRelayParts {
-  store: Store;
-  outbox: Records<OutboxRecord>;
+  /** The PR outbox, claimed for as long as a publish may take. */
+  outbox: LeasedQueue<OutboxRecord>;
   engine: EventEngine;
   topics: Readonly<Record<EventType, string>>;
-  leaseMs: number;
-  clock: Clock;
   logger: Logger;
 }
 
 export class EventRelay {
   /** Topic uuids by event type, asked of the engine once (createTopic is idempotent). */
   readonly #topics = new Map<EventType, string>();
-  readonly #queue: LeasedQueue<OutboxRecord>;
 
-  constructor(private readonly parts: EventRelayParts) {
-    const { store, outbox, clock, leaseMs } = parts;
-    this.#queue = new LeasedQueue(store, outbox, { now: () => clock().getTime(), leaseMs });
-  }
+  constructor(private readonly parts: EventRelayParts) {}
 
   /** One round: publishes what is due; resolves how many events it published. */
   runOnce(): Promise<number> {
-    return this.#queue.workEach({}, (record) => this.#publish(record), (err, record) => {
+    return this.parts.outbox.workEach({}, (record) => this.#publish(record), (err, record) => {
       this.#topics.clear();
       this.parts.logger.warn({ err, engine: this.parts.engine.name, event: record.type }, 'event relay: publish failed, tried again later');
       return undefined;

@@ -12,6 +12,7 @@ import { createSchemaValidator } from '../openapi/schema-validator.js';
 import type { PrServices } from '../pr/pr-services.js';
 import type { Clock } from '../shared/clock.js';
 import type { Storage } from '../storage/document-store.port.js';
+import { LeasedQueue } from '../storage/leased-queue.js';
 import { Store } from '../storage/store.js';
 import { openCollection } from '../storage/typed-collection.js';
 import { civilRegistryAt } from './civil-registry.js';
@@ -68,12 +69,9 @@ export async function openEventFlows(parts: EventFlowParts): Promise<EventFlows>
   const relay =
     prEngine && flows.components.pr?.publishes.length
       ? new EventRelay({
-          store,
-          outbox: await store.records(PR_OUTBOX),
+          outbox: new LeasedQueue(store, await store.records(PR_OUTBOX), { now: () => clock().getTime(), leaseMs: flows.relay.leaseMs }),
           engine: prEngine,
           topics: flows.topics,
-          leaseMs: flows.relay.leaseMs,
-          clock,
           logger: log,
         })
       : undefined;

@@ -146,10 +146,7 @@ export class DeliveryWorker implements BackgroundJob {
     for (const unsent of run.slice(sent)) ops.push(this.#queue.release(unsent));
     if (await this.#queue.commit(ops)) return next && sent === run.length;
     // Taken over (a lease outlived) or deleted (unsubscribe) meanwhile: whoever holds them now records them.
-    this.options.logger.warn(
-      { subscription: subscription.record._id, deliveries: sent },
-      'notification outcomes not recorded: the deliveries changed meanwhile',
-    );
+    this.options.logger.warn({ subscription: subscription.record._id, deliveries: sent }, 'notification outcomes not recorded: the deliveries changed meanwhile');
     return false;
   }
 

@@ -123,8 +123,7 @@ export class NotificationService {
 
   async confirm(token: string): Promise<void> {
     const { store, subscriptions } = this.options.store;
-    // Of two confirms racing (maybe in two processes), the store lets one write at the version read; the other
-    // reads again and finds the token used.
+    // Of two confirms racing (maybe in two processes) one writes at the version read; the other finds the token used.
     await store.change(async () => {
       const [found] = token === '' ? [] : await subscriptions.findVersioned({ token });
       if (!found || found.record.token !== token) throw new InvalidError('invalid or already used confirmation token');
