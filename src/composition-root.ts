@@ -22,7 +22,6 @@ import { createDataAccessHandlers } from './dataaccess/dataaccess.routes.js';
 import { loadDictionary } from './dataaccess/dictionary-file.js';
 import { openEnrollmentServices } from './enrollment/enrollment-services.js';
 import { createEnrollmentHandlers } from './enrollment/enrollment.routes.js';
-import { EventBus } from './events/event-bus.js';
 import { createEventCallbackRouter } from './flows/callback-router.js';
 import { loadFlowConfig } from './flows/flow-config.js';
 import { type EventFlows, openEventFlows } from './flows/open-flows.js';
@@ -48,6 +47,7 @@ import { openThirdPartyServices, type ThirdPartyServices } from './thirdparty/th
 import { createThirdPartyHandlers } from './thirdparty/thirdparty.routes.js';
 import { openUinRegistry } from './uin/open-uin-registry.js';
 import { createUinHandlers } from './uin/uin.routes.js';
+import { ISSUANCE_LEASE_MS } from './workflow/issuance-workflow.js';
 import { registerIssuanceWorkflow } from './workflow/register-issuance.js';
 
 export interface AppParts {
@@ -90,7 +90,6 @@ export async function composeApp(parts: AppParts): Promise<ComposedApp> {
   const jobs = new BackgroundJobs();
   jobs.add(new PeriodicJob('blob sweep', BLOB_SWEEP_INTERVAL_MS, () => sweepUnclaimedBlobs(storage.blobs, clock()), logger));
   const metrics = createMetrics();
-  const events = new EventBus(logger);
   const auditLog = await AuditLog.open(storage);
   // The event wiring is read first: the PR's outbox records go in the batch of every person change.
   const flowConfig = config.events ? await loadFlowConfig(config.events) : undefined;
@@ -110,7 +109,9 @@ export async function composeApp(parts: AppParts): Promise<ComposedApp> {
   // One service set per served interface, and its handlers.
   const handlers = new Map<DocumentName, object>();
   const enrollmentDocument = documentOf('enrollment');
-  const enrollment = enrollmentDocument && (await openEnrollmentServices(storage, enrollmentDocument, events, clock));
+  // Its outbox is held for as long as an issuance run may take; OSIA_OUTBOX_INTERVAL=0 leaves it to other processes.
+  const outbox = { clock, logger, leaseMs: ISSUANCE_LEASE_MS, relays: config.outboxInterval > 0 };
+  const enrollment = enrollmentDocument && (await openEnrollmentServices(new Store(storage), enrollmentDocument, outbox));
   if (enrollment) handlers.set('enrollment', createEnrollmentHandlers(enrollment));
 
   const prDocument = documentOf('pr');
@@ -172,7 +173,8 @@ export async function composeApp(parts: AppParts): Promise<ComposedApp> {
 
   if (config.workflow === 'issuance') {
     const cmsPart = cms && cmsDocument && { services: cms, document: cmsDocument };
-    registerIssuanceWorkflow({ enrollment, uin, pr, cms: cmsPart }, { events, clock, logger });
+    registerIssuanceWorkflow({ enrollment, uin, pr, cms: cmsPart }, { clock, logger });
+    if (enrollment && outbox.relays) jobs.add(new PeriodicJob('enrollmentFinalized relay', config.outboxInterval, () => enrollment.finalized.runOnce(), logger));
   }
 
   // The PR's own events, relayed once committed; the reactions to civil-registry events, subscribed once listening.
@@ -180,7 +182,6 @@ export async function composeApp(parts: AppParts): Promise<ComposedApp> {
     flowConfig &&
     (await openEventFlows({
       flows: flowConfig,
-      storage,
       store,
       notification: notification?.service,
       pr,

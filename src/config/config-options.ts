@@ -342,6 +342,14 @@ export const CONFIG_OPTIONS = {
       '`issuance` runs the OSIA credential issuance use case when an enrolment is finalised: UIN, PR person and identity, CMS credential request (needs enrollment, uin, pr and cms among OSIA_INTERFACES; see docs/behaviour/issuance.md).',
     parse: oneOf(['none', 'issuance'] as const),
   },
+  outboxInterval: {
+    env: 'OSIA_OUTBOX_INTERVAL',
+    flag: '--outbox-interval',
+    default: '1000',
+    description:
+      'Milliseconds between two looks at the enrolment outbox (`enrollmentFinalized`, run by the workflow; a finalising request on this process runs its own at once). 0 pauses it in this process: the records wait in the store for a process that runs them.',
+    parse: integer(0, 3_600_000),
+  },
   credentialProfiles: {
     env: 'OSIA_CREDENTIAL_PROFILES',
     flag: '--credential-profiles',

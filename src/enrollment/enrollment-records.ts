@@ -1,32 +1,44 @@
 /**
  * How enrolments and their buffers are stored. The enrolment's content (everything but its id, status included) sits
- * under `enrollment`, member names encoded (src/shared/stored-keys.ts) and large binaries moved to the blob store;
- * buffers are records of their own that point at a blob.
+ * under `enrollment`, member names encoded and large binaries in the blob store (the spec says which); buffers are
+ * records of their own whose bytes the store keeps as a blob.
  */
-export const ENROLLMENTS = 'enrollments';
-export const BUFFERS = 'enrollment_buffers';
+import type { components } from '../../generated/enrollment.js';
+import { identityBinaries, type RecordSpec } from '../storage/record-spec.js';
 
-export type EnrollmentStatus = 'IN_PROGRESS' | 'FINALIZED';
+export type Enrollment = components['schemas']['Enrollment'];
+export type EnrollmentStatus = Enrollment['status'];
 
 export interface EnrollmentRecord {
   _id: string;
   enrollment: Record<string, unknown> & { status: EnrollmentStatus };
-  /** Blobs holding the content's large binaries, deleted with the record or when replaced. */
-  blobIds: string[];
   createdDate: string;
   updatedDate: string;
   lastTransactionId: string;
-  [key: string]: unknown;
 }
 
 export interface BufferRecord {
   _id: string;
   enrollmentId: string;
-  blobId: string;
+  data: Buffer;
   contentType: string;
   size: number;
   /** SHA-256 of the bytes, base64: the `Digest` answered on reads. */
   sha256: string;
   createdDate: string;
-  [key: string]: unknown;
 }
+
+export const ENROLLMENTS: RecordSpec<EnrollmentRecord> = {
+  name: 'enrollments',
+  indexes: [{ fields: ['enrollment.status'] }, { fields: ['enrollment.enrollmentType'] }],
+  encodedKeys: true,
+  binaries: identityBinaries('enrollment'),
+};
+
+export const BUFFERS: RecordSpec<BufferRecord> = {
+  name: 'enrollment_buffers',
+  indexes: [{ fields: ['enrollmentId'] }],
+  binaries: ['data'],
+  // Buffers stored before the unit of work named their blob in `blobId`.
+  blobIdMembers: { blobId: 'data' },
+};

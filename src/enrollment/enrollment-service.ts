@@ -4,27 +4,24 @@
  * workflow; what clients send there is dropped).
  * A FINALIZED enrolment no longer changes. A create inserts (the store refuses an existing id); every other change
  * writes the enrolment back at the version it read, so a check ("it exists", "it is still in progress") holds when
- * the write lands, in any server process (on a conflict the change runs again); `enrollmentFinalized` leaves after.
+ * the write lands, in any server process (on a conflict the change runs again). A finalisation writes its
+ * `enrollmentFinalized` record in the same commit (finalized-outbox.ts) and has it run once committed.
  */
-import type { components } from '../../generated/enrollment.js';
 import { ConflictError, InvalidError, NotFoundError } from '../shared/domain-errors.js';
-import type { EventBus } from '../events/event-bus.js';
 import { applyMergePatch } from '../shared/merge-patch.js';
 import type { SchemaValidator } from '../openapi/schema-validator.js';
-import { deleteBlobs, externalize, rehydrate } from '../shared/binary-fields.js';
-import { retryOnConflict } from '../storage/optimistic.js';
 import { type Expression, toCriteria } from '../registry/search-criteria.js';
 import { criteriaFilter } from '../registry/search-filter.js';
-import { decodeKeys, encodeKeys } from '../storage/stored-keys.js';
-import { type Collection, DuplicateKeyError, type Storage, type WriteOp } from '../storage/document-store.port.js';
-import { openCollection } from '../storage/typed-collection.js';
+import type { Records } from '../storage/records.js';
+import type { Operation, Store, Versioned } from '../storage/store.js';
 import { bufferReferences } from './buffer-references.js';
-import { BUFFERS, type BufferRecord, ENROLLMENTS, type EnrollmentRecord, type EnrollmentStatus } from './enrollment-records.js';
+import { BUFFERS, type BufferRecord, ENROLLMENTS, type Enrollment, type EnrollmentRecord, type EnrollmentStatus } from './enrollment-records.js';
+import type { FinalizedOutbox } from './finalized-outbox.js';
 import { isObject, selectAttributes } from '../shared/select-attributes.js';
 import type { Clock } from '../shared/clock.js';
 
 type Json = Record<string, unknown>;
-export type Enrollment = components['schemas']['Enrollment'];
+type Content = EnrollmentRecord['enrollment'];
 
 /** Read-only in the document, always answered: the path and the server set them. */
 const READ_ONLY = ['enrollmentId', 'status'] as const;
@@ -70,55 +67,36 @@ function keepIssuance(content: Json, previous: Json): Json {
 
 export class EnrollmentService {
   private constructor(
-    private readonly storage: Storage,
-    private readonly enrollments: Collection<EnrollmentRecord>,
-    private readonly buffers: Collection<BufferRecord>,
+    private readonly store: Store,
+    private readonly enrollments: Records<EnrollmentRecord>,
+    private readonly buffers: Records<BufferRecord>,
+    private readonly finalized: FinalizedOutbox,
     private readonly validator: SchemaValidator,
-    private readonly events: EventBus,
     private readonly contentFields: ReadonlySet<string>,
     private readonly clock: Clock,
   ) {}
 
-  static async open(storage: Storage, validator: SchemaValidator, events: EventBus, contentFields: ReadonlySet<string>, clock: Clock) {
-    const { documents } = storage;
-    return new EnrollmentService(
-      storage,
-      await openCollection<EnrollmentRecord>(documents, ENROLLMENTS, [{ fields: ['enrollment.status'] }, { fields: ['enrollment.enrollmentType'] }]),
-      await openCollection<BufferRecord>(documents, BUFFERS, [{ fields: ['enrollmentId'] }]),
-      validator,
-      events,
-      contentFields,
-      clock,
-    );
+  static async open(store: Store, validator: SchemaValidator, finalized: FinalizedOutbox, contentFields: ReadonlySet<string>, clock: Clock) {
+    const [enrollments, buffers] = [await store.records(ENROLLMENTS), await store.records(BUFFERS)];
+    return new EnrollmentService(store, enrollments, buffers, finalized, validator, contentFields, clock);
   }
 
+  /** Another request creating the same id (in any process sharing the store) makes the insert conflict: run again, refused. */
   async create(change: Change, body: Json): Promise<void> {
     const { enrollmentId, transactionId, finalize } = change;
-    const exists = () => new ConflictError(`Enrollment ${enrollmentId} already exists`);
-    if (await this.enrollments.get(enrollmentId)) throw exists();
-    const content = clientContent(body, 'createEnrollment');
-    checkRequestData(content, 'createEnrollment');
-    await this.#checkReferences(enrollmentId, content);
-    const now = this.clock().toISOString();
-    const status: EnrollmentStatus = finalize ? 'FINALIZED' : 'IN_PROGRESS';
-    const record = await this.#record(enrollmentId, { ...content, status }, transactionId, now);
-    try {
-      await this.#written(record, () =>
-        this.storage.documents.applyAtomically([
-          { collection: ENROLLMENTS, op: 'insert', doc: record },
-          ...this.storage.blobs.claim(record.blobIds),
-        ]),
-      );
-    } catch (err) {
-      // Another request (in any process sharing the store) created it meanwhile.
-      throw err instanceof DuplicateKeyError ? exists() : err;
-    }
-    if (finalize) await this.#announce(change);
+    await this.#committed(change, finalize, async () => {
+      if ((await this.enrollments.count({ _id: enrollmentId })) > 0) throw new ConflictError(`Enrollment ${enrollmentId} already exists`);
+      const content = clientContent(body, 'createEnrollment');
+      checkRequestData(content, 'createEnrollment');
+      await this.#checkReferences(enrollmentId, content);
+      const now = this.clock().toISOString();
+      return [this.enrollments.insert(this.#record(enrollmentId, { ...content, status: finalize ? 'FINALIZED' : 'IN_PROGRESS' }, transactionId, now))];
+    });
   }
 
   /** The enrolment as answered (see #answer); NotFoundError when there is none. */
   async read(enrollmentId: string, attributes?: readonly string[]): Promise<Enrollment> {
-    return this.#answer(await this.existing(enrollmentId), attributes);
+    return this.#answer((await this.#versioned(enrollmentId)).record, attributes);
   }
 
   /** PUT as OSIA describes it: the members sent replace the stored ones, members left out stay as they are. */
@@ -132,29 +110,24 @@ export class EnrollmentService {
     return this.#change(change, operationId, (current) => applyMergePatch(current, clientContent(patch, operationId)) as Json);
   }
 
-  async finalize(change: Change): Promise<void> {
-    await retryOnConflict(async () => {
-      const { record, version } = await this.#versioned(change.enrollmentId);
-      if (record.enrollment.status === 'FINALIZED') return;
-      await this.#putAt(this.#touched({ ...record, enrollment: { ...record.enrollment, status: 'FINALIZED' } }, change), version);
+  /** Also for an enrolment finalised earlier, which it announces again: the reaction may resume work that failed. */
+  finalize(change: Change): Promise<void> {
+    return this.#committed(change, true, async () => {
+      const read = await this.#versioned(change.enrollmentId);
+      const { record } = read;
+      if (record.enrollment.status === 'FINALIZED') return [];
+      const finalized = this.#record(record._id, { ...record.enrollment, status: 'FINALIZED' }, change.transactionId, record.createdDate);
+      return [this.enrollments.put(finalized, read)];
     });
-    // Also for an enrolment finalised earlier: listeners may resume work that failed.
-    await this.#announce(change);
   }
 
-  /** The record and its buffers go in one atomic batch that releases their blobs; the blobs go afterwards. */
+  /** The record and its buffers go in one commit, which releases their blobs. */
   async delete(enrollmentId: string): Promise<void> {
-    await retryOnConflict(async () => {
-      const { record, version } = await this.#versioned(enrollmentId);
-      const buffers = await this.buffers.find({ enrollmentId });
-      const blobIds = [...record.blobIds, ...buffers.map(({ blobId }) => String(blobId))];
+    await this.store.change(async () => {
+      const read = await this.#versioned(enrollmentId);
+      const buffers = await this.buffers.findVersioned({ enrollmentId });
       // At the version read: a buffer attached meanwhile changed it (see attachBuffer), so none is left behind.
-      await this.storage.documents.applyAtomically([
-        { collection: ENROLLMENTS, op: 'delete', id: enrollmentId, expectedVersion: version },
-        ...buffers.map(({ _id }) => ({ collection: BUFFERS, op: 'delete' as const, id: _id })),
-        ...this.storage.blobs.release(blobIds),
-      ]);
-      await deleteBlobs(blobIds, this.storage.blobs);
+      await this.store.commit([this.enrollments.delete(read), ...buffers.map((buffer) => this.buffers.delete(buffer))]);
     });
   }
 
@@ -166,7 +139,7 @@ export class EnrollmentService {
     if (limit === 0) return [];
     const filter = criteriaFilter(toCriteria(expressions, this.contentFields), {}, 'enrollment');
     const records = await this.enrollments.find(filter, { skip: offset, limit });
-    return Promise.all(records.map((record) => this.#answer(record)));
+    return records.map((record) => this.#answer(record));
   }
 
   /**
@@ -176,127 +149,111 @@ export class EnrollmentService {
    * recorded afterwards.
    */
   async changeIssuance(enrollmentId: string, change: (recorded: unknown) => object | undefined): Promise<unknown> {
-    return retryOnConflict(async () => {
-      const { record, version } = await this.#versioned(enrollmentId);
+    return this.store.change(async () => {
+      const read = await this.#versioned(enrollmentId);
+      const { record } = read;
       const requestData = (record.enrollment.requestData as Json | undefined) ?? {};
-      const recorded = requestData.issuance === undefined ? undefined : decodeKeys(requestData.issuance);
-      const issuance = change(recorded);
-      if (issuance === undefined) return recorded;
-      const enrollment = { ...record.enrollment, requestData: { ...requestData, issuance: encodeKeys(issuance) } };
-      await this.#putAt({ ...record, enrollment }, version);
+      const issuance = change(requestData.issuance);
+      if (issuance === undefined) return requestData.issuance;
+      const enrollment = { ...record.enrollment, requestData: { ...requestData, issuance } };
+      await this.store.commit([this.enrollments.put(this.#stored(record, enrollment), read)]);
       return issuance;
     });
   }
 
   /**
    * Files an uploaded buffer under its enrolment, which must exist and still be in progress: the enrolment is
-   * written back at the version read, in the same batch, so a finalisation or deletion meanwhile fails it.
+   * written back at the version read, in the same commit, so a finalisation or deletion meanwhile fails it.
    */
   async attachBuffer(buffer: BufferRecord): Promise<void> {
-    await retryOnConflict(async () => {
-      const { record, version } = await this.#versioned(buffer.enrollmentId);
-      checkInProgress(buffer.enrollmentId, record, 'createBuffer');
-      await this.storage.documents.applyAtomically([
-        { collection: ENROLLMENTS, op: 'put', doc: record, expectedVersion: version },
-        { collection: BUFFERS, op: 'insert', doc: buffer },
-        ...this.storage.blobs.claim([buffer.blobId]),
-      ]);
+    await this.store.change(async () => {
+      const read = await this.#versioned(buffer.enrollmentId);
+      checkInProgress(buffer.enrollmentId, read.record.enrollment.status, 'createBuffer');
+      await this.store.commit([this.enrollments.put(this.#stored(read.record, read.record.enrollment), read), this.buffers.insert(buffer)]);
     });
   }
 
   async buffer(enrollmentId: string, bufferId: string): Promise<BufferRecord | undefined> {
-    await this.existing(enrollmentId);
+    await this.status(enrollmentId);
     const record = await this.buffers.get(bufferId);
     return record?.enrollmentId === enrollmentId ? record : undefined;
   }
 
-  async existing(enrollmentId: string): Promise<EnrollmentRecord> {
-    return (await this.#versioned(enrollmentId)).record;
+  /** The enrolment's status, without reading its content; NotFoundError when there is none. */
+  async status(enrollmentId: string): Promise<EnrollmentStatus> {
+    if ((await this.enrollments.count({ _id: enrollmentId })) === 0) throw new NotFoundError(`No enrollment ${enrollmentId}`);
+    return (await this.enrollments.count({ _id: enrollmentId, 'enrollment.status': 'FINALIZED' })) > 0 ? 'FINALIZED' : 'IN_PROGRESS';
   }
 
-  async #versioned(enrollmentId: string): Promise<{ record: EnrollmentRecord; version: number }> {
+  async #versioned(enrollmentId: string): Promise<Versioned<EnrollmentRecord>> {
     const found = await this.enrollments.getVersioned(enrollmentId);
     if (!found) throw new NotFoundError(`No enrollment ${enrollmentId}`);
-    return { record: found.doc, version: found.version };
-  }
-
-  /** Writes the enrolment back only if it is still at `version` (else VersionConflictError: read again). */
-  #putAt(record: EnrollmentRecord, version: number, blobOps: WriteOp[] = []): Promise<void> {
-    return this.storage.documents.applyAtomically([
-      { collection: ENROLLMENTS, op: 'put', doc: record, expectedVersion: version },
-      ...blobOps,
-    ]);
+    return found;
   }
 
   async #change(change: Change, operationId: string, apply: (current: Json) => Json): Promise<void> {
     const { enrollmentId, transactionId, finalize } = change;
-    await retryOnConflict(async () => {
-      const { record, version } = await this.#versioned(enrollmentId);
-      checkInProgress(enrollmentId, record, operationId);
-      const current = await rehydrate(decodeKeys(record.enrollment), this.storage.blobs);
+    await this.#committed(change, finalize, async () => {
+      const read = await this.#versioned(enrollmentId);
+      checkInProgress(enrollmentId, read.record.enrollment.status, operationId);
+      const current = read.record.enrollment;
       const applied = apply(current);
       checkRequestData(applied, operationId);
       const next = keepIssuance(applied, current);
       const problems = this.validator.check('Enrollment', { enrollmentId, ...next });
       if (problems) throw new InvalidError(`Enrollment ${enrollmentId} would not be valid after ${operationId}: ${problems}`);
       await this.#checkReferences(enrollmentId, next);
-      const status: EnrollmentStatus = finalize ? 'FINALIZED' : 'IN_PROGRESS';
-      const replaced = await this.#record(enrollmentId, { ...next, status }, transactionId, record.createdDate);
-      const { blobs } = this.storage;
-      await this.#written(replaced, () => this.#putAt(replaced, version, [...blobs.claim(replaced.blobIds), ...blobs.release(record.blobIds)]));
-      await deleteBlobs(record.blobIds, this.storage.blobs);
+      const replaced = this.#record(enrollmentId, { ...next, status: finalize ? 'FINALIZED' : 'IN_PROGRESS' }, transactionId, read.record.createdDate);
+      return [this.enrollments.put(replaced, read)];
     });
-    if (finalize) await this.#announce(change);
   }
 
-  /** The enrolment as answered: id and status first, binaries back in place, optionally only some attributes. */
-  async #answer(record: EnrollmentRecord, attributes?: readonly string[]): Promise<Enrollment> {
-    const { status, ...rest } = await rehydrate(decodeKeys(record.enrollment), this.storage.blobs);
-    const enrollment = { enrollmentId: record._id, status, ...rest };
-    const answer = attributes && attributes.length > 0 ? selectAttributes(enrollment, attributes, READ_ONLY) : enrollment;
+  /**
+   * Runs `write` on fresh data until its operations commit; a finalising change commits its `enrollmentFinalized`
+   * with them, and runs it once committed.
+   */
+  async #committed({ enrollmentId, transactionId }: Change, finalizes: boolean, write: () => Promise<Operation[]>): Promise<void> {
+    const announcement = await this.store.change(async () => {
+      const operations = await write();
+      const announcement = finalizes ? this.finalized.announce({ enrollmentId, transactionId }) : undefined;
+      await this.store.commit([...operations, ...(announcement?.operations ?? [])]);
+      return announcement;
+    });
+    await announcement?.promptly();
+  }
+
+  /** The enrolment as answered: id and status first, optionally only some attributes. */
+  #answer(record: EnrollmentRecord, attributes?: readonly string[]): Enrollment {
+    const { status, ...rest } = record.enrollment;
     // Stored content is what validated requests carried plus the server's fields: it matches the schema.
-    return answer as unknown as Enrollment;
-  }
-
-  /** Runs the write of a freshly externalised record; when it fails, the blobs written for it go too. */
-  async #written(record: EnrollmentRecord, write: () => Promise<unknown>): Promise<void> {
-    try {
-      await write();
-    } catch (err) {
-      await deleteBlobs(record.blobIds, this.storage.blobs);
-      throw err;
-    }
+    const enrollment = { enrollmentId: record._id, status, ...rest } as Enrollment;
+    return attributes && attributes.length > 0 ? selectAttributes(enrollment, attributes, READ_ONLY) : enrollment;
   }
 
   /** Refuses references to buffers of this server that do not exist or belong to another enrolment. */
   async #checkReferences(enrollmentId: string, content: Json): Promise<void> {
     for (const { uri, enrollmentId: owner, bufferId } of bufferReferences(content)) {
-      const buffer = owner === enrollmentId ? await this.buffers.get(bufferId) : undefined;
+      const [buffer] = owner === enrollmentId ? await this.buffers.select({ _id: bufferId }, ['enrollmentId'], { limit: 1 }) : [];
       if (!buffer || buffer.enrollmentId !== enrollmentId) {
         throw new InvalidError(`Enrollment ${enrollmentId} references ${uri}, which is not a buffer of this enrollment`);
       }
     }
   }
 
-  async #record(enrollmentId: string, content: Json, transactionId: string, createdDate: string): Promise<EnrollmentRecord> {
-    const { record, blobIds } = await externalize(content, this.storage.blobs);
-    const now = this.clock().toISOString();
-    const enrollment = encodeKeys(record) as EnrollmentRecord['enrollment'];
-    return { _id: enrollmentId, enrollment, blobIds, createdDate, updatedDate: now, lastTransactionId: transactionId };
+  #record(enrollmentId: string, enrollment: Content, transactionId: string, createdDate: string): EnrollmentRecord {
+    return { _id: enrollmentId, enrollment, createdDate, updatedDate: this.clock().toISOString(), lastTransactionId: transactionId };
   }
 
-  #touched(record: EnrollmentRecord, change: Change): EnrollmentRecord {
-    return { ...record, updatedDate: this.clock().toISOString(), lastTransactionId: change.transactionId };
-  }
-
-  #announce({ enrollmentId, transactionId }: Change): Promise<void> {
-    return this.events.emit('enrollmentFinalized', { enrollmentId, transactionId });
+  /** The record with `enrollment`, dates untouched (server-side writes: the issuance state, a buffer filed). */
+  #stored({ _id, createdDate, updatedDate, lastTransactionId }: EnrollmentRecord, enrollment: Content): EnrollmentRecord {
+    // Member by member: records of earlier stores also carry `blobIds`, which the store tracks itself now.
+    return { _id, enrollment, createdDate, updatedDate, lastTransactionId };
   }
 }
 
 /** A FINALIZED enrolment is handed over to back-end processing: it no longer changes. */
-export function checkInProgress(enrollmentId: string, record: EnrollmentRecord, operationId: string): void {
-  if (record.enrollment.status === 'FINALIZED') {
+export function checkInProgress(enrollmentId: string, status: EnrollmentStatus, operationId: string): void {
+  if (status === 'FINALIZED') {
     throw new ConflictError(`Enrollment ${enrollmentId} is FINALIZED: ${operationId} is refused (a finalized enrollment can no longer be changed)`);
   }
 }

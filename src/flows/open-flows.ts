@@ -11,22 +11,20 @@ import { loadDocument } from '../openapi/documents.js';
 import { createSchemaValidator } from '../openapi/schema-validator.js';
 import type { PrServices } from '../pr/pr-services.js';
 import type { Clock } from '../shared/clock.js';
-import type { Storage } from '../storage/document-store.port.js';
+import { LeasedQueue } from '../storage/leased-queue.js';
 import type { Store } from '../storage/store.js';
-import { openCollection } from '../storage/typed-collection.js';
 import { civilRegistryAt } from './civil-registry.js';
 import { type EventEngine, localEngine, remoteEngine } from './event-engine.js';
 import { EventCallbacks, HANDLED, type ReactionHandler } from './event-callbacks.js';
 import { parseEvent } from './event-messages.js';
 import { EventRelay } from './event-relay.js';
 import type { Component, EngineConfig, FlowConfig, Reaction } from './flow-config.js';
-import { type OutboxRecord, PR_OUTBOX } from './pr-outbox.js';
+import { PR_OUTBOX } from './pr-outbox.js';
 import { CmsReactions, DUPLICATE_FLAGS, PrReactions } from './reactions.js';
 import { CALLBACKS, CallbackAddresses, SubscriptionJob, type Wiring } from './subscriptions.js';
 
 export interface EventFlowParts {
   flows: FlowConfig;
-  storage: Storage;
   store: Store;
   /** The services of the served interfaces (undefined when not served). */
   notification: NotificationService | undefined;
@@ -49,7 +47,7 @@ export interface EventFlows {
 const SERVED_AS: Record<Component, string> = { pr: 'the pr interface', cms: 'the cms interface' };
 
 export async function openEventFlows(parts: EventFlowParts): Promise<EventFlows> {
-  const { flows, storage, store, pr, cms, clock, logger } = parts;
+  const { flows, store, pr, cms, clock, logger } = parts;
   const log = logger.child({ flows: true });
   const engineOf = (component: Component, engine: EngineConfig): EventEngine => {
     if (engine !== 'local') return remoteEngine(engine.url, engine.token);
@@ -68,12 +66,9 @@ export async function openEventFlows(parts: EventFlowParts): Promise<EventFlows>
   const relay =
     prEngine && flows.components.pr?.publishes.length
       ? new EventRelay({
-          documents: storage.documents,
-          outbox: await openCollection<OutboxRecord>(storage.documents, PR_OUTBOX.name, PR_OUTBOX.indexes),
+          outbox: new LeasedQueue(store, await store.records(PR_OUTBOX), { now: () => clock().getTime(), leaseMs: flows.relay.leaseMs }),
           engine: prEngine,
           topics: flows.topics,
-          leaseMs: flows.relay.leaseMs,
-          clock,
           logger: log,
         })
       : undefined;

@@ -14,20 +14,19 @@ import { randomUUID } from 'node:crypto';
 import type { ChangeEntry, ChangeRecorder } from '../registry/population-registry.js';
 import type { Clock } from '../shared/clock.js';
 import type { StoredDocument } from '../storage/document-store.port.js';
+import type { LeasedRecord } from '../storage/leased-queue.js';
 import type { RecordSpec } from '../storage/record-spec.js';
 import type { Operation, Records } from '../storage/store.js';
 import type { PrEvent } from './flow-config.js';
 
-
+/** The records of the PR's outbox: free ones (`leaseUntil` passed) are what the relay looks for. */
 export const PR_OUTBOX: RecordSpec<OutboxRecord> = { name: 'pr_event_outbox', indexes: [{ fields: ['leaseUntil'] }] };
 
-export interface OutboxRecord extends StoredDocument {
+export interface OutboxRecord extends StoredDocument, LeasedRecord {
   type: PrEvent;
   /** The event JSON as it is published. */
   message: string;
   createdAt: string;
-  /** Until when (ms since the epoch) a relay holds the record; 0 when free. */
-  leaseUntil: number;
 }
 
 const IDENTITY_CHANGES = new Set([

@@ -1,31 +1,24 @@
 /**
  * Works the outbox. For every subscription that is not failed, it claims a run of its oldest pending deliveries
- * (up to RUN_LENGTH, as far as they are due and free) with one lease write through the store (compare-and-set at
- * their store versions, see compare-and-set.ts), sends them one after the other in publish order, stopping at the
+ * (up to RUN_LENGTH, as far as they are due and free) with one claim of the leased queue (src/storage/leased-queue.ts:
+ * compare-and-set at their store versions), sends them one after the other in publish order, stopping at the
  * first failure, and records their outcomes in one batch (the unsent ones of the run released in it); then the next
  * run. Subscriptions are served side by side, at most `concurrency` at a time, so one slow or dead subscriber only
  * ever holds its own slot.
  *
  * Time comes from the injected clock: retries become due when the clock passes `dueAt`, which tests move by hand.
  */
-import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { BackgroundJob } from '../shared/background-jobs.js';
-import type { VersionedDocument, WriteOp } from '../storage/document-store.port.js';
-import { applyIfUnchanged, putAt, written } from './compare-and-set.js';
+import { LeasedQueue } from '../storage/leased-queue.js';
+import type { Operation, Versioned } from '../storage/store.js';
 import { mayRetry, parsePolicy } from './delivery-policy.js';
 import type { OutgoingMessage, SendOutcome } from './http-delivery.js';
 import type { NotificationMetrics } from './notification-metrics.js';
-import {
-  COLLECTIONS,
-  type DeliveryRecord,
-  type MessageRecord,
-  type NotificationCollections,
-  type SubscriptionRecord,
-} from './notification-records.js';
+import type { DeliveryRecord, MessageRecord, NotificationRecords, SubscriptionRecord } from './notification-records.js';
 
 export interface DeliveryWorkerOptions {
-  store: NotificationCollections;
+  store: NotificationRecords;
   /** One sender per subscription protocol; email is absent without an SMTP relay. */
   senders: { http: Sender; email?: Sender };
   metrics: NotificationMetrics;
@@ -38,7 +31,7 @@ export interface DeliveryWorkerOptions {
   pollIntervalMs: number;
   /** Base URL of this server, for the subscribeURL of confirmation messages. */
   publicUrl: string;
-  /** Reference-implementation compatibility: confirmation messages also carry `confirmURL`. */
+  /** Reference-implementation compatibility: confirmation messages also carry `confirmURL` (the link without its token). */
   confirmUrlMember: boolean;
 }
 
@@ -54,7 +47,7 @@ const RUN_LENGTH = 50;
 
 export class DeliveryWorker implements BackgroundJob {
   readonly name = 'notification delivery';
-  readonly #owner = randomUUID();
+  readonly #queue: LeasedQueue<DeliveryRecord>;
   readonly #busy = new Set<string>();
   #timer: NodeJS.Timeout | undefined;
   #ticking: Promise<void> | undefined;
@@ -63,7 +56,10 @@ export class DeliveryWorker implements BackgroundJob {
   /** Set by stop(): rounds under way finish the delivery in hand and take no next one. */
   #halting = false;
 
-  constructor(private readonly options: DeliveryWorkerOptions) {}
+  constructor(private readonly options: DeliveryWorkerOptions) {
+    const { store, now, leaseMs } = options;
+    this.#queue = new LeasedQueue(store.store, store.deliveries, { now, leaseMs });
+  }
 
   start(): void {
     if (!this.#stopped) return;
@@ -120,93 +116,74 @@ export class DeliveryWorker implements BackgroundJob {
   async #drain(initial: SubscriptionRecord): Promise<void> {
     while (!this.#halting) {
       const subscription = await this.options.store.subscriptions.getVersioned(initial._id);
-      if (!subscription || subscription.doc.failedAt !== undefined) return;
-      const run = await this.#claimRun(subscription.doc._id);
+      if (!subscription || subscription.record.failedAt !== undefined) return;
+      const run = await this.#claimRun(subscription.record._id);
       if (run.length === 0 || !(await this.#deliver(subscription, run))) return;
     }
   }
 
-  /** The leading due and free pending deliveries of the subscription, leased to this worker by one batch. */
-  async #claimRun(subscription: string): Promise<VersionedDocument<DeliveryRecord>[]> {
-    const heads = await this.options.store.deliveries.find({ subscription, state: 'pending' }, { sort: { order: 1 }, limit: RUN_LENGTH });
-    const now = this.options.now();
-    const run: VersionedDocument<DeliveryRecord>[] = [];
-    for (const head of heads) {
-      const read = await this.options.store.deliveries.getVersioned(head._id);
-      // Publish order: the run ends at the first delivery that is not due or leased elsewhere, never skips it.
-      if (read?.doc.state !== 'pending' || read.doc.dueAt > now || read.doc.leaseUntil > now) break;
-      run.push(read);
-    }
-    const claimed = run.map((read) => ({ read, doc: { ...read.doc, leaseOwner: this.#owner, leaseUntil: now + this.options.leaseMs } }));
-    const ops = claimed.map(({ read, doc }) => putAt(COLLECTIONS.deliveries, read, doc));
-    if (ops.length === 0 || !(await applyIfUnchanged(this.options.store, ops))) return [];
-    return claimed.map(({ read, doc }) => written(read, doc));
+  /** The leading due and free pending deliveries of the subscription, leased to this worker by one commit. */
+  async #claimRun(subscription: string): Promise<Versioned<DeliveryRecord>[]> {
+    // Publish order: the run ends at the first delivery that is not due or leased elsewhere, never skips it.
+    const heads = await this.#queue.due({ subscription, state: 'pending' }, { sort: { order: 1 }, limit: RUN_LENGTH, inOrder: true });
+    return this.#queue.claim(heads);
   }
 
-  /** Sends a claimed run in order and records the outcomes in one batch; resolves whether the next run may follow. */
-  async #deliver(subscription: VersionedDocument<SubscriptionRecord>, run: VersionedDocument<DeliveryRecord>[]): Promise<boolean> {
-    const ops: WriteOp[] = [];
+  /** Sends a claimed run in order and records the outcomes in one commit; resolves whether the next run may follow. */
+  async #deliver(subscription: Versioned<SubscriptionRecord>, run: Versioned<DeliveryRecord>[]): Promise<boolean> {
+    const ops: Operation[] = [];
     let sent = 0;
     let next = true;
     for (const claimed of run) {
       // The first one is sent whatever its lease; a later one only while nobody can have taken the run over.
-      const late = this.options.now() + this.options.sendTimeoutMs > claimed.doc.leaseUntil;
-      if (sent > 0 && (this.#halting || late)) break;
+      if (sent > 0 && (this.#halting || !this.#queue.holds(claimed, this.options.sendTimeoutMs))) break;
       const outcome = await this.#attempt(subscription, claimed);
       ops.push(...outcome.ops);
       sent++;
       next = outcome.next;
       if (!next) break;
     }
-    for (const unsent of run.slice(sent)) ops.push(putAt(COLLECTIONS.deliveries, unsent, released(unsent.doc)));
-    if (await applyIfUnchanged(this.options.store, ops)) return next && sent === run.length;
+    for (const unsent of run.slice(sent)) ops.push(this.#queue.release(unsent));
+    if (await this.#queue.commit(ops)) return next && sent === run.length;
     // Taken over (a lease outlived) or deleted (unsubscribe) meanwhile: whoever holds them now records them.
-    this.options.logger.warn({ subscription: subscription.doc._id, deliveries: sent }, 'notification outcomes not recorded: the deliveries changed meanwhile');
+    this.options.logger.warn({ subscription: subscription.record._id, deliveries: sent }, 'notification outcomes not recorded: the deliveries changed meanwhile');
     return false;
   }
 
   /** Sends one claimed delivery; resolves the writes recording its outcome and whether the next one may follow. */
-  async #attempt(
-    subscription: VersionedDocument<SubscriptionRecord>,
-    claimed: VersionedDocument<DeliveryRecord>,
-  ): Promise<{ ops: WriteOp[]; next: boolean }> {
-    const settle = (next: DeliveryRecord) => putAt(COLLECTIONS.deliveries, claimed, next);
-    const delivery = claimed.doc;
+  async #attempt(subscription: Versioned<SubscriptionRecord>, claimed: Versioned<DeliveryRecord>): Promise<{ ops: Operation[]; next: boolean }> {
+    const settle = (outcome: DeliveryRecord) => this.#queue.settle(claimed, outcome);
+    const delivery = claimed.record;
     const message = await this.options.store.messages.get(delivery.message);
     if (!message) return { ops: [settle({ ...delivery, state: 'failed' })], next: true };
-    const sender = this.options.senders[subscription.doc.protocol];
+    const sender = this.options.senders[subscription.record.protocol];
     const outcome: SendOutcome = sender
-      ? await sender.send(this.#outgoing(subscription.doc, message))
+      ? await sender.send(this.#outgoing(subscription.record, message))
       : { ok: false, reason: 'no SMTP relay configured' };
     const now = this.options.now();
-    const attempts = delivery.attempts + 1;
-    const done = { ...released(delivery), attempts };
+    const done = { ...delivery, attempts: delivery.attempts + 1 };
+    const { attempts } = done;
     if (outcome.ok) {
       this.options.metrics.deliveries.inc({ outcome: 'delivered' });
       return { ops: [settle({ ...done, state: 'delivered', finishedAt: now })], next: true };
     }
-    const policy = parsePolicy(subscription.doc.policy);
+    const policy = parsePolicy(subscription.record.policy);
     if (mayRetry(policy, attempts)) {
       this.options.metrics.deliveries.inc({ outcome: 'retry' });
       this.options.metrics.retries.inc();
       this.options.logger.info(
-        { subscription: subscription.doc._id, messageId: message._id, attempts, reason: outcome.reason },
+        { subscription: subscription.record._id, messageId: message._id, attempts, reason: outcome.reason },
         'notification delivery failed, will retry',
       );
       return { ops: [settle({ ...done, dueAt: now + policy.countdownSeconds * 1000 })], next: false };
     }
     this.options.metrics.deliveries.inc({ outcome: 'failed' });
     this.options.logger.warn(
-      { subscription: subscription.doc._id, topic: subscription.doc.topic, messageId: message._id, attempts, reason: outcome.reason },
+      { subscription: subscription.record._id, topic: subscription.record.topic, messageId: message._id, attempts, reason: outcome.reason },
       'notification subscription failed: delivery policy exhausted; its undelivered messages stay in the outbox',
     );
-    return {
-      ops: [
-        settle({ ...done, state: 'failed', finishedAt: now }),
-        putAt(COLLECTIONS.subscriptions, subscription, { ...subscription.doc, failedAt: new Date(now).toISOString() }),
-      ],
-      next: false,
-    };
+    const failed = { ...subscription.record, failedAt: new Date(now).toISOString() };
+    return { ops: [settle({ ...done, state: 'failed', finishedAt: now }), this.options.store.subscriptions.put(failed, subscription)], next: false };
   }
 
   #outgoing(subscription: SubscriptionRecord, message: MessageRecord): OutgoingMessage {
@@ -219,10 +196,11 @@ export class DeliveryWorker implements BackgroundJob {
       timestamp: message.timestamp,
     };
     if (message.type === 'SubscriptionConfirmation' && subscription.token !== undefined) {
-      const link = `${this.options.publicUrl}/notification/v1/subscriptions/confirm?token=${subscription.token}`;
+      const confirm = `${this.options.publicUrl}/notification/v1/subscriptions/confirm`;
       body.token = subscription.token;
-      body.subscribeURL = link;
-      if (this.options.confirmUrlMember) body.confirmURL = link;
+      body.subscribeURL = `${confirm}?token=${subscription.token}`;
+      // Reference clients add `token` to confirmURL themselves: a token in it too would reach us twice.
+      if (this.options.confirmUrlMember) body.confirmURL = confirm;
     }
     return {
       address: subscription.address,
@@ -235,10 +213,4 @@ export class DeliveryWorker implements BackgroundJob {
       body,
     };
   }
-}
-
-/** The delivery without this worker's lease. */
-function released(delivery: DeliveryRecord): DeliveryRecord {
-  const { leaseOwner: _owner, ...rest } = delivery;
-  return { ...rest, leaseUntil: 0 };
 }

@@ -9,12 +9,13 @@ import { type Config, publicUrlOf } from '../config/config-options.js';
 import type { Clock } from '../shared/clock.js';
 import type { ProfileSettings } from '../profile/profile-settings.js';
 import type { Storage } from '../storage/document-store.port.js';
+import { Store } from '../storage/store.js';
 import { AddressCheck } from './address-check.js';
 import { DeliveryWorker } from './delivery-worker.js';
 import { EmailDelivery } from './email-delivery.js';
 import { HttpDelivery } from './http-delivery.js';
 import { createNotificationMetrics } from './notification-metrics.js';
-import { openNotificationCollections } from './notification-records.js';
+import { openNotificationRecords } from './notification-records.js';
 import { NotificationService } from './notification-service.js';
 import { RetentionSweep } from './retention-sweep.js';
 
@@ -37,7 +38,7 @@ export interface NotificationEngineParts {
 
 export async function openNotificationEngine(deps: NotificationEngineParts): Promise<NotificationEngine> {
   const { config, logger } = deps;
-  const store = await openNotificationCollections(deps.storage.documents);
+  const store = await openNotificationRecords(new Store(deps.storage));
   const now = () => deps.clock().getTime();
   const metrics = createNotificationMetrics(deps.metrics, store, now);
   const check = new AddressCheck(config.notificationAllow);

@@ -1,6 +1,6 @@
 /** Prometheus metrics of the Notification engine, on the app's `/metrics` registry. */
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { NotificationCollections } from './notification-records.js';
+import type { NotificationRecords } from './notification-records.js';
 
 export interface NotificationMetrics {
   published: Counter;
@@ -8,7 +8,7 @@ export interface NotificationMetrics {
   retries: Counter;
 }
 
-export function createNotificationMetrics(registry: Registry, store: NotificationCollections, now: () => number): NotificationMetrics {
+export function createNotificationMetrics(registry: Registry, store: NotificationRecords, now: () => number): NotificationMetrics {
   const registers = [registry];
   new Gauge({
     name: 'osia_notification_outbox_depth',

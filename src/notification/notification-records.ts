@@ -1,6 +1,8 @@
-/** The records of the Notification engine and the collections that hold them (all behind the storage port). */
-import type { Collection, DocumentStore } from '../storage/document-store.port.js';
-import { openCollection } from '../storage/typed-collection.js';
+/** The records of the Notification engine and the handles on their collections. */
+import type { LeasedRecord } from '../storage/leased-queue.js';
+import type { RecordSpec } from '../storage/record-spec.js';
+import type { Records } from '../storage/records.js';
+import type { Store } from '../storage/store.js';
 
 export interface TopicRecord {
   _id: string;
@@ -39,7 +41,7 @@ export interface MessageRecord {
 export type DeliveryState = 'pending' | 'delivered' | 'failed';
 
 /** One message owed to one subscription: the outbox entry the delivery worker works from. */
-export interface DeliveryRecord {
+export interface DeliveryRecord extends LeasedRecord {
   _id: string;
   subscription: string;
   message: string;
@@ -47,45 +49,37 @@ export interface DeliveryRecord {
   order: number;
   state: DeliveryState;
   attempts: number;
-  /** ms: not before. */
   dueAt: number;
-  /** ms: claimed by `leaseOwner` until then. */
-  leaseUntil: number;
-  leaseOwner?: string;
   finishedAt?: number;
   [key: string]: unknown;
 }
 
-export interface NotificationCollections {
-  documents: DocumentStore;
-  topics: Collection<TopicRecord>;
-  subscriptions: Collection<SubscriptionRecord>;
-  messages: Collection<MessageRecord>;
-  deliveries: Collection<DeliveryRecord>;
+export interface NotificationRecords {
+  store: Store;
+  topics: Records<TopicRecord>;
+  subscriptions: Records<SubscriptionRecord>;
+  messages: Records<MessageRecord>;
+  deliveries: Records<DeliveryRecord>;
 }
 
-export const COLLECTIONS = {
-  topics: 'notification-topics',
-  subscriptions: 'notification-subscriptions',
-  messages: 'notification-messages',
-  deliveries: 'notification-deliveries',
-} as const;
+const TOPICS: RecordSpec<TopicRecord> = { name: 'notification-topics', indexes: [{ fields: ['name'], unique: true }] };
+const SUBSCRIPTIONS: RecordSpec<SubscriptionRecord> = {
+  name: 'notification-subscriptions',
+  indexes: [{ fields: ['key'], unique: true }, { fields: ['token'] }, { fields: ['topic'] }],
+};
+// Publish time and the deliveries naming a message: what the retention sweep reads.
+const MESSAGES: RecordSpec<MessageRecord> = { name: 'notification-messages', indexes: [{ fields: ['timestamp'] }] };
+const DELIVERIES: RecordSpec<DeliveryRecord> = {
+  name: 'notification-deliveries',
+  indexes: [{ fields: ['subscription'] }, { fields: ['state'] }, { fields: ['message'] }],
+};
 
-export async function openNotificationCollections(documents: DocumentStore): Promise<NotificationCollections> {
+export async function openNotificationRecords(store: Store): Promise<NotificationRecords> {
   return {
-    documents,
-    topics: await openCollection<TopicRecord>(documents, COLLECTIONS.topics, [{ fields: ['name'], unique: true }]),
-    subscriptions: await openCollection<SubscriptionRecord>(documents, COLLECTIONS.subscriptions, [
-      { fields: ['key'], unique: true },
-      { fields: ['token'] },
-      { fields: ['topic'] },
-    ]),
-    // Publish time and the deliveries naming a message: what the retention sweep reads.
-    messages: await openCollection<MessageRecord>(documents, COLLECTIONS.messages, [{ fields: ['timestamp'] }]),
-    deliveries: await openCollection<DeliveryRecord>(documents, COLLECTIONS.deliveries, [
-      { fields: ['subscription'] },
-      { fields: ['state'] },
-      { fields: ['message'] },
-    ]),
+    store,
+    topics: await store.records(TOPICS),
+    subscriptions: await store.records(SUBSCRIPTIONS),
+    messages: await store.records(MESSAGES),
+    deliveries: await store.records(DELIVERIES),
   };
 }

@@ -4,23 +4,14 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ConflictError, InvalidError, NotFoundError } from '../shared/domain-errors.js';
-import { DuplicateKeyError, type WriteOp } from '../storage/document-store.port.js';
+import type { Operation } from '../storage/store.js';
 import type { AddressCheck } from './address-check.js';
 import { formatPolicy, parsePolicy } from './delivery-policy.js';
 import type { NotificationMetrics } from './notification-metrics.js';
-import {
-  COLLECTIONS,
-  type DeliveryRecord,
-  type MessageRecord,
-  type MessageType,
-  type NotificationCollections,
-  type SubscriptionRecord,
-  type TopicRecord,
-} from './notification-records.js';
-import { applyIfUnchanged, putAt } from './compare-and-set.js';
+import type { DeliveryRecord, MessageRecord, MessageType, NotificationRecords, SubscriptionRecord, TopicRecord } from './notification-records.js';
 
 export interface NotificationServiceOptions {
-  store: NotificationCollections;
+  store: NotificationRecords;
   check: AddressCheck;
   metrics: NotificationMetrics;
   now: () => number;
@@ -61,19 +52,15 @@ export class NotificationService {
 
   async createTopic(name: string): Promise<Topic> {
     if (name.trim() === '') throw new InvalidError('name must not be empty');
-    const existing = await this.#topicByName(name);
-    if (existing) return topicOf(existing);
-    const record: TopicRecord = { _id: randomUUID(), name };
-    try {
-      await this.options.store.topics.insert(record);
+    const { store, topics } = this.options.store;
+    // Of two requests creating it (maybe in two processes) the unique index on name lets one in; the other reads it.
+    return store.change(async () => {
+      const existing = await this.#topicByName(name);
+      if (existing) return topicOf(existing);
+      const record: TopicRecord = { _id: randomUUID(), name };
+      await store.commit([topics.insert(record)]);
       return topicOf(record);
-    } catch (err) {
-      // Another request (maybe another process) created it first: the unique index on name decided.
-      if (!(err instanceof DuplicateKeyError)) throw err;
-      const winner = await this.#topicByName(name);
-      if (!winner) throw err;
-      return topicOf(winner);
-    }
+    });
   }
 
   async listTopics(): Promise<Topic[]> {
@@ -82,12 +69,12 @@ export class NotificationService {
 
   /** Deletes the topic, its subscriptions and what they still owed, in one batch. */
   async deleteTopic(uuid: string): Promise<void> {
-    const topic = await this.options.store.topics.get(uuid);
+    const { store, topics, subscriptions } = this.options.store;
+    const topic = await topics.get(uuid);
     if (!topic) throw new NotFoundError(`topic ${uuid} not found`);
-    const subscriptions = await this.options.store.subscriptions.find({ topic: uuid });
-    const ops: WriteOp[] = [{ collection: COLLECTIONS.topics, op: 'delete', id: uuid }];
-    for (const subscription of subscriptions) ops.push(...(await this.#subscriptionDeletes(subscription)));
-    await this.options.store.documents.applyAtomically(ops);
+    const ops = [topics.delete(uuid)];
+    for (const subscription of await subscriptions.find({ topic: uuid })) ops.push(...(await this.#subscriptionDeletes(subscription)));
+    await store.commit(ops);
   }
 
   async subscribe(query: { topic: string; address: string; protocol?: 'http' | 'email'; policy?: string }): Promise<Subscription> {
@@ -102,33 +89,26 @@ export class NotificationService {
       this.options.check.checkHttpAddress(query.address);
     }
     const key = `${topic._id}|${protocol}|${query.address}`;
-    const existing = await this.#subscriptionByKey(key);
-    if (existing) return subscriptionOf(await this.#revive(existing));
-    const subscription: SubscriptionRecord = {
-      _id: randomUUID(),
-      topic: topic._id,
-      protocol,
-      address: query.address,
-      policy,
-      active: false,
-      key,
-      token: randomBytes(24).toString('base64url'),
-    };
-    const confirmation = this.#message('SubscriptionConfirmation', topic._id, `Confirm the subscription to topic ${topic.name}`);
-    try {
-      await this.options.store.documents.applyAtomically([
-        { collection: COLLECTIONS.subscriptions, op: 'put', doc: subscription },
-        { collection: COLLECTIONS.messages, op: 'put', doc: confirmation },
-        { collection: COLLECTIONS.deliveries, op: 'put', doc: this.#delivery(subscription._id, confirmation) },
-      ]);
-    } catch (err) {
-      if (!(err instanceof DuplicateKeyError)) throw err;
-      const winner = await this.#subscriptionByKey(key);
-      if (!winner) throw err;
-      return subscriptionOf(winner);
-    }
-    this.options.wake();
-    return subscriptionOf(subscription);
+    const { store, subscriptions, messages, deliveries } = this.options.store;
+    // Of two requests subscribing the same address (maybe in two processes) the unique index on key lets one in.
+    return store.change(async () => {
+      const existing = await this.#subscriptionByKey(key);
+      if (existing) return subscriptionOf(await this.#revive(existing));
+      const subscription: SubscriptionRecord = {
+        _id: randomUUID(),
+        topic: topic._id,
+        protocol,
+        address: query.address,
+        policy,
+        active: false,
+        key,
+        token: randomBytes(24).toString('base64url'),
+      };
+      const confirmation = this.#message('SubscriptionConfirmation', topic._id, `Confirm the subscription to topic ${topic.name}`);
+      await store.commit([subscriptions.insert(subscription), messages.insert(confirmation), deliveries.insert(this.#delivery(subscription._id, confirmation))]);
+      this.options.wake();
+      return subscriptionOf(subscription);
+    });
   }
 
   async listSubscriptions(): Promise<Subscription[]> {
@@ -138,17 +118,18 @@ export class NotificationService {
   async unsubscribe(uuid: string): Promise<void> {
     const subscription = await this.options.store.subscriptions.get(uuid);
     if (!subscription) throw new NotFoundError(`subscription ${uuid} not found`);
-    await this.options.store.documents.applyAtomically(await this.#subscriptionDeletes(subscription));
+    await this.options.store.store.commit(await this.#subscriptionDeletes(subscription));
   }
 
   async confirm(token: string): Promise<void> {
-    const [found] = token === '' ? [] : await this.options.store.subscriptions.find({ token });
-    const current = found && (await this.options.store.subscriptions.getVersioned(found._id));
-    if (!current || current.doc.token !== token) throw new InvalidError('invalid or already used confirmation token');
-    const { token: _used, ...rest } = current.doc;
-    // Of two confirms racing (maybe in two processes), the store lets one write at the version read.
-    const confirmed = await applyIfUnchanged(this.options.store, [putAt(COLLECTIONS.subscriptions, current, { ...rest, active: true })]);
-    if (!confirmed) throw new InvalidError('invalid or already used confirmation token');
+    const { store, subscriptions } = this.options.store;
+    // Of two confirms racing (maybe in two processes) one writes at the version read; the other finds the token used.
+    await store.change(async () => {
+      const [found] = token === '' ? [] : await subscriptions.findVersioned({ token });
+      if (!found || found.record.token !== token) throw new InvalidError('invalid or already used confirmation token');
+      const { token: _used, ...rest } = found.record;
+      await store.commit([subscriptions.put({ ...rest, active: true }, found)]);
+    });
   }
 
   /** Stores the message and one delivery per active subscription of the topic, atomically. */
@@ -156,47 +137,35 @@ export class NotificationService {
     const topic = await this.#topic(topicRef);
     if (!topic) throw new NotFoundError(`topic ${topicRef} not found`);
     const record = this.#message('Notification', topic._id, message, subject);
+    const { store, messages, deliveries } = this.options.store;
     const subscriptions = await this.options.store.subscriptions.find({ topic: topic._id, active: true });
-    await this.options.store.documents.applyAtomically([
-      { collection: COLLECTIONS.messages, op: 'put', doc: record },
-      ...subscriptions.map((subscription): WriteOp => ({
-        collection: COLLECTIONS.deliveries,
-        op: 'put',
-        doc: this.#delivery(subscription._id, record),
-      })),
-    ]);
+    await store.commit([messages.insert(record), ...subscriptions.map((subscription) => deliveries.insert(this.#delivery(subscription._id, record)))]);
     this.options.metrics.published.inc();
     if (subscriptions.length > 0) this.options.wake();
   }
 
   /** A failed subscription subscribed again is delivered to again, starting with the message it failed on. */
+  /** Runs within `subscribe`'s change: another process reviving it first makes the change run again and answer that. */
   async #revive(found: SubscriptionRecord): Promise<SubscriptionRecord> {
     if (found.failedAt === undefined) return found;
-    const current = await this.options.store.subscriptions.getVersioned(found._id);
+    const { store, subscriptions, deliveries } = this.options.store;
+    const current = await subscriptions.getVersioned(found._id);
     if (!current) throw new ConflictError(`subscription ${found._id} was deleted meanwhile: subscribe again`);
-    if (current.doc.failedAt === undefined) return current.doc;
-    const { failedAt: _failed, ...revived } = current.doc;
-    const ops = [putAt(COLLECTIONS.subscriptions, current, revived)];
-    for (const { _id } of await this.options.store.deliveries.find({ subscription: found._id, state: 'failed' })) {
-      const delivery = await this.options.store.deliveries.getVersioned(_id);
-      if (delivery) ops.push(putAt(COLLECTIONS.deliveries, delivery, { ...delivery.doc, state: 'pending', attempts: 0, dueAt: 0 }));
-    }
-    if (await applyIfUnchanged(this.options.store, ops)) {
-      this.options.wake();
-      return revived;
-    }
-    // Another process changed it first: answer what it recorded.
-    const winner = await this.options.store.subscriptions.get(found._id);
-    if (!winner) throw new ConflictError(`subscription ${found._id} was deleted meanwhile: subscribe again`);
-    return winner;
+    if (current.record.failedAt === undefined) return current.record;
+    const { failedAt: _failed, ...revived } = current.record;
+    const failed = await deliveries.findVersioned({ subscription: found._id, state: 'failed' });
+    await store.commit([
+      subscriptions.put(revived, current),
+      ...failed.map((delivery) => deliveries.put({ ...delivery.record, state: 'pending', attempts: 0, dueAt: 0 }, delivery)),
+    ]);
+    this.options.wake();
+    return revived;
   }
 
-  async #subscriptionDeletes(subscription: SubscriptionRecord): Promise<WriteOp[]> {
-    const deliveries = await this.options.store.deliveries.find({ subscription: subscription._id });
-    return [
-      { collection: COLLECTIONS.subscriptions, op: 'delete', id: subscription._id },
-      ...deliveries.map((delivery): WriteOp => ({ collection: COLLECTIONS.deliveries, op: 'delete', id: delivery._id })),
-    ];
+  async #subscriptionDeletes(subscription: SubscriptionRecord): Promise<Operation[]> {
+    const { subscriptions, deliveries } = this.options.store;
+    const owed = await deliveries.find({ subscription: subscription._id });
+    return [subscriptions.delete(subscription._id), ...owed.map((delivery) => deliveries.delete(delivery._id))];
   }
 
   #message(type: MessageType, topic: string, message: string, subject?: string): MessageRecord {

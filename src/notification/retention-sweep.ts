@@ -8,10 +8,10 @@
  * message gains no delivery after the publish batch that wrote it, so one found unreferenced stays so; two sweeps
  * deleting the same record both just go on.
  */
-import { COLLECTIONS, type NotificationCollections } from './notification-records.js';
+import type { NotificationRecords } from './notification-records.js';
 
 export interface RetentionSweepOptions {
-  store: NotificationCollections;
+  store: NotificationRecords;
   now: () => number;
   retentionMs: number;
 }
@@ -26,20 +26,22 @@ export class RetentionSweep {
   constructor(private readonly options: RetentionSweepOptions) {}
 
   async sweep(): Promise<void> {
-    const { store } = this.options;
+    const { store, deliveries, messages } = this.options.store;
     const cutoff = this.options.now() - this.options.retentionMs;
-    await store.deliveries.deleteMany({ state: 'delivered', finishedAt: { $lt: cutoff } });
+    for (let page = PAGE; page === PAGE; ) {
+      const delivered = await deliveries.select({ state: 'delivered', finishedAt: { $lt: cutoff } }, ['_id'], { limit: PAGE });
+      await store.commit(delivered.map(({ _id }) => deliveries.delete(_id)));
+      page = delivered.length;
+    }
     const before = new Date(cutoff).toISOString();
     // Messages still needed stay in the filter's results: skip over them, page after page.
     for (let kept = 0; ; ) {
-      const page = await store.messages.find({ timestamp: { $lt: before } }, { skip: kept, limit: PAGE });
+      const page = await messages.select({ timestamp: { $lt: before } }, ['_id'], { skip: kept, limit: PAGE });
       const unneeded: string[] = [];
       for (const message of page) {
-        if ((await store.deliveries.count({ message: message._id })) === 0) unneeded.push(message._id);
+        if ((await deliveries.count({ message: message._id })) === 0) unneeded.push(message._id);
       }
-      if (unneeded.length > 0) {
-        await store.documents.applyAtomically(unneeded.map((id) => ({ collection: COLLECTIONS.messages, op: 'delete' as const, id })));
-      }
+      await store.commit(unneeded.map((id) => messages.delete(id)));
       kept += page.length - unneeded.length;
       if (page.length < PAGE) return;
     }

@@ -16,6 +16,11 @@ export interface RecordSpec<T extends StoredRecord> {
    * (`identity.biometricData[].image`).
    */
   binaries?: readonly string[];
+  /**
+   * Members of records stored before their binary moved into the record: `{ blobId: 'data' }` reads a record that
+   * holds only a blob id in `blobId` as one whose bytes member `data` is that blob (old stores stay readable).
+   */
+  blobIdMembers?: Readonly<Record<string, string>>;
   /** Only a phantom of T, so that a spec fixes the record type of its handle. */
   readonly record?: T;
 }

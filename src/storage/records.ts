@@ -167,6 +167,12 @@ export class Records<T extends StoredRecord> {
     const { binaries = [], encodedKeys } = this.spec;
     // The adapter parsed the document for this read alone: it is ours to fill in.
     const record = encodedKeys ? decodeKeys(doc) : doc;
+    for (const [old, member] of Object.entries(this.spec.blobIdMembers ?? {})) {
+      const blobRef = record[old];
+      if (typeof blobRef !== 'string' || member in record) continue;
+      delete record[old];
+      record[member] = { blobRef, bytes: true } satisfies BlobRef;
+    }
     const blobs = new Map<string, string | Buffer>();
     for (const [holder, member] of binarySlots(record, binaries)) {
       const ref = holder[member];

@@ -1,12 +1,11 @@
 /**
  * Wires the issuance workflow (`OSIA_WORKFLOW=issuance`) to the app: the services of the enrolment, UIN, PR and CMS
- * interfaces, and the `enrollmentFinalized` event.
+ * interfaces, and the durable `enrollmentFinalized` outbox it reacts to.
  */
 import type { CmsServices } from '../cms/cms-services.js';
 import { ConfigError } from '../config/config-options.js';
 import type { Clock } from '../shared/clock.js';
 import type { EnrollmentServices } from '../enrollment/enrollment-services.js';
-import type { EventBus } from '../events/event-bus.js';
 import type { LoadedDocument } from '../openapi/documents.js';
 import type { PrServices } from '../pr/pr-services.js';
 import type { UinRegistry } from '../uin/uin-registry.js';
@@ -21,7 +20,7 @@ export interface IssuanceServices {
   cms: { services: CmsServices; document: LoadedDocument } | undefined;
 }
 
-export function registerIssuanceWorkflow(served: IssuanceServices, context: { events: EventBus; clock: Clock; logger: Logger }): void {
+export function registerIssuanceWorkflow(served: IssuanceServices, context: { clock: Clock; logger: Logger }): void {
   const { enrollment, uin, pr, cms } = served;
   if (!enrollment || !uin || !pr || !cms) {
     const missing = Object.entries(served).flatMap(([name, services]) => (services ? [] : [name]));
@@ -43,7 +42,7 @@ export function registerIssuanceWorkflow(served: IssuanceServices, context: { ev
     clock: context.clock,
     log: context.logger.child({ workflow: 'issuance' }),
   });
-  context.events.on('enrollmentFinalized', async ({ enrollmentId, transactionId }) => {
+  enrollment.finalized.react(async ({ enrollmentId, transactionId }) => {
     await workflow.run(enrollmentId, transactionId);
   });
 }

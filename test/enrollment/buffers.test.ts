@@ -121,9 +121,24 @@ describe('Enrollment: buffers', () => {
   it('deleting an enrolment deletes its buffers and their bytes', async () => {
     const created = await upload('B-2', PNG, 'image/png');
     const buffers = await t.storage.documents.collection('enrollment_buffers');
-    const blobId = String((await buffers.get(created.body.bufferId))?.blobId);
+    // The blob the stored record names (the store keeps `{ blobRef }` in place of the bytes).
+    const [, blobId] = /"blobRef":"([^"]+)"/.exec(JSON.stringify(await buffers.get(created.body.bufferId))) ?? [];
+    assert.ok(blobId && (await t.storage.blobs.get(blobId)));
     assert.equal((await request(t.app).delete(`/enrollment/v1/enrollments/B-2${TX}`)).status, 204);
     assert.equal(await buffers.count({ enrollmentId: 'B-2' }), 0);
     assert.equal(await t.storage.blobs.get(blobId), undefined);
+  });
+
+  it('a buffer stored before the unit of work (its blob named by `blobId`) is read, and goes with its enrolment', async () => {
+    assert.equal((await request(t.app).post(`/enrollment/v1/enrollments/B-old${TX}`).send({ enrollmentType: 'CITIZEN' })).status, 204);
+    const blobId = await t.storage.blobs.put({ contentType: 'application/pdf', data: PDF });
+    const legacy = { _id: 'old-1', enrollmentId: 'B-old', blobId, contentType: 'application/pdf', size: PDF.length, sha256: digest('sha256', PDF), createdDate: '2026-01-01T00:00:00.000Z' };
+    await t.storage.documents.applyAtomically([{ collection: 'enrollment_buffers', op: 'insert', doc: legacy }, ...t.storage.blobs.claim([blobId])]);
+    const res = await read('B-old', 'old-1');
+    assert.equal(res.status, 200);
+    assert.ok(Buffer.compare(res.body as Buffer, PDF) === 0);
+    assert.equal(res.headers.digest, `SHA-256=${digest('sha256', PDF)}`);
+    assert.equal((await request(t.app).delete(`/enrollment/v1/enrollments/B-old${TX}`)).status, 204);
+    assert.equal(await t.storage.blobs.get(blobId), undefined, 'released and deleted with its enrolment');
   });
 });

@@ -37,6 +37,20 @@ describe('Enrollment: enrolments', () => {
     assert.equal((await request(t.app).get(url('E-1'))).body.biographicData.lastName, 'Okafor');
   });
 
+  it('an enrolment stored before the unit of work (with its blobIds) is read, changed and deleted with its blobs', async () => {
+    const blobId = await t.storage.blobs.put({ contentType: 'text/plain; charset=utf-8', data: Buffer.from(PORTRAIT, 'utf8') });
+    const { biometricData, ...rest } = enrolment();
+    const enrollment = { ...rest, status: 'IN_PROGRESS', biometricData: [{ ...biometricData[0], image: { blobRef: blobId } }] };
+    const dates = { createdDate: '2026-01-01T00:00:00.000Z', updatedDate: '2026-01-01T00:00:00.000Z', lastTransactionId: 'tx-old' };
+    const legacy = { _id: 'E-old', enrollment, blobIds: [blobId], ...dates };
+    await t.storage.documents.applyAtomically([{ collection: 'enrollments', op: 'insert', doc: legacy }, ...t.storage.blobs.claim([blobId])]);
+    assert.deepEqual((await request(t.app).get(url('E-old'))).body, { enrollmentId: 'E-old', status: 'IN_PROGRESS', ...enrolment() });
+    assert.equal((await request(t.app).patch(url('E-old')).send({ enrollmentType: 'RESIDENT' })).status, 204);
+    assert.equal((await request(t.app).get(url('E-old'))).body.biometricData[0].image, PORTRAIT);
+    assert.equal((await request(t.app).delete(url('E-old'))).status, 204);
+    assert.equal(await t.storage.blobs.get(blobId), undefined, 'the blob went with the enrolment');
+  });
+
   it('large embedded images are kept out of the record and come back byte-identical', async () => {
     const records = await t.storage.documents.collection('enrollments');
     const stored = JSON.stringify(await records.get('E-1'));
@@ -163,7 +177,8 @@ describe('Enrollment: enrolments', () => {
   it('deleteEnrollment: 204 (FINALIZED ones too), then 404; its image blobs go with it', async () => {
     assert.equal((await request(t.app).post(url('E-del')).send(enrolment())).status, 204);
     const record = await (await t.storage.documents.collection('enrollments')).get('E-del');
-    const [blobId] = (record?.blobIds ?? []) as string[];
+    // The blobs the stored record names (the store keeps `{ blobRef }` in place of a binary).
+    const [, blobId] = /"blobRef":"([^"]+)"/.exec(JSON.stringify(record)) ?? [];
     assert.ok(await t.storage.blobs.get(blobId as string));
     assert.equal((await request(t.app).delete(url('E-del'))).status, 204);
     assert.equal((await request(t.app).get(url('E-del'))).status, 404);

@@ -1,6 +1,6 @@
 /**
- * The enrolment service as the issuance workflow uses it: `enrollmentFinalized` on a real EventBus (after the write,
- * and only for finalising changes), `read`, and the server-managed `requestData.issuance` of `changeIssuance`.
+ * The enrolment service as the issuance workflow uses it: `enrollmentFinalized` through the durable outbox (run after
+ * the write, and only for finalising changes), `read`, and the server-managed `requestData.issuance` of `changeIssuance`.
  */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
@@ -8,8 +8,8 @@ import request from 'supertest';
 import { openEnrollmentServices } from '../../src/enrollment/enrollment-services.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { NotFoundError } from '../../src/shared/domain-errors.js';
-import { EventBus } from '../../src/events/event-bus.js';
 import { loadDocument } from '../../src/openapi/documents.js';
+import { Store } from '../../src/storage/store.js';
 import { testLogger } from '../support/test-app.js';
 import { useTestApp } from '../support/use-test-app.js';
 
@@ -22,9 +22,10 @@ describe('Enrollment service: enrollmentFinalized and the issuance record', () =
   const seen: string[] = [];
 
   before(async () => {
-    const events = new EventBus(testLogger());
-    ({ enrollments } = await openEnrollmentServices(t.storage, await loadDocument('enrollment'), events, systemClock));
-    events.on('enrollmentFinalized', async ({ enrollmentId, transactionId }) => {
+    const options = { clock: systemClock, logger: testLogger(), leaseMs: 60_000, relays: true };
+    const services = await openEnrollmentServices(new Store(t.storage), await loadDocument('enrollment'), options);
+    ({ enrollments } = services);
+    services.finalized.react(async ({ enrollmentId, transactionId }) => {
       const { status } = await enrollments.read(enrollmentId);
       // What the workflow does: a write at the enrolment's version, so the event must leave after the finalising write.
       await enrollments.changeIssuance(enrollmentId, () => ({ status: 'STARTED', transactionId }));

@@ -12,7 +12,8 @@ import request from 'supertest';
 import { DeliveryWorker } from '../../src/notification/delivery-worker.js';
 import { AddressCheck } from '../../src/notification/address-check.js';
 import { HttpDelivery } from '../../src/notification/http-delivery.js';
-import { openNotificationCollections } from '../../src/notification/notification-records.js';
+import { openNotificationRecords } from '../../src/notification/notification-records.js';
+import { Store } from '../../src/storage/store.js';
 import { projectRoot } from '../../src/openapi/project-root.js';
 import { createStorage } from '../../src/storage/create-storage.js';
 import { testLogger } from '../support/test-app.js';
@@ -90,7 +91,7 @@ describe('Notification delivery', () => {
     };
     await s.n.engine.worker.runOnce();
     assert.deepEqual((await s.receiver.until(56, sub)).slice(1).map((r) => r.body.message), sent.slice(0, 55));
-    const store = await openNotificationCollections(s.n.t.storage.documents);
+    const store = await openNotificationRecords(new Store(s.n.t.storage));
     const waiting = await store.deliveries.find({ subscription: sub, state: 'pending' });
     assert.equal(waiting.length, 15);
     assert.ok(waiting.every((d) => d.leaseUntil === 0 && d.leaseOwner === undefined), 'the unsent rest of the run is released');
@@ -105,7 +106,7 @@ describe('Notification delivery', () => {
   it('two workers on one store (as two processes would be) deliver each message once', async () => {
     const sub = await confirmed('contended');
     for (let i = 0; i < 20; i++) await publish('contended', `m${i}`);
-    const store = await openNotificationCollections(s.n.t.storage.documents);
+    const store = await openNotificationRecords(new Store(s.n.t.storage));
     const check = new AddressCheck(['127.0.0.0/8']);
     const options = {
       store,
@@ -150,14 +151,20 @@ describe('Notification delivery', () => {
     }
   });
 
-  it('confirmURL is offered when reference compatibility asks for it', async () => {
+  it('confirmURL is offered when reference compatibility asks for it, without the token its clients add themselves', async () => {
     const compat = await notificationApp({ OSIA_PROFILE: path.join(projectRoot(), 'profiles', 'reference-compatible.yaml') });
     try {
       await request(compat.t.app).post(`${N}/topics?name=ref`).expect(200);
       const sub = (await request(compat.t.app).post(`${N}/subscriptions`).query({ topic: 'ref', address: `${s.receiver.url}/ref` })).body.uuid;
       await compat.engine.worker.runOnce();
       const [confirmation] = await s.receiver.until(1, sub);
-      assert.equal(confirmation?.body.confirmURL, confirmation?.body.subscribeURL);
+      const { confirmURL, subscribeURL, token } = confirmation?.body ?? {};
+      assert.equal(`${confirmURL}?token=${token}`, subscribeURL);
+      // What a client of the reference implementation does with it: add the token as a query parameter.
+      const confirmed = await request(compat.t.app).get(new URL(String(confirmURL)).pathname).query({ token });
+      assert.equal(confirmed.status < 300, true, `${confirmed.status} ${confirmed.text}`);
+      const listed = await request(compat.t.app).get(`${N}/subscriptions`);
+      assert.equal(listed.body.find((subscription: { uuid: string }) => subscription.uuid === sub)?.active, true);
     } finally {
       await compat.t.close();
     }

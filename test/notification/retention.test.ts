@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import request from 'supertest';
 import { RetentionSweep } from '../../src/notification/retention-sweep.js';
-import { openNotificationCollections } from '../../src/notification/notification-records.js';
+import { openNotificationRecords } from '../../src/notification/notification-records.js';
+import { Store } from '../../src/storage/store.js';
 import { confirmedSubscription, notificationSuite, publishText } from './notification-fixtures.js';
 
 const N = '/notification/v1';
@@ -18,7 +19,7 @@ describe('Notification retention', () => {
   const api = () => request(s.n.t.app);
 
   it('deletes what was delivered and what nobody needs once older than the retention age, and keeps the rest', async () => {
-    const store = await openNotificationCollections(s.n.t.storage.documents);
+    const store = await openNotificationRecords(new Store(s.n.t.storage));
     const healthy = await confirmedSubscription(s, 'healthy', '60,-1');
     const doomed = await confirmedSubscription(s, 'doomed', '60,0');
     const down = await confirmedSubscription(s, 'down', '60,-1');

@@ -9,7 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
-import { COLLECTIONS } from '../../src/notification/notification-records.js';
+import { openNotificationRecords } from '../../src/notification/notification-records.js';
+import { Store } from '../../src/storage/store.js';
 import { createTestPki, type TestPki } from '../support/test-pki.js';
 import { type NotificationApp, notificationApp } from './notification-fixtures.js';
 import { type Receiver, startReceiver } from './receiver.js';
@@ -24,7 +25,7 @@ async function subscribe(n: NotificationApp, topic: string, address: string, pol
 
 /** The attempts made so far of each pending delivery of the subscription. */
 const pendingAttempts = async (n: NotificationApp, subscription: string) =>
-  (await (await n.t.storage.documents.collection(COLLECTIONS.deliveries)).find({ subscription, state: 'pending' })).map((delivery) => delivery.attempts);
+  (await (await openNotificationRecords(new Store(n.t.storage))).deliveries.find({ subscription, state: 'pending' })).map((delivery) => delivery.attempts);
 
 describe('Notification over mutual TLS', () => {
   let dir: string;

@@ -8,8 +8,8 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { openEnrollmentServices } from '../../src/enrollment/enrollment-services.js';
-import { EventBus } from '../../src/events/event-bus.js';
 import { loadDocument } from '../../src/openapi/documents.js';
+import { Store } from '../../src/storage/store.js';
 import { PERSONS } from '../../src/registry/registry-records.js';
 import { ISSUED_UINS } from '../../src/uin/uin-registry.js';
 import { ISSUANCE_LEASE_MS } from '../../src/workflow/issuance-workflow.js';
@@ -163,7 +163,8 @@ describe('issuance workflow', () => {
     const file = await catalogueFile(t.dataDir, CATALOGUE);
     const clocked = await createTestApp({ clock: () => now, env: { OSIA_WORKFLOW: 'issuance', OSIA_CREDENTIAL_PROFILES: file } });
     try {
-      const { enrollments } = await openEnrollmentServices(clocked.storage, await loadDocument('enrollment'), new EventBus(testLogger()), () => now);
+      const options = { clock: () => now, logger: testLogger(), leaseMs: ISSUANCE_LEASE_MS, relays: false };
+      const { enrollments } = await openEnrollmentServices(new Store(clocked.storage), await loadDocument('enrollment'), options);
       assert.equal((await request(clocked.app).post(`/enrollment/v1/enrollments/E-6${TX}`).send(enrollment('RESIDENCE_PERMIT'))).status, 204);
       const until = new Date(now.getTime() + ISSUANCE_LEASE_MS).toISOString();
       const steps = { checkRequest: now.toISOString() };
