@@ -59,6 +59,11 @@ export function statusOf(err: DomainError): number {
   return STATUS[err.kind];
 }
 
+/** The status any failure is answered with (what the audit trail records of a failed operation). */
+export function answeredStatus(err: unknown): number {
+  return toResponse(err).status;
+}
+
 function toResponse(err: unknown): { status: number; body: OsiaError; headers: Record<string, string> } {
   if (err instanceof DomainError) {
     const status = statusOf(err);

@@ -8,6 +8,7 @@ import express, { type Request, type RequestHandler, type Response, type Router 
 import * as OpenApiValidator from 'express-openapi-validator';
 import type { OpenAPIV3 } from 'express-openapi-validator/dist/framework/types.js';
 import { authenticate, authorize } from '../auth/auth-middleware.js';
+import { answeredStatus } from '../errors/error-middleware.js';
 import { type ScopeRequirement, scopeRequirement } from '../auth/scope-requirement.js';
 import type { TokenVerifier } from '../auth/token-verifier.js';
 import type { AuditRecorder } from '../audit/audit-recorder.js';
@@ -143,11 +144,6 @@ function send(res: Response, result: Awaited<ReturnType<RuntimeHandler>>): void 
   }
 }
 
-function statusOf(err: unknown): number {
-  const status = (err as { status?: unknown } | null)?.status;
-  return typeof status === 'number' ? status : 500;
-}
-
 function bind(entry: OperationEntry, handler: RuntimeHandler, audit: AuditRecorder | undefined) {
   const declaredHeaders = (entry.operation.parameters ?? []).filter((p) => p.in === 'header').map((p) => p.name);
   return async (req: Request, res: Response) => {
@@ -173,7 +169,7 @@ function bind(entry: OperationEntry, handler: RuntimeHandler, audit: AuditRecord
         context,
       });
     } catch (err) {
-      await record(statusOf(err));
+      await record(answeredStatus(err));
       throw err;
     }
     // No answer leaves before its audit record is stored: if storing fails, the caller gets a 500 instead.
