@@ -43,7 +43,7 @@ export function identityIndexes(indexedAttributes: readonly string[]): IndexSpec
     { fields: ['personId'] },
     { fields: ['isReference'] },
     { fields: ['bioCount'] },
-    { fields: ['identity.galleries'] },
+    { fields: ['identity.galleries'], ranked: true },
     ...indexedAttributes.map((name) => ({ fields: [`identity.biographicData.${name}`] })),
   ];
 }
