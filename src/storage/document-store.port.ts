@@ -82,6 +82,8 @@ export interface IndexSpec {
    * offset cost about the same as the first. Other indexes pay nothing for it.
    */
   ranked?: boolean;
+  /** An index an earlier version declared and this one no longer wants: removed where it exists, so writes stop paying for it. */
+  retired?: boolean;
 }
 
 /** The records of one collection; domain code sees them as its record type `T` (see `typed-collection.ts`). */

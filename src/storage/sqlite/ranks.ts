@@ -57,6 +57,12 @@ export function startRanking(db: Database.Database, tables: Tables, idx: number)
     END;`);
 }
 
+/** Stops counting the keys of index `idx` (it is being dropped). */
+export function stopRanking(db: Database.Database, tables: Tables, idx: number): void {
+  db.exec(`DROP TRIGGER IF EXISTS ${quote(triggerOf(tables, idx, 'add'))}; DROP TRIGGER IF EXISTS ${quote(triggerOf(tables, idx, 'drop'))}`);
+  statement(db, `DELETE FROM ${ranksOf(tables)} WHERE idx = ?`).run(idx);
+}
+
 /**
  * The seqs of one page of the records having key (idx, t, v), with the parameters of `rankedPageParams`. The block
  * is found in the same statement as the page, so both read one snapshot of the store.

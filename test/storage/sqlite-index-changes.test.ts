@@ -1,6 +1,6 @@
 /**
- * The embedded store's counts for ranked indexes (src/storage/sqlite/ranks.ts): built at open over a store written
- * before the index was ranked, and kept by every writer of the database, also one that opened it before.
+ * Indexes that change on a store written before: the counts of a ranked index (src/storage/sqlite/ranks.ts), built
+ * at open and kept by every writer of the database, also one that opened it before; a retired index, dropped.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -12,7 +12,7 @@ import { SqliteDocumentStore } from '../../src/storage/sqlite/sqlite-document-st
 
 let dir: string;
 before(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'osia-ranks-'));
+  dir = await mkdtemp(path.join(os.tmpdir(), 'osia-index-changes-'));
 });
 after(async () => rm(dir, { recursive: true, force: true }));
 
@@ -71,5 +71,28 @@ it('keeps the counts when another process, which opened the collection unranked,
   } finally {
     await first.close();
     await second.close();
+  }
+});
+
+it('drops a retired index: its keys go, and queries on its path still answer (from the records)', async () => {
+  const store = await SqliteDocumentStore.open(path.join(dir, 'retired.sqlite'));
+  try {
+    const indexed = await store.collection('events', [{ fields: ['tag'] }, { fields: ['kind'] }]);
+    await indexed.insertMany([
+      { _id: 'e1', tag: ['x', 'y'], kind: 'a' },
+      { _id: 'e2', tag: ['y'], kind: 'b' },
+    ]);
+    assert.match(store.explain('events', { tag: 'y' }).join('\n'), /SEARCH k USING PRIMARY KEY/);
+    const events = await store.collection('events', [{ fields: ['tag'], retired: true }]);
+    await events.insert({ _id: 'e3', tag: ['y'], kind: 'a' });
+    assert.doesNotMatch(store.explain('events', { tag: 'y' }).join('\n'), /SEARCH k/);
+    assert.deepEqual(
+      (await events.find({ tag: 'y' })).map((doc) => doc._id),
+      ['e1', 'e2', 'e3'],
+    );
+    assert.match(store.explain('events', { kind: 'a' }).join('\n'), /SEARCH k USING PRIMARY KEY/, 'other indexes stay');
+    assert.equal(await events.count({ kind: 'a' }), 2);
+  } finally {
+    await store.close();
   }
 });
