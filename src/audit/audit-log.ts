@@ -30,10 +30,7 @@ export class AuditLog {
    * commit (SQLite; MongoDB groups concurrent commits in its journal): the event, and its marker for the indexer.
    */
   async append(event: AuditEvent): Promise<void> {
-    const _id = timeOrderedId(new Date(event.time));
-    const ops: WriteOp[] = [{ collection: EVENTS, op: 'insert', doc: { _id, ...withoutEmpty(event) } }];
-    if (event.personIds.length > 0) ops.push({ collection: UNINDEXED, op: 'insert', doc: { _id } });
-    await this.trail.documents.applyAtomically(ops);
+    await this.trail.documents.applyAtomically(appendOps(event));
   }
 
   /** The person's records, oldest first. */
@@ -54,6 +51,14 @@ export class AuditLog {
     const filed = await Promise.all((await batches.find({})).map(({ _id }) => postings.get(postingId(_id, personId))));
     return [...new Set([...filed.flatMap((posting) => posting?.eventIds ?? []), ...tail])];
   }
+}
+
+/** The writes appending `event`: the event, and when it names persons its marker for the indexer. */
+export function appendOps(event: AuditEvent): WriteOp[] {
+  const _id = timeOrderedId(new Date(event.time));
+  const ops: WriteOp[] = [{ collection: EVENTS, op: 'insert', doc: { _id, ...withoutEmpty(event) } }];
+  if (event.personIds.length > 0) ops.push({ collection: UNINDEXED, op: 'insert', doc: { _id } });
+  return ops;
 }
 
 const OPTIONAL_FIELDS = ['transactionId', 'subject', 'client'] as const;
