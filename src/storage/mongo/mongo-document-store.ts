@@ -123,7 +123,7 @@ function explainBatchError(error: unknown, op: WriteOp | undefined): unknown {
   return error;
 }
 
-/** Drops the index on exactly these keys when the collection has one (untested here: no MongoDB server in CI). */
+/** Drops the index on exactly these keys when the collection has one (untested: no MongoDB server where it was written). */
 async function dropIndexIfAny(raw: RawCollection, keys: Record<string, 1>): Promise<void> {
   const wanted = JSON.stringify(keys);
   for (const index of await raw.listIndexes().toArray()) {
