@@ -7,6 +7,7 @@ import type { Express } from 'express';
 import type { Logger } from 'pino';
 import { createAbisHandlers } from './abis/abis.routes.js';
 import { createHttpApp } from './app.js';
+import { AUDIT_INDEX_INTERVAL_MS } from './audit/audit-indexer.js';
 import { AuditLog } from './audit/audit-log.js';
 import { createAuditHandlers } from './audit/audit.routes.js';
 import { authNoticesJob } from './auth/auth-notices.js';
@@ -91,6 +92,7 @@ export async function composeApp(parts: AppParts): Promise<ComposedApp> {
   jobs.add(new PeriodicJob('blob sweep', BLOB_SWEEP_INTERVAL_MS, () => sweepUnclaimedBlobs(storage.blobs, clock()), logger));
   const metrics = createMetrics();
   const auditLog = await AuditLog.open(storage);
+  jobs.add(new PeriodicJob('audit indexer', AUDIT_INDEX_INTERVAL_MS, () => auditLog.indexer.catchUp(), logger));
   // The event wiring is read first: the PR's outbox records go in the batch of every person change.
   const flowConfig = config.events ? await loadFlowConfig(config.events) : undefined;
   const published = flowConfig?.components.pr?.publishes ?? [];

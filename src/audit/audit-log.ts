@@ -1,89 +1,64 @@
 /**
  * The audit trail: an append-only collection of who touched which person's data, when, and how it ended. Records
  * carry ids, never personal data. This class offers no way to change or remove a record, and no route does either.
+ * An event is durable before the answer; the index of events by person is built behind the answers (ADR 0104), and
+ * the access report reads it together with the events not yet indexed.
  */
-import type { Collection, Storage } from '../storage/document-store.port.js';
-import { openCollection } from '../storage/typed-collection.js';
+import type { Storage, WriteOp } from '../storage/document-store.port.js';
 import { timeOrderedId } from '../shared/time-ordered-id.js';
-
-export interface AuditEvent {
-  time: string;
-  interface: string;
-  operationId: string;
-  transactionId?: string;
-  subject?: string;
-  client?: string;
-  status: number;
-  personIds: string[];
-  recordIds: string[];
-}
+import { AuditIndexer } from './audit-indexer.js';
+import { type AuditEvent, type AuditTrail, EVENTS, openAuditTrail, postingId, UNINDEXED } from './audit-trail.js';
+import { retireLegacyIndex } from './legacy-events.js';
 
 export type AccessRecord = Omit<AuditEvent, 'personIds'>;
 
-/** An event as stored: absent optional fields are left out (see `withoutEmpty`). */
-type StoredAuditEvent = AuditEvent & { _id: string };
-
-const COLLECTION = 'audit_events';
-
-/**
- * Group commit: events appended while a write is in flight are stored together in the next write, so that a busy
- * server pays one storage round trip per batch instead of one per request. Each caller still waits until its own
- * event is stored.
- */
-class GroupCommit<T> {
-  #pending: { item: T; done: () => void; failed: (err: unknown) => void }[] = [];
-  #writing = false;
-
-  constructor(private readonly write: (items: T[]) => Promise<void>) {}
-
-  add(item: T): Promise<void> {
-    return new Promise((done, failed) => {
-      this.#pending.push({ item, done, failed });
-      if (!this.#writing) void this.#flush();
-    });
-  }
-
-  async #flush(): Promise<void> {
-    this.#writing = true;
-    while (this.#pending.length > 0) {
-      const batch = this.#pending;
-      this.#pending = [];
-      try {
-        await this.write(batch.map(({ item }) => item));
-        for (const { done } of batch) done();
-      } catch (err) {
-        for (const { failed } of batch) failed(err);
-      }
-    }
-    this.#writing = false;
-  }
-}
-
 export class AuditLog {
-  readonly #commits: GroupCommit<AuditEvent>;
+  readonly indexer: AuditIndexer;
 
-  private constructor(private readonly events: Collection<StoredAuditEvent>) {
-    this.#commits = new GroupCommit((batch) => this.#store(batch));
+  private constructor(private readonly trail: AuditTrail) {
+    this.indexer = new AuditIndexer(trail);
   }
 
   static async open(storage: Storage): Promise<AuditLog> {
-    return new AuditLog(await openCollection<StoredAuditEvent>(storage.documents, COLLECTION, [{ fields: ['personIds'] }]));
+    const trail = await openAuditTrail(storage);
+    await retireLegacyIndex(trail);
+    return new AuditLog(trail);
   }
 
-  /** Durable before it resolves: callers answer the request only afterwards. */
-  append(event: AuditEvent): Promise<void> {
-    return this.#commits.add(event);
-  }
-
-  async #store(batch: AuditEvent[]): Promise<void> {
-    await this.events.insertMany(batch.map((event) => ({ _id: timeOrderedId(new Date(event.time)), ...withoutEmpty(event) })));
+  /**
+   * Durable before it resolves: callers answer the request only afterwards. One commit of the store's own group
+   * commit (SQLite; MongoDB groups concurrent commits in its journal): the event, and its marker for the indexer.
+   */
+  async append(event: AuditEvent): Promise<void> {
+    await this.trail.documents.applyAtomically(appendOps(event));
   }
 
   /** The person's records, oldest first. */
   async accessesOf(personId: string, offset: number, limit: number): Promise<AccessRecord[]> {
-    const stored = await this.events.find({ personIds: personId }, { skip: offset, limit });
-    return stored.map(({ _id, personIds, ...record }) => record);
+    const ids = (await this.#eventIdsOf(personId)).slice(offset, offset + limit);
+    const events = await Promise.all(ids.map((id) => this.trail.events.get(id)));
+    return events.filter((event) => event !== undefined).map(({ _id, personIds, ...record }) => record);
   }
+
+  /**
+   * The ids of the person's events filed by the indexer, then of those still marked. The marked ones are read
+   * first: a batch filed between the two reads then shows in both (and is counted once), never in neither.
+   */
+  async #eventIdsOf(personId: string): Promise<string[]> {
+    const { events, unindexed, batches, postings } = this.trail;
+    const marked = await Promise.all((await unindexed.find({})).map(({ _id }) => events.get(_id)));
+    const tail = marked.flatMap((event) => (event?.personIds.includes(personId) ? [event._id] : []));
+    const filed = await Promise.all((await batches.find({})).map(({ _id }) => postings.get(postingId(_id, personId))));
+    return [...new Set([...filed.flatMap((posting) => posting?.eventIds ?? []), ...tail])];
+  }
+}
+
+/** The writes appending `event`: the event, and when it names persons its marker for the indexer. */
+export function appendOps(event: AuditEvent): WriteOp[] {
+  const _id = timeOrderedId(new Date(event.time));
+  const ops: WriteOp[] = [{ collection: EVENTS, op: 'insert', doc: { _id, ...withoutEmpty(event) } }];
+  if (event.personIds.length > 0) ops.push({ collection: UNINDEXED, op: 'insert', doc: { _id } });
+  return ops;
 }
 
 const OPTIONAL_FIELDS = ['transactionId', 'subject', 'client'] as const;

@@ -44,7 +44,7 @@ export function identitySpec(indexedAttributes: readonly string[]): RecordSpec<I
       { fields: ['personId'] },
       { fields: ['isReference'] },
       { fields: ['bioCount'] },
-      { fields: ['identity.galleries'] },
+      { fields: ['identity.galleries'], ranked: true },
       ...indexedAttributes.map((name) => ({ fields: [`identity.biographicData.${name}`] })),
     ],
     encodedKeys: true,

@@ -77,6 +77,13 @@ export interface IndexSpec {
   /** Field paths of the index, in order. */
   fields: string[];
   unique?: boolean;
+  /**
+   * A single-field index paged deep by `skip` (a gallery's members): the adapter keeps what makes a page at any
+   * offset cost about the same as the first. Other indexes pay nothing for it.
+   */
+  ranked?: boolean;
+  /** An index an earlier version declared and this one no longer wants: removed where it exists, so writes stop paying for it. */
+  retired?: boolean;
 }
 
 /** The records of one collection; domain code sees them as its record type `T` (see `typed-collection.ts`). */

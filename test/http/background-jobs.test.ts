@@ -6,13 +6,13 @@ import { useTestApp } from '../support/use-test-app.js';
 describe('background jobs of an app serving PR only', () => {
   const t = useTestApp({ interfaces: ['pr'] });
   it('are the blob sweep and the authentication notices: no CMS sweep, no delivery worker', () => {
-    assert.deepEqual(t.jobs.names(), ['blob sweep', 'authentication notices']);
+    assert.deepEqual(t.jobs.names(), ['blob sweep', 'audit indexer', 'authentication notices']);
   });
 });
 
 describe('background jobs of an app serving every interface', () => {
   const t = useTestApp();
   it('add the credential request sweep and the Notification delivery worker', () => {
-    assert.deepEqual(t.jobs.names(), ['blob sweep', 'notification delivery', 'notification retention sweep', 'credential request sweep', 'authentication notices']);
+    assert.deepEqual(t.jobs.names(), ['blob sweep', 'audit indexer', 'notification delivery', 'notification retention sweep', 'credential request sweep', 'authentication notices']);
   });
 });

@@ -8,6 +8,7 @@ import { DuplicateKeyError, type DocumentStore, type Storage } from '../../src/s
 import { atomicBatchContract } from './atomic-batch.contract.js';
 import { concurrencyContract } from './concurrency.contract.js';
 import { documentQueryContract } from './document-query.contract.js';
+import { rankedPagingContract } from './ranked-paging.contract.js';
 
 export interface StorageHarness {
   /** Opens the storage under test, on the same data each time (so closing and reopening keeps it). */
@@ -137,6 +138,7 @@ export function documentStoreContract(adapter: string, harness: StorageHarness):
     documentQueryContract(context);
     atomicBatchContract(context);
     concurrencyContract(context);
+    rankedPagingContract(context);
   });
 }
 

@@ -36,7 +36,8 @@ export class MongoDocumentStore implements DocumentStore {
     await raw.createIndex({ [SEQ_FIELD]: 1 });
     for (const spec of indexes) {
       const keys = Object.fromEntries(spec.fields.map((field) => [field, 1 as const]));
-      await raw.createIndex(keys, { unique: spec.unique === true });
+      if (spec.retired) await dropIndexIfAny(raw, keys);
+      else await raw.createIndex(keys, { unique: spec.unique === true });
     }
     const [last] = await raw.find({}, { projection: { [SEQ_FIELD]: 1 } }).sort({ [SEQ_FIELD]: -1 }).limit(1).toArray();
     this.#clock.observe(last?.[SEQ_FIELD]);
@@ -120,4 +121,12 @@ function explainBatchError(error: unknown, op: WriteOp | undefined): unknown {
     );
   }
   return error;
+}
+
+/** Drops the index on exactly these keys when the collection has one (untested: no MongoDB server where it was written). */
+async function dropIndexIfAny(raw: RawCollection, keys: Record<string, 1>): Promise<void> {
+  const wanted = JSON.stringify(keys);
+  for (const index of await raw.listIndexes().toArray()) {
+    if (JSON.stringify(index.key) === wanted) await raw.dropIndex(String(index.name));
+  }
 }

@@ -13,6 +13,8 @@ import { keyOf, type Key } from './index-keys.js';
 export interface IndexedPath {
   idx: number;
   unique: boolean;
+  /** Its keys are counted by blocks of seq (ranks.ts): any page of one value costs about the same. */
+  ranked: boolean;
 }
 
 export interface FilterPlan {
@@ -23,10 +25,11 @@ export interface FilterPlan {
   /** The column giving insertion order (`k.seq` when driven by a key join). */
   seq: string;
   /** Set when one key equality is the whole filter: the matching seqs can be paged on the keys alone. */
-  keysOnly?: { where: string; params: unknown[] };
+  keysOnly?: { where: string; params: unknown[]; ranked: boolean };
 }
 
-type Translated = { sql: string; params: unknown[]; eq?: { idx: number; key: Key } };
+type Equality = { idx: number; key: Key; ranked: boolean };
+type Translated = { sql: string; params: unknown[]; eq?: Equality };
 
 const RANGE: Record<string, string> = { $gt: '>', $gte: '>=', $lt: '<', $lte: '<=' };
 /** Longer `$in` lists go to the matcher: SQLite takes at most 32,766 parameters per statement. */
@@ -36,11 +39,11 @@ export function planFilter(table: string, keys: string, indexes: ReadonlyMap<str
   const where: string[] = [];
   const params: unknown[] = [];
   const residual: Filter = {};
-  let driver: { idx: number; key: Key } | undefined;
+  let driver: Equality | undefined;
   for (const [path, condition] of Object.entries(filter)) {
     if (condition === undefined) continue;
     const index = path.startsWith('$') ? undefined : indexes.get(path);
-    const translated = index && translate(keys, index.idx, condition as FieldCondition);
+    const translated = index && translate(keys, index, condition as FieldCondition);
     if (!translated) {
       residual[path] = condition;
       continue;
@@ -64,25 +67,26 @@ export function planFilter(table: string, keys: string, indexes: ReadonlyMap<str
       where: ['k.idx = ? AND k.t = ? AND k.v = ?', ...where].join(' AND '),
       params: [...keyParams, ...params],
       seq: 'k.seq',
-      ...(where.length === 0 ? { keysOnly: { where: 'k.idx = ? AND k.t = ? AND k.v = ?', params: keyParams } } : {}),
+      ...(where.length === 0 ? { keysOnly: { where: 'k.idx = ? AND k.t = ? AND k.v = ?', params: keyParams, ranked: driver.ranked } } : {}),
     };
   }
   return { from: `${table} t`, where: where.length > 0 ? where.join(' AND ') : '1', params, seq: 't.seq' };
 }
 
-function pushProbe(where: string[], params: unknown[], keys: string, probe: { idx: number; key: Key }): void {
+function pushProbe(where: string[], params: unknown[], keys: string, probe: Equality): void {
   where.push(`EXISTS (SELECT 1 FROM ${keys} WHERE idx = ? AND t = ? AND v = ? AND seq = t.seq LIMIT 1)`);
   params.push(probe.idx, ...probe.key);
 }
 
 /** The exact SQL for a condition on an indexed path, or undefined when only the matcher can decide. */
-function translate(keys: string, idx: number, condition: FieldCondition): Translated | undefined {
+function translate(keys: string, index: IndexedPath, condition: FieldCondition): Translated | undefined {
+  const { idx } = index;
   if (condition === null || typeof condition !== 'object') {
     const key = keyOf(condition);
-    return key && { sql: '', params: [], eq: { idx, key } };
+    return key && { sql: '', params: [], eq: { idx, key, ranked: index.ranked } };
   }
   const ops = Object.entries(condition).filter(([, operand]) => operand !== undefined);
-  if (ops.length === 1 && ops[0]?.[0] === '$eq') return translate(keys, idx, ops[0][1] as FieldCondition);
+  if (ops.length === 1 && ops[0]?.[0] === '$eq') return translate(keys, index, ops[0][1] as FieldCondition);
   if (ops.length === 1 && ops[0]?.[0] === '$exists') {
     const sql = `EXISTS (SELECT 1 FROM ${keys} WHERE seq = t.seq AND idx = ? LIMIT 1)`;
     return { sql: ops[0][1] ? sql : `NOT ${sql}`, params: [idx] };

@@ -24,10 +24,21 @@ import type {
 } from '../document-store.port.js';
 import { matches } from './document-matcher.js';
 import { indexPath } from './index-keys.js';
+import type { IndexedPath } from './filter-plan.js';
 import { GroupCommit } from './group-commit.js';
-import { parseRecord, SqliteTables, statement } from './sqlite-tables.js';
+import { rankedIndexes, startRanking, stopRanking } from './ranks.js';
+import { parseRecord, SqliteTables } from './sqlite-tables.js';
+import { statement } from './statements.js';
 import { SqliteWrites } from './sqlite-writes.js';
 import { WalSync } from './wal-sync.js';
+
+/** An index as `collection` asks for it: one field path (or a compound's key for uniqueness). */
+interface WantedIndex {
+  field: string;
+  unique: boolean;
+  ranked: boolean;
+  retired: boolean;
+}
 
 /** How long a transaction waits for another process's write lock before failing. */
 const BUSY_TIMEOUT_MS = 10_000;
@@ -60,14 +71,22 @@ export class SqliteDocumentStore implements DocumentStore {
 
   async collection(name: string, indexes: IndexSpec[] = []): Promise<Collection> {
     assertCollectionName(name);
-    if (name.endsWith('__keys')) throw new RangeError(`invalid collection name: ${JSON.stringify(name)}`);
+    if (name.endsWith('__keys') || name.endsWith('__ranks')) throw new RangeError(`invalid collection name: ${JSON.stringify(name)}`);
     const writes = this.#writes(name);
     // A compound index serves queries through one multikey index per field; a unique one also gets its compound key.
-    const wanted = indexes.flatMap((spec) => [
-      ...(spec.fields.length > 1 ? spec.fields.map((field) => ({ field, unique: false })) : []),
-      ...(spec.fields.length === 1 || spec.unique ? [{ field: indexPath(spec.fields), unique: spec.unique === true }] : []),
-    ]);
-    if (wanted.some(({ field }) => !writes.tables.indexes.has(field))) {
+    const wanted: WantedIndex[] = indexes.flatMap((spec) => {
+      const whole = { field: indexPath(spec.fields), unique: spec.unique === true, ranked: spec.ranked === true && spec.fields.length === 1 };
+      if (spec.retired) return [{ ...whole, retired: true }];
+      return [
+        ...(spec.fields.length > 1 ? spec.fields.map((field) => ({ field, unique: false, ranked: false, retired: false })) : []),
+        ...(spec.fields.length === 1 || spec.unique ? [{ ...whole, retired: false }] : []),
+      ];
+    });
+    const missing = ({ field, ranked, retired }: WantedIndex) => {
+      const known = writes.tables.indexes.get(field);
+      return retired ? known !== undefined : known === undefined || (ranked && !known.ranked);
+    };
+    if (wanted.some(missing)) {
       await this.#commits.submit(() => this.#addIndexes(writes, wanted));
     }
     return new SqliteCollection(writes, this.reader, this.#commits);
@@ -137,12 +156,23 @@ export class SqliteDocumentStore implements DocumentStore {
     return writes;
   }
 
-  /** Numbers new indexes and fills their keys; indexes another process declared are kept in step too. */
-  #addIndexes(writes: SqliteWrites, wanted: { field: string; unique: boolean }[]): void {
+  /**
+   * Numbers new indexes and fills their keys, and counts the keys of newly ranked ones (ranks.ts); indexes another
+   * process declared are kept in step too.
+   */
+  #addIndexes(writes: SqliteWrites, wanted: WantedIndex[]): void {
     const { tables } = writes;
     loadIndexes(this.writer, tables);
-    for (const { field, unique } of wanted) {
-      if (tables.indexes.has(field)) continue;
+    for (const { field, unique, ranked, retired } of wanted) {
+      const known = tables.indexes.get(field);
+      if (retired) {
+        if (known !== undefined) this.#drop(tables, field, known);
+        continue;
+      }
+      if (known !== undefined) {
+        if (ranked && !known.ranked) this.#rank(tables, known);
+        continue;
+      }
       const { next } = statement(this.writer, 'SELECT coalesce(max(idx), -1) + 1 AS next FROM _indexes WHERE collection = ?').get(
         tables.name,
       ) as { next: number };
@@ -152,9 +182,24 @@ export class SqliteDocumentStore implements DocumentStore {
         next,
         unique ? 1 : 0,
       );
-      tables.indexes.set(field, { idx: next, unique });
+      const index = { idx: next, unique, ranked: false };
+      tables.indexes.set(field, index);
       writes.backfill(field);
+      if (ranked) this.#rank(tables, index);
     }
+  }
+
+  /** Its keys go; a process that loaded it before keeps writing keys for it until it reopens (they cost, never answer). */
+  #drop(tables: SqliteTables, field: string, index: IndexedPath): void {
+    if (index.ranked) stopRanking(this.writer, tables, index.idx);
+    statement(this.writer, `DELETE FROM ${tables.keys} WHERE idx = ?`).run(index.idx);
+    statement(this.writer, 'DELETE FROM _indexes WHERE collection = ? AND path = ?').run(tables.name, field);
+    tables.indexes.delete(field);
+  }
+
+  #rank(tables: SqliteTables, index: IndexedPath): void {
+    startRanking(this.writer, tables, index.idx);
+    index.ranked = true;
   }
 }
 
@@ -164,7 +209,9 @@ function loadIndexes(db: Database.Database, tables: SqliteTables): void {
     idx: number;
     uniq: number;
   }[];
-  for (const row of rows) tables.indexes.set(row.path, { idx: row.idx, unique: row.uniq === 1 });
+  for (const row of rows) tables.indexes.set(row.path, { idx: row.idx, unique: row.uniq === 1, ranked: false });
+  const ranked = rankedIndexes(db, tables);
+  for (const index of tables.indexes.values()) index.ranked = ranked.has(index.idx);
 }
 
 function connect(file: string, readonly: boolean): Database.Database {

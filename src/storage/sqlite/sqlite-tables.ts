@@ -7,8 +7,8 @@
 import type Database from 'better-sqlite3';
 import type { Filter, FindOptions, StoredDocument, VersionedDocument } from '../document-store.port.js';
 import { planFilter, type IndexedPath } from './filter-plan.js';
-
-export const quote = (name: string) => `"${name}"`;
+import { rankedCountSql, rankedPageParams, rankedPageSql } from './ranks.js';
+import { quote, statement } from './statements.js';
 
 /** A record whose JSON cannot be read names itself, and only the read that meets it fails. */
 export function parseRecord(collection: string, id: string, text: string): StoredDocument {
@@ -69,9 +69,15 @@ export class SqliteTables {
     // A limit of 0 reads as "no limit", as in MongoDB.
     const paging = [options.limit || -1, options.skip ?? 0];
     if (plan.keysOnly && options.sort === undefined) {
-      const page = `SELECT k.seq FROM ${this.keys} k WHERE ${plan.keysOnly.where} ORDER BY k.seq LIMIT ? OFFSET ?`;
+      // A deep page of a ranked index starts from the counted block holding its first record (ranks.ts).
+      const skip = options.skip ?? 0;
+      const ranked = plan.keysOnly.ranked && skip > 0;
+      const page = ranked
+        ? rankedPageSql(this)
+        : `SELECT k.seq FROM ${this.keys} k WHERE ${plan.keysOnly.where} ORDER BY k.seq LIMIT ? OFFSET ?`;
       const sql = `SELECT t.id, t.doc, t.version FROM (${page}) p JOIN ${this.table} t ON t.seq = p.seq ORDER BY p.seq`;
-      return { sql, params: [...plan.keysOnly.params, ...paging] };
+      const params = ranked ? rankedPageParams(plan.keysOnly.params, skip, options.limit || -1) : [...plan.keysOnly.params, ...paging];
+      return { sql, params };
     }
     const order = [...Object.entries(options.sort ?? {}).map(([path, dir]) => `${jsonPath(path)} ${dir === -1 ? 'DESC' : 'ASC'}`), plan.seq];
     const sql = `SELECT t.id, t.doc, t.version FROM ${plan.from} WHERE ${plan.where} ORDER BY ${order.join(', ')} LIMIT ? OFFSET ?`;
@@ -80,7 +86,11 @@ export class SqliteTables {
 
   count(db: Database.Database, filter: Filter = {}): number {
     const plan = planFilter(this.table, this.keys, this.indexes, filter);
-    const row = statement(db, `SELECT count(*) AS n FROM ${plan.from} WHERE ${plan.where}`).get(...plan.params) as { n: number };
+    const row = (
+      plan.keysOnly?.ranked
+        ? statement(db, rankedCountSql(this)).get(...plan.keysOnly.params)
+        : statement(db, `SELECT count(*) AS n FROM ${plan.from} WHERE ${plan.where}`).get(...plan.params)
+    ) as { n: number };
     return row.n;
   }
 
@@ -98,21 +108,4 @@ function jsonPath(path: string): string {
     .split('.')
     .map((part) => `"${part}"`)
     .join('.')}')`;
-}
-
-const statements = new WeakMap<Database.Database, Map<string, Database.Statement>>();
-
-/** Prepared statements are cached per connection: planning the same SQL again costs more than running it. */
-export function statement(db: Database.Database, sql: string): Database.Statement {
-  let cache = statements.get(db);
-  if (cache === undefined) {
-    cache = new Map();
-    statements.set(db, cache);
-  }
-  let prepared = cache.get(sql);
-  if (prepared === undefined) {
-    prepared = db.prepare(sql);
-    cache.set(sql, prepared);
-  }
-  return prepared;
 }

@@ -5,7 +5,8 @@
 import type Database from 'better-sqlite3';
 import { DuplicateKeyError, type Filter, type StoredDocument, VersionConflictError } from '../document-store.port.js';
 import { keysAt } from './index-keys.js';
-import { type SqliteTables, statement } from './sqlite-tables.js';
+import type { SqliteTables } from './sqlite-tables.js';
+import { statement } from './statements.js';
 
 export class SqliteWrites {
   constructor(

@@ -1,0 +1,72 @@
+/**
+ * Files the audit events the answers appended (marked in `audit_unindexed`) into per-person postings, behind the
+ * answers, in batches (ADR 0104). One batch is one atomic commit: its batch record, its postings in key order, and
+ * the deletion of its markers at version 1. Several indexers (processes) may run at once: when two take the same
+ * events, the second commit fails on a marker already gone (or a batch id already there) and writes nothing, so
+ * no event is filed twice; an indexer that dies mid-batch has committed nothing, and its events stay marked.
+ */
+import { DuplicateKeyError, VersionConflictError, type WriteOp } from '../storage/document-store.port.js';
+import { type AuditTrail, BATCHES, POSTINGS, postingId, UNINDEXED } from './audit-trail.js';
+
+/** At most this many events per batch, */
+const BATCH_EVENTS = 2000;
+/** and this many (event, person) entries: a batch's commit holds the store's writer for a few milliseconds only. */
+const BATCH_ENTRIES = 10_000;
+/** Batches per `catchUp`, so that a round under constant load still ends (and `stop` waits for little). */
+const ROUNDS = 50;
+
+/** How often the server's indexer job runs. */
+export const AUDIT_INDEX_INTERVAL_MS = 1000;
+
+export class AuditIndexer {
+  constructor(private readonly trail: AuditTrail) {}
+
+  /** Files one batch of the oldest marked events; resolves how many (0 when none, or another indexer took them). */
+  async runOnce(): Promise<number> {
+    const { events, unindexed, documents } = this.trail;
+    const byPerson = new Map<string, string[]>();
+    const taken: string[] = [];
+    let entries = 0;
+    for (const { _id } of await unindexed.find({}, { limit: BATCH_EVENTS })) {
+      const event = await events.get(_id);
+      // The marker and its event are committed together: a marker alone is a broken store.
+      if (event === undefined) throw new Error(`audit event ${_id} is marked unindexed but not stored`);
+      const persons = event.personIds;
+      if (taken.length > 0 && entries + persons.length > BATCH_ENTRIES) break;
+      taken.push(_id);
+      entries += persons.length;
+      for (const person of persons) {
+        const ids = byPerson.get(person);
+        if (ids === undefined) byPerson.set(person, [_id]);
+        else ids.push(_id);
+      }
+    }
+    const [batchId] = taken;
+    if (batchId === undefined) return 0;
+    const ops: WriteOp[] = [
+      { collection: BATCHES, op: 'insert', doc: { _id: batchId } },
+      ...[...byPerson.keys()].sort().map(
+        (person): WriteOp => ({ collection: POSTINGS, op: 'insert', doc: { _id: postingId(batchId, person), eventIds: byPerson.get(person) } }),
+      ),
+      ...taken.map((id): WriteOp => ({ collection: UNINDEXED, op: 'delete', id, expectedVersion: 1 })),
+    ];
+    try {
+      await documents.applyAtomically(ops);
+    } catch (error) {
+      if (error instanceof VersionConflictError || error instanceof DuplicateKeyError) return 0;
+      throw error;
+    }
+    return taken.length;
+  }
+
+  /** Files batches until none is left (or `ROUNDS` were filed); the server's job runs it every second. */
+  async catchUp(): Promise<number> {
+    let filed = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      const batch = await this.runOnce();
+      if (batch === 0) break;
+      filed += batch;
+    }
+    return filed;
+  }
+}
