@@ -16,6 +16,11 @@ export interface RecordSpec<T extends StoredRecord> {
    * (`identity.biometricData[].image`).
    */
   binaries?: readonly string[];
+  /**
+   * Top-level members of an older shape that held the bare id of a blob of bytes, each with the binary member that
+   * holds it now: read as that member (a write then stores and releases it as any binary), and gone from the record.
+   */
+  formerBlobIds?: Readonly<Record<string, string>>;
   /** Only a phantom of T, so that a spec fixes the record type of its handle. */
   readonly record?: T;
 }

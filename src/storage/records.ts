@@ -159,9 +159,15 @@ export class Records<T extends StoredRecord> {
 
   /** The record as the domain sees it, and the blobs it named. */
   async #ready(doc: StoredDocument): Promise<{ record: T; blobs: Map<string, string | Buffer> }> {
-    const { binaries = [], encodedKeys } = this.spec;
+    const { binaries = [], encodedKeys, formerBlobIds = {} } = this.spec;
     // The adapter parsed the document for this read alone: it is ours to fill in.
     const record = encodedKeys ? decodeKeys(doc) : doc;
+    for (const [former, member] of Object.entries(formerBlobIds)) {
+      const blobRef = record[former];
+      if (typeof blobRef !== 'string') continue;
+      delete record[former];
+      record[member] = { blobRef, bytes: true } satisfies BlobRef;
+    }
     const blobs = new Map<string, string | Buffer>();
     for (const [holder, member] of binarySlots(record, binaries)) {
       const ref = holder[member];
