@@ -40,5 +40,5 @@ export const BUFFERS: RecordSpec<BufferRecord> = {
   indexes: [{ fields: ['enrollmentId'] }],
   binaries: ['data'],
   // Buffers stored before the unit of work named their blob in `blobId`.
-  blobIdMembers: { blobId: 'data' },
+  formerBlobIds: { blobId: 'data' },
 };

@@ -17,10 +17,10 @@ export interface RecordSpec<T extends StoredRecord> {
    */
   binaries?: readonly string[];
   /**
-   * Members of records stored before their binary moved into the record: `{ blobId: 'data' }` reads a record that
-   * holds only a blob id in `blobId` as one whose bytes member `data` is that blob (old stores stay readable).
+   * Top-level members of an older shape that held the bare id of a blob of bytes, each with the binary member that
+   * holds it now: read as that member (a write then stores and releases it as any binary), and gone from the record.
    */
-  blobIdMembers?: Readonly<Record<string, string>>;
+  formerBlobIds?: Readonly<Record<string, string>>;
   /** Only a phantom of T, so that a spec fixes the record type of its handle. */
   readonly record?: T;
 }

@@ -164,13 +164,13 @@ export class Records<T extends StoredRecord> {
 
   /** The record as the domain sees it, and the blobs it named. */
   async #ready(doc: Record<string, unknown>, id = String(doc._id)): Promise<{ record: T; blobs: Map<string, string | Buffer> }> {
-    const { binaries = [], encodedKeys } = this.spec;
+    const { binaries = [], encodedKeys, formerBlobIds = {} } = this.spec;
     // The adapter parsed the document for this read alone: it is ours to fill in.
     const record = encodedKeys ? decodeKeys(doc) : doc;
-    for (const [old, member] of Object.entries(this.spec.blobIdMembers ?? {})) {
-      const blobRef = record[old];
-      if (typeof blobRef !== 'string' || member in record) continue;
-      delete record[old];
+    for (const [former, member] of Object.entries(formerBlobIds)) {
+      const blobRef = record[former];
+      if (typeof blobRef !== 'string') continue;
+      delete record[former];
       record[member] = { blobRef, bytes: true } satisfies BlobRef;
     }
     const blobs = new Map<string, string | Buffer>();

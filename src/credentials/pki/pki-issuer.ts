@@ -58,22 +58,24 @@ interface CertificateRecord {
   pem: string;
 }
 
-/** The last CRL published. A state written before the DER was a member of it has none: the CRL is published anew. */
+/** The last CRL published. */
 interface CrlState {
   _id: string;
   number: number;
   thisUpdate: string;
   nextUpdate: string;
   issuerKeyId: string;
-  der?: Buffer;
+  der: Buffer;
 }
 
+// Older stores named the key and the DER by bare blob ids: still read, and stored as binaries at the next write.
 const CERTIFICATES: RecordSpec<CertificateRecord> = {
   name: 'pki_certificates',
   indexes: [{ fields: ['credentialId'] }, { fields: ['status'] }],
   binaries: ['privateKey'],
+  formerBlobIds: { privateKeyBlobId: 'privateKey' },
 };
-const CRL_STATE: RecordSpec<CrlState> = { name: 'pki_state', binaries: ['der'] };
+const CRL_STATE: RecordSpec<CrlState> = { name: 'pki_state', binaries: ['der'], formerBlobIds: { blobId: 'der' } };
 
 export interface IssueRequest {
   credentialId: string;
@@ -235,8 +237,9 @@ export class PkiIssuer {
     if (this.#cached?.number === state.number) return this.#cached.der;
     // The whole state, DER included, as one record: a newer number may have come meanwhile, it is as good.
     const stored = await this.state.get(CRL_STATE_ID);
-    if (stored?.der && stored.issuerKeyId === this.#issuerKeyId) this.#cached = { number: stored.number, der: stored.der };
-    return stored?.der;
+    if (stored?.issuerKeyId !== this.#issuerKeyId) return undefined;
+    this.#cached = { number: stored.number, der: stored.der };
+    return stored.der;
   }
 
   /**
