@@ -1,7 +1,7 @@
 /**
  * Finds the operation of a document that a request addresses, with its path parameters, from regular expressions
- * compiled once at start-up. It runs before any body is parsed, so that the scope check and the body parsers know
- * the operation without scanning routes per request. As OpenAPI requires, a concrete path wins over a templated one
+ * compiled once at start-up: once per request, before any body is parsed, so that the router's gate, the scope
+ * check and the body parsers all know the operation from that one match. As OpenAPI requires, a concrete path wins over a templated one
  * (`/v1/persons/search` before `/v1/persons/{personId}`), whatever the order of the document.
  */
 import type { OperationEntry } from '../openapi/documents.js';
@@ -43,6 +43,11 @@ function decoded(value: string): string {
   }
 }
 
+/** A request's place in a document: its operation, or none when only other methods have its path. */
+export interface Lookup {
+  matched?: MatchedOperation;
+}
+
 export class OperationMatcher {
   private readonly paths: CompiledPath[];
 
@@ -50,23 +55,24 @@ export class OperationMatcher {
     this.paths = operations.map(compile).sort(specificity);
   }
 
-  /** Whether some operation, of any method, has this path. */
-  hasPath(path: string): boolean {
-    return this.paths.some((candidate) => candidate.pattern.test(path));
-  }
-
-  /** `path` is the request path below the router's mount point, as sent (not decoded). */
-  match(method: string, path: string): MatchedOperation | undefined {
+  /**
+   * `path` is the request path below the router's mount point, as sent (not decoded); HEAD is matched as GET, as
+   * Express does. Undefined when no operation of the document has the path.
+   */
+  lookup(method: string, path: string): Lookup | undefined {
+    const wanted = method === 'HEAD' ? 'GET' : method;
+    let pathKnown = false;
     for (const candidate of this.paths) {
-      if (candidate.method !== method) continue;
       const found = candidate.pattern.exec(path);
       if (!found) continue;
+      pathKnown = true;
+      if (candidate.method !== wanted) continue;
       const params: Record<string, string> = {};
       candidate.names.forEach((name, index) => {
         params[name] = decoded(found[index + 1] ?? '');
       });
-      return { entry: candidate.entry, params };
+      return { matched: { entry: candidate.entry, params } };
     }
-    return undefined;
+    return pathKnown ? {} : undefined;
   }
 }

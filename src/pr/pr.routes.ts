@@ -5,11 +5,12 @@ import { galleryCsv, prefersCsv } from './gallery-csv.js';
 import type { PrServices } from './pr-services.js';
 import { requiredBody } from '../http/request-checks.js';
 import { paging } from '../shared/paging.js';
+import { auditPathIds, type InterfaceModule } from '../http/interface-module.js';
 
 type Identity = components['schemas']['Identity'];
 type Person = components['schemas']['Person'];
 
-export function createPrHandlers({ persons, identities, galleries }: PrServices): HandlerMap<operations> {
+function createPrHandlers({ persons, identities, galleries }: PrServices): HandlerMap<operations> {
   // Stored records are what the validated requests carried plus the server's fields: they match the schemas.
   const asIdentity = (identity: Record<string, unknown>) => identity as unknown as Identity;
 
@@ -93,3 +94,9 @@ export function createPrHandlers({ persons, identities, galleries }: PrServices)
     },
   };
 }
+
+export const prInterface: InterfaceModule<PrServices> = {
+  name: 'pr',
+  createHandlers: createPrHandlers,
+  audit: auditPathIds('personId', 'personIdTarget', 'personIdSource'),
+};

@@ -5,7 +5,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { DuplicateKeyError, VersionConflictError } from '../storage/document-store.port.js';
 import pino from 'pino';
-import { HttpError, NotFoundError } from './http-errors.js';
+import { HttpError, NotFoundError } from '../errors/http-errors.js';
 
 interface ValidatorErrorItem {
   path?: string;
