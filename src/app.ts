@@ -61,22 +61,10 @@ export async function createHttpApp(parts: HttpAppParts): Promise<Express> {
   app.use(docsRouter(documents, mounts));
   for (const { loaded, prefix, dataAccessOnPr } of mounts) {
     const served = byName.get(loaded.name);
-    app.use(
-      prefix,
-      createInterfaceRouter({
-        handlers: {},
-        ...served,
-        loaded,
-        basePath: prefix,
-        shared: dataAccessOnPr,
-        verifier,
-        recordAudit: served?.audit && auditRecorder(auditLog, loaded.name, clock),
-        afterAuthentication,
-        validateResponses: config.validateResponses,
-        bodyLimit: config.bodyLimit,
-        jsonLimits,
-      }),
-    );
+    const recordAudit = served?.audit && auditRecorder(auditLog, loaded.name, clock);
+    const { validateResponses, bodyLimit } = config;
+    const options = { loaded, basePath: prefix, shared: dataAccessOnPr, verifier, recordAudit, afterAuthentication, validateResponses, bodyLimit, jsonLimits };
+    app.use(prefix, createInterfaceRouter({ handlers: {}, ...served, ...options }));
   }
   app.use(notFoundMiddleware);
   app.use(errorMiddleware);

@@ -197,16 +197,7 @@ export async function composeApp(parts: AppParts): Promise<ComposedApp> {
 
   if (flows?.callbacks) served.push(serve(eventsInterface, flows.callbacks));
   const publicDocuments = await Promise.all(served.filter(({ name }) => !documentOf(name)).map(({ name }) => loadDocument(name)));
-  const app = await createHttpApp({
-    config,
-    storage,
-    logger,
-    documents: [...documents, ...publicDocuments],
-    mounts,
-    metrics,
-    interfaces: served,
-    auditLog,
-    clock,
-  });
+  const allDocuments = [...documents, ...publicDocuments];
+  const app = await createHttpApp({ config, storage, logger, documents: allDocuments, mounts, metrics, interfaces: served, auditLog, clock });
   return { app, services: { notification, thirdParty, cms, pr, flows }, jobs };
 }

@@ -31,8 +31,4 @@ function createAbisHandlers(): HandlerMap<operations> {
   };
 }
 
-export const abisInterface: InterfaceModule<void> = {
-  name: 'abis',
-  createHandlers: createAbisHandlers,
-  audit: auditPathIds('personId', 'personIdTarget', 'personIdSource'),
-};
+export const abisInterface: InterfaceModule<void> = { name: 'abis', createHandlers: createAbisHandlers, audit: auditPathIds('personId', 'personIdTarget', 'personIdSource') };

@@ -5,20 +5,13 @@
  */
 import type { Principal } from '../auth/principal.js';
 import type { DocumentName } from '../openapi/interfaces.js';
-import type { AuditLog } from './audit-log.js';
+import type { AuditEvent, AuditLog } from './audit-log.js';
 import type { Clock } from '../shared/clock.js';
 
-export interface AnsweredOperation {
-  operationId: string;
-  status: number;
-  transactionId: string | undefined;
-  /** The verified caller; absent when authentication is off. */
-  principal: Principal | undefined;
-  personIds: string[];
-  recordIds: string[];
-}
-
-export type AuditRecorder = (answered: AnsweredOperation) => Promise<void>;
+/** An answered operation, by the verified caller (absent when authentication is off). */
+export type AuditRecorder = (
+  answered: Pick<AuditEvent, 'operationId' | 'status' | 'transactionId' | 'personIds' | 'recordIds'> & { principal: Principal | undefined },
+) => Promise<void>;
 
 export function auditRecorder(log: AuditLog, documentName: DocumentName, clock: Clock): AuditRecorder {
   return ({ principal, ...answered }) =>

@@ -13,8 +13,4 @@ function createAuditHandlers(log: AuditLog): HandlerMap<operations> {
   };
 }
 
-export const auditInterface: InterfaceModule<AuditLog> = {
-  name: 'audit',
-  createHandlers: createAuditHandlers,
-  audit: auditPathIds('personId'),
-};
+export const auditInterface: InterfaceModule<AuditLog> = { name: 'audit', createHandlers: createAuditHandlers, audit: auditPathIds('personId') };

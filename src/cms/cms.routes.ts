@@ -76,10 +76,5 @@ function createCmsHandlers({ requests, credentials, profiles }: CmsServices): Ha
   };
 }
 
-export const cmsInterface: InterfaceModule<CmsServices> = {
-  name: 'cms',
-  createHandlers: createCmsHandlers,
-  audit: auditPathIds(),
-  // Date-times without an offset, as OSIA's own CMS examples write them (normalised on the way in).
-  formats: { 'date-time': lenientDateTimeFormat },
-};
+/** It takes date-times without an offset, as OSIA's own CMS examples write them (normalised on the way in). */
+export const cmsInterface: InterfaceModule<CmsServices> = { name: 'cms', createHandlers: createCmsHandlers, audit: auditPathIds(), formats: { 'date-time': lenientDateTimeFormat } };

@@ -51,11 +51,13 @@ function createDataAccessHandlers({ registry, dictionary, noMatch }: DataAccessP
   };
 }
 
+/**
+ * Under the PR's prefix, `GET /v1/persons/{id}` is readPersonAttributes only when it names `attributeNames` (the PR's
+ * readPerson otherwise): civil-registry clients call both interfaces on one base URL.
+ */
 export const dataAccessInterface: InterfaceModule<DataAccessParts> = {
   name: 'dataaccess',
   createHandlers: createDataAccessHandlers,
   audit: auditPathIds('uin'),
-  // Under the PR's prefix, `GET /v1/persons/{id}` is readPersonAttributes only when it names `attributeNames`
-  // (the PR's readPerson otherwise): civil-registry clients call both interfaces on one base URL.
   takesShared: (operationId, query) => operationId !== 'readPersonAttributes' || 'attributeNames' in query,
 };

@@ -58,8 +58,4 @@ function createEnrollmentHandlers({ enrollments, buffers }: EnrollmentServices):
   };
 }
 
-export const enrollmentInterface: InterfaceModule<EnrollmentServices> = {
-  name: 'enrollment',
-  createHandlers: createEnrollmentHandlers,
-  audit: auditPathIds(),
-};
+export const enrollmentInterface: InterfaceModule<EnrollmentServices> = { name: 'enrollment', createHandlers: createEnrollmentHandlers, audit: auditPathIds() };

@@ -1,7 +1,6 @@
 /**
- * The callback addresses of our subscriptions (`openapi/events.yaml`, `POST /events/v1/{component}/{event}/{secret}`),
- * outside the OSIA prefixes. No bearer token (an engine calling notificationCB sends none): the secret in the path
- * is the credential, checked before the body is read. An unknown path or a wrong secret answers 404 alike.
+ * The callbacks of our subscriptions (`openapi/events.yaml`), without a bearer token (an engine calling notificationCB
+ * sends none): the secret in the path is the credential, checked before the body is read; 404 alike when wrong.
  */
 import type { operations } from '../../generated/events.js';
 import { NotFoundError } from '../errors/http-errors.js';

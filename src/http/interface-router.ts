@@ -67,14 +67,12 @@ interface PreparedOperation {
   respond: (req: Request, res: Response) => Promise<void>;
 }
 
-type Bind = (entry: OperationEntry, handler: RuntimeHandler) => PreparedOperation['respond'];
-
 const PREPARED = Symbol('osia.operation');
 type PreparedRequest = IncomingMessage & { [PREPARED]?: { operation: PreparedOperation; params: Record<string, string> } };
 
 const preparedOf = (req: IncomingMessage) => (req as PreparedRequest)[PREPARED];
 
-function prepare(name: DocumentName, entry: OperationEntry, handler: RuntimeHandler | undefined, bind: Bind): PreparedOperation {
+function prepare(name: DocumentName, entry: OperationEntry, handler: RuntimeHandler | undefined, options: InterfaceRouterOptions): PreparedOperation {
   if (!handler) throw new Error(`${name}: no handler for operation ${entry.operationId}`);
   const content = (entry.operation.requestBody as { content?: object } | undefined)?.content;
   return {
@@ -84,14 +82,13 @@ function prepare(name: DocumentName, entry: OperationEntry, handler: RuntimeHand
     requirement: scopeRequirement(name, entry),
     checkQueryNumbers: queryNumberCheck(entry),
     regroupQuery: freeFormQuery(entry),
-    respond: bind(entry, handler),
+    respond: bind(entry, handler, options),
   };
 }
 
 /**
- * Lets through the requests whose path is its document's (any method: the validator answers 405 to the others),
- * or, when shared, only those that match one of its operations and that the interface takes; the match is kept on
- * the request for every later step.
+ * Takes the requests whose path is its document's (any method: the validator answers 405 to the others), or, when
+ * shared, its operations that the interface takes; the one match is kept on the request for every later step.
  */
 function gate(operations: readonly PreparedOperation[], options: InterfaceRouterOptions, router: RequestHandler): RequestHandler {
   const matcher = new OperationMatcher(operations.map(({ entry }) => entry));
@@ -154,11 +151,9 @@ function send(res: Response, result: Awaited<ReturnType<RuntimeHandler>>): void 
     // Bytes leave as they are, under the exact media type they were stored with (readBuffer), JSON included.
     res.setHeader('Content-Type', result.contentType);
     res.send(result.body);
-  } else if (result.contentType && !isJson(result.contentType)) {
-    res.type(result.contentType).send(result.body);
   } else if (result.contentType) {
-    // JSON under a media type of its own (`application/jwk-set+json`), which res.json would replace.
-    res.type(result.contentType).send(JSON.stringify(result.body));
+    // JSON under a media type of its own (`application/jwk-set+json`) is serialised here: res.json would replace it.
+    res.type(result.contentType).send(isJson(result.contentType) ? JSON.stringify(result.body) : result.body);
   } else {
     res.json(result.body);
   }
@@ -169,60 +164,47 @@ function statusOf(err: unknown): number {
   return typeof status === 'number' ? status : 500;
 }
 
-/** Binds handlers to their operations: the handler gets the validated input, and the audit record is stored first. */
-function binder({ audit, recordAudit }: InterfaceRouterOptions): Bind {
-  return (entry, handler) => {
-    const declaredHeaders = (entry.operation.parameters ?? []).filter((p) => p.in === 'header').map((p) => p.name);
-    return async (req, res) => {
-      const touchedPersons: string[] = [];
-      const context: CallContext = {
-        requestId: String(req.id),
-        operationId: entry.operationId,
-        accept: req.get('accept'),
-        contentType: req.get('content-type'),
-        log: req.log,
-        ...(req.principal ? { principal: req.principal } : {}),
-        prefer: req.get('prefer'),
-        touchPersons: (ids) => touchedPersons.push(...ids),
-      };
-      const input = { path: req.params as Record<string, string>, query: req.query as Record<string, unknown> };
-      const record = async (status: number) => {
-        if (!audit || !recordAudit) return;
-        const { personIds, recordIds } = audit(input);
-        const { transactionId } = input.query;
-        await recordAudit({
-          operationId: entry.operationId,
-          status,
-          transactionId: typeof transactionId === 'string' ? transactionId : undefined,
-          principal: req.principal,
-          personIds: [...new Set([...personIds, ...touchedPersons])],
-          recordIds,
-        });
-      };
-      let result: Awaited<ReturnType<RuntimeHandler>>;
-      try {
-        result = await handler({
-          ...input,
-          headers: headerValues(declaredHeaders, req),
-          body: entry.operation.requestBody ? req.body : undefined,
-          context,
-        });
-      } catch (err) {
-        await record(statusOf(err));
-        throw err;
-      }
-      // No answer leaves before its audit record is stored: if storing fails, the caller gets a 500 instead.
-      await record(result.status);
-      send(res, result);
+/** The handler gets the validated input; the audit record of the answer is stored before it leaves. */
+function bind(entry: OperationEntry, handler: RuntimeHandler, { audit, recordAudit }: InterfaceRouterOptions) {
+  const declaredHeaders = (entry.operation.parameters ?? []).filter((p) => p.in === 'header').map((p) => p.name);
+  return async (req: Request, res: Response) => {
+    const touchedPersons: string[] = [];
+    const context: CallContext = {
+      requestId: String(req.id),
+      operationId: entry.operationId,
+      accept: req.get('accept'),
+      contentType: req.get('content-type'),
+      log: req.log,
+      ...(req.principal ? { principal: req.principal } : {}),
+      prefer: req.get('prefer'),
+      touchPersons: (ids) => touchedPersons.push(...ids),
     };
+    const input = { path: req.params as Record<string, string>, query: req.query as Record<string, unknown> };
+    const { transactionId } = input.query;
+    const record = async (status: number) => {
+      const ids = recordAudit && audit?.(input);
+      if (!ids) return;
+      const personIds = [...new Set([...ids.personIds, ...touchedPersons])];
+      const answered = { operationId: entry.operationId, status, principal: req.principal, personIds, recordIds: ids.recordIds };
+      await recordAudit?.({ ...answered, transactionId: typeof transactionId === 'string' ? transactionId : undefined });
+    };
+    let result: Awaited<ReturnType<RuntimeHandler>>;
+    try {
+      result = await handler({ ...input, headers: headerValues(declaredHeaders, req), body: entry.operation.requestBody ? req.body : undefined, context });
+    } catch (err) {
+      await record(statusOf(err));
+      throw err;
+    }
+    // No answer leaves before its audit record is stored: if storing fails, the caller gets a 500 instead.
+    await record(result.status);
+    send(res, result);
   };
 }
 
 export function createInterfaceRouter(options: InterfaceRouterOptions): RequestHandler {
   const { loaded, validateResponses, bodyLimit, jsonLimits, basePath, verifier, afterAuthentication = [], admit, formats } = options;
   const handlers = options.handlers as Record<string, RuntimeHandler | undefined>;
-  const bind = binder(options);
-  const operations = listOperations(loaded.document).map((entry) => prepare(loaded.name, entry, handlers[entry.operationId], bind));
+  const operations = listOperations(loaded.document).map((entry) => prepare(loaded.name, entry, handlers[entry.operationId], options));
   const router = express.Router();
   // Authenticate, then check the scopes of the operation the URL names, before any body is parsed or validated:
   // an anonymous or unauthorised request neither makes us read a large body nor learns how to shape one.

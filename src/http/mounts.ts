@@ -87,8 +87,6 @@ export function prefixesOf(mounts: readonly Mount[], name: DocumentName): string
 
 /** Where the public documents go: beside the interface they serve, under each of its prefixes, or else at `/<name>`. */
 export function publicMounts(mounts: readonly Mount[], documents: readonly LoadedDocument[], besideOf: (name: DocumentName) => InterfaceName | undefined): Mount[] {
-  return documents.flatMap((loaded) => {
-    const beside = besideOf(loaded.name);
-    return (beside ? prefixesOf(mounts, beside) : [`/${loaded.name}`]).map((prefix) => ({ loaded, prefix, dataAccessOnPr: false }));
-  });
+  const prefixes = (name: DocumentName, beside = besideOf(name)) => (beside ? prefixesOf(mounts, beside) : [`/${name}`]);
+  return documents.flatMap((loaded) => prefixes(loaded.name).map((prefix) => ({ loaded, prefix, dataAccessOnPr: false })));
 }

@@ -43,11 +43,6 @@ function decoded(value: string): string {
   }
 }
 
-/** A request's place in a document: its operation, or none when only other methods have its path. */
-export interface Lookup {
-  matched?: MatchedOperation;
-}
-
 export class OperationMatcher {
   private readonly paths: CompiledPath[];
 
@@ -57,9 +52,9 @@ export class OperationMatcher {
 
   /**
    * `path` is the request path below the router's mount point, as sent (not decoded); HEAD is matched as GET, as
-   * Express does. Undefined when no operation of the document has the path.
+   * Express does. Undefined when no operation has the path; no `matched` when only other methods have it.
    */
-  lookup(method: string, path: string): Lookup | undefined {
+  lookup(method: string, path: string): { matched?: MatchedOperation } | undefined {
     const wanted = method === 'HEAD' ? 'GET' : method;
     let pathKnown = false;
     for (const candidate of this.paths) {

@@ -11,10 +11,7 @@ export type InterfaceName = (typeof INTERFACE_NAMES)[number];
 /** Our own document beyond OSIA: the access report of the audit trail (`openapi/audit.yaml`, under `/audit`). */
 export const AUDIT = 'audit';
 
-/**
- * Our other documents, public (no token): the issuing CA's certificate and CRL beside the CMS, the key set of
- * verification proofs beside Third Party, and the callbacks of our event subscriptions under `/events`.
- */
+/** Our public documents (no token): the issuing CA beside the CMS, the proof keys beside Third Party, the callbacks. */
 export const PUBLIC_DOCUMENTS = ['pki', 'jwks', 'events'] as const;
 
 /** Every document the server serves: the OSIA interfaces, the audit report and the public documents. */

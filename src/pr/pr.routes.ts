@@ -95,8 +95,4 @@ function createPrHandlers({ persons, identities, galleries }: PrServices): Handl
   };
 }
 
-export const prInterface: InterfaceModule<PrServices> = {
-  name: 'pr',
-  createHandlers: createPrHandlers,
-  audit: auditPathIds('personId', 'personIdTarget', 'personIdSource'),
-};
+export const prInterface: InterfaceModule<PrServices> = { name: 'pr', createHandlers: createPrHandlers, audit: auditPathIds('personId', 'personIdTarget', 'personIdSource') };

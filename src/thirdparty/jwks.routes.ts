@@ -6,12 +6,7 @@ import type { ProofSigner } from './proof-signer.js';
 
 function createJwksHandlers(signer: ProofSigner): HandlerMap<operations> {
   return {
-    readProofKeys: async () => ({
-      status: 200,
-      body: signer.jwks(),
-      contentType: 'application/jwk-set+json',
-      headers: { 'Cache-Control': 'public, max-age=300' },
-    }),
+    readProofKeys: async () => ({ status: 200, body: signer.jwks(), contentType: 'application/jwk-set+json', headers: { 'Cache-Control': 'public, max-age=300' } }),
   };
 }
 

@@ -115,10 +115,10 @@ function createThirdPartyHandlers(services: ThirdPartyServices): HandlerMap<oper
   };
 }
 
+/** The identifier names a person when it is a UIN (the default type); it is never kept as a record id. */
 export const thirdPartyInterface: InterfaceModule<ThirdPartyServices> = {
   name: 'thirdparty',
   createHandlers: createThirdPartyHandlers,
-  // The identifier names a person when it is a UIN (the default type); it is never kept as a record id.
   audit: ({ path: { identifier, ...records }, query }) => ({
     personIds: identifier !== undefined && (query.identifierType ?? 'uin') === 'uin' ? [identifier] : [],
     recordIds: Object.values(records),

@@ -1,7 +1,4 @@
-/**
- * The public face of the issuing CA (`openapi/pki.yaml`, beside the CMS operations): its certificate and its DER
- * CRL, without a token, as RFC 5280 relying parties fetch CRLs anonymously.
- */
+/** The issuing CA's certificate and DER CRL (`openapi/pki.yaml`, beside the CMS), public as RFC 5280 expects. */
 import type { operations } from '../../../generated/pki.js';
 import type { InterfaceModule } from '../../http/interface-module.js';
 import type { HandlerMap } from '../../http/operation-types.js';
@@ -10,12 +7,7 @@ import type { PkiIssuer } from './pki-issuer.js';
 function createPkiHandlers(issuer: PkiIssuer): HandlerMap<operations> {
   return {
     readCaCertificate: async () => ({ status: 200, body: issuer.caCertificatePem(), contentType: 'application/pem-certificate-chain' }),
-    readCrl: async () => ({
-      status: 200,
-      body: await issuer.crl(),
-      contentType: 'application/pkix-crl',
-      headers: { 'Cache-Control': 'no-cache' },
-    }),
+    readCrl: async () => ({ status: 200, body: await issuer.crl(), contentType: 'application/pkix-crl', headers: { 'Cache-Control': 'no-cache' } }),
   };
 }
 
