@@ -68,7 +68,12 @@ interface PreparedOperation {
 }
 
 const PREPARED = Symbol('osia.operation');
-type PreparedRequest = IncomingMessage & { [PREPARED]?: { operation: PreparedOperation; params: Record<string, string> } };
+/** Where our patch of express-openapi-validator takes the route matched here instead of looking it up (ADR 0131). */
+const VALIDATOR_ROUTE = Symbol.for('express-openapi-validator.route');
+type PreparedRequest = IncomingMessage & {
+  [PREPARED]?: { operation: PreparedOperation; params: Record<string, string> };
+  [VALIDATOR_ROUTE]?: { path: string; values: string[] };
+};
 
 const preparedOf = (req: IncomingMessage) => (req as PreparedRequest)[PREPARED];
 
@@ -103,7 +108,10 @@ function gate(operations: readonly PreparedOperation[], options: InterfaceRouter
       next();
       return;
     }
-    if (matched && operation) (req as PreparedRequest)[PREPARED] = { operation, params: matched.params };
+    if (matched && operation) {
+      (req as PreparedRequest)[PREPARED] = { operation, params: matched.params };
+      (req as PreparedRequest)[VALIDATOR_ROUTE] = { path: matched.entry.path, values: matched.values };
+    }
     return router(req, res, next);
   };
 }

@@ -10,6 +10,8 @@ export interface MatchedOperation {
   entry: OperationEntry;
   /** Path parameters, percent-decoded (undecodable values are kept as sent; the validator refuses them). */
   params: Record<string, string>;
+  /** Their values as sent, in path order. */
+  values: string[];
 }
 
 interface CompiledPath {
@@ -62,11 +64,9 @@ export class OperationMatcher {
       if (!found) continue;
       pathKnown = true;
       if (candidate.method !== wanted) continue;
-      const params: Record<string, string> = {};
-      candidate.names.forEach((name, index) => {
-        params[name] = decoded(found[index + 1] ?? '');
-      });
-      return { matched: { entry: candidate.entry, params } };
+      const values = found.slice(1);
+      const params = Object.fromEntries(candidate.names.map((name, index) => [name, decoded(values[index] ?? '')]));
+      return { matched: { entry: candidate.entry, params, values } };
     }
     return pathKnown ? {} : undefined;
   }
