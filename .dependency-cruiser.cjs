@@ -3,6 +3,7 @@
  * - an OSIA interface folder never imports another interface folder (they talk through the storage port or events);
  * - domain code never imports src/http: only the route files (`*.routes.ts`, the HTTP edge) and the composition
  *   root do;
+ * - express is imported only in src/http, src/app.ts and the composition root;
  * - domain and HTTP code never import a database driver: only the storage adapters do;
  * - nothing in src/ imports tests, scripts or benchmarks;
  * - the client library (src/client, published as `osia-server/client`) stands alone: generated types and
@@ -11,9 +12,12 @@
 const { readdirSync } = require('node:fs');
 const path = require('node:path');
 
-/** The interface folders: those of src/ that hold a handler factory (`<interface>.routes.ts`). */
+/**
+ * The interface folders: those of src/ that hold the module of the interface they are named after
+ * (`<interface>/<interface>.routes.ts`); other domain folders may hold the routes of a public document.
+ */
 const INTERFACES = readdirSync(path.join(__dirname, 'src'), { withFileTypes: true })
-  .filter((entry) => entry.isDirectory() && readdirSync(path.join(__dirname, 'src', entry.name)).some((file) => file.endsWith('.routes.ts')))
+  .filter((entry) => entry.isDirectory() && readdirSync(path.join(__dirname, 'src', entry.name)).includes(`${entry.name}.routes.ts`))
   .map((entry) => entry.name);
 /** Domain code: the interfaces and what they share. */
 const DOMAIN = [...INTERFACES, 'registry', 'credentials', 'workflow', 'shared', 'events', 'flows'];
@@ -33,6 +37,13 @@ module.exports = {
       severity: 'error',
       from: { path: `^src/(${DOMAIN.join('|')})/`, pathNot: '\\.routes\\.ts$' },
       to: { path: '^src/http/' },
+    },
+    {
+      name: 'express-only-in-http',
+      comment: 'HTTP stays in src/http: only it, the app (src/app.ts) and the composition root import express',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/(http/|app\\.ts$|composition-root\\.ts$)' },
+      to: { path: 'node_modules/express/' },
     },
     {
       name: 'drivers-only-in-adapters',

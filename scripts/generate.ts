@@ -12,7 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { parse } from 'yaml';
-import { AUDIT, INTERFACE_NAMES } from '../src/openapi/interfaces.js';
+import { AUDIT, INTERFACE_NAMES, isInterfaceName, PUBLIC_DOCUMENTS } from '../src/openapi/interfaces.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -24,14 +24,14 @@ export async function generate(outDir: string): Promise<string[]> {
   await rm(outDir, { recursive: true, force: true });
   await mkdir(path.join(outDir, 'client'), { recursive: true });
   const written: string[] = [];
-  const names = [...INTERFACE_NAMES, AUDIT];
+  const names = [...INTERFACE_NAMES, AUDIT, ...PUBLIC_DOCUMENTS];
   for (const name of names) {
     const source = `openapi/${name}.yaml`;
     const document = parse(await readFile(path.join(root, source), 'utf8'));
     const ast = await openapiTS(document, { alphabetize: false });
     await writeFile(path.join(outDir, `${name}.ts`), banner(source) + astToString(ast));
     written.push(`${name}.ts`);
-    if (name === AUDIT) continue;
+    if (!isInterfaceName(name)) continue;
     const marked = await openapiTS(document, { alphabetize: false, readWriteMarkers: true });
     await writeFile(path.join(outDir, 'client', `${name}.ts`), banner(source) + astToString(marked));
     written.push(`client/${name}.ts`);

@@ -5,49 +5,52 @@
  */
 import type { Express } from 'express';
 import type { Logger } from 'pino';
-import { createAbisHandlers } from './abis/abis.routes.js';
+import { abisInterface } from './abis/abis.routes.js';
 import { createHttpApp } from './app.js';
 import { AUDIT_INDEX_INTERVAL_MS } from './audit/audit-indexer.js';
 import { AuditLog } from './audit/audit-log.js';
-import { createAuditHandlers } from './audit/audit.routes.js';
+import { auditInterface } from './audit/audit.routes.js';
 import { authNoticesJob } from './auth/auth-notices.js';
 import { type CmsServices, openCmsServices } from './cms/cms-services.js';
-import { createCmsHandlers } from './cms/cms.routes.js';
+import { cmsInterface } from './cms/cms.routes.js';
 import { type Config, publicUrlOf } from './config/config-options.js';
 import type { Clock } from './shared/clock.js';
 import { openCredentials, usesPki } from './credentials/open-credentials.js';
 import { openPkiIssuer } from './credentials/pki/open-pki-issuer.js';
+import { pkiInterface } from './credentials/pki/pki.routes.js';
 import { loadProfileCatalogue } from './credentials/profile-catalogue.js';
 import { StoredCredentialDirectory } from './credentials/stored-credential-directory.js';
-import { createDataAccessHandlers } from './dataaccess/dataaccess.routes.js';
+import { dataAccessInterface } from './dataaccess/dataaccess.routes.js';
 import { loadDictionary } from './dataaccess/dictionary-file.js';
 import { openEnrollmentServices } from './enrollment/enrollment-services.js';
-import { createEnrollmentHandlers } from './enrollment/enrollment.routes.js';
-import { createEventCallbackRouter } from './flows/callback-router.js';
+import { enrollmentInterface } from './enrollment/enrollment.routes.js';
+import { eventsInterface } from './flows/events.routes.js';
 import { loadFlowConfig } from './flows/flow-config.js';
 import { type EventFlows, openEventFlows } from './flows/open-flows.js';
 import { outboxRecorder, PR_OUTBOX } from './flows/pr-outbox.js';
 import { createMetrics } from './http/metrics.js';
+import { type ServedInterface, serve } from './http/interface-module.js';
 import { planMounts } from './http/mounts.js';
 import { type NotificationEngine, openNotificationEngine } from './notification/notification-engine.js';
-import { createNotificationHandlers } from './notification/notification.routes.js';
+import { notificationInterface } from './notification/notification.routes.js';
 import { RETENTION_SWEEP_INTERVAL_MS } from './notification/retention-sweep.js';
-import type { LoadedDocument } from './openapi/documents.js';
+import { type LoadedDocument, loadDocument } from './openapi/documents.js';
 import type { DocumentName } from './openapi/interfaces.js';
 import { registerRegistryGauges } from './pr/pr-metrics.js';
 import { openPrServices, type PrServices } from './pr/pr-services.js';
-import { createPrHandlers } from './pr/pr.routes.js';
+import { prInterface } from './pr/pr.routes.js';
 import type { ProfileSettings } from './profile/profile-settings.js';
 import { PopulationRegistry } from './registry/population-registry.js';
 import { BackgroundJobs, PeriodicJob } from './shared/background-jobs.js';
 import { BLOB_SWEEP_INTERVAL_MS, sweepUnclaimedBlobs } from './storage/blobs/blob-sweep.js';
 import type { Storage } from './storage/document-store.port.js';
 import { Store } from './storage/store.js';
+import { jwksInterface } from './thirdparty/jwks.routes.js';
 import { proofSignerOf } from './thirdparty/proof-signer.js';
 import { openThirdPartyServices, type ThirdPartyServices } from './thirdparty/thirdparty-services.js';
-import { createThirdPartyHandlers } from './thirdparty/thirdparty.routes.js';
+import { thirdPartyInterface } from './thirdparty/thirdparty.routes.js';
 import { openUinRegistry } from './uin/open-uin-registry.js';
-import { createUinHandlers } from './uin/uin.routes.js';
+import { uinInterface } from './uin/uin.routes.js';
 import { ISSUANCE_LEASE_MS } from './workflow/issuance-workflow.js';
 import { registerIssuanceWorkflow } from './workflow/register-issuance.js';
 
@@ -109,34 +112,34 @@ export async function composeApp(parts: AppParts): Promise<ComposedApp> {
   const credentials = catalogue && (await openCredentials({ catalogue, store, pkiIssuer, clock, logger }));
 
   // One service set per served interface, and its handlers.
-  const handlers = new Map<DocumentName, object>();
+  const served: ServedInterface[] = [];
   const enrollmentDocument = documentOf('enrollment');
   // Its outbox is held for as long as an issuance run may take; OSIA_OUTBOX_INTERVAL=0 leaves it to other processes.
   const outbox = { clock, logger, leaseMs: ISSUANCE_LEASE_MS, relays: config.outboxInterval > 0 };
-  const enrollment = enrollmentDocument && (await openEnrollmentServices(new Store(storage), enrollmentDocument, outbox));
-  if (enrollment) handlers.set('enrollment', createEnrollmentHandlers(enrollment));
+  const enrollment = enrollmentDocument && (await openEnrollmentServices(store, enrollmentDocument, outbox));
+  if (enrollment) served.push(serve(enrollmentInterface, enrollment));
 
   const prDocument = documentOf('pr');
   const pr = registry && prDocument && openPrServices(registry, prDocument, settings);
   if (pr) {
     registerRegistryGauges(metrics.registry, pr.registry);
-    handlers.set('pr', createPrHandlers(pr));
+    served.push(serve(prInterface, pr));
   }
 
   if (registry && serves('dataaccess')) {
     const dictionary = await loadDictionary(config.dataAccessDictionary);
     const noMatch = settings.compatibility.queryPersonListNoMatch;
-    handlers.set('dataaccess', createDataAccessHandlers({ registry, dictionary, noMatch }));
+    served.push(serve(dataAccessInterface, { registry, dictionary, noMatch }));
   }
 
   const uin = serves('uin') ? await openUinRegistry(store, config, clock) : undefined;
-  if (uin) handlers.set('uin', createUinHandlers(uin));
+  if (uin) served.push(serve(uinInterface, uin));
 
   const notification = serves('notification')
     ? await openNotificationEngine({ storage, config, settings, metrics: metrics.registry, clock, logger })
     : undefined;
   if (notification) {
-    handlers.set('notification', createNotificationHandlers(notification.service));
+    served.push(serve(notificationInterface, notification.service));
     jobs.add(notification.worker);
     const { retention } = notification;
     if (retention) jobs.add(new PeriodicJob('notification retention sweep', RETENTION_SWEEP_INTERVAL_MS, () => retention.sweep(), logger));
@@ -146,7 +149,7 @@ export async function composeApp(parts: AppParts): Promise<ComposedApp> {
   const cms =
     credentials && cmsDocument && openCmsServices({ credentials, document: cmsDocument, clock, timeoutSeconds: config.credentialTimeout, logger });
   if (cms) {
-    handlers.set('cms', createCmsHandlers(cms));
+    served.push(serve(cmsInterface, cms));
     // PENDING requests move on (bureau progress, timeout) without a client asking.
     if (config.credentialPollInterval > 0) {
       jobs.add(new PeriodicJob('credential request sweep', config.credentialPollInterval * 1000, () => cms.requests.runPending(), logger));
@@ -168,10 +171,13 @@ export async function composeApp(parts: AppParts): Promise<ComposedApp> {
           logger,
         })
       : undefined;
-  if (thirdParty) handlers.set('thirdparty', createThirdPartyHandlers(thirdParty));
+  if (thirdParty) served.push(serve(thirdPartyInterface, thirdParty));
 
-  if (serves('abis')) handlers.set('abis', createAbisHandlers());
-  if (serves('audit')) handlers.set('audit', createAuditHandlers(auditLog));
+  if (serves('abis')) served.push(serve(abisInterface, undefined));
+  if (serves('audit')) served.push(serve(auditInterface, auditLog));
+  // The public documents: the issuing CA beside the CMS, the proof keys beside Third Party.
+  if (pkiIssuer && serves('cms')) served.push(serve(pkiInterface, pkiIssuer));
+  if (proofSigner) served.push(serve(jwksInterface, proofSigner));
 
   if (config.workflow === 'issuance') {
     const cmsPart = cms && cmsDocument && { services: cms, document: cmsDocument };
@@ -197,7 +203,9 @@ export async function composeApp(parts: AppParts): Promise<ComposedApp> {
   if (subscriptions) jobs.add(subscriptions);
   jobs.add(authNoticesJob(config, logger));
 
-  const eventCallbacks = flows?.callbacks && createEventCallbackRouter(flows.callbacks);
-  const app = await createHttpApp({ config, storage, logger, documents, mounts, metrics, handlers, auditLog, clock, pkiIssuer, proofSigner, eventCallbacks });
+  if (flows?.callbacks) served.push(serve(eventsInterface, flows.callbacks));
+  const publicDocuments = await Promise.all(served.filter(({ name }) => !documentOf(name)).map(({ name }) => loadDocument(name)));
+  const allDocuments = [...documents, ...publicDocuments];
+  const app = await createHttpApp({ config, storage, logger, documents: allDocuments, mounts, metrics, interfaces: served, auditLog, clock });
   return { app, services: { notification, thirdParty, cms, pr, flows }, jobs };
 }

@@ -2,8 +2,9 @@
 import type { operations } from '../../generated/abis.js';
 import { notImplemented } from '../http/not-implemented.js';
 import type { HandlerMap } from '../http/operation-types.js';
+import { auditPathIds, type InterfaceModule } from '../http/interface-module.js';
 
-export function createAbisHandlers(): HandlerMap<operations> {
+function createAbisHandlers(): HandlerMap<operations> {
   return {
     createEncounterNoIds: notImplemented('createEncounterNoIds'),
     createEncounterNoId: notImplemented('createEncounterNoId'),
@@ -29,3 +30,5 @@ export function createAbisHandlers(): HandlerMap<operations> {
     redeliverTaskResult: notImplemented('redeliverTaskResult'),
   };
 }
+
+export const abisInterface: InterfaceModule<void> = { name: 'abis', createHandlers: createAbisHandlers, audit: auditPathIds('personId', 'personIdTarget', 'personIdSource') };

@@ -2,8 +2,9 @@
 import type { operations } from '../../generated/audit.js';
 import type { HandlerMap } from '../http/operation-types.js';
 import type { AuditLog } from './audit-log.js';
+import { auditPathIds, type InterfaceModule } from '../http/interface-module.js';
 
-export function createAuditHandlers(log: AuditLog): HandlerMap<operations> {
+function createAuditHandlers(log: AuditLog): HandlerMap<operations> {
   return {
     readPersonAccesses: async ({ path, query }) => ({
       status: 200,
@@ -11,3 +12,5 @@ export function createAuditHandlers(log: AuditLog): HandlerMap<operations> {
     }),
   };
 }
+
+export const auditInterface: InterfaceModule<AuditLog> = { name: 'audit', createHandlers: createAuditHandlers, audit: auditPathIds('personId') };

@@ -6,6 +6,8 @@ import type { operations } from '../../generated/cms.js';
 import { statusTarget } from '../credentials/credential-status.js';
 import type { CallContext, Handler, HandlerMap } from '../http/operation-types.js';
 import type { CmsServices } from './cms-services.js';
+import { auditPathIds, type InterfaceModule } from '../http/interface-module.js';
+import { lenientDateTimeFormat } from '../openapi/lenient-date-time.js';
 
 /** Reports the persons of a value (an answer, a body, a list) to the audit trail and passes the value on. */
 function touching<T extends object>(context: CallContext, value: T): T {
@@ -15,7 +17,7 @@ function touching<T extends object>(context: CallContext, value: T): T {
   return value;
 }
 
-export function createCmsHandlers({ requests, credentials, profiles }: CmsServices): HandlerMap<operations> {
+function createCmsHandlers({ requests, credentials, profiles }: CmsServices): HandlerMap<operations> {
   const statusChange = (reason: string | undefined, transactionId: string) => ({ reason, transactionId });
   /** suspendCredential and revokeCredential: a move to one status, with the client's optional reason. */
   const moveTo =
@@ -73,3 +75,6 @@ export function createCmsHandlers({ requests, credentials, profiles }: CmsServic
     findCredentialProfiles: async ({ query, body }) => ({ status: 200, body: profiles.find(body ?? [], query.attributes) }),
   };
 }
+
+/** It takes date-times without an offset, as OSIA's own CMS examples write them (normalised on the way in). */
+export const cmsInterface: InterfaceModule<CmsServices> = { name: 'cms', createHandlers: createCmsHandlers, audit: auditPathIds(), formats: { 'date-time': lenientDateTimeFormat } };

@@ -12,6 +12,7 @@ import { matchAttributes, verifyExpressions } from './attribute-check-service.js
 import { readDocument } from './document-service.js';
 import { queryPersons } from './person-query-service.js';
 import { loadReference, readAttributes } from './reference-attributes.js';
+import { auditPathIds, type InterfaceModule } from '../http/interface-module.js';
 
 export interface DataAccessParts {
   registry: PopulationRegistry;
@@ -20,7 +21,7 @@ export interface DataAccessParts {
   noMatch: CompatibilitySettings['queryPersonListNoMatch'];
 }
 
-export function createDataAccessHandlers({ registry, dictionary, noMatch }: DataAccessParts): HandlerMap<operations> {
+function createDataAccessHandlers({ registry, dictionary, noMatch }: DataAccessParts): HandlerMap<operations> {
   return {
     queryPersonList: async ({ query, context }) => {
       const found = await queryPersons(registry, dictionary, query, context);
@@ -49,3 +50,14 @@ export function createDataAccessHandlers({ registry, dictionary, noMatch }: Data
     },
   };
 }
+
+/**
+ * Under the PR's prefix, `GET /v1/persons/{id}` is readPersonAttributes only when it names `attributeNames` (the PR's
+ * readPerson otherwise): civil-registry clients call both interfaces on one base URL.
+ */
+export const dataAccessInterface: InterfaceModule<DataAccessParts> = {
+  name: 'dataaccess',
+  createHandlers: createDataAccessHandlers,
+  audit: auditPathIds('uin'),
+  takesShared: (operationId, query) => operationId !== 'readPersonAttributes' || 'attributeNames' in query,
+};

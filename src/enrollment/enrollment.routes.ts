@@ -5,10 +5,11 @@ import { requiredBody } from '../http/request-checks.js';
 import { paging } from '../shared/paging.js';
 import { digestHeader } from './digest-header.js';
 import type { EnrollmentServices } from './enrollment-services.js';
+import { auditPathIds, type InterfaceModule } from '../http/interface-module.js';
 
 type BinaryType = 'application/*' | 'image/*';
 
-export function createEnrollmentHandlers({ enrollments, buffers }: EnrollmentServices): HandlerMap<operations> {
+function createEnrollmentHandlers({ enrollments, buffers }: EnrollmentServices): HandlerMap<operations> {
   const change = (enrollmentId: string, query: { transactionId: string; finalize?: boolean }) => ({
     enrollmentId,
     transactionId: query.transactionId,
@@ -56,3 +57,5 @@ export function createEnrollmentHandlers({ enrollments, buffers }: EnrollmentSer
     },
   };
 }
+
+export const enrollmentInterface: InterfaceModule<EnrollmentServices> = { name: 'enrollment', createHandlers: createEnrollmentHandlers, audit: auditPathIds() };

@@ -1,14 +1,15 @@
 /**
- * Builds the Express router of one OSIA interface from its OpenAPI document: body parsers, the OpenAPI validator
- * built from the same document, then the handler bound to the operationId of the operation matched before the body
- * was read.
+ * Builds the Express router of one interface from its OpenAPI document. It takes only the requests whose path
+ * belongs to its document (so that routers on nested prefixes coexist), matched once: the operation found then is
+ * the one whose scopes are checked, whose body is parsed, and whose handler, bound by operationId, answers once the
+ * OpenAPI validator built from the same document has checked the request.
  */
 import type { IncomingMessage } from 'node:http';
-import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
+import express, { type Request, type RequestHandler, type Response } from 'express';
 import * as OpenApiValidator from 'express-openapi-validator';
 import type { OpenAPIV3 } from 'express-openapi-validator/dist/framework/types.js';
-import { authenticate, authorize } from '../auth/auth-middleware.js';
-import { answeredStatus } from '../errors/error-middleware.js';
+import { authenticate, authorize } from './auth-middleware.js';
+import { answeredStatus } from './error-middleware.js';
 import { type ScopeRequirement, scopeRequirement } from '../auth/scope-requirement.js';
 import type { TokenVerifier } from '../auth/token-verifier.js';
 import type { AuditRecorder } from '../audit/audit-recorder.js';
@@ -16,10 +17,10 @@ import type { LoadedDocument, OperationEntry } from '../openapi/documents.js';
 import { listOperations } from '../openapi/documents.js';
 import { freeFormQuery, type QueryRegrouping } from './free-form-query.js';
 import type { DocumentName } from '../openapi/interfaces.js';
+import type { Admission, InterfaceTraits } from './interface-module.js';
 import { checkJsonLimits, type JsonLimits } from './json-limits.js';
 import { OperationMatcher } from './operation-matcher.js';
 import { type QueryNumberCheck, queryNumberCheck } from './query-numbers.js';
-import { lenientDateTimeFormat } from '../openapi/lenient-date-time.js';
 import { validatorDocument } from './validator-document.js';
 import type { CallContext } from './operation-types.js';
 
@@ -32,16 +33,19 @@ export type RuntimeHandler = (request: {
   context: CallContext;
 }) => Promise<{ status: number; body?: unknown; contentType?: string; headers?: Record<string, string> }>;
 
-export interface InterfaceRouterOptions {
+export interface InterfaceRouterOptions extends Pick<InterfaceTraits, 'audit' | 'formats' | 'takesShared'> {
   loaded: LoadedDocument;
+  admit?: Admission;
   /** Verifies bearer tokens; absent when authentication is off. */
   verifier?: TokenVerifier;
-  /** Records each answered operation in the audit trail before the answer leaves. */
-  audit?: AuditRecorder;
+  /** Stores the audit record of each answered operation, for an interface that declares its `audit`. */
+  recordAudit?: AuditRecorder;
   /** Middleware run once the caller is known (rate limiting). */
   afterAuthentication?: RequestHandler[];
   /** Where the router is mounted; the validator matches request URLs below it. */
   basePath: string;
+  /** Mounted on another interface's prefix: takes only its own operations, as `takesShared` decides. */
+  shared?: boolean;
   handlers: object;
   validateResponses: boolean;
   bodyLimit: string;
@@ -55,6 +59,8 @@ interface PreparedOperation {
   entry: OperationEntry;
   /** The body is binary only (createBuffer takes any `application/*`): raw bytes whatever the media type. */
   binaryBody: boolean;
+  /** `security: []`: no token is asked for (the CA certificate, the event callbacks). */
+  isPublic: boolean;
   requirement: ScopeRequirement;
   checkQueryNumbers?: QueryNumberCheck;
   regroupQuery?: QueryRegrouping;
@@ -63,34 +69,51 @@ interface PreparedOperation {
 }
 
 const PREPARED = Symbol('osia.operation');
-type PreparedRequest = IncomingMessage & { [PREPARED]?: { operation: PreparedOperation; params: Record<string, string> } };
+/** Where our patch of express-openapi-validator takes the route matched here instead of looking it up (ADR 0131). */
+const VALIDATOR_ROUTE = Symbol.for('express-openapi-validator.route');
+type PreparedRequest = IncomingMessage & {
+  [PREPARED]?: { operation: PreparedOperation; params: Record<string, string> };
+  [VALIDATOR_ROUTE]?: { path: string; values: string[] };
+};
 
 const preparedOf = (req: IncomingMessage) => (req as PreparedRequest)[PREPARED];
 
-function prepare(name: DocumentName, entry: OperationEntry, handler: RuntimeHandler | undefined, audit: AuditRecorder | undefined): PreparedOperation {
+function prepare(name: DocumentName, entry: OperationEntry, handler: RuntimeHandler | undefined, options: InterfaceRouterOptions): PreparedOperation {
   if (!handler) throw new Error(`${name}: no handler for operation ${entry.operationId}`);
   const content = (entry.operation.requestBody as { content?: object } | undefined)?.content;
   return {
     entry,
     binaryBody: content !== undefined && !Object.keys(content).some(isJson),
+    isPublic: entry.operation.security?.length === 0,
     requirement: scopeRequirement(name, entry),
     checkQueryNumbers: queryNumberCheck(entry),
     regroupQuery: freeFormQuery(entry),
-    respond: bind(entry, handler, audit),
+    respond: bind(entry, handler, options),
   };
 }
 
-/** Finds the request's operation (HEAD is routed as GET, as Express does). */
-function matchOperation(operations: readonly PreparedOperation[]): RequestHandler {
+/**
+ * Takes the requests whose path is its document's (any method: the validator answers 405 to the others), or, when
+ * shared, its operations that the interface takes; the one match is kept on the request for every later step.
+ */
+function gate(operations: readonly PreparedOperation[], options: InterfaceRouterOptions, router: RequestHandler): RequestHandler {
   const matcher = new OperationMatcher(operations.map(({ entry }) => entry));
   const byEntry = new Map(operations.map((operation) => [operation.entry, operation]));
-  return (req, _res, next) => {
-    const found = matcher.match(req.method === 'HEAD' ? 'GET' : req.method, req.path);
-    const operation = found && byEntry.get(found.entry);
-    if (found && operation) {
-      (req as PreparedRequest)[PREPARED] = { operation, params: found.params };
+  const { shared = false, takesShared } = options;
+  return (req, res, next) => {
+    const found = matcher.lookup(req.method, req.path);
+    const matched = found?.matched;
+    const operation = matched && byEntry.get(matched.entry);
+    const takes = shared ? operation !== undefined && (takesShared?.(operation.entry.operationId, req.query) ?? true) : found !== undefined;
+    if (!takes) {
+      next();
+      return;
     }
-    next();
+    if (matched && operation) {
+      (req as PreparedRequest)[PREPARED] = { operation, params: matched.params };
+      (req as PreparedRequest)[VALIDATOR_ROUTE] = { path: matched.entry.path, values: matched.values };
+    }
+    return router(req, res, next);
   };
 }
 
@@ -137,14 +160,16 @@ function send(res: Response, result: Awaited<ReturnType<RuntimeHandler>>): void 
     // Bytes leave as they are, under the exact media type they were stored with (readBuffer), JSON included.
     res.setHeader('Content-Type', result.contentType);
     res.send(result.body);
-  } else if (result.contentType && !isJson(result.contentType)) {
-    res.type(result.contentType).send(result.body);
+  } else if (result.contentType) {
+    // JSON under a media type of its own (`application/jwk-set+json`) is serialised here: res.json would replace it.
+    res.type(result.contentType).send(isJson(result.contentType) ? JSON.stringify(result.body) : result.body);
   } else {
     res.json(result.body);
   }
 }
 
-function bind(entry: OperationEntry, handler: RuntimeHandler, audit: AuditRecorder | undefined) {
+/** The handler gets the validated input; the audit record of the answer is stored before it leaves. */
+function bind(entry: OperationEntry, handler: RuntimeHandler, { audit, recordAudit }: InterfaceRouterOptions) {
   const declaredHeaders = (entry.operation.parameters ?? []).filter((p) => p.in === 'header').map((p) => p.name);
   return async (req: Request, res: Response) => {
     const touchedPersons: string[] = [];
@@ -158,16 +183,18 @@ function bind(entry: OperationEntry, handler: RuntimeHandler, audit: AuditRecord
       prefer: req.get('prefer'),
       touchPersons: (ids) => touchedPersons.push(...ids),
     };
-    const record = (status: number) => audit?.(req, { operationId: entry.operationId, status, touchedPersons });
+    const input = { path: req.params as Record<string, string>, query: req.query as Record<string, unknown> };
+    const { transactionId } = input.query;
+    const record = async (status: number) => {
+      const ids = recordAudit && audit?.(input);
+      if (!ids) return;
+      const personIds = [...new Set([...ids.personIds, ...touchedPersons])];
+      const answered = { operationId: entry.operationId, status, principal: req.principal, personIds, recordIds: ids.recordIds };
+      await recordAudit?.({ ...answered, transactionId: typeof transactionId === 'string' ? transactionId : undefined });
+    };
     let result: Awaited<ReturnType<RuntimeHandler>>;
     try {
-      result = await handler({
-        path: req.params as Record<string, string>,
-        query: req.query as Record<string, unknown>,
-        headers: headerValues(declaredHeaders, req),
-        body: entry.operation.requestBody ? req.body : undefined,
-        context,
-      });
+      result = await handler({ ...input, headers: headerValues(declaredHeaders, req), body: entry.operation.requestBody ? req.body : undefined, context });
     } catch (err) {
       await record(answeredStatus(err));
       throw err;
@@ -178,26 +205,29 @@ function bind(entry: OperationEntry, handler: RuntimeHandler, audit: AuditRecord
   };
 }
 
-export function createInterfaceRouter(options: InterfaceRouterOptions): Router {
-  const { loaded, validateResponses, bodyLimit, jsonLimits, basePath, verifier, audit, afterAuthentication = [] } = options;
+export function createInterfaceRouter(options: InterfaceRouterOptions): RequestHandler {
+  const { loaded, validateResponses, bodyLimit, jsonLimits, basePath, verifier, afterAuthentication = [], admit, formats } = options;
   const handlers = options.handlers as Record<string, RuntimeHandler | undefined>;
-  const operations = listOperations(loaded.document).map((entry) => prepare(loaded.name, entry, handlers[entry.operationId], audit));
+  const operations = listOperations(loaded.document).map((entry) => prepare(loaded.name, entry, handlers[entry.operationId], options));
   const router = express.Router();
   // Authenticate, then check the scopes of the operation the URL names, before any body is parsed or validated:
   // an anonymous or unauthorised request neither makes us read a large body nor learns how to shape one.
-  if (verifier) router.use(authenticate(verifier));
+  if (verifier) {
+    const check = authenticate(verifier);
+    router.use((req, res, next) => (preparedOf(req)?.operation.isPublic ? next() : check(req, res, next)));
+  }
   if (afterAuthentication.length > 0) router.use(afterAuthentication);
-  router.use(matchOperation(operations));
   if (verifier) {
     router.use(authorize((req) => {
       const found = preparedOf(req);
       return found && { requirement: found.operation.requirement, params: found.params };
     }));
   }
-  router.use((req, _res, next) => {
-    const operation = preparedOf(req)?.operation;
-    operation?.checkQueryNumbers?.(req.query as Record<string, unknown>);
-    operation?.regroupQuery?.(req);
+  router.use(async (req, _res, next) => {
+    const found = preparedOf(req);
+    if (found) await admit?.(found.operation.entry.operationId, found.params);
+    found?.operation.checkQueryNumbers?.(req.query as Record<string, unknown>);
+    found?.operation.regroupQuery?.(req);
     next();
   });
   router.use(bodyParsers(bodyLimit, jsonLimits));
@@ -214,8 +244,7 @@ export function createInterfaceRouter(options: InterfaceRouterOptions): Router {
       },
       // Bearer tokens and scopes are checked above, before the body is read.
       validateSecurity: false,
-      // The CMS takes date-times without an offset, as OSIA's own CMS examples write them (normalised on the way in).
-      ...(loaded.name === 'cms' ? { formats: { 'date-time': lenientDateTimeFormat } } : {}),
+      ...(formats ? { formats } : {}),
       validateApiSpec: true,
       ignoreUndocumented: false,
     }),
@@ -231,5 +260,5 @@ export function createInterfaceRouter(options: InterfaceRouterOptions): Router {
     req.params = found.params;
     return found.operation.respond(req, res);
   });
-  return router;
+  return gate(operations, options, router);
 }

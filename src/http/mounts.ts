@@ -20,7 +20,7 @@ export interface Mount {
 }
 
 /** Paths of the app itself, outside the OSIA documents: no interface may be mounted over them. */
-const OPERATIONAL = ['/docs', '/openapi', '/healthz', '/readyz', '/metrics'];
+const OPERATIONAL = ['/docs', '/openapi', '/healthz', '/readyz', '/metrics', '/events'];
 
 const join = (prefix: string, path: string) => (prefix === '/' ? path : `${prefix}${path}`);
 const segments = (path: string) => path.split('/').filter(Boolean);
@@ -80,7 +80,13 @@ export function planMounts(documents: readonly LoadedDocument[], configured: Par
   return mounts.sort((a, b) => b.prefix.length - a.prefix.length || Number(b.dataAccessOnPr) - Number(a.dataAccessOnPr));
 }
 
-/** The prefixes of one document, for routes that live beside its operations (the CA of the CMS, the JWKS). */
+/** The prefixes of one document, for the documents served beside its operations (the CA of the CMS, the JWKS). */
 export function prefixesOf(mounts: readonly Mount[], name: DocumentName): string[] {
   return mounts.filter((mount) => mount.loaded.name === name && !mount.dataAccessOnPr).map((mount) => mount.prefix);
+}
+
+/** Where the public documents go: beside the interface they serve, under each of its prefixes, or else at `/<name>`. */
+export function publicMounts(mounts: readonly Mount[], documents: readonly LoadedDocument[], besideOf: (name: DocumentName) => InterfaceName | undefined): Mount[] {
+  const prefixes = (name: DocumentName, beside = besideOf(name)) => (beside ? prefixesOf(mounts, beside) : [`/${name}`]);
+  return documents.flatMap((loaded) => prefixes(loaded.name).map((prefix) => ({ loaded, prefix, dataAccessOnPr: false })));
 }

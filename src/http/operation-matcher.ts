@@ -1,7 +1,7 @@
 /**
  * Finds the operation of a document that a request addresses, with its path parameters, from regular expressions
- * compiled once at start-up. It runs before any body is parsed, so that the scope check and the body parsers know
- * the operation without scanning routes per request. As OpenAPI requires, a concrete path wins over a templated one
+ * compiled once at start-up: once per request, before any body is parsed, so that the router's gate, the scope
+ * check and the body parsers all know the operation from that one match. As OpenAPI requires, a concrete path wins over a templated one
  * (`/v1/persons/search` before `/v1/persons/{personId}`), whatever the order of the document.
  */
 import type { OperationEntry } from '../openapi/documents.js';
@@ -10,6 +10,8 @@ export interface MatchedOperation {
   entry: OperationEntry;
   /** Path parameters, percent-decoded (undecodable values are kept as sent; the validator refuses them). */
   params: Record<string, string>;
+  /** Their values as sent, in path order. */
+  values: string[];
 }
 
 interface CompiledPath {
@@ -50,23 +52,22 @@ export class OperationMatcher {
     this.paths = operations.map(compile).sort(specificity);
   }
 
-  /** Whether some operation, of any method, has this path. */
-  hasPath(path: string): boolean {
-    return this.paths.some((candidate) => candidate.pattern.test(path));
-  }
-
-  /** `path` is the request path below the router's mount point, as sent (not decoded). */
-  match(method: string, path: string): MatchedOperation | undefined {
+  /**
+   * `path` is the request path below the router's mount point, as sent (not decoded); HEAD is matched as GET, as
+   * Express does. Undefined when no operation has the path; no `matched` when only other methods have it.
+   */
+  lookup(method: string, path: string): { matched?: MatchedOperation } | undefined {
+    const wanted = method === 'HEAD' ? 'GET' : method;
+    let pathKnown = false;
     for (const candidate of this.paths) {
-      if (candidate.method !== method) continue;
       const found = candidate.pattern.exec(path);
       if (!found) continue;
-      const params: Record<string, string> = {};
-      candidate.names.forEach((name, index) => {
-        params[name] = decoded(found[index + 1] ?? '');
-      });
-      return { entry: candidate.entry, params };
+      pathKnown = true;
+      if (candidate.method !== wanted) continue;
+      const values = found.slice(1);
+      const params = Object.fromEntries(candidate.names.map((name, index) => [name, decoded(values[index] ?? '')]));
+      return { matched: { entry: candidate.entry, params, values } };
     }
-    return undefined;
+    return pathKnown ? {} : undefined;
   }
 }

@@ -3,11 +3,12 @@ import type { operations } from '../../generated/notification.js';
 import { InvalidError } from '../shared/domain-errors.js';
 import type { HandlerMap } from '../http/operation-types.js';
 import type { NotificationService } from './notification-service.js';
+import type { InterfaceModule } from '../http/interface-module.js';
 
 /** The published body as the publisher sent it: text, or the bytes of a JSON (or other) body, unchanged. */
 const bodyText = (body: unknown): string => (Buffer.isBuffer(body) ? body.toString('utf8') : typeof body === 'string' ? body : '');
 
-export function createNotificationHandlers(service: NotificationService): HandlerMap<operations> {
+function createNotificationHandlers(service: NotificationService): HandlerMap<operations> {
   return {
     subscribe: async ({ query }) => ({ status: 200, body: await service.subscribe(query) }),
     listSubscription: async () => ({ status: 200, body: await service.listSubscriptions() }),
@@ -36,3 +37,5 @@ export function createNotificationHandlers(service: NotificationService): Handle
     },
   };
 }
+
+export const notificationInterface: InterfaceModule<NotificationService> = { name: 'notification', createHandlers: createNotificationHandlers };

@@ -11,8 +11,11 @@ export type InterfaceName = (typeof INTERFACE_NAMES)[number];
 /** Our own document beyond OSIA: the access report of the audit trail (`openapi/audit.yaml`, under `/audit`). */
 export const AUDIT = 'audit';
 
-/** Every document the server serves: the OSIA interfaces and the audit report. */
-export type DocumentName = InterfaceName | typeof AUDIT;
+/** Our public documents (no token): the issuing CA beside the CMS, the proof keys beside Third Party, the callbacks. */
+export const PUBLIC_DOCUMENTS = ['pki', 'jwks', 'events'] as const;
+
+/** Every document the server serves: the OSIA interfaces, the audit report and the public documents. */
+export type DocumentName = InterfaceName | typeof AUDIT | (typeof PUBLIC_DOCUMENTS)[number];
 
 export const DOCUMENT_TITLES: Record<DocumentName, string> = {
   enrollment: 'Enrollment',
@@ -24,6 +27,9 @@ export const DOCUMENT_TITLES: Record<DocumentName, string> = {
   thirdparty: 'Third Party Services',
   abis: 'Biometrics (ABIS)',
   audit: 'Audit: access report (osia-server)',
+  pki: 'Issuing CA: certificate and CRL (osia-server)',
+  jwks: 'Verification proof keys (osia-server)',
+  events: 'Event callbacks (osia-server)',
 };
 
 export function isInterfaceName(value: string): value is InterfaceName {

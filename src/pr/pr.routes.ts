@@ -5,10 +5,11 @@ import { galleryCsv, prefersCsv } from './gallery-csv.js';
 import type { PrServices } from './pr-services.js';
 import { requiredBody } from '../http/request-checks.js';
 import { paging } from '../shared/paging.js';
+import { auditPathIds, type InterfaceModule } from '../http/interface-module.js';
 
 type Person = components['schemas']['Person'];
 
-export function createPrHandlers({ persons, identities, galleries }: PrServices): HandlerMap<operations> {
+function createPrHandlers({ persons, identities, galleries }: PrServices): HandlerMap<operations> {
   return {
     findPersons: async ({ query, body, context }) => {
       const { group, reference, gallery } = query;
@@ -83,3 +84,5 @@ export function createPrHandlers({ persons, identities, galleries }: PrServices)
     },
   };
 }
+
+export const prInterface: InterfaceModule<PrServices> = { name: 'pr', createHandlers: createPrHandlers, audit: auditPathIds('personId', 'personIdTarget', 'personIdSource') };

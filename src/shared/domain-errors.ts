@@ -1,6 +1,6 @@
 /**
  * What the domain says went wrong, in its own words. Services throw these and know nothing of HTTP; the one error
- * middleware (src/errors/error-middleware.ts) maps each kind to a status and the OSIA Error object.
+ * middleware (src/http/error-middleware.ts) maps each kind to a status and the OSIA Error object.
  */
 export type ErrorKind = 'invalid' | 'notAllowed' | 'notFound' | 'conflict' | 'unsupported' | 'unavailable' | 'upstream';
 

@@ -10,6 +10,7 @@ import { identifyQuery, searchPersons } from './identify-query.js';
 import type { ResolvedPerson } from './person-resolver.js';
 import type { Caller, ThirdPartyServices } from './thirdparty-services.js';
 import { VERIFICATION, verifyAttributes } from './verification.js';
+import type { InterfaceModule } from '../http/interface-module.js';
 
 type AttributeSet = components['schemas']['AttributeSet'];
 
@@ -18,7 +19,7 @@ const identifierHash = (type: string, identifier: string) => createHash('sha256'
 
 const RESPOND_ASYNC = /(^|[,;\s])respond-async\s*(,|;|$)/i;
 
-export function createThirdPartyHandlers(services: ThirdPartyServices): HandlerMap<operations> {
+function createThirdPartyHandlers(services: ThirdPartyServices): HandlerMap<operations> {
   const { resolver, sets, tasks, registry, credentials, signer } = services;
 
   /** Reads need a credential in force when the identifier is a credential number: a revoked or expired card opens nothing. */
@@ -114,3 +115,13 @@ export function createThirdPartyHandlers(services: ThirdPartyServices): HandlerM
     },
   };
 }
+
+/** The identifier names a person when it is a UIN (the default type); it is never kept as a record id. */
+export const thirdPartyInterface: InterfaceModule<ThirdPartyServices> = {
+  name: 'thirdparty',
+  createHandlers: createThirdPartyHandlers,
+  audit: ({ path: { identifier, ...records }, query }) => ({
+    personIds: identifier !== undefined && (query.identifierType ?? 'uin') === 'uin' ? [identifier] : [],
+    recordIds: Object.values(records),
+  }),
+};

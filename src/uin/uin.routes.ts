@@ -2,8 +2,9 @@
 import type { operations } from '../../generated/uin.js';
 import type { HandlerMap } from '../http/operation-types.js';
 import type { UinRegistry } from './uin-registry.js';
+import type { InterfaceModule } from '../http/interface-module.js';
 
-export function createUinHandlers(registry: UinRegistry): HandlerMap<operations> {
+function createUinHandlers(registry: UinRegistry): HandlerMap<operations> {
   return {
     // The optional Attributes body is validated by the router but deliberately not used nor stored: UINs carry
     // no information about the person.
@@ -13,3 +14,5 @@ export function createUinHandlers(registry: UinRegistry): HandlerMap<operations>
     }),
   };
 }
+
+export const uinInterface: InterfaceModule<UinRegistry> = { name: 'uin', createHandlers: createUinHandlers };

@@ -98,6 +98,15 @@ describe('osia-server check against our own server', () => {
     assert.match(xml, /<failure message="not implemented \(501\)"\/>/);
   });
 
+  it('probes a scope-bound path with a value the token covers when no fixture names one', async () => {
+    // The token holds id.DEFAULT_SET_01.read: readAttributeSet "without transactionId" must reach the validator (400),
+    // not stop at the scope check (403) on a set the checker made up.
+    const run = await check([server.url, '--interfaces', 'thirdparty', '--token', token, '--wrong-scope-token', wrongScope]);
+    assert.deepEqual(lines(run, 'FAIL'), []);
+    assert.match(lines(run, 'PASS', 'thirdparty').join('\n'), /readAttributeSet\s+required parameters enforced\s+without transactionId: 400/);
+    assert.equal(run.code, 0, run.stdout);
+  });
+
   it('reports checks it cannot make as skipped, never passed', async () => {
     const run = await check([server.url, '--interfaces', 'uin', '--token', token]);
     assert.equal(run.code, 0);

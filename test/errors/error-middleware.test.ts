@@ -4,7 +4,7 @@ import express from 'express';
 import pino from 'pino';
 import { requestLogging } from '../../src/http/request-logging.js';
 import request from 'supertest';
-import { errorMiddleware, notFoundMiddleware } from '../../src/errors/error-middleware.js';
+import { errorMiddleware, notFoundMiddleware } from '../../src/http/error-middleware.js';
 import { ConflictError, NotFoundError } from '../../src/shared/domain-errors.js';
 
 function appThrowing(err: unknown) {

@@ -5,7 +5,7 @@ import express from 'express';
 import pino from 'pino';
 import { requestLogging } from '../../src/http/request-logging.js';
 import request from 'supertest';
-import { errorMiddleware } from '../../src/errors/error-middleware.js';
+import { errorMiddleware } from '../../src/http/error-middleware.js';
 import { NotFoundError } from '../../src/shared/domain-errors.js';
 import { createInterfaceRouter, type RuntimeHandler } from '../../src/http/interface-router.js';
 import { loadDocument } from '../../src/openapi/documents.js';

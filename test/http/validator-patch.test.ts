@@ -1,7 +1,8 @@
 /**
  * The patched express-openapi-validator (patches/, applied by `npm ci` through patch-package; ADR 0130) is the one
  * loaded: the request validators of every operation are compiled before the first request needs them, and once the
- * document is loaded a request goes through the validator's middlewares without a promise hop between them.
+ * document is loaded a request goes through the validator's middlewares without a promise hop between them; a route
+ * the app matched already (ADR 0131) is taken as is, not looked up again.
  */
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
@@ -74,5 +75,23 @@ describe('the patched validator', () => {
     const res = await request(app).get('/v1/things/t1');
     assert.equal(res.status, 200);
     assert.deepEqual(res.body, { sameTurn: true });
+  });
+
+  it('takes the route the app matched instead of looking it up again, and still refuses an undecodable value', async () => {
+    const app = express();
+    let values = ['matched%20here'];
+    app.use((req, _res, next) => {
+      Object.assign(req, { [Symbol.for('express-openapi-validator.route')]: { path: '/v1/things/{id}', values } });
+      next();
+    });
+    app.use(OpenApiValidator.middleware({ apiSpec: apiSpec as never, validateRequests: true, validateResponses: false }));
+    app.use((req, res) => {
+      const { pathParams, openApiRoute } = (req as express.Request & { openapi: { pathParams: object; openApiRoute: string } }).openapi;
+      res.json({ params: pathParams, route: openApiRoute });
+    });
+    const res = await request(app).get('/v1/things/t1');
+    assert.deepEqual(res.body, { params: { id: 'matched here' }, route: '/v1/things/{id}' });
+    values = ['%E0%A4%A'];
+    assert.equal((await request(app).get('/v1/things/t1')).status, 400);
   });
 });

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import express from 'express';
+import type express from 'express';
 import request from 'supertest';
 import type { PkiIssuer } from '../../src/credentials/pki/pki-issuer.js';
-import { createPkiRouter } from '../../src/credentials/pki/pki-routes.js';
+import { pkiInterface } from '../../src/credentials/pki/pki.routes.js';
+import { servedAlone } from '../support/served-alone.js';
 import { createPkiWorld, type PkiWorld, readCrl } from './pki-fixtures.js';
 
 let world: PkiWorld;
@@ -12,7 +13,7 @@ let app: express.Express;
 before(async () => {
   world = await createPkiWorld();
   issuer = await world.open();
-  app = express().use('/cms', createPkiRouter(issuer));
+  app = await servedAlone(pkiInterface, issuer, '/cms');
 });
 after(() => world.close());
 

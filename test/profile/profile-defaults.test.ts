@@ -9,7 +9,7 @@ import express, { type Express } from 'express';
 import pino from 'pino';
 import { requestLogging } from '../../src/http/request-logging.js';
 import request from 'supertest';
-import { errorMiddleware } from '../../src/errors/error-middleware.js';
+import { errorMiddleware } from '../../src/http/error-middleware.js';
 import { createInterfaceRouter, type RuntimeHandler } from '../../src/http/interface-router.js';
 import { listOperations } from '../../src/openapi/documents.js';
 import { loadServedDocuments } from '../../src/profile/served-documents.js';

@@ -3,13 +3,13 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import express from 'express';
 import { compactVerify, createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { before, describe, it } from 'node:test';
 import request from 'supertest';
-import { createJwksRouter } from '../../src/thirdparty/jwks-route.js';
+import { jwksInterface } from '../../src/thirdparty/jwks.routes.js';
 import { openProofSigner } from '../../src/thirdparty/proof-signer.js';
 import { fakeClock } from '../support/fake-clock.js';
+import { servedAlone } from '../support/served-alone.js';
 import { useTestApp } from '../support/use-test-app.js';
 import { ADA, changeCredential, citizen, issueCredential, portrait, TX } from './thirdparty-fixtures.js';
 
@@ -144,11 +144,8 @@ describe('Third Party verify', () => {
 
   describe('proofs', () => {
     /** Another app on the same data directory publishes the same key (it is kept, not regenerated). */
-    const restartedApp = async () => {
-      const app = express();
-      app.use('/thirdparty', createJwksRouter(await openProofSigner({ dataDir: t.dataDir, proofKey: undefined, issuer: 'test' })));
-      return app;
-    };
+    const restartedApp = async () =>
+      servedAlone(jwksInterface, await openProofSigner({ dataDir: t.dataDir, proofKey: undefined, issuer: 'test' }), '/thirdparty');
 
     it('are compact JWS signed by the key of /thirdparty/jwks.json; a changed payload fails', async () => {
       const proof = (await outcome('U-ADA', { biographicData: { firstName: 'Ada', lastName: 'Lovelace' } })).verificationProof;

@@ -1,8 +1,16 @@
 /** Express middleware: `authenticate` verifies the bearer token; `authorize` checks the operation's scopes. */
 import type { Request, RequestHandler } from 'express';
 import { ForbiddenError, UnauthorizedError } from '../errors/http-errors.js';
-import type { ScopeRequirement } from './scope-requirement.js';
-import type { TokenVerifier } from './token-verifier.js';
+import type { Principal } from '../auth/principal.js';
+import type { ScopeRequirement } from '../auth/scope-requirement.js';
+import type { TokenVerifier } from '../auth/token-verifier.js';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    /** The verified caller, kept on the request for authorisation, logs and audit. */
+    principal?: Principal;
+  }
+}
 
 const BEARER = /^Bearer[ ]+([A-Za-z0-9._~+/-]+=*)$/i;
 

@@ -6,7 +6,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import pino from 'pino';
 import { DomainError, type ErrorKind } from '../shared/domain-errors.js';
 import { StoreConflictError } from '../storage/document-store.port.js';
-import { HttpError } from './http-errors.js';
+import { HttpError } from '../errors/http-errors.js';
 
 /** The status of each kind of domain error. */
 const STATUS: Record<ErrorKind, number> = {
