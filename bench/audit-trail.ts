@@ -1,7 +1,7 @@
 /**
  * `npx tsx bench/audit-trail.ts --data-dir DIR [--events 10000000 --from 0 --persons 1000000 --append-only]`: gives a
  * kept store (from `npm run bench:scale -- --keep DIR`) an audit trail as a long-running registry would have. The
- * events are written with the writes `AuditLog.append` makes (`appendOps`), 5,000 to a commit (one commit per
+ * events are written with the writes `AuditLog.append` makes (`appended`), 5,000 to a commit (one commit per
  * event, as the server makes, would take hours for ten million), and the real indexer files them meanwhile, as the
  * server's job does; at the end it catches up. Several runs may share the store at once (`--from` gives each its
  * own events; `--append-only` leaves the indexing to one of them, as to one server of several). Stop the server first.
@@ -12,9 +12,10 @@
  * population; event times advance 250 ms per event (10,000,000 events span about a month).
  */
 import { parseArgs } from 'node:util';
-import { AuditLog, appendOps } from '../src/audit/audit-log.js';
+import { AuditLog } from '../src/audit/audit-log.js';
 import type { AuditEvent } from '../src/audit/audit-trail.js';
 import { createStorage } from '../src/storage/create-storage.js';
+import { Store } from '../src/storage/store.js';
 import { personId } from './population.js';
 
 const { values } = parseArgs({
@@ -51,7 +52,8 @@ function eventAt(i: number): AuditEvent {
 }
 
 const storage = await createStorage({ dataDir });
-const log = await AuditLog.open(storage);
+const store = new Store(storage);
+const log = await AuditLog.open(store);
 const began = performance.now();
 let appended = 0;
 let filed = 0;
@@ -75,7 +77,7 @@ const CHUNK = 5000;
 async function appendAll(): Promise<void> {
   for (let start = 0; start < total; start += CHUNK) {
     const events = Array.from({ length: Math.min(CHUNK, total - start) }, (_, k) => eventAt(from + start + k));
-    await storage.documents.applyAtomically(events.flatMap(appendOps));
+    await store.commit(events.flatMap((event) => log.appended(event)));
     appended += events.length;
   }
   appending = false;

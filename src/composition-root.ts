@@ -94,7 +94,7 @@ export async function composeApp(parts: AppParts): Promise<ComposedApp> {
   const jobs = new BackgroundJobs();
   jobs.add(new PeriodicJob('blob sweep', BLOB_SWEEP_INTERVAL_MS, () => sweepUnclaimedBlobs(storage.blobs, clock()), logger));
   const metrics = createMetrics();
-  const auditLog = await AuditLog.open(storage);
+  const auditLog = await AuditLog.open(store);
   jobs.add(new PeriodicJob('audit indexer', AUDIT_INDEX_INTERVAL_MS, () => auditLog.indexer.catchUp(), logger));
   // The event wiring is read first: the PR's outbox records go in the batch of every person change.
   const flowConfig = config.events ? await loadFlowConfig(config.events) : undefined;

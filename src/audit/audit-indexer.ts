@@ -5,8 +5,9 @@
  * events, the second commit fails on a marker already gone (or a batch id already there) and writes nothing, so
  * no event is filed twice; an indexer that dies mid-batch has committed nothing, and its events stay marked.
  */
-import { DuplicateKeyError, VersionConflictError, type WriteOp } from '../storage/document-store.port.js';
-import { type AuditTrail, BATCHES, POSTINGS, postingId, UNINDEXED } from './audit-trail.js';
+import { StoreConflictError } from '../storage/document-store.port.js';
+import type { Versioned } from '../storage/store.js';
+import { type AuditTrail, type Marker, postingId } from './audit-trail.js';
 
 /** At most this many events per batch, */
 const BATCH_EVENTS = 2000;
@@ -23,17 +24,18 @@ export class AuditIndexer {
 
   /** Files one batch of the oldest marked events; resolves how many (0 when none, or another indexer took them). */
   async runOnce(): Promise<number> {
-    const { events, unindexed, documents } = this.trail;
+    const { events, unindexed, batches, postings, store } = this.trail;
     const byPerson = new Map<string, string[]>();
-    const taken: string[] = [];
+    const taken: Versioned<Marker>[] = [];
     let entries = 0;
-    for (const { _id } of await unindexed.find({}, { limit: BATCH_EVENTS })) {
+    for (const marker of await unindexed.findVersioned({}, { limit: BATCH_EVENTS })) {
+      const { _id } = marker.record;
       const event = await events.get(_id);
       // The marker and its event are committed together: a marker alone is a broken store.
       if (event === undefined) throw new Error(`audit event ${_id} is marked unindexed but not stored`);
       const persons = event.personIds;
       if (taken.length > 0 && entries + persons.length > BATCH_ENTRIES) break;
-      taken.push(_id);
+      taken.push(marker);
       entries += persons.length;
       for (const person of persons) {
         const ids = byPerson.get(person);
@@ -41,19 +43,17 @@ export class AuditIndexer {
         else ids.push(_id);
       }
     }
-    const [batchId] = taken;
+    const batchId = taken[0]?.record._id;
     if (batchId === undefined) return 0;
-    const ops: WriteOp[] = [
-      { collection: BATCHES, op: 'insert', doc: { _id: batchId } },
-      ...[...byPerson.keys()].sort().map(
-        (person): WriteOp => ({ collection: POSTINGS, op: 'insert', doc: { _id: postingId(batchId, person), eventIds: byPerson.get(person) } }),
-      ),
-      ...taken.map((id): WriteOp => ({ collection: UNINDEXED, op: 'delete', id, expectedVersion: 1 })),
-    ];
+    const filed = [...byPerson].sort(([a], [b]) => (a < b ? -1 : 1));
     try {
-      await documents.applyAtomically(ops);
+      await store.commit([
+        batches.insert({ _id: batchId }),
+        ...filed.map(([person, eventIds]) => postings.insert({ _id: postingId(batchId, person), eventIds })),
+        ...taken.map((marker) => unindexed.delete(marker)),
+      ]);
     } catch (error) {
-      if (error instanceof VersionConflictError || error instanceof DuplicateKeyError) return 0;
+      if (error instanceof StoreConflictError) return 0;
       throw error;
     }
     return taken.length;

@@ -4,10 +4,10 @@
  * An event is durable before the answer; the index of events by person is built behind the answers (ADR 0104), and
  * the access report reads it together with the events not yet indexed.
  */
-import type { Storage, WriteOp } from '../storage/document-store.port.js';
+import type { Operation, Store } from '../storage/store.js';
 import { timeOrderedId } from '../shared/time-ordered-id.js';
 import { AuditIndexer } from './audit-indexer.js';
-import { type AuditEvent, type AuditTrail, EVENTS, openAuditTrail, postingId, UNINDEXED } from './audit-trail.js';
+import { type AuditEvent, type AuditTrail, openAuditTrail, postingId } from './audit-trail.js';
 import { retireLegacyIndex } from './legacy-events.js';
 
 export type AccessRecord = Omit<AuditEvent, 'personIds'>;
@@ -19,8 +19,8 @@ export class AuditLog {
     this.indexer = new AuditIndexer(trail);
   }
 
-  static async open(storage: Storage): Promise<AuditLog> {
-    const trail = await openAuditTrail(storage);
+  static async open(store: Store): Promise<AuditLog> {
+    const trail = await openAuditTrail(store);
     await retireLegacyIndex(trail);
     return new AuditLog(trail);
   }
@@ -30,7 +30,14 @@ export class AuditLog {
    * commit (SQLite; MongoDB groups concurrent commits in its journal): the event, and its marker for the indexer.
    */
   async append(event: AuditEvent): Promise<void> {
-    await this.trail.documents.applyAtomically(appendOps(event));
+    await this.trail.store.commit(this.appended(event));
+  }
+
+  /** The writes appending `event`: the event, and when it names persons its marker for the indexer. */
+  appended(event: AuditEvent): Operation[] {
+    const _id = timeOrderedId(new Date(event.time));
+    const marker = event.personIds.length > 0 ? [this.trail.unindexed.insert({ _id })] : [];
+    return [this.trail.events.insert({ _id, ...withoutEmpty(event) }), ...marker];
   }
 
   /** The person's records, oldest first. */
@@ -53,13 +60,6 @@ export class AuditLog {
   }
 }
 
-/** The writes appending `event`: the event, and when it names persons its marker for the indexer. */
-export function appendOps(event: AuditEvent): WriteOp[] {
-  const _id = timeOrderedId(new Date(event.time));
-  const ops: WriteOp[] = [{ collection: EVENTS, op: 'insert', doc: { _id, ...withoutEmpty(event) } }];
-  if (event.personIds.length > 0) ops.push({ collection: UNINDEXED, op: 'insert', doc: { _id } });
-  return ops;
-}
 
 const OPTIONAL_FIELDS = ['transactionId', 'subject', 'client'] as const;
 

@@ -5,15 +5,8 @@
  * and one posting per person of the batch, keyed `<batch id>/<person id>` so that a batch's postings are appended
  * in one run of the primary key instead of scattered over a per-person index.
  */
-import type { Collection, DocumentStore, Storage } from '../storage/document-store.port.js';
-import { openCollection } from '../storage/typed-collection.js';
-
-export const EVENTS = 'audit_events';
-export const UNINDEXED = 'audit_unindexed';
-export const BATCHES = 'audit_index_batches';
-export const POSTINGS = 'audit_postings';
-/** Facts about the trail itself (whether the events of an older store were handed to the indexer). */
-export const META = 'audit_meta';
+import type { RecordSpec } from '../storage/record-spec.js';
+import type { Records, Store } from '../storage/store.js';
 
 /** What an answered request appends: who touched which persons' data (and which other records), and the outcome. */
 export interface AuditEvent {
@@ -42,26 +35,28 @@ export interface Posting {
   eventIds: string[];
 }
 
+export const EVENTS: RecordSpec<StoredAuditEvent> = { name: 'audit_events' };
+
 export interface AuditTrail {
-  documents: DocumentStore;
-  events: Collection<StoredAuditEvent>;
-  unindexed: Collection<Marker>;
+  store: Store;
+  events: Records<StoredAuditEvent>;
+  unindexed: Records<Marker>;
   /** Batches filed, oldest first; each `_id` is the id of its first event. */
-  batches: Collection<Marker>;
-  postings: Collection<Posting>;
-  meta: Collection<Marker>;
+  batches: Records<Marker>;
+  postings: Records<Posting>;
+  /** Facts about the trail itself (whether the events of an older store were handed to the indexer). */
+  meta: Records<Marker>;
 }
 
 export const postingId = (batchId: string, personId: string) => `${batchId}/${personId}`;
 
-export async function openAuditTrail(storage: Storage): Promise<AuditTrail> {
-  const { documents } = storage;
+export async function openAuditTrail(store: Store): Promise<AuditTrail> {
   return {
-    documents,
-    events: await openCollection<StoredAuditEvent>(documents, EVENTS),
-    unindexed: await openCollection<Marker>(documents, UNINDEXED),
-    batches: await openCollection<Marker>(documents, BATCHES),
-    postings: await openCollection<Posting>(documents, POSTINGS),
-    meta: await openCollection<Marker>(documents, META),
+    store,
+    events: await store.records(EVENTS),
+    unindexed: await store.records<Marker>({ name: 'audit_unindexed' }),
+    batches: await store.records<Marker>({ name: 'audit_index_batches' }),
+    postings: await store.records<Posting>({ name: 'audit_postings' }),
+    meta: await store.records<Marker>({ name: 'audit_meta' }),
   };
 }

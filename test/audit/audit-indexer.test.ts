@@ -4,6 +4,7 @@
  * events of a store written before, whose per-person index is dropped.
  */
 import assert from 'node:assert/strict';
+import { Store } from '../../src/storage/store.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -49,7 +50,7 @@ describe('the audit trail indexed behind the answers', () => {
   });
 
   it('reports an access right after it, then from the index, once and oldest first, across both in pages', async () => {
-    const log = await AuditLog.open(await open());
+    const log = await AuditLog.open(new Store(await open()));
     await log.append(event('P1'));
     await log.append(event('P2'));
     await log.append(event('P3', 'P1', 'P2'));
@@ -70,7 +71,7 @@ describe('the audit trail indexed behind the answers', () => {
   });
 
   it('files each event once when two processes index the same store at the same time', async () => {
-    const [first, second] = [await AuditLog.open(await open()), await AuditLog.open(await open())];
+    const [first, second] = [await AuditLog.open(new Store(await open())), await AuditLog.open(new Store(await open()))];
     const expected: string[] = [];
     for (let i = 0; i < 40; i++) {
       await (i % 2 === 0 ? first : second).append(event('P1', `Q${i}`));
@@ -84,7 +85,7 @@ describe('the audit trail indexed behind the answers', () => {
 
   it('loses nothing when an indexer dies before its batch is committed', async () => {
     const storage = await open();
-    const log = await AuditLog.open(storage);
+    const log = await AuditLog.open(new Store(storage));
     for (let i = 0; i < 5; i++) await log.append(event('P1'));
     const { documents } = storage;
     // The process dies before its batch's one commit reaches the store: to the store, the commit never happened.
@@ -96,7 +97,7 @@ describe('the audit trail indexed behind the answers', () => {
       ping: () => documents.ping(),
       close: () => documents.close(),
     };
-    const dying = await AuditLog.open({ ...storage, documents: killedBeforeCommit });
+    const dying = await AuditLog.open(new Store({ ...storage, documents: killedBeforeCommit }));
     await assert.rejects(dying.indexer.runOnce(), /killed/);
     assert.deepEqual(await reported(log, 'P1'), ['op1', 'op2', 'op3', 'op4', 'op5']);
     assert.equal(await drain(log), 5);
@@ -111,12 +112,12 @@ describe('the audit trail indexed behind the answers', () => {
     assert.ok(documents instanceof SqliteDocumentStore);
     assert.match(documents.explain('audit_events', { personIds: 'P1' }).join('\n'), /SEARCH k/);
 
-    const log = await AuditLog.open(storage);
+    const log = await AuditLog.open(new Store(storage));
     assert.doesNotMatch(documents.explain('audit_events', { personIds: 'P1' }).join('\n'), /SEARCH k/, 'index dropped');
     await log.append(event('P1'));
     assert.deepEqual(await reported(log, 'P1'), ['op1', 'op2', 'op3', 'op4']);
     assert.equal(await drain(log), 4);
-    const restarted = await AuditLog.open(storage);
+    const restarted = await AuditLog.open(new Store(storage));
     assert.equal(await drain(restarted), 0, 'marked once');
     assert.deepEqual(await reported(restarted, 'P1'), ['op1', 'op2', 'op3', 'op4']);
     assert.deepEqual(await reported(restarted, 'R2'), ['op2']);
