@@ -86,7 +86,7 @@ export interface IndexSpec {
   retired?: boolean;
 }
 
-/** The records of one collection; domain code sees them as its record type `T` (see `typed-collection.ts`). */
+/** The records of one collection, as adapters give them; domain code reads and writes through `Records<T>` (records.ts). */
 export interface Collection<T extends StoredRecord = StoredDocument> {
   /**
    * Inserts a new record; rejects with `DuplicateKeyError` when `_id` (or a unique index) already exists. `put`,
