@@ -10,11 +10,17 @@ import type { Versioned } from '../storage/store.js';
 import { type AuditTrail, type Marker, postingId } from './audit-trail.js';
 
 /** At most this many events per batch, */
-const BATCH_EVENTS = 2000;
-/** and this many (event, person) entries: a batch's commit holds the store's writer for a few milliseconds only. */
-const BATCH_ENTRIES = 10_000;
-/** Batches per `catchUp`, so that a round under constant load still ends (and `stop` waits for little). */
-const ROUNDS = 50;
+const BATCH_EVENTS = 500;
+/**
+ * and this many (event, person) entries: a batch's commit runs on the event loop in the store's group commit, so it
+ * stays a few milliseconds long, and requests wait behind one batch at most.
+ */
+const BATCH_ENTRIES = 2500;
+/**
+ * Batches per `catchUp` (the job runs it every second): up to 5,000 events a second, more than a server's answers
+ * append, without the indexer taking the event loop from requests when it works through a backlog.
+ */
+const ROUNDS = 10;
 
 /** How often the server's indexer job runs. */
 export const AUDIT_INDEX_INTERVAL_MS = 1000;
