@@ -136,7 +136,7 @@ export async function composeApp(parts: AppParts): Promise<ComposedApp> {
   if (uin) served.push(serve(uinInterface, uin));
 
   const notification = serves('notification')
-    ? await openNotificationEngine({ storage, config, settings, metrics: metrics.registry, clock, logger })
+    ? await openNotificationEngine({ store, config, settings, metrics: metrics.registry, clock, logger })
     : undefined;
   if (notification) {
     served.push(serve(notificationInterface, notification.service));

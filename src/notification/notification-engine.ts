@@ -8,8 +8,7 @@ import type { Registry } from 'prom-client';
 import { type Config, publicUrlOf } from '../config/config-options.js';
 import type { Clock } from '../shared/clock.js';
 import type { ProfileSettings } from '../profile/profile-settings.js';
-import type { Storage } from '../storage/document-store.port.js';
-import { Store } from '../storage/store.js';
+import type { Store } from '../storage/store.js';
 import { AddressCheck } from './address-check.js';
 import { DeliveryWorker } from './delivery-worker.js';
 import { EmailDelivery } from './email-delivery.js';
@@ -27,7 +26,7 @@ export interface NotificationEngine {
 }
 
 export interface NotificationEngineParts {
-  storage: Storage;
+  store: Store;
   config: Config;
   settings: ProfileSettings;
   /** Registry of `/metrics`: the engine publishes its gauges there. */
@@ -38,7 +37,7 @@ export interface NotificationEngineParts {
 
 export async function openNotificationEngine(deps: NotificationEngineParts): Promise<NotificationEngine> {
   const { config, logger } = deps;
-  const store = await openNotificationRecords(new Store(deps.storage));
+  const store = await openNotificationRecords(deps.store);
   const now = () => deps.clock().getTime();
   const metrics = createNotificationMetrics(deps.metrics, store, now);
   const check = new AddressCheck(config.notificationAllow);
