@@ -54,11 +54,6 @@ function isResponseValidation(err: StatusError): boolean {
   return (err.errors ?? []).some((item) => item.path?.startsWith('/response') || item.path?.startsWith('.response'));
 }
 
-/** The status a domain error is answered with. */
-export function statusOf(err: DomainError): number {
-  return STATUS[err.kind];
-}
-
 /** The status any failure is answered with (what the audit trail records of a failed operation). */
 export function answeredStatus(err: unknown): number {
   return toResponse(err).status;
@@ -66,7 +61,7 @@ export function answeredStatus(err: unknown): number {
 
 function toResponse(err: unknown): { status: number; body: OsiaError; headers: Record<string, string> } {
   if (err instanceof DomainError) {
-    const status = statusOf(err);
+    const status = STATUS[err.kind];
     return { status, body: { code: status, message: err.message }, headers: {} };
   }
   if (err instanceof HttpError) {

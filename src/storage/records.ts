@@ -129,8 +129,8 @@ export class Records<T extends StoredRecord> {
    */
   async stored(record: T, ledger: BlobLedger): Promise<StoredDocument> {
     const { binaries = [], encodedKeys } = this.spec;
-    const plain: Record<string, unknown> = Object.fromEntries(Object.entries(record));
-    const copy = binaries.length > 0 ? structuredClone(plain) : plain;
+    // The caller's record is copied only when binaries are moved out of it; otherwise it is stored as it is.
+    const copy = (binaries.length > 0 ? structuredClone(record) : record) as StoredDocument;
     for (const [holder, member] of binarySlots(copy, binaries)) {
       const value = holder[member];
       // structuredClone turned a Buffer into a plain Uint8Array.

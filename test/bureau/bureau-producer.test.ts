@@ -12,7 +12,7 @@ import { Ajv } from 'ajv';
 import pino from 'pino';
 import { ConfigError } from '../../src/config/config-options.js';
 import { bureausSectionSchema, readBureauToken } from '../../src/credentials/bureau/bureau-config.js';
-import { statusOf } from '../../src/http/error-middleware.js';
+import { answeredStatus } from '../../src/http/error-middleware.js';
 import { UpstreamBureauError } from '../../src/credentials/bureau/bureau-errors.js';
 import { createBureauProducer } from '../../src/credentials/bureau/bureau-producer.js';
 import type { CredentialProducer, ProductionOrder } from '../../src/credentials/credential-producer.port.js';
@@ -56,7 +56,7 @@ function producerFor(url: string, extra: { timeoutMs?: number; requestIdPrefix?:
 async function rejectsUpstream(call: Promise<unknown>, status: number, message: RegExp) {
   await assert.rejects(call, (err: unknown) => {
     assert.ok(err instanceof UpstreamBureauError, String(err));
-    assert.equal(statusOf(err), status);
+    assert.equal(answeredStatus(err), status);
     assert.match(err.message, message);
     return true;
   });
