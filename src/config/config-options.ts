@@ -73,6 +73,13 @@ function list(raw: string): string[] {
     .filter(Boolean);
 }
 
+/** A number from 0 to 1. */
+function fraction(raw: string, name: string): number {
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value) || value < 0 || value > 1) throw new ConfigError(`${name} must be a number from 0 to 1, got "${raw}"`);
+  return value;
+}
+
 function httpUrl(raw: string, name: string): string {
   if (!/^https?:\/\/\S+$/.test(raw)) throw new ConfigError(`${name} must be an http(s) URL, got "${raw}"`);
   return raw;
@@ -541,6 +548,100 @@ export const CONFIG_OPTIONS = {
     description:
       'YAML file wiring the PR and CMS to a Notification engine: events published, reactions subscribed (example docs/samples/events.yaml; see docs/behaviour/notification.md). No events when unset.',
     parse: text,
+  },
+  abisEngine: {
+    env: 'OSIA_ABIS_ENGINE',
+    flag: '--abis-engine',
+    default: 'builtin',
+    description:
+      'Which ABIS answers the Biometrics interface: `builtin` (encounters in our store, faces matched by the shipped model) or `gateway` (a vendor\'s OSIA ABIS at OSIA_ABIS_GATEWAY_URL); see docs/behaviour/abis.md.',
+    parse: oneOf(['builtin', 'gateway'] as const),
+  },
+  abisThreshold: {
+    env: 'OSIA_ABIS_THRESHOLD',
+    flag: '--abis-threshold',
+    default: '0.4',
+    description:
+      'Built-in engine: the face score (1 − Euclidean distance of the 128-value descriptors) from which two faces match, when a search gives no `threshold`. 0.4 is the distance 0.6 at which the model scores 99.38 % on LFW.',
+    parse: fraction,
+  },
+  abisGatewayUrl: {
+    env: 'OSIA_ABIS_GATEWAY_URL',
+    flag: '--abis-gateway-url',
+    default: undefined,
+    description: 'Gateway engine: base URL of the vendor\'s OSIA ABIS (the paths of abis.yaml go below it). Required with OSIA_ABIS_ENGINE=gateway.',
+    parse: httpUrl,
+  },
+  abisGatewayToken: {
+    env: 'OSIA_ABIS_GATEWAY_TOKEN',
+    flag: '--abis-gateway-token',
+    default: undefined,
+    description: 'Gateway engine: bearer token sent to the vendor\'s ABIS (or a file holding it, when the value is a path that exists).',
+    parse: text,
+  },
+  abisGatewayClientCert: {
+    env: 'OSIA_ABIS_GATEWAY_CLIENT_CERT',
+    flag: '--abis-gateway-client-cert',
+    default: undefined,
+    description: 'Gateway engine: PEM client certificate presented to the vendor\'s ABIS (mutual TLS), with OSIA_ABIS_GATEWAY_CLIENT_KEY.',
+    parse: text,
+  },
+  abisGatewayClientKey: {
+    env: 'OSIA_ABIS_GATEWAY_CLIENT_KEY',
+    flag: '--abis-gateway-client-key',
+    default: undefined,
+    description: 'PEM private key file of OSIA_ABIS_GATEWAY_CLIENT_CERT.',
+    parse: text,
+  },
+  abisGatewayCa: {
+    env: 'OSIA_ABIS_GATEWAY_CA',
+    flag: '--abis-gateway-ca',
+    default: undefined,
+    description: 'PEM file of the CA(s) the vendor\'s ABIS must chain to (the system CAs otherwise).',
+    parse: text,
+  },
+  abisGatewayTimeout: {
+    env: 'OSIA_ABIS_GATEWAY_TIMEOUT',
+    flag: '--abis-gateway-timeout',
+    default: '60',
+    description: 'Seconds the vendor\'s ABIS has to answer one forwarded call.',
+    parse: integer(1, 3600),
+  },
+  abisCallbackAllow: {
+    env: 'OSIA_ABIS_CALLBACK_ALLOW',
+    flag: '--abis-callback-allow',
+    default: undefined,
+    description:
+      'Hosts and CIDRs (comma-separated) ABIS callback URLs may point to; when unset any host except loopback, link-local and cloud-metadata addresses (the checks of OSIA_NOTIFICATION_ALLOW).',
+    parse: list,
+  },
+  abisCallbackRetries: {
+    env: 'OSIA_ABIS_CALLBACK_RETRIES',
+    flag: '--abis-callback-retries',
+    default: '5',
+    description: 'Attempts to deliver an ABIS result to its callback before the task is RESPONSE_ERROR (redeliverTaskResult starts again).',
+    parse: integer(1, 100),
+  },
+  abisCallbackTimeout: {
+    env: 'OSIA_ABIS_CALLBACK_TIMEOUT',
+    flag: '--abis-callback-timeout',
+    default: '10',
+    description: 'Seconds a callback has to answer an ABIS result; no answer counts as a failed attempt.',
+    parse: integer(1, 600),
+  },
+  abisTaskRetention: {
+    env: 'OSIA_ABIS_TASK_RETENTION',
+    flag: '--abis-task-retention',
+    default: '604800',
+    description: 'Seconds a finished ABIS task (and its held result) is kept; then readTaskStatus and redeliverTaskResult answer 404.',
+    parse: integer(60, 315_360_000),
+  },
+  abisPollInterval: {
+    env: 'OSIA_ABIS_POLL_INTERVAL',
+    flag: '--abis-poll-interval',
+    default: '500',
+    description: 'Milliseconds between two looks for due ABIS tasks and callbacks (a task accepted by this process wakes it at once).',
+    parse: integer(10, 600_000),
   },
   shutdownTimeoutMs: {
     env: 'OSIA_SHUTDOWN_TIMEOUT_MS',
