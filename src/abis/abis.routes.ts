@@ -1,34 +1,89 @@
-/** The Biometrics (ABIS) interface (`openapi/abis.yaml`, mounted at `/abis`): one handler per operationId. */
+/**
+ * The Biometrics (ABIS) interface (`openapi/abis.yaml`, mounted at `/abis`). Every operation but the two task ones
+ * is the same move: without `callback`, the engine runs the call and the answer goes back at once; with it, the call
+ * becomes a task and the answer is 202 `{taskId}`, even when the result would be ready at once (abis.yaml).
+ */
 import type { operations } from '../../generated/abis.js';
-import { notImplemented } from '../http/not-implemented.js';
-import type { HandlerMap } from '../http/operation-types.js';
+import type { AbisCall, AbisOperationId } from '../biometrics/abis-engine.port.js';
+import type { CallContext, HandlerMap } from '../http/operation-types.js';
 import { auditPathIds, type InterfaceModule } from '../http/interface-module.js';
+import { galleryCsv, prefersCsv } from '../shared/gallery-csv.js';
+import type { AbisServices } from './abis-services.js';
 
-function createAbisHandlers(): HandlerMap<operations> {
-  return {
-    createEncounterNoIds: notImplemented('createEncounterNoIds'),
-    createEncounterNoId: notImplemented('createEncounterNoId'),
-    readAllEncounters: notImplemented('readAllEncounters'),
-    createEncounter: notImplemented('createEncounter'),
-    readEncounter: notImplemented('readEncounter'),
-    updateEncounter: notImplemented('updateEncounter'),
-    deleteEncounter: notImplemented('deleteEncounter'),
-    mergeEncounter: notImplemented('mergeEncounter'),
-    moveEncounter: notImplemented('moveEncounter'),
-    updateEncounterStatus: notImplemented('updateEncounterStatus'),
-    updateEncounterGalleries: notImplemented('updateEncounterGalleries'),
-    readTemplate: notImplemented('readTemplate'),
-    deleteAll: notImplemented('deleteAll'),
-    identify: notImplemented('identify'),
-    identifyFromId: notImplemented('identifyFromId'),
-    identifyFromEncounterId: notImplemented('identifyFromEncounterId'),
-    verifyFromId: notImplemented('verifyFromId'),
-    verifyFromBio: notImplemented('verifyFromBio'),
-    readGalleries: notImplemented('readGalleries'),
-    readGalleryContent: notImplemented('readGalleryContent'),
-    readTaskStatus: notImplemented('readTaskStatus'),
-    redeliverTaskResult: notImplemented('redeliverTaskResult'),
+/** The operations answering 204 (their callback receives "OK"). */
+const NO_CONTENT: ReadonlySet<AbisOperationId> = new Set([
+  'deleteEncounter',
+  'deleteAll',
+  'mergeEncounter',
+  'moveEncounter',
+  'updateEncounterStatus',
+  'updateEncounterGalleries',
+]);
+
+const ENGINE_OPERATIONS: readonly AbisOperationId[] = [
+  'createEncounterNoIds',
+  'createEncounterNoId',
+  'createEncounter',
+  'readAllEncounters',
+  'readEncounter',
+  'updateEncounter',
+  'deleteEncounter',
+  'deleteAll',
+  'mergeEncounter',
+  'moveEncounter',
+  'updateEncounterStatus',
+  'updateEncounterGalleries',
+  'readTemplate',
+  'identify',
+  'identifyFromId',
+  'identifyFromEncounterId',
+  'verifyFromId',
+  'verifyFromBio',
+  'readGalleries',
+  'readGalleryContent',
+];
+
+interface EngineRequest {
+  path: Record<string, string>;
+  query: { transactionId: string; callback?: string; priority?: number } & Record<string, unknown>;
+  body?: unknown;
+  context: CallContext;
+}
+
+type Rows = { personId: string; encounterId: string }[];
+
+function engineHandler(services: AbisServices, operationId: AbisOperationId) {
+  return async ({ path, query, body, context }: EngineRequest) => {
+    const { transactionId, callback, priority, ...rest } = query;
+    const call: AbisCall = { operationId, transactionId, path, query: rest, body };
+    if (callback !== undefined) return { status: 202, body: { taskId: await services.tasks.accept(call, callback, priority) } };
+    const { body: answer } = await services.engine.run(call);
+    if (NO_CONTENT.has(operationId)) return { status: 204 };
+    // Searches and gallery listings name persons beyond the path: the audit trail records them.
+    if (Array.isArray(answer)) context.touchPersons(answer.flatMap((item) => (typeof item?.personId === 'string' ? [item.personId] : [])));
+    if (operationId === 'readGalleryContent' && prefersCsv(context.accept)) {
+      return { status: 200, body: galleryCsv(answer as Rows, 'encounterId'), contentType: 'text/csv' };
+    }
+    return { status: 200, body: answer };
   };
 }
 
-export const abisInterface: InterfaceModule<void> = { name: 'abis', createHandlers: createAbisHandlers, audit: auditPathIds('personId', 'personIdTarget', 'personIdSource') };
+function createAbisHandlers(services: AbisServices): HandlerMap<operations> {
+  const engine = Object.fromEntries(ENGINE_OPERATIONS.map((operationId) => [operationId, engineHandler(services, operationId)]));
+  const handlers = {
+    ...engine,
+    readTaskStatus: async ({ path }: { path: { taskId: string } }) => ({ status: 200, body: await services.tasks.status(path.taskId) }),
+    redeliverTaskResult: async ({ path }: { path: { taskId: string } }) => {
+      await services.tasks.redeliver(path.taskId);
+      return { status: 204 };
+    },
+  };
+  // The table above names every engine operation once; the compiler checks the shapes of the two task handlers.
+  return handlers as unknown as HandlerMap<operations>;
+}
+
+export const abisInterface: InterfaceModule<AbisServices> = {
+  name: 'abis',
+  createHandlers: createAbisHandlers,
+  audit: auditPathIds('personId', 'personIdTarget', 'personIdSource'),
+};

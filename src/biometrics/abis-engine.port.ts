@@ -17,8 +17,6 @@ export interface AbisCall {
   /** The operation's other query parameters (threshold, maxNbCand, status, offset…), without `callback` and `priority`. */
   query: Record<string, unknown>;
   body?: unknown;
-  /** readGalleryContent answered as `text/csv` (synchronous calls only: a callback receives JSON). */
-  csv?: boolean;
 }
 
 /** The success payload; none for the operations answering 204 (their callback receives the JSON string "OK"). */

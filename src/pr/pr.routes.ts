@@ -1,7 +1,7 @@
 /** The Population Registry interface (`openapi/pr.yaml`, mounted at `/pr`): one handler per operationId. */
 import type { components, operations } from '../../generated/pr.js';
 import type { HandlerMap } from '../http/operation-types.js';
-import { galleryCsv, prefersCsv } from './gallery-csv.js';
+import { galleryCsv, prefersCsv } from '../shared/gallery-csv.js';
 import type { PrServices } from './pr-services.js';
 import { requiredBody } from '../http/request-checks.js';
 import { paging } from '../shared/paging.js';
@@ -79,7 +79,7 @@ function createPrHandlers({ persons, identities, galleries }: PrServices): Handl
       const rows = await galleries.content(path.galleryId, offset, limit);
       context.touchPersons(rows.map((row) => row.personId));
       return prefersCsv(context.accept)
-        ? { status: 200, body: galleryCsv(rows), contentType: 'text/csv' }
+        ? { status: 200, body: galleryCsv(rows, 'identityId'), contentType: 'text/csv' }
         : { status: 200, body: rows };
     },
   };

@@ -1,16 +1,16 @@
 /**
  * Gallery content as CSV (RFC 4180): CRLF line ends, fields quoted when they hold a comma, a quote or a line
- * break, quotes doubled. The header names the columns as OSIA's example does (`PersonId`, `identityId`), without
- * the example's space after the comma, which RFC 4180 would make part of the name.
+ * break, quotes doubled. The header names the columns as OSIA's examples do (`PersonId` and `identityId` in the PR,
+ * `encounterId` in the ABIS), without the examples' space after the comma, which RFC 4180 would make part of the name.
  */
-import type { GalleryRow } from './gallery-service.js';
 
 function field(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
-export function galleryCsv(rows: readonly GalleryRow[]): string {
-  const lines = ['PersonId,identityId', ...rows.map((row) => `${field(row.personId)},${field(row.identityId)}`)];
+/** The rows as CSV: `PersonId` and the member `second` names (identityId or encounterId). */
+export function galleryCsv<K extends string>(rows: readonly ({ personId: string } & Record<K, string>)[], second: K): string {
+  const lines = [`PersonId,${second}`, ...rows.map((row) => `${field(row.personId)},${field(row[second])}`)];
   return `${lines.join('\r\n')}\r\n`;
 }
 
