@@ -1731,7 +1731,7 @@ export interface operations {
                 priority?: number;
                 /** @description Upper bound on the number of candidates returned. */
                 maxNbCand?: number;
-                /** @description Score threshold of the matcher; comparisons scoring below it do not count as a match. Its scale depends on the algorithm. */
+                /** @description Score threshold of the matcher; comparisons scoring below it do not count as a match. Its scale depends on the algorithm (built-in engine, from 0 to 1, default `OSIA_ABIS_THRESHOLD`). */
                 threshold?: number;
                 /** @description Desired accuracy of the search, using levels defined by the ABIS deployment. */
                 accuracyLevel?: string;
@@ -1815,7 +1815,7 @@ export interface operations {
                 priority?: number;
                 /** @description Upper bound on the number of candidates returned. */
                 maxNbCand?: number;
-                /** @description Score threshold of the matcher; comparisons scoring below it do not count as a match. Its scale depends on the algorithm. */
+                /** @description Score threshold of the matcher; comparisons scoring below it do not count as a match. Its scale depends on the algorithm (built-in engine, from 0 to 1, default `OSIA_ABIS_THRESHOLD`). */
                 threshold?: number;
                 /** @description Desired accuracy of the search, using levels defined by the ABIS deployment. */
                 accuracyLevel?: string;
@@ -1901,7 +1901,7 @@ export interface operations {
                 priority?: number;
                 /** @description Upper bound on the number of candidates returned. */
                 maxNbCand?: number;
-                /** @description Score threshold of the matcher; comparisons scoring below it do not count as a match. Its scale depends on the algorithm. */
+                /** @description Score threshold of the matcher; comparisons scoring below it do not count as a match. Its scale depends on the algorithm (built-in engine, from 0 to 1, default `OSIA_ABIS_THRESHOLD`). */
                 threshold?: number;
                 /** @description Desired accuracy of the search, using levels defined by the ABIS deployment. */
                 accuracyLevel?: string;
@@ -1987,7 +1987,7 @@ export interface operations {
                 callback?: string;
                 /** @description Scheduling priority of the request, from 0 (least urgent) to 9 (most urgent). */
                 priority?: number;
-                /** @description Score threshold of the matcher; comparisons scoring below it do not count as a match. Its scale depends on the algorithm. */
+                /** @description Score threshold of the matcher; comparisons scoring below it do not count as a match. Its scale depends on the algorithm (built-in engine, from 0 to 1, default `OSIA_ABIS_THRESHOLD`). */
                 threshold?: number;
                 /** @description Desired accuracy of the search, using levels defined by the ABIS deployment. */
                 accuracyLevel?: string;
@@ -2076,7 +2076,7 @@ export interface operations {
                 callback?: string;
                 /** @description Scheduling priority of the request, from 0 (least urgent) to 9 (most urgent). */
                 priority?: number;
-                /** @description Score threshold of the matcher; comparisons scoring below it do not count as a match. Its scale depends on the algorithm. */
+                /** @description Score threshold of the matcher; comparisons scoring below it do not count as a match. Its scale depends on the algorithm (built-in engine, from 0 to 1, default `OSIA_ABIS_THRESHOLD`). */
                 threshold?: number;
                 /** @description Desired accuracy of the search, using levels defined by the ABIS deployment. */
                 accuracyLevel?: string;

@@ -1745,7 +1745,7 @@ export interface operations {
                 priority?: number;
                 /** @description Upper bound on the number of candidates returned. */
                 maxNbCand?: number;
-                /** @description Score threshold of the matcher; comparisons scoring below it do not count as a match. Its scale depends on the algorithm. */
+                /** @description Score threshold of the matcher; comparisons scoring below it do not count as a match. Its scale depends on the algorithm (built-in engine, from 0 to 1, default `OSIA_ABIS_THRESHOLD`). */
                 threshold?: number;
                 /** @description Desired accuracy of the search, using levels defined by the ABIS deployment. */
                 accuracyLevel?: string;
@@ -1829,7 +1829,7 @@ export interface operations {
                 priority?: number;
                 /** @description Upper bound on the number of candidates returned. */
                 maxNbCand?: number;
-                /** @description Score threshold of the matcher; comparisons scoring below it do not count as a match. Its scale depends on the algorithm. */
+                /** @description Score threshold of the matcher; comparisons scoring below it do not count as a match. Its scale depends on the algorithm (built-in engine, from 0 to 1, default `OSIA_ABIS_THRESHOLD`). */
                 threshold?: number;
                 /** @description Desired accuracy of the search, using levels defined by the ABIS deployment. */
                 accuracyLevel?: string;
@@ -1915,7 +1915,7 @@ export interface operations {
                 priority?: number;
                 /** @description Upper bound on the number of candidates returned. */
                 maxNbCand?: number;
-                /** @description Score threshold of the matcher; comparisons scoring below it do not count as a match. Its scale depends on the algorithm. */
+                /** @description Score threshold of the matcher; comparisons scoring below it do not count as a match. Its scale depends on the algorithm (built-in engine, from 0 to 1, default `OSIA_ABIS_THRESHOLD`). */
                 threshold?: number;
                 /** @description Desired accuracy of the search, using levels defined by the ABIS deployment. */
                 accuracyLevel?: string;
@@ -2001,7 +2001,7 @@ export interface operations {
                 callback?: string;
                 /** @description Scheduling priority of the request, from 0 (least urgent) to 9 (most urgent). */
                 priority?: number;
-                /** @description Score threshold of the matcher; comparisons scoring below it do not count as a match. Its scale depends on the algorithm. */
+                /** @description Score threshold of the matcher; comparisons scoring below it do not count as a match. Its scale depends on the algorithm (built-in engine, from 0 to 1, default `OSIA_ABIS_THRESHOLD`). */
                 threshold?: number;
                 /** @description Desired accuracy of the search, using levels defined by the ABIS deployment. */
                 accuracyLevel?: string;
@@ -2090,7 +2090,7 @@ export interface operations {
                 callback?: string;
                 /** @description Scheduling priority of the request, from 0 (least urgent) to 9 (most urgent). */
                 priority?: number;
-                /** @description Score threshold of the matcher; comparisons scoring below it do not count as a match. Its scale depends on the algorithm. */
+                /** @description Score threshold of the matcher; comparisons scoring below it do not count as a match. Its scale depends on the algorithm (built-in engine, from 0 to 1, default `OSIA_ABIS_THRESHOLD`). */
                 threshold?: number;
                 /** @description Desired accuracy of the search, using levels defined by the ABIS deployment. */
                 accuracyLevel?: string;
