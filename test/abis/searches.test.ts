@@ -2,17 +2,11 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import request from 'supertest';
-import { demoPortraits, encounter, faceItem, TX } from '../support/abis-fixtures.js';
+import { DISTINCT, portraitsNamed, encounter, faceItem, TX } from '../support/abis-fixtures.js';
 import { faceless, groupPhoto, type Portrait, VARIANTS } from '../support/face-photos.js';
 import { useTestApp } from '../support/use-test-app.js';
 
 const t = useTestApp({ interfaces: ['abis'] });
-/**
- * Six people of the demo photos that no capture of another of them matches: on these small faces the model scores
- * some different people above the default threshold (up to 0.55 with a person of the same photo), so a set of
- * clearly distinct people is chosen (measured below 0.35 both ways, their rotated captures included).
- */
-const DISTINCT = ['sample1.jpg#1', 'sample1.jpg#3', 'sample2.jpg#2', 'sample3.jpg#3', 'sample4.jpg#3', 'sample5.jpg#1'];
 /** Enrolled as S-0 … S-5. */
 let enrolled: Portrait[] = [];
 /** Another capture of each enrolled face. */
@@ -30,12 +24,7 @@ const identify = (galleryId: string, biometricData: object[], filter: object = {
 const personIds = (candidates: Candidate[]) => candidates.map((candidate) => candidate.personId);
 
 before(async () => {
-  const all = await demoPortraits();
-  enrolled = DISTINCT.map((name) => {
-    const portrait = all.find((candidate) => candidate.name === name);
-    assert.ok(portrait, `the demo photos show ${name}`);
-    return portrait;
-  });
+  enrolled = await portraitsNamed(DISTINCT);
   probes = await Promise.all(enrolled.map((portrait) => (VARIANTS['rotated +5°'] as (p: Portrait) => Promise<Buffer>)(portrait)));
   for (const [i, portrait] of enrolled.entries()) {
     const galleries = i % 2 === 0 ? ['CITIZENS', 'EVEN'] : ['CITIZENS'];
