@@ -32,7 +32,16 @@ export interface ExtendablePersonIds {
 
 const STATUSES = new Set(['ACTIVE', 'INACTIVE']);
 
+/**
+ * Every ABIS write moves the one sequence record of the change log, so concurrent writers conflict more often than
+ * on a person alone: they get more runs than `Store.change` gives by default before a 409.
+ */
+const WRITE_ATTEMPTS = 32;
+
 export class AbisEncounters {
+  /** Galleries already recorded, so that the common case (a known gallery) costs no write. */
+  readonly #knownGalleries = new Set<string>();
+
   constructor(
     private readonly store: Store,
     private readonly records: AbisRecords,
@@ -46,7 +55,7 @@ export class AbisEncounters {
     // The images are encoded once, before the commit (and its retries); a refused image writes nothing.
     const encoded = await encodeFaces(this.model, body.biometricData);
     const key = encounterKey(personId, encounterId);
-    await this.store.change(async () => {
+    await this.#change(async () => {
       if (await this.#exists(key)) throw new ConflictError(`Person ${personId} already has an encounter ${encounterId}`);
       const now = this.clock().toISOString();
       const record = encounterRecord(personId, encounterId, body, now, now);
@@ -62,7 +71,7 @@ export class AbisEncounters {
     await this.#mustExist(personId, encounterId);
     const encoded = await encodeFaces(this.model, body.biometricData);
     const key = encounterKey(personId, encounterId);
-    await this.store.change(async () => {
+    await this.#change(async () => {
       const read = await this.#read(personId, encounterId);
       const created = typeof read.record.createdDate === 'string' ? read.record.createdDate : undefined;
       const record = encounterRecord(personId, encounterId, body, created, this.clock().toISOString());
@@ -90,7 +99,7 @@ export class AbisEncounters {
   /** Deletes the encounter; the person goes with its last one. */
   async delete(personId: string, encounterId: string): Promise<void> {
     const key = encounterKey(personId, encounterId);
-    await this.store.change(async () => {
+    await this.#change(async () => {
       const read = await this.#read(personId, encounterId);
       await this.#commit([this.records.encounters.delete(read), ...(await this.#templateWrites(key, undefined))], [key]);
     });
@@ -98,7 +107,7 @@ export class AbisEncounters {
 
   /** Deletes the person: every one of its encounters. */
   async deleteAll(personId: string): Promise<void> {
-    await this.store.change(async () => {
+    await this.#change(async () => {
       const reads = await this.records.encounters.findVersioned({ personId });
       if (reads.length === 0) throw new NotFoundError(`No person ${personId}`);
       const templates = await this.records.templates.findVersioned({ personId });
@@ -112,7 +121,7 @@ export class AbisEncounters {
   /** Moves every encounter of the source person to the target, ids kept; the source, left with none, is gone. */
   async merge(targetId: string, sourceId: string): Promise<void> {
     if (targetId === sourceId) throw new InvalidError('A person cannot be merged into itself');
-    await this.store.change(async () => {
+    await this.#change(async () => {
       const reads = await this.records.encounters.findVersioned({ personId: sourceId });
       if (reads.length === 0) throw new NotFoundError(`No person ${sourceId}`);
       await this.#transfer(targetId, reads);
@@ -121,7 +130,7 @@ export class AbisEncounters {
 
   /** Moves one encounter of the source person to the target, its id kept. */
   async move(targetId: string, sourceId: string, encounterId: string): Promise<void> {
-    await this.store.change(async () => this.#transfer(targetId, [await this.#read(sourceId, encounterId)]));
+    await this.#change(async () => this.#transfer(targetId, [await this.#read(sourceId, encounterId)]));
   }
 
   async setStatus(personId: string, encounterId: string, status: string): Promise<void> {
@@ -137,7 +146,7 @@ export class AbisEncounters {
   async #amend(personId: string, encounterId: string, change: Partial<EncounterRecord>): Promise<void> {
     const key = encounterKey(personId, encounterId);
     const { encounters, templates } = this.records;
-    await this.store.change(async () => {
+    await this.#change(async () => {
       const read = await this.#read(personId, encounterId);
       const record = { ...read.record, ...change, updatedDate: this.clock().toISOString() };
       const template = await templates.getVersioned(key);
@@ -175,10 +184,17 @@ export class AbisEncounters {
     return read ? [templates.delete(read)] : [];
   }
 
+  #change(task: () => Promise<void>): Promise<void> {
+    return this.store.change(task, WRITE_ATTEMPTS);
+  }
+
   /** Commits the writes with the change-log entry naming `keys`, and records the galleries used. */
   async #commit(writes: Operation[], keys: string[], galleries: readonly string[] = []): Promise<void> {
-    const galleryWrites = galleries.map((gallery) => this.records.galleries.put({ _id: gallery }));
+    const added = galleries.filter((gallery) => !this.#knownGalleries.has(gallery));
+    const galleryWrites = added.map((gallery) => this.records.galleries.put({ _id: gallery }));
+    // Read last, just before the commit: the shorter the time from this read to the commit, the fewer conflicts.
     await this.store.commit([...writes, ...galleryWrites, ...(await this.index.logged(keys))]);
+    for (const gallery of added) this.#knownGalleries.add(gallery);
   }
 
   async #read(personId: string, encounterId: string): Promise<Versioned<EncounterRecord>> {
