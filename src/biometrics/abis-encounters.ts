@@ -10,6 +10,7 @@ import type { Clock } from '../shared/clock.js';
 import type { Operation, Store, Versioned } from '../storage/store.js';
 import {
   type AbisRecords,
+  ALL_GALLERIES,
   type BiometricItem,
   ENCOUNTER_MEMBERS,
   type EncounterRecord,
@@ -52,6 +53,7 @@ export class AbisEncounters {
 
   /** Stores a new encounter (ids generated when not given), creating its person when it has none yet. */
   async create(body: EncounterBody, personId: string = randomUUID(), encounterId: string = randomUUID()): Promise<ExtendablePersonIds> {
+    checkGalleries(body.galleries);
     // The images are encoded once, before the commit (and its retries); a refused image writes nothing.
     const encoded = await encodeFaces(this.model, body.biometricData);
     const key = encounterKey(personId, encounterId);
@@ -68,6 +70,7 @@ export class AbisEncounters {
 
   /** Replaces the encounter's content (the ids and the creation date stay). */
   async update(personId: string, encounterId: string, body: EncounterBody): Promise<ExtendablePersonIds> {
+    checkGalleries(body.galleries);
     await this.#mustExist(personId, encounterId);
     const encoded = await encodeFaces(this.model, body.biometricData);
     const key = encounterKey(personId, encounterId);
@@ -139,6 +142,7 @@ export class AbisEncounters {
   }
 
   async setGalleries(personId: string, encounterId: string, galleries: string[]): Promise<void> {
+    checkGalleries(galleries);
     await this.#amend(personId, encounterId, { galleries });
   }
 
@@ -211,6 +215,11 @@ export class AbisEncounters {
   async #exists(key: string): Promise<boolean> {
     return (await this.records.encounters.collection.get(key)) !== undefined;
   }
+}
+
+/** `ALL` names every gallery in searches and listings: no encounter is filed under that name. */
+function checkGalleries(galleries: readonly string[]): void {
+  if (galleries.includes(ALL_GALLERIES)) throw new InvalidError(`${ALL_GALLERIES} stands for every gallery: it cannot be the name of one`);
 }
 
 /** The record of an encounter as the client gave it; its id and dates are the server's. */

@@ -5,7 +5,7 @@
  * searched; a search started from a stored person leaves that person out of its candidates.
  */
 import { InvalidError, NotFoundError } from '../shared/domain-errors.js';
-import { type AbisRecords, type BiometricItem, encounterKey, faceVector, type TemplateRecord } from './abis-records.js';
+import { type AbisRecords, ALL_GALLERIES, type BiometricItem, encounterKey, faceVector, type TemplateRecord } from './abis-records.js';
 import { probeFaces } from './face-encoding.js';
 import type { FaceModel } from './face-model.js';
 import { attributeTest } from './search-filter.js';
@@ -14,9 +14,6 @@ import { faceScore, type TemplateEntry, type TemplateHit } from './template-inde
 
 /** Candidates answered when the search names no `maxNbCand`. */
 export const DEFAULT_MAX_CANDIDATES = 10;
-
-/** `galleryId` of a search (or of a gallery listing) that stands for every gallery. */
-export const ALL_GALLERIES = 'ALL';
 
 export interface SearchQuery {
   threshold?: number;
