@@ -10,7 +10,7 @@ import { abisInterface } from './abis/abis.routes.js';
 import type { AbisEngine } from './biometrics/abis-engine.port.js';
 import { BuiltinAbis } from './biometrics/builtin-abis.js';
 import { FaceModel } from './biometrics/face-model.js';
-import { UnsupportedError } from './shared/domain-errors.js';
+import { NotFoundError, UnsupportedError } from './shared/domain-errors.js';
 import { createHttpApp } from './app.js';
 import { AUDIT_INDEX_INTERVAL_MS } from './audit/audit-indexer.js';
 import { AuditLog } from './audit/audit-log.js';
@@ -88,11 +88,11 @@ export interface ComposedApp {
   jobs: BackgroundJobs;
 }
 
-/** Until the task layer lands: a call with `callback` is refused. */
+/** Until the task layer lands: a call with `callback` is refused, so no task id names a task. */
 const NO_ABIS_TASKS: AbisTasks = {
   accept: () => Promise.reject(new UnsupportedError('asynchronous ABIS calls (callback) are not available yet')),
-  status: () => Promise.reject(new UnsupportedError('asynchronous ABIS calls (callback) are not available yet')),
-  redeliver: () => Promise.reject(new UnsupportedError('asynchronous ABIS calls (callback) are not available yet')),
+  status: (taskId) => Promise.reject(new NotFoundError(`No task ${taskId}`)),
+  redeliver: (taskId) => Promise.reject(new NotFoundError(`No task ${taskId}`)),
 };
 
 /** The ABIS engine OSIA_ABIS_ENGINE names; the face model is opened once, here. */
