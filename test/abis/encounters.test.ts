@@ -117,6 +117,13 @@ describe('biometric items', () => {
     assert.equal((await readAll('P-BAD')).status, 404);
   });
 
+  it('a FACE image over 10 MB is refused with 400 before any decoding', async () => {
+    const huge = { biometricType: 'FACE', image: Buffer.alloc(10 * 1024 * 1024 + 1).toString('base64') };
+    const res = await create('P-BAD', 'E-3', encounter([huge]));
+    assert.equal(res.status, 400);
+    assert.match(res.body.message, /biometricData\[0\]: the FACE image is larger than 10 MB/);
+  });
+
   it('an image that is no image is refused with 400', async () => {
     const res = await create('P-BAD', 'E-2', encounter([{ biometricType: 'FACE', image: Buffer.from('not an image').toString('base64') }]));
     assert.equal(res.status, 400);
@@ -200,6 +207,12 @@ describe('status and galleries', () => {
     assert.equal(galleries.status, 200);
     assert.ok(galleries.body.includes('SUSPECTS') && galleries.body.includes('VOTERS'));
     assert.ok(!galleries.body.includes('WATCH'), 'a gallery left empty is not listed');
+  });
+
+  it('updateEncounterGalleries refuses ALL (400) and an unknown encounter (404)', async () => {
+    assert.equal((await request(t.app).put(`/abis/v1/persons/G-2/encounters/E-1/galleries${TX}`).send(['ALL'])).status, 400);
+    assert.equal((await request(t.app).put(`/abis/v1/persons/G-2/encounters/NONE/galleries${TX}`).send(['X'])).status, 404);
+    assert.deepEqual((await read('G-2', 'E-1')).body.galleries, ['SUSPECTS']);
   });
 
   it('readGalleryContent lists the encounters of a gallery, pages, covers ALL, and answers CSV when asked', async () => {

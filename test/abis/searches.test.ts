@@ -122,6 +122,13 @@ describe('identify from stored data', () => {
     assert.equal((await request(t.app).post(`/abis/v1/identify/ALL/NOBODY${TX}`).send({})).status, 404);
   });
 
+  it('identifyFromId refuses (400) a person with no ACTIVE face to search with', async () => {
+    await request(t.app).post(`/abis/v1/persons/NOFACE/encounters/E-1${TX}`).send(encounter([{ biometricType: 'IRIS', image: 'AAEC' }]));
+    const res = await request(t.app).post(`/abis/v1/identify/ALL/NOFACE${TX}`).send({});
+    assert.equal(res.status, 400);
+    assert.match(res.body.message, /no ACTIVE encounter with an encoded FACE/);
+  });
+
   it('identifyFromEncounterId searches with one encounter; 404 for an unknown one', async () => {
     const res = await request(t.app).post(`/abis/v1/identify/ALL/DUP-0/encounters/D-1${TX}`).send({});
     assert.deepEqual([res.status, personIds(res.body)], [200, ['S-0']]);
