@@ -59,4 +59,22 @@ describe('two instances sharing one store', () => {
     assert.deepEqual(await found(first.app, probes[1] as Buffer), []);
     assert.deepEqual(await found(first.app, probes[0] as Buffer), []);
   });
+
+  it('concurrent writes of both instances: one 200 per encounter id, 409 for a duplicate, none lost', async () => {
+    const post = (app: TestApp['app'], encounterId: string) =>
+      request(app).post(`/abis/v1/persons/RACE/encounters/${encounterId}${TX}`).send(encounter([faceItem(faces[1] as Buffer)]));
+    const statuses = await Promise.all([
+      post(first.app, 'R-1'),
+      post(second.app, 'R-2'),
+      post(first.app, 'R-3'),
+      post(first.app, 'SAME'),
+      post(second.app, 'SAME'),
+    ]).then((answers) => answers.map((res) => res.status));
+    assert.deepEqual(statuses.slice(0, 3), [200, 200, 200]);
+    assert.deepEqual(statuses.slice(3).sort(), [200, 409]);
+    const stored = await request(second.app).get(`/abis/v1/persons/RACE/encounters${TX}`);
+    assert.deepEqual(stored.body.map((e: { encounterId: string }) => e.encounterId).sort(), ['R-1', 'R-2', 'R-3', 'SAME']);
+    const candidates = await request(first.app).post(`/abis/v1/identify/ALL${TX}`).send({ filter: {}, biometricData: [faceItem(probes[1] as Buffer)] });
+    assert.deepEqual(candidates.body[0].scores.map((score: { encounterId: string }) => score.encounterId).sort(), ['R-1', 'R-2', 'R-3', 'SAME']);
+  });
 });
