@@ -115,7 +115,11 @@ export class AbisSearches {
     const accept = (entry: TemplateEntry) => entry.active && inGalleryOf(entry, galleryId) && accepts(entry);
     const hits = probe.flatMap((vector) => this.synced.index.search(vector, accept, threshold, Number.MAX_SAFE_INTEGER));
     const byPerson = new Map<string, TemplateHit[]>();
-    for (const hit of hits) byPerson.set(hit.entry.personId, [...(byPerson.get(hit.entry.personId) ?? []), hit]);
+    for (const hit of hits) {
+      const personHits = byPerson.get(hit.entry.personId);
+      if (personHits) personHits.push(hit);
+      else byPerson.set(hit.entry.personId, [hit]);
+    }
     const ranked = [...byPerson].map(([personId, personHits]) => {
       const scores = perEncounter(personHits);
       return { personId, score: scores[0]?.score ?? 0, scores };
