@@ -54,11 +54,13 @@ export class AbisEncounters {
   /** Stores a new encounter (ids generated when not given), creating its person when it has none yet. */
   async create(body: EncounterBody, personId: string = randomUUID(), encounterId: string = randomUUID()): Promise<ExtendablePersonIds> {
     checkGalleries(body.galleries);
+    const key = encounterKey(personId, encounterId);
+    // Checked before the face work too, which a taken id would waste.
+    await this.#mustBeFree(personId, encounterId);
     // The images are encoded once, before the commit (and its retries); a refused image writes nothing.
     const encoded = await encodeFaces(this.model, body.biometricData);
-    const key = encounterKey(personId, encounterId);
     await this.#change(async () => {
-      if (await this.#exists(key)) throw new ConflictError(`Person ${personId} already has an encounter ${encounterId}`);
+      await this.#mustBeFree(personId, encounterId);
       const now = this.clock().toISOString();
       const record = encounterRecord(personId, encounterId, body, now, now);
       const template = templateRecord(record, encoded);
@@ -209,6 +211,10 @@ export class AbisEncounters {
 
   async #mustExist(personId: string, encounterId: string): Promise<void> {
     if (!(await this.#exists(encounterKey(personId, encounterId)))) throw new NotFoundError(`No encounter ${encounterId} of person ${personId}`);
+  }
+
+  async #mustBeFree(personId: string, encounterId: string): Promise<void> {
+    if (await this.#exists(encounterKey(personId, encounterId))) throw new ConflictError(`Person ${personId} already has an encounter ${encounterId}`);
   }
 
   /** Without reading the encounter's images. */
