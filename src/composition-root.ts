@@ -5,7 +5,12 @@
  */
 import type { Express } from 'express';
 import type { Logger } from 'pino';
+import type { AbisTasks } from './abis/abis-services.js';
 import { abisInterface } from './abis/abis.routes.js';
+import type { AbisEngine } from './biometrics/abis-engine.port.js';
+import { BuiltinAbis } from './biometrics/builtin-abis.js';
+import { FaceModel } from './biometrics/face-model.js';
+import { NotFoundError, UnsupportedError } from './shared/domain-errors.js';
 import { createHttpApp } from './app.js';
 import { AUDIT_INDEX_INTERVAL_MS } from './audit/audit-indexer.js';
 import { AuditLog } from './audit/audit-log.js';
@@ -81,6 +86,19 @@ export interface ComposedApp {
   services: AppServices;
   /** The periodic work of the app, in start order: the server starts it once listening and stops it on shutdown. */
   jobs: BackgroundJobs;
+}
+
+/** Until the task layer lands: a call with `callback` is refused, so no task id names a task. */
+const NO_ABIS_TASKS: AbisTasks = {
+  accept: () => Promise.reject(new UnsupportedError('asynchronous ABIS calls (callback) are not available yet')),
+  status: (taskId) => Promise.reject(new NotFoundError(`No task ${taskId}`)),
+  redeliver: (taskId) => Promise.reject(new NotFoundError(`No task ${taskId}`)),
+};
+
+/** The ABIS engine OSIA_ABIS_ENGINE names; the face model is opened once, here. */
+async function openAbisEngine(config: Config, store: Store, clock: Clock): Promise<AbisEngine> {
+  if (config.abisEngine !== 'builtin') throw new UnsupportedError(`OSIA_ABIS_ENGINE=${config.abisEngine} is not available yet`);
+  return BuiltinAbis.open({ store, model: await FaceModel.open(), clock, threshold: config.abisThreshold });
 }
 
 export async function composeApp(parts: AppParts): Promise<ComposedApp> {
@@ -173,7 +191,7 @@ export async function composeApp(parts: AppParts): Promise<ComposedApp> {
       : undefined;
   if (thirdParty) served.push(serve(thirdPartyInterface, thirdParty));
 
-  if (serves('abis')) served.push(serve(abisInterface, undefined));
+  if (serves('abis')) served.push(serve(abisInterface, { engine: await openAbisEngine(config, store, clock), tasks: NO_ABIS_TASKS }));
   if (serves('audit')) served.push(serve(auditInterface, auditLog));
   // The public documents: the issuing CA beside the CMS, the proof keys beside Third Party.
   if (pkiIssuer && serves('cms')) served.push(serve(pkiInterface, pkiIssuer));

@@ -169,10 +169,10 @@ describe('HTTP surface', () => {
     assert.ok(!logLines.join('\n').includes('Zebulon'), 'query values never reach the logs');
   });
 
-  it('logs a 501 (an operation not implemented) at info, not as an error', async () => {
-    const res = await request(t.app).get('/abis/v1/persons/P1/encounters/E1?transactionId=t').set('X-Request-Id', 'log-check-501');
-    assert.equal(res.status, 501);
-    const lines = logLines.map((l) => JSON.parse(l)).filter((entry) => entry.req?.id === 'log-check-501');
+  it('logs a refusal (an unknown ABIS encounter, 404) at info, not as an error', async () => {
+    const res = await request(t.app).get('/abis/v1/persons/P1/encounters/E1?transactionId=t').set('X-Request-Id', 'log-check-404');
+    assert.equal(res.status, 404);
+    const lines = logLines.map((l) => JSON.parse(l)).filter((entry) => entry.req?.id === 'log-check-404');
     assert.ok(lines.length > 0, 'a log line for the request');
     assert.deepEqual([...new Set(lines.map((entry) => entry.level))], [30]);
   });

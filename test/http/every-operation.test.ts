@@ -34,8 +34,19 @@ function withKnownIds(operationId: string, sample: SampleRequest): SampleRequest
   return { ...sample, body: { ...body, requestData: { ...requestData, credentialProfileId: 'RESIDENCE_PERMIT' } } };
 }
 
-/** Operations whose documented answer to a sample id that names nothing is 400 (subscribe: unknown topic; confirm: bad token). */
-const SAMPLE_ID_ANSWERS_400 = new Set(['subscribe', 'confirm']);
+/**
+ * Operations whose documented answer to a sample that names nothing is 400 (subscribe: unknown topic; confirm: bad
+ * token; the ABIS: the sample's FACE image is the string "string", no image, and its status is no status).
+ */
+const SAMPLE_ID_ANSWERS_400 = new Set([
+  'subscribe',
+  'confirm',
+  'createEncounterNoIds',
+  'createEncounterNoId',
+  'createEncounter',
+  'updateEncounterStatus',
+  'verifyFromBio',
+]);
 
 describe('every OSIA operation is routed and validated', () => {
   let testApp: TestApp;
