@@ -94,7 +94,6 @@ async function reportSize(): Promise<void> {
 if (scenarios.length === 0) {
   // `--only notification` / `--only abis`: nothing else to start.
   if (withNotification) await notificationBench(NOTIFICATION_LOAD);
-if (withAbis) await abisBench(ABIS_LOAD);
   if (withAbis) await abisBench(ABIS_LOAD);
   process.exit(0);
 }
