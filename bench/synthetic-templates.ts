@@ -23,10 +23,13 @@ function uniform(seed: number): () => number {
 
 export class SyntheticFaces {
   readonly #next: () => number;
+  /** Normal draws made once: a million faces are 128 million values, too many for a logarithm and a cosine each. */
+  readonly #normals = new Float64Array(1 << 16);
   readonly centre = new Float32Array(DIMENSIONS);
 
   constructor(seed = 21) {
     this.#next = uniform(seed);
+    for (let i = 0; i < this.#normals.length; i++) this.#normals[i] = this.#boxMuller();
     for (let i = 0; i < DIMENSIONS; i++) this.centre[i] = this.#gaussian();
     const norm = Math.hypot(...this.centre);
     for (let i = 0; i < DIMENSIONS; i++) this.centre[i] = ((this.centre[i] as number) * CENTRE_NORM) / norm;
@@ -44,8 +47,11 @@ export class SyntheticFaces {
     return out;
   }
 
-  /** Box–Muller. */
   #gaussian(): number {
+    return this.#normals[Math.floor(this.#next() * this.#normals.length)] as number;
+  }
+
+  #boxMuller(): number {
     return Math.sqrt(-2 * Math.log(1 - this.#next())) * Math.cos(2 * Math.PI * this.#next());
   }
 }

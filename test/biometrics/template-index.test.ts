@@ -100,6 +100,20 @@ describe('TemplateIndex', () => {
     assert.equal(small.search(face, () => true, 0.99, 1)[0]?.entry.key, 'P1/E1/0');
   });
 
+  it('scores every value of a template whose size is not a multiple of four', () => {
+    const odd = new TemplateIndex(6);
+    odd.put(syntheticEntry(1), Float32Array.from([0, 0, 0, 0, 0, 0.3]));
+    odd.put(syntheticEntry(2), Float32Array.from([0, 0, 0, 0, 0, 0.1]));
+    const hits = odd.search(new Float32Array(6), () => true, 0, 10);
+    assert.deepEqual(
+      hits.map(({ entry, score }) => [entry.key, Number(score.toFixed(6))]),
+      [
+        ['P2/E1/0', 0.9],
+        ['P1/E1/0', 0.7],
+      ],
+    );
+  });
+
   it('refuses a template or a probe of another size', () => {
     assert.throws(() => index.put(syntheticEntry(1), new Float32Array(64)), RangeError);
     assert.throws(() => index.search(new Float32Array(64), () => true, 0.4, 10), RangeError);
