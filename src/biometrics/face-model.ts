@@ -90,6 +90,7 @@ export class FaceModel {
         if (!('ready' in first)) return reject(new Error('the face-model thread did not start'));
         worker.on('message', (reply: FaceWorkerReply) => this.#settle(worker, reply));
         worker.off('error', reject);
+        worker.off('exit', exited);
         let cause = 'it exited';
         worker.on('error', (err) => {
           cause = err.message;
@@ -101,7 +102,9 @@ export class FaceModel {
         this.#dispatch();
         resolve();
       });
+      const exited = (code: number) => reject(new Error(`the face-model thread exited (code ${code}) before it was ready`));
       worker.once('error', reject);
+      worker.once('exit', exited);
     });
   }
 
@@ -115,7 +118,9 @@ export class FaceModel {
       this.#busy.set(worker, job);
       // A busy thread keeps the process alive until its answer is in; an idle one does not.
       worker.ref();
-      worker.postMessage(job.image);
+      // Structured cloning copies a view's whole buffer: a slice of a larger one (a request body) goes alone.
+      const { image } = job;
+      worker.postMessage(image.byteLength === image.buffer.byteLength ? image : image.slice());
     }
   }
 
