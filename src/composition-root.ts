@@ -7,10 +7,12 @@ import type { Express } from 'express';
 import type { Logger } from 'pino';
 import type { AbisTasks } from './abis/abis-services.js';
 import { abisInterface } from './abis/abis.routes.js';
-import type { AbisEngine } from './biometrics/abis-engine.port.js';
+import type { AbisEngine, TaskSettler } from './biometrics/abis-engine.port.js';
 import { BuiltinAbis } from './biometrics/builtin-abis.js';
 import { FaceModel } from './biometrics/face-model.js';
 import { UnsupportedError } from './shared/domain-errors.js';
+import { abisRelayInterface } from './biometrics/abis-relay.routes.js';
+import { openGatewayAbis } from './biometrics/open-gateway-abis.js';
 import { createHttpApp } from './app.js';
 import { AUDIT_INDEX_INTERVAL_MS } from './audit/audit-indexer.js';
 import { AuditLog } from './audit/audit-log.js';
@@ -89,15 +91,15 @@ export interface ComposedApp {
 }
 
 /** Until the task layer lands: a call with `callback` is refused. */
-const NO_ABIS_TASKS: AbisTasks = {
+const NO_ABIS_TASKS: AbisTasks & TaskSettler = {
   accept: () => Promise.reject(new UnsupportedError('asynchronous ABIS calls (callback) are not available yet')),
   status: () => Promise.reject(new UnsupportedError('asynchronous ABIS calls (callback) are not available yet')),
   redeliver: () => Promise.reject(new UnsupportedError('asynchronous ABIS calls (callback) are not available yet')),
+  settle: () => Promise.reject(new UnsupportedError('asynchronous ABIS calls (callback) are not available yet')),
 };
 
-/** The ABIS engine OSIA_ABIS_ENGINE names; the face model is opened once, here. */
-async function openAbisEngine(config: Config, store: Store, clock: Clock): Promise<AbisEngine> {
-  if (config.abisEngine !== 'builtin') throw new UnsupportedError(`OSIA_ABIS_ENGINE=${config.abisEngine} is not available yet`);
+/** The built-in engine; the face model is opened once, here. */
+async function openBuiltinAbis(config: Config, store: Store, clock: Clock): Promise<AbisEngine> {
   return BuiltinAbis.open({ store, model: await FaceModel.open(), clock, threshold: config.abisThreshold });
 }
 
@@ -191,7 +193,14 @@ export async function composeApp(parts: AppParts): Promise<ComposedApp> {
       : undefined;
   if (thirdParty) served.push(serve(thirdPartyInterface, thirdParty));
 
-  if (serves('abis')) served.push(serve(abisInterface, { engine: await openAbisEngine(config, store, clock), tasks: NO_ABIS_TASKS }));
+  const abisDocument = documentOf('abis');
+  if (abisDocument) {
+    // The face model is opened for the built-in engine only; the gateway forwards to the vendor's ABIS.
+    const gateway = config.abisEngine === 'gateway' ? await openGatewayAbis({ config, document: abisDocument.document, store }) : undefined;
+    const engine = gateway?.engine ?? (await openBuiltinAbis(config, store, clock));
+    served.push(serve(abisInterface, { engine, tasks: NO_ABIS_TASKS }));
+    if (gateway?.relay) served.push(serve(abisRelayInterface, { gateway: gateway.engine, addresses: gateway.relay, settler: NO_ABIS_TASKS }));
+  }
   if (serves('audit')) served.push(serve(auditInterface, auditLog));
   // The public documents: the issuing CA beside the CMS, the proof keys beside Third Party.
   if (pkiIssuer && serves('cms')) served.push(serve(pkiInterface, pkiIssuer));

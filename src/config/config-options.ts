@@ -570,7 +570,7 @@ export const CONFIG_OPTIONS = {
     flag: '--abis-gateway-url',
     default: undefined,
     description: 'Gateway engine: base URL of the vendor\'s OSIA ABIS (the paths of abis.yaml go below it). Required with OSIA_ABIS_ENGINE=gateway.',
-    parse: httpUrl,
+    parse: baseUrl,
   },
   abisGatewayToken: {
     env: 'OSIA_ABIS_GATEWAY_TOKEN',
