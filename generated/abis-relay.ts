@@ -64,7 +64,10 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Received; the result goes on to our caller. A result that does not follow abis.yaml is passed on as an upstream error (502). */
+            /**
+             * @description Received; the result goes on to our caller. A result that does not follow abis.yaml is passed on as an
+             *     upstream error (502). A result for a task that has one already is acknowledged and ignored.
+             */
             204: {
                 headers: {
                     [name: string]: unknown;
@@ -80,17 +83,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such relay address (wrong secret, unknown operation or task). */
+            /** @description No such relay address (wrong secret, unknown operation), or the task is gone (never existed, or purged). */
             404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The task already has its result. */
-            409: {
                 headers: {
                     [name: string]: unknown;
                 };
