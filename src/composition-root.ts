@@ -5,12 +5,11 @@
  */
 import type { Express } from 'express';
 import type { Logger } from 'pino';
-import type { AbisTasks } from './abis/abis-services.js';
 import { abisInterface } from './abis/abis.routes.js';
-import type { AbisEngine, TaskSettler } from './biometrics/abis-engine.port.js';
+import { type AbisTaskLayer, openAbisTasks } from './abis/open-abis-tasks.js';
+import type { AbisEngine } from './biometrics/abis-engine.port.js';
 import { BuiltinAbis } from './biometrics/builtin-abis.js';
 import { FaceModel } from './biometrics/face-model.js';
-import { UnsupportedError } from './shared/domain-errors.js';
 import { abisRelayInterface } from './biometrics/abis-relay.routes.js';
 import { openGatewayAbis } from './biometrics/open-gateway-abis.js';
 import { createHttpApp } from './app.js';
@@ -81,6 +80,8 @@ export interface AppServices {
   pr: PrServices | undefined;
   /** The event flows of `OSIA_EVENTS` (undefined without the file). */
   flows: EventFlows | undefined;
+  /** The ABIS calls made with a callback: their service and jobs. */
+  abisTasks: AbisTaskLayer | undefined;
 }
 
 export interface ComposedApp {
@@ -89,14 +90,6 @@ export interface ComposedApp {
   /** The periodic work of the app, in start order: the server starts it once listening and stops it on shutdown. */
   jobs: BackgroundJobs;
 }
-
-/** Until the task layer lands: a call with `callback` is refused. */
-const NO_ABIS_TASKS: AbisTasks & TaskSettler = {
-  accept: () => Promise.reject(new UnsupportedError('asynchronous ABIS calls (callback) are not available yet')),
-  status: () => Promise.reject(new UnsupportedError('asynchronous ABIS calls (callback) are not available yet')),
-  redeliver: () => Promise.reject(new UnsupportedError('asynchronous ABIS calls (callback) are not available yet')),
-  settle: () => Promise.reject(new UnsupportedError('asynchronous ABIS calls (callback) are not available yet')),
-};
 
 /** The built-in engine; the face model is opened once, here. */
 async function openBuiltinAbis(config: Config, store: Store, clock: Clock): Promise<AbisEngine> {
@@ -193,13 +186,17 @@ export async function composeApp(parts: AppParts): Promise<ComposedApp> {
       : undefined;
   if (thirdParty) served.push(serve(thirdPartyInterface, thirdParty));
 
+  let abisTasks: AbisTaskLayer | undefined;
   const abisDocument = documentOf('abis');
   if (abisDocument) {
     // The face model is opened for the built-in engine only; the gateway forwards to the vendor's ABIS.
     const gateway = config.abisEngine === 'gateway' ? await openGatewayAbis({ config, document: abisDocument.document, store }) : undefined;
     const engine = gateway?.engine ?? (await openBuiltinAbis(config, store, clock));
-    served.push(serve(abisInterface, { engine, tasks: NO_ABIS_TASKS }));
-    if (gateway?.relay) served.push(serve(abisRelayInterface, { gateway: gateway.engine, addresses: gateway.relay, settler: NO_ABIS_TASKS }));
+    abisTasks = await openAbisTasks({ store, engine, config, metrics: metrics.registry, clock, logger });
+    for (const job of abisTasks.jobs) jobs.add(job);
+    served.push(serve(abisInterface, { engine, tasks: abisTasks.service }));
+    // The vendor's results of calls made with a callback come back through the relay, into the same tasks.
+    if (gateway?.relay) served.push(serve(abisRelayInterface, { gateway: gateway.engine, addresses: gateway.relay, settler: abisTasks.service }));
   }
   if (serves('audit')) served.push(serve(auditInterface, auditLog));
   // The public documents: the issuing CA beside the CMS, the proof keys beside Third Party.
@@ -234,5 +231,5 @@ export async function composeApp(parts: AppParts): Promise<ComposedApp> {
   const publicDocuments = await Promise.all(served.filter(({ name }) => !documentOf(name)).map(({ name }) => loadDocument(name)));
   const allDocuments = [...documents, ...publicDocuments];
   const app = await createHttpApp({ config, storage, logger, documents: allDocuments, mounts, metrics, interfaces: served, auditLog, clock });
-  return { app, services: { notification, thirdParty, cms, pr, flows }, jobs };
+  return { app, services: { notification, thirdParty, cms, pr, flows, abisTasks }, jobs };
 }

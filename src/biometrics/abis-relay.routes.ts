@@ -4,7 +4,7 @@
  * checked against abis.yaml, or its failure, as the OSIA Error our caller's callback will receive, settles the task.
  */
 import type { operations } from '../../generated/abis-relay.js';
-import { answeredStatus } from '../http/error-middleware.js';
+import { osiaErrorOf } from '../errors/osia-error.js';
 import type { InterfaceModule } from '../http/interface-module.js';
 import type { HandlerMap } from '../http/operation-types.js';
 import { DomainError, NotFoundError } from '../shared/domain-errors.js';
@@ -24,8 +24,8 @@ function outcomeOf(gateway: GatewayAbis, operationId: string, mediaType: string,
     return payload === undefined ? { ok: true } : { ok: true, body: payload };
   } catch (err) {
     if (!(err instanceof DomainError)) throw err;
-    const status = answeredStatus(err);
-    return { ok: false, status, error: { code: status, message: err.message } };
+    const { status, body: error } = osiaErrorOf(err);
+    return { ok: false, status, error };
   }
 }
 
