@@ -12,8 +12,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
+import { type Receiver, startReceiver } from '../support/receiver.js';
 import { createTestPki, type TestPki } from '../support/test-pki.js';
+import type { TestApp } from '../support/test-app.js';
 import { useTestApp } from '../support/use-test-app.js';
+
+type TestAppLike = Pick<TestApp, 'app' | 'services'>;
 import { json, type StubVendor, startStubVendor } from './stub-vendor.js';
 
 const A = '/abis/v1';
@@ -109,10 +113,79 @@ describe('the gateway engine forwarding to a vendor ABIS', () => {
     });
   }
 
+  it('makes CSV gallery content from the JSON it asks the vendor for', async () => {
+    vendor.reply = () => json(200, [{ personId: 'p-1', encounterId: 'e-1' }]);
+    const res = await request(t.app).get(`${A}/galleries/national?transactionId=tx-csv&offset=10&limit=5`).set('Accept', 'text/csv');
+    assert.equal(res.status, 200);
+    assert.match(res.headers['content-type'] ?? '', /^text\/csv/);
+    assert.match(res.text, /p-1, ?e-1/);
+    const [sent] = vendor.requests.slice(-1);
+    assert.equal(sent?.headers.accept, 'application/json');
+    assert.equal(sent?.url, '/abis/v1/galleries/national?transactionId=tx-csv&offset=10&limit=5');
+  });
+
   it('answers an upstream error when the vendor does not answer in time', async () => {
     vendor.reply = undefined;
     const res = await request(t.app).get(`${A}/galleries?transactionId=tx-5`);
     assertUpstream(res, /did not answer readGalleries \(no answer within 1000 ms\)/);
+  });
+});
+
+describe('calls with a callback', () => {
+  let vendor: StubVendor;
+  let receiver: Receiver;
+  before(async () => {
+    vendor = await startStubVendor();
+    receiver = await startReceiver('/abis-client');
+    receiver.status = 204;
+  });
+  after(async () => {
+    await vendor.close();
+    await receiver.close();
+  });
+  const openGateway = (publicUrl?: string) =>
+    Promise.resolve({
+      interfaces: ['abis'] as const,
+      env: {
+        OSIA_ABIS_ENGINE: 'gateway',
+        OSIA_ABIS_GATEWAY_URL: vendor.url,
+        OSIA_ABIS_CALLBACK_ALLOW: '127.0.0.0/8',
+        ...(publicUrl ? { OSIA_PUBLIC_URL: publicUrl } : {}),
+      },
+    });
+  const deliveredFor = async (app: TestAppLike, path: string): Promise<{ headers: Record<string, unknown>; body: unknown }> => {
+    const accepted = await request(app.app).get(`${A}${path}?transactionId=tx-cb&callback=${encodeURIComponent(receiver.url)}`);
+    assert.equal(accepted.status, 202, accepted.text);
+    const tasks = app.services.abisTasks;
+    assert.ok(tasks);
+    assert.equal(await tasks.runner.runOnce(), 1);
+    await tasks.delivery.runOnce();
+    const delivered = receiver.received.find((received) => new URL(received.url, 'http://r').searchParams.get('taskId') === accepted.body.taskId);
+    assert.ok(delivered, 'delivered to our caller');
+    return delivered;
+  };
+
+  describe('without OSIA_PUBLIC_URL (the vendor cannot call us back)', () => {
+    const t = useTestApp(() => openGateway());
+    it('runs the call synchronously at the vendor, without callback, and delivers its answer', async () => {
+      vendor.reply = () => json(200, ['national']);
+      const delivered = await deliveredFor(t, '/galleries');
+      assert.deepEqual(delivered.body, ['national']);
+      const sent = new URL(vendor.requests.at(-1)?.url ?? '', 'http://vendor');
+      assert.deepEqual([...sent.searchParams.keys()], ['transactionId'], 'no callback, no priority forwarded');
+    });
+  });
+
+  describe('with OSIA_PUBLIC_URL', () => {
+    const t = useTestApp(() => openGateway('https://osia.example/'));
+    it('forwards the call with a callback to our relay and waits; a vendor that does not accept it (no 202) fails the task', async () => {
+      vendor.reply = () => json(200, ['national']);
+      const delivered = await deliveredFor(t, '/galleries');
+      const callback = new URL(vendor.requests.at(-1)?.url ?? '', 'http://vendor').searchParams.get('callback') ?? '';
+      assert.match(callback, /^https:\/\/osia\.example\/abis\/relay\/v1\/tasks\/[0-9a-f-]{36}\/readGalleries\/[\w-]{43}$/);
+      assert.equal(delivered.headers['content-type'], 'application/error+json');
+      assert.deepEqual(delivered.body, { code: 502, message: 'the vendor ABIS answered readGalleries with 200 where 202 was expected' });
+    });
   });
 });
 
