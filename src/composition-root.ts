@@ -5,8 +5,8 @@
  */
 import type { Express } from 'express';
 import type { Logger } from 'pino';
-import type { AbisTasks } from './abis/abis-services.js';
 import { abisInterface } from './abis/abis.routes.js';
+import { type AbisTaskLayer, openAbisTasks } from './abis/open-abis-tasks.js';
 import type { AbisEngine } from './biometrics/abis-engine.port.js';
 import { BuiltinAbis } from './biometrics/builtin-abis.js';
 import { FaceModel } from './biometrics/face-model.js';
@@ -79,6 +79,8 @@ export interface AppServices {
   pr: PrServices | undefined;
   /** The event flows of `OSIA_EVENTS` (undefined without the file). */
   flows: EventFlows | undefined;
+  /** The ABIS calls made with a callback: their service and jobs. */
+  abisTasks: AbisTaskLayer | undefined;
 }
 
 export interface ComposedApp {
@@ -87,13 +89,6 @@ export interface ComposedApp {
   /** The periodic work of the app, in start order: the server starts it once listening and stops it on shutdown. */
   jobs: BackgroundJobs;
 }
-
-/** Until the task layer lands: a call with `callback` is refused. */
-const NO_ABIS_TASKS: AbisTasks = {
-  accept: () => Promise.reject(new UnsupportedError('asynchronous ABIS calls (callback) are not available yet')),
-  status: () => Promise.reject(new UnsupportedError('asynchronous ABIS calls (callback) are not available yet')),
-  redeliver: () => Promise.reject(new UnsupportedError('asynchronous ABIS calls (callback) are not available yet')),
-};
 
 /** The ABIS engine OSIA_ABIS_ENGINE names; the face model is opened once, here. */
 async function openAbisEngine(config: Config, store: Store, clock: Clock): Promise<AbisEngine> {
@@ -191,7 +186,13 @@ export async function composeApp(parts: AppParts): Promise<ComposedApp> {
       : undefined;
   if (thirdParty) served.push(serve(thirdPartyInterface, thirdParty));
 
-  if (serves('abis')) served.push(serve(abisInterface, { engine: await openAbisEngine(config, store, clock), tasks: NO_ABIS_TASKS }));
+  let abisTasks: AbisTaskLayer | undefined;
+  if (serves('abis')) {
+    const engine = await openAbisEngine(config, store, clock);
+    abisTasks = await openAbisTasks({ store, engine, config, metrics: metrics.registry, clock, logger });
+    for (const job of abisTasks.jobs) jobs.add(job);
+    served.push(serve(abisInterface, { engine, tasks: abisTasks.service }));
+  }
   if (serves('audit')) served.push(serve(auditInterface, auditLog));
   // The public documents: the issuing CA beside the CMS, the proof keys beside Third Party.
   if (pkiIssuer && serves('cms')) served.push(serve(pkiInterface, pkiIssuer));
@@ -225,5 +226,5 @@ export async function composeApp(parts: AppParts): Promise<ComposedApp> {
   const publicDocuments = await Promise.all(served.filter(({ name }) => !documentOf(name)).map(({ name }) => loadDocument(name)));
   const allDocuments = [...documents, ...publicDocuments];
   const app = await createHttpApp({ config, storage, logger, documents: allDocuments, mounts, metrics, interfaces: served, auditLog, clock });
-  return { app, services: { notification, thirdParty, cms, pr, flows }, jobs };
+  return { app, services: { notification, thirdParty, cms, pr, flows, abisTasks }, jobs };
 }

@@ -8,17 +8,8 @@ import type { AbisCall, AbisOperationId } from '../biometrics/abis-engine.port.j
 import type { CallContext, HandlerMap } from '../http/operation-types.js';
 import { auditPathIds, type InterfaceModule } from '../http/interface-module.js';
 import { galleryCsv, prefersCsv } from '../shared/gallery-csv.js';
+import { NO_CONTENT } from './abis-operations.js';
 import type { AbisServices } from './abis-services.js';
-
-/** The operations answering 204 (their callback receives "OK"). */
-const NO_CONTENT: ReadonlySet<AbisOperationId> = new Set([
-  'deleteEncounter',
-  'deleteAll',
-  'mergeEncounter',
-  'moveEncounter',
-  'updateEncounterStatus',
-  'updateEncounterGalleries',
-]);
 
 const ENGINE_OPERATIONS: readonly AbisOperationId[] = [
   'createEncounterNoIds',

@@ -9,7 +9,7 @@ import express, { type Request, type RequestHandler, type Response } from 'expre
 import * as OpenApiValidator from 'express-openapi-validator';
 import type { OpenAPIV3 } from 'express-openapi-validator/dist/framework/types.js';
 import { authenticate, authorize } from './auth-middleware.js';
-import { answeredStatus } from './error-middleware.js';
+import { answeredStatus } from '../errors/osia-error.js';
 import { type ScopeRequirement, scopeRequirement } from '../auth/scope-requirement.js';
 import type { TokenVerifier } from '../auth/token-verifier.js';
 import type { AuditRecorder } from '../audit/audit-recorder.js';

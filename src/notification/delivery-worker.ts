@@ -13,7 +13,7 @@ import type { BackgroundJob } from '../shared/background-jobs.js';
 import { LeasedQueue } from '../storage/leased-queue.js';
 import type { Operation, Versioned } from '../storage/store.js';
 import { mayRetry, parsePolicy } from './delivery-policy.js';
-import type { OutgoingMessage, SendOutcome } from './http-delivery.js';
+import type { OutgoingMessage, Sender, SendOutcome } from '../shared/http-delivery.js';
 import type { NotificationMetrics } from './notification-metrics.js';
 import type { DeliveryRecord, MessageRecord, NotificationRecords, SubscriptionRecord } from './notification-records.js';
 
@@ -33,10 +33,6 @@ export interface DeliveryWorkerOptions {
   publicUrl: string;
   /** Reference-implementation compatibility: confirmation messages also carry `confirmURL` (the link without its token). */
   confirmUrlMember: boolean;
-}
-
-export interface Sender {
-  send(message: OutgoingMessage): Promise<SendOutcome>;
 }
 
 /**

@@ -4,7 +4,7 @@
  * mail is success; a refusal or no connection is a failed attempt, retried per the policy.
  */
 import nodemailer, { type Transporter } from 'nodemailer';
-import type { OutgoingMessage, SendOutcome } from './http-delivery.js';
+import type { OutgoingMessage, SendOutcome } from '../shared/http-delivery.js';
 
 export class EmailDelivery {
   readonly #transport: Transporter;

@@ -9,10 +9,10 @@ import { type Config, publicUrlOf } from '../config/config-options.js';
 import type { Clock } from '../shared/clock.js';
 import type { ProfileSettings } from '../profile/profile-settings.js';
 import type { Store } from '../storage/store.js';
-import { AddressCheck } from './address-check.js';
+import { AddressCheck } from '../shared/address-check.js';
 import { DeliveryWorker } from './delivery-worker.js';
 import { EmailDelivery } from './email-delivery.js';
-import { HttpDelivery } from './http-delivery.js';
+import { HttpDelivery } from '../shared/http-delivery.js';
 import { createNotificationMetrics } from './notification-metrics.js';
 import { openNotificationRecords } from './notification-records.js';
 import { NotificationService } from './notification-service.js';
@@ -40,7 +40,7 @@ export async function openNotificationEngine(deps: NotificationEngineParts): Pro
   const store = await openNotificationRecords(deps.store);
   const now = () => deps.clock().getTime();
   const metrics = createNotificationMetrics(deps.metrics, store, now);
-  const check = new AddressCheck(config.notificationAllow);
+  const check = new AddressCheck(config.notificationAllow, 'notifications');
   const http = new HttpDelivery({
     check,
     timeoutMs: config.notificationTimeout * 1000,

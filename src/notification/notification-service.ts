@@ -5,7 +5,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ConflictError, InvalidError, NotFoundError } from '../shared/domain-errors.js';
 import type { Operation } from '../storage/store.js';
-import type { AddressCheck } from './address-check.js';
+import type { AddressCheck } from '../shared/address-check.js';
 import { formatPolicy, parsePolicy } from './delivery-policy.js';
 import type { NotificationMetrics } from './notification-metrics.js';
 import type { DeliveryRecord, MessageRecord, MessageType, NotificationRecords, SubscriptionRecord, TopicRecord } from './notification-records.js';

@@ -31,12 +31,13 @@ export class BackgroundJobs {
 }
 
 /**
- * A task run every `intervalMs` (never two rounds at once). Its timer does not keep the process alive; `stop`
- * waits for the round under way. A failed round is logged and the next one runs as planned.
+ * A task run every `intervalMs` (never two rounds at once), and sooner when woken. Its timer does not keep the
+ * process alive; `stop` waits for the round under way. A failed round is logged and the next one runs as planned.
  */
 export class PeriodicJob implements BackgroundJob {
   #timer?: NodeJS.Timeout;
   #round?: Promise<void>;
+  #again = false;
 
   constructor(
     readonly name: string,
@@ -46,19 +47,33 @@ export class PeriodicJob implements BackgroundJob {
   ) {}
 
   start(): void {
-    this.#timer ??= setInterval(() => {
-      this.#round ??= this.task()
-        .then(() => undefined)
-        .catch((err: unknown) => this.logger.error({ err, job: this.name }, `${this.name} failed`))
-        .finally(() => {
-          this.#round = undefined;
-        });
-    }, this.intervalMs).unref();
+    this.#timer ??= setInterval(() => this.#run(), this.intervalMs).unref();
+  }
+
+  /** Runs a round now, or right after the one under way (new work was just written); a no-op while stopped. */
+  wake(): void {
+    if (!this.#timer) return;
+    if (this.#round) this.#again = true;
+    else this.#run();
+  }
+
+  #run(): void {
+    this.#round ??= this.task()
+      .then(() => undefined)
+      .catch((err: unknown) => this.logger.error({ err, job: this.name }, `${this.name} failed`))
+      .finally(() => {
+        this.#round = undefined;
+        if (this.#again) {
+          this.#again = false;
+          this.wake();
+        }
+      });
   }
 
   async stop(): Promise<void> {
     clearInterval(this.#timer);
     this.#timer = undefined;
+    this.#again = false;
     await this.#round;
   }
 }

@@ -12,7 +12,7 @@ import { Ajv } from 'ajv';
 import pino from 'pino';
 import { ConfigError } from '../../src/config/config-options.js';
 import { bureausSectionSchema, readBureauToken } from '../../src/credentials/bureau/bureau-config.js';
-import { answeredStatus } from '../../src/http/error-middleware.js';
+import { answeredStatus } from '../../src/errors/osia-error.js';
 import { UpstreamBureauError } from '../../src/credentials/bureau/bureau-errors.js';
 import { createBureauProducer } from '../../src/credentials/bureau/bureau-producer.js';
 import type { CredentialProducer, ProductionOrder } from '../../src/credentials/credential-producer.port.js';

@@ -10,8 +10,8 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import request from 'supertest';
 import { DeliveryWorker } from '../../src/notification/delivery-worker.js';
-import { AddressCheck } from '../../src/notification/address-check.js';
-import { HttpDelivery } from '../../src/notification/http-delivery.js';
+import { AddressCheck } from '../../src/shared/address-check.js';
+import { HttpDelivery } from '../../src/shared/http-delivery.js';
 import { openNotificationRecords } from '../../src/notification/notification-records.js';
 import { Store } from '../../src/storage/store.js';
 import { projectRoot } from '../../src/openapi/project-root.js';
@@ -107,7 +107,7 @@ describe('Notification delivery', () => {
     const sub = await confirmed('contended');
     for (let i = 0; i < 20; i++) await publish('contended', `m${i}`);
     const store = await openNotificationRecords(new Store(s.n.t.storage));
-    const check = new AddressCheck(['127.0.0.0/8']);
+    const check = new AddressCheck(['127.0.0.0/8'], 'notifications');
     const options = {
       store,
       senders: { http: new HttpDelivery({ check, timeoutMs: 5000 }) },

@@ -1,7 +1,8 @@
 /**
- * The notificationCB callback: POST the Message JSON to the subscriber's address with the OSIA headers. Any 2xx is
- * success; any other status, a refused connection or no answer within the timeout is a failed attempt. The address
- * is checked again against the resolved IP addresses just before connecting.
+ * A callback POST (Notification's notificationCB, the ABIS result callbacks): the JSON body to the address with the
+ * given headers (`content-type` application/json unless they name another). Any 2xx is success; any other status, a
+ * refused connection or no answer within the timeout is a failed attempt. The address is checked again against the
+ * resolved IP addresses just before connecting (a pinned DNS lookup), and https may present a client certificate.
  */
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { readFileSync } from 'node:fs';
@@ -13,10 +14,16 @@ import type { AddressCheck } from './address-check.js';
 export interface OutgoingMessage {
   address: string;
   headers: Record<string, string>;
+  /** Sent as JSON; a Buffer holds JSON already and is sent as it is. */
   body: unknown;
 }
 
 export type SendOutcome = { ok: true } | { ok: false; reason: string };
+
+/** What sends one message to its address (HTTP, email). */
+export interface Sender {
+  send(message: OutgoingMessage): Promise<SendOutcome>;
+}
 
 export interface HttpDeliveryOptions {
   check: AddressCheck;
@@ -39,7 +46,7 @@ export class HttpDelivery {
 
   send(message: OutgoingMessage): Promise<SendOutcome> {
     const url = new URL(message.address);
-    const payload = Buffer.from(JSON.stringify(message.body));
+    const payload = Buffer.isBuffer(message.body) ? message.body : Buffer.from(JSON.stringify(message.body));
     const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
     if (!this.options.check.hostAllowed(host)) return Promise.resolve({ ok: false, reason: `host ${host} not allowed` });
     const lookup: LookupFunction = (hostname, options, callback) => {
@@ -59,7 +66,7 @@ export class HttpDelivery {
         url,
         {
           method: 'POST',
-          headers: { ...message.headers, 'content-type': 'application/json', 'content-length': String(payload.length) },
+          headers: { 'content-type': 'application/json', ...message.headers, 'content-length': String(payload.length) },
           timeout: this.options.timeoutMs,
           lookup,
           ...(url.protocol === 'https:' ? this.#tls : {}),

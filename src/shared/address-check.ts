@@ -1,12 +1,14 @@
 /**
- * Which subscriber addresses the engine may call. Checked at subscribe (400) and again on every delivery against
- * the resolved IP addresses (so a name that later resolves elsewhere is still caught).
- * - Only http(s) URLs; email subscriptions are plain addresses.
- * - With an allow-list (OSIA_NOTIFICATION_ALLOW: hosts and CIDRs), a host must be listed by name or fall in a CIDR.
+ * Which addresses the server may call back (notification subscribers, ABIS callbacks). Checked when the address is
+ * given (400) and again on every delivery against the resolved IP addresses (so a name that later resolves
+ * elsewhere is still caught).
+ * - Only http(s) URLs.
+ * - With an allow-list (OSIA_NOTIFICATION_ALLOW, OSIA_ABIS_CALLBACK_ALLOW: hosts and CIDRs), a host must be listed
+ *   by name or fall in a CIDR.
  * - Without one, any host except loopback, link-local (cloud metadata lives there) and known metadata names.
  */
 import { BlockList, isIP } from 'node:net';
-import { InvalidError } from '../shared/domain-errors.js';
+import { InvalidError } from './domain-errors.js';
 
 const METADATA_NAMES = new Set(['metadata.google.internal', 'metadata', 'instance-data']);
 
@@ -31,7 +33,11 @@ export class AddressCheck {
   readonly #allowedNames = new Set<string>();
   readonly #allowList: boolean;
 
-  constructor(allow: readonly string[] | undefined) {
+  /** `purpose` ends the refusal message: "… is not allowed for <purpose>". */
+  constructor(
+    allow: readonly string[] | undefined,
+    private readonly purpose: string,
+  ) {
     this.#allowList = allow !== undefined && allow.length > 0;
     for (const entry of allow ?? []) {
       const [net, bits] = entry.split('/');
@@ -44,19 +50,19 @@ export class AddressCheck {
     }
   }
 
-  /** The subscribe-time check: a URL of an allowed scheme and host. */
-  checkHttpAddress(address: string): URL {
+  /** The check when the address is given: a URL of an allowed scheme and host; `member` names it in the message. */
+  checkHttpAddress(address: string, member = 'address'): URL {
     let url: URL;
     try {
       url = new URL(address);
     } catch {
-      throw new InvalidError(`address must be an http(s) URL for protocol http, got "${address}"`);
+      throw new InvalidError(`${member} must be an http(s) URL, got "${address}"`);
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new InvalidError(`address must use http or https, got "${url.protocol.replace(':', '')}"`);
+      throw new InvalidError(`${member} must use http or https, got "${url.protocol.replace(':', '')}"`);
     }
     const host = bare(url.hostname);
-    if (!this.hostAllowed(host)) throw new InvalidError(`address host ${host} is not allowed for notifications`);
+    if (!this.hostAllowed(host)) throw new InvalidError(`${member} host ${host} is not allowed for ${this.purpose}`);
     return url;
   }
 

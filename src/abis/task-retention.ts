@@ -1,0 +1,45 @@
+/**
+ * Deletes the finished ABIS tasks (COMPLETED, or RESPONSE_ERROR given up) older than OSIA_ABIS_TASK_RETENTION, with
+ * their results: readTaskStatus and redeliverTaskResult then answer 404. Tasks still PENDING or waiting for delivery
+ * stay whatever their age. Safe with several processes sweeping: each delete is at the version read, and a task
+ * that a redeliverTaskResult revived meanwhile fails the batch, which the next sweep takes up again.
+ */
+import type { Logger } from 'pino';
+import { StoreConflictError } from '../storage/document-store.port.js';
+import type { TaskRecords } from './task-records.js';
+
+export interface TaskRetentionOptions {
+  records: TaskRecords;
+  now: () => number;
+  retentionMs: number;
+  logger: Logger;
+}
+
+/** How often each process sweeps: the retention is counted in days, an hour late is nothing. */
+export const TASK_SWEEP_INTERVAL_MS = 3_600_000;
+
+/** Tasks deleted per batch. */
+const PAGE = 200;
+
+export class TaskRetention {
+  constructor(private readonly options: TaskRetentionOptions) {}
+
+  /** Resolves how many tasks were deleted. */
+  async sweep(): Promise<number> {
+    const { store, tasks } = this.options.records;
+    const cutoff = this.options.now() - this.options.retentionMs;
+    let deleted = 0;
+    for (;;) {
+      const old = await tasks.findVersioned({ state: { $in: ['completed', 'error'] }, finishedAt: { $lt: cutoff } }, { limit: PAGE });
+      if (old.length === 0) return deleted;
+      try {
+        await store.commit(old.map((read) => tasks.delete(read)));
+      } catch (err) {
+        if (!(err instanceof StoreConflictError)) throw err;
+        this.options.logger.info({ err }, 'ABIS task sweep stopped: a task changed meanwhile; the next sweep goes on');
+        return deleted;
+      }
+      deleted += old.length;
+    }
+  }
+}
