@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { exitOf, spawnTs, waitForLine } from '../support/child-process.js';
-import { type Receiver, startReceiver } from './receiver.js';
+import { type Receiver, startReceiver } from '../support/receiver.js';
 
 const N = '/notification/v1';
 

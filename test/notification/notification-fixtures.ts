@@ -4,7 +4,7 @@ import { after, before } from 'node:test';
 import request from 'supertest';
 import { type FakeClock, fakeClock } from '../support/fake-clock.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
-import { type Receiver, startReceiver } from './receiver.js';
+import { type Receiver, startReceiver } from '../support/receiver.js';
 
 export interface NotificationApp {
   t: TestApp;

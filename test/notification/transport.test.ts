@@ -13,7 +13,7 @@ import { openNotificationRecords } from '../../src/notification/notification-rec
 import { Store } from '../../src/storage/store.js';
 import { createTestPki, type TestPki } from '../support/test-pki.js';
 import { type NotificationApp, notificationApp } from './notification-fixtures.js';
-import { type Receiver, startReceiver } from './receiver.js';
+import { type Receiver, startReceiver } from '../support/receiver.js';
 
 const N = '/notification/v1';
 

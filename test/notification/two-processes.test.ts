@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type ServerProcesses, startServers } from '../support/server-processes.js';
-import { type Receiver, type Received, startReceiver } from './receiver.js';
+import { type Receiver, type Received, startReceiver } from '../support/receiver.js';
 
 const N = '/notification/v1';
 const MESSAGES = 40;

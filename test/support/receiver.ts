@@ -1,10 +1,15 @@
-/** A real HTTP(S) subscriber on loopback: records what the engine POSTs and answers with the status it is told. */
+/**
+ * A real HTTP(S) callback receiver on loopback (a notification subscriber, an ABIS client): records what the server
+ * POSTs and answers with the status it is told.
+ */
 import { once } from 'node:events';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 export interface Received {
+  /** The path and query the server POSTed to. */
+  url: string;
   headers: http.IncomingHttpHeaders;
   body: Record<string, unknown>;
 }
@@ -54,7 +59,7 @@ export async function startReceiver(path = '/hook', tls?: https.ServerOptions): 
       text += chunk;
     });
     req.on('end', () => {
-      const message = { headers: req.headers, body: JSON.parse(text) as Record<string, unknown> };
+      const message = { url: req.url ?? '', headers: req.headers, body: JSON.parse(text) as Record<string, unknown> };
       attempts.push(message);
       if (receiver.silent) return;
       res.statusCode = receiver.answer?.(message) ?? receiver.status;
