@@ -619,7 +619,8 @@ export const CONFIG_OPTIONS = {
     env: 'OSIA_ABIS_CALLBACK_RETRIES',
     flag: '--abis-callback-retries',
     default: '5',
-    description: 'Attempts to deliver an ABIS result to its callback before the task is RESPONSE_ERROR (redeliverTaskResult starts again).',
+    description:
+      'Attempts to deliver an ABIS result to its callback before the task is RESPONSE_ERROR (redeliverTaskResult starts again); the pause between two is 30 s, doubling up to an hour.',
     parse: integer(1, 100),
   },
   abisCallbackTimeout: {
