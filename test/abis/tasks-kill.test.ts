@@ -68,6 +68,8 @@ describe('ABIS tasks across kill -9', () => {
       );
       const query = new URL(delivered.url, 'http://receiver').searchParams;
       assert.deepEqual([query.get('client'), query.get('transactionId')], ['kill', 'tx-kill']);
+      assert.equal(delivered.headers['content-type'], 'application/json');
+      assert.deepEqual(delivered.body, [], 'readGalleries of an empty ABIS');
       // The callback answered before the process recorded it.
       const status = async () => (await fetch(`${second.base}/tasks/${taskId}/status?transactionId=tx-kill`)).json();
       await waitFor('readTaskStatus COMPLETED', async () => (await status()) === 'COMPLETED');

@@ -7,8 +7,11 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import request from 'supertest';
+import { FaceModel } from '../../src/biometrics/face-model.js';
+import { faceItem } from '../support/abis-fixtures.js';
 import { databaseText } from '../support/database-text.js';
 import { fakeClock } from '../support/fake-clock.js';
+import { cropFace, faceless as noFace, groupPhoto } from '../support/face-photos.js';
 import { type Received, type Receiver, startReceiver } from '../support/receiver.js';
 import { useTestApp } from '../support/use-test-app.js';
 
@@ -76,25 +79,51 @@ describe('ABIS asynchronous calls', () => {
     const query = queryOf(delivered);
     assert.deepEqual([query.get('client'), query.getAll('transactionId'), query.get('taskId')], ['abc', [TX], taskId]);
     assert.equal(delivered.headers['content-type'], 'application/json');
-    assert.ok(Array.isArray(delivered.body), 'readGalleries answers string[]');
+    assert.deepEqual(delivered.body, (await api().get(`${A}/galleries?transactionId=${TX}`).expect(200)).body);
   });
 
   it('delivers each kind of result: the ids of a create, the encounters read, "OK" for the operations answering 204', async () => {
     const create = await accepted(await api().post(withCallback('/persons/P-async/encounters/E-async')).send(encounter()));
     await run();
     await deliver();
-    assert.deepEqual(deliveredOf(create).body, { personId: 'P-async', encounterId: 'E-async' });
+    const ids = deliveredOf(create).body;
+    assert.deepEqual([ids.personId, ids.encounterId], ['P-async', 'E-async']);
 
     const read = await accepted(await api().get(withCallback('/persons/P-async/encounters')));
     const remove = await accepted(await api().delete(withCallback('/persons/P-async')));
+    // The synchronous answer, read before the delete runs: the callback gets the same body.
+    const sync = await api().get(`${A}/persons/P-async/encounters?transactionId=${TX}`).expect(200);
     await run();
     await deliver();
-    const encounters = deliveredOf(read).body as unknown as { encounterId: string }[];
-    assert.deepEqual(encounters.map((e) => e.encounterId), ['E-async']);
+    assert.deepEqual(deliveredOf(read).body, sync.body);
     assert.equal(deliveredOf(remove).body, 'OK');
     assert.equal(deliveredOf(remove).headers['content-type'], 'application/json');
     // The task did run: the person is gone.
     await api().get(`${A}/persons/P-async/encounters?transactionId=${TX}`).expect(404);
+  });
+
+  it('identifies faces asynchronously: the callback gets the candidates the synchronous call answers, and a probe without a face its 400', async () => {
+    const model = await FaceModel.open();
+    const photo = await groupPhoto('sample1.jpg');
+    const [first, second] = (await model.faces(photo)).sort((a, b) => a.box.x - b.box.x);
+    assert.ok(first && second, 'two faces in the group photo');
+    const portrait = (box: typeof first.box, margin: number) => cropFace(photo, box, margin);
+    const enrol = async (personId: string, image: Buffer) =>
+      accepted(await api().post(withCallback(`/persons/${personId}/encounters/E1`)).send({ ...encounter(), biometricData: [faceItem(image)] }));
+    const enrolled = [await enrol('P-face-1', await portrait(first.box, 0.8)), await enrol('P-face-2', await portrait(second.box, 0.8))];
+    const probe = { filter: {}, biometricData: [faceItem(await portrait(first.box, 0.4))] };
+    const identify = await accepted(await api().post(withCallback('/identify/ALL')).send(probe));
+    const faceless = await accepted(await api().post(withCallback('/identify/ALL')).send({ filter: {}, biometricData: [faceItem(await noFace())] }));
+    await run();
+    await deliver();
+    for (const taskId of enrolled) assert.equal(deliveredOf(taskId).headers['content-type'], 'application/json');
+    const sync = await api().post(`${A}/identify/ALL?transactionId=${TX}`).send(probe).expect(200);
+    const candidates = deliveredOf(identify).body as unknown as { personId: string }[];
+    assert.equal(candidates[0]?.personId, 'P-face-1');
+    assert.deepEqual(candidates, sync.body);
+    const refused = deliveredOf(faceless);
+    assert.equal(refused.headers['content-type'], 'application/error+json');
+    assert.equal(refused.body.code, 400);
   });
 
   it('delivers a refusal as the OSIA Error object in application/error+json', async () => {
