@@ -57,7 +57,7 @@ export async function openAbisTasks(parts: AbisTaskParts): Promise<AbisTaskLayer
   const runner = new TaskRunner({ records, engine: parts.engine, metrics, logger, now, leaseMs, wakeDelivery });
   const runnerJob = new PeriodicJob('ABIS task runner', config.abisPollInterval, () => runner.runOnce(), logger);
   const service = new TaskService({ records, check, metrics, now, wakeRunner: () => runnerJob.wake(), wakeDelivery });
-  const retention = new TaskRetention({ records, now, retentionMs: config.abisTaskRetention * 1000, logger });
+  const retention = new TaskRetention({ records, settler: service, now, retentionMs: config.abisTaskRetention * 1000, logger });
   const retentionJob = new PeriodicJob('ABIS task retention sweep', TASK_SWEEP_INTERVAL_MS, () => retention.sweep(), logger);
   return { service, runner, delivery, retention, jobs: [runnerJob, deliveryJob, retentionJob] };
 }

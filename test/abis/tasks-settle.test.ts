@@ -1,8 +1,8 @@
 /**
  * An engine that is itself asynchronous (`start`, the gateway's way) gets the call and the task waits, PENDING, for
- * `TaskSettler.settle`; the settled outcome is delivered like any other. The task layer is built here over a real
- * store and a real HTTP receiver, with a small asynchronous engine of the test's own (the gateway engine tests the
- * same path end to end through its relay route).
+ * `TaskSettler.settle`; the settled outcome is delivered like any other, and a 504 once the retention has passed
+ * without one. The task layer is built here over a real store and a real HTTP receiver, with a small asynchronous
+ * engine of the test's own (the gateway engine tests the same path end to end through its relay route).
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -53,7 +53,7 @@ describe('ABIS tasks of an asynchronous engine', () => {
   before(async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'osia-abis-settle-'));
     storage = await createStorage({ dataDir, mongodbUri: process.env.MONGODB_URI, mongodbDatabase: path.basename(dataDir), clock });
-    const request = loadConfig([], { OSIA_DATA_DIR: dataDir, OSIA_ABIS_CALLBACK_ALLOW: '127.0.0.0/8' });
+    const request = loadConfig([], { OSIA_DATA_DIR: dataDir, OSIA_ABIS_CALLBACK_ALLOW: '127.0.0.0/8', OSIA_ABIS_TASK_RETENTION: '3600' });
     assert.ok(!request.help);
     tasks = await openAbisTasks({ store: new Store(storage), engine, config: request.config, metrics: new Registry(), clock, logger: testLogger() });
     engine.settler = tasks.service;
@@ -116,6 +116,21 @@ describe('ABIS tasks of an asynchronous engine', () => {
     assert.equal(await tasks.service.status(taskId), 'RESPONSE_SCHEDULED');
     await tasks.delivery.runOnce();
     assert.deepEqual(deliveredOf(taskId).map((r) => r.body), [['early']]);
+  });
+
+  it('a task the engine never settles gets a 504 Error once older than the retention, delivered like any other', async () => {
+    const taskId = await tasks.service.accept(call('identify'), receiver.url, undefined);
+    await tasks.runner.runOnce();
+    clock.advance(3600);
+    await tasks.retention.sweep();
+    assert.equal(await tasks.service.status(taskId), 'PENDING', 'not before the retention has passed');
+    clock.advance(1);
+    await tasks.retention.sweep();
+    assert.equal(await tasks.service.status(taskId), 'RESPONSE_SCHEDULED');
+    await tasks.delivery.runOnce();
+    const [error] = deliveredOf(taskId);
+    assert.equal(error?.headers['content-type'], 'application/error+json');
+    assert.deepEqual(error?.body, { code: 504, message: 'the ABIS engine gave no outcome within OSIA_ABIS_TASK_RETENTION (3600 s)' });
   });
 
   it('settling an unknown task is a NotFoundError', async () => {
