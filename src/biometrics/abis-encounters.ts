@@ -10,6 +10,7 @@ import type { Clock } from '../shared/clock.js';
 import type { Operation, Store, Versioned } from '../storage/store.js';
 import {
   type AbisRecords,
+  ALL_GALLERIES,
   type BiometricItem,
   ENCOUNTER_MEMBERS,
   type EncounterRecord,
@@ -32,7 +33,16 @@ export interface ExtendablePersonIds {
 
 const STATUSES = new Set(['ACTIVE', 'INACTIVE']);
 
+/**
+ * Every ABIS write moves the one sequence record of the change log, so concurrent writers conflict more often than
+ * on a person alone: they get more runs than `Store.change` gives by default before a 409.
+ */
+const WRITE_ATTEMPTS = 32;
+
 export class AbisEncounters {
+  /** Galleries already recorded, so that the common case (a known gallery) costs no write. */
+  readonly #knownGalleries = new Set<string>();
+
   constructor(
     private readonly store: Store,
     private readonly records: AbisRecords,
@@ -43,10 +53,11 @@ export class AbisEncounters {
 
   /** Stores a new encounter (ids generated when not given), creating its person when it has none yet. */
   async create(body: EncounterBody, personId: string = randomUUID(), encounterId: string = randomUUID()): Promise<ExtendablePersonIds> {
+    checkGalleries(body.galleries);
     // The images are encoded once, before the commit (and its retries); a refused image writes nothing.
     const encoded = await encodeFaces(this.model, body.biometricData);
     const key = encounterKey(personId, encounterId);
-    await this.store.change(async () => {
+    await this.#change(async () => {
       if (await this.#exists(key)) throw new ConflictError(`Person ${personId} already has an encounter ${encounterId}`);
       const now = this.clock().toISOString();
       const record = encounterRecord(personId, encounterId, body, now, now);
@@ -59,10 +70,11 @@ export class AbisEncounters {
 
   /** Replaces the encounter's content (the ids and the creation date stay). */
   async update(personId: string, encounterId: string, body: EncounterBody): Promise<ExtendablePersonIds> {
+    checkGalleries(body.galleries);
     await this.#mustExist(personId, encounterId);
     const encoded = await encodeFaces(this.model, body.biometricData);
     const key = encounterKey(personId, encounterId);
-    await this.store.change(async () => {
+    await this.#change(async () => {
       const read = await this.#read(personId, encounterId);
       const created = typeof read.record.createdDate === 'string' ? read.record.createdDate : undefined;
       const record = encounterRecord(personId, encounterId, body, created, this.clock().toISOString());
@@ -90,7 +102,7 @@ export class AbisEncounters {
   /** Deletes the encounter; the person goes with its last one. */
   async delete(personId: string, encounterId: string): Promise<void> {
     const key = encounterKey(personId, encounterId);
-    await this.store.change(async () => {
+    await this.#change(async () => {
       const read = await this.#read(personId, encounterId);
       await this.#commit([this.records.encounters.delete(read), ...(await this.#templateWrites(key, undefined))], [key]);
     });
@@ -98,7 +110,7 @@ export class AbisEncounters {
 
   /** Deletes the person: every one of its encounters. */
   async deleteAll(personId: string): Promise<void> {
-    await this.store.change(async () => {
+    await this.#change(async () => {
       const reads = await this.records.encounters.findVersioned({ personId });
       if (reads.length === 0) throw new NotFoundError(`No person ${personId}`);
       const templates = await this.records.templates.findVersioned({ personId });
@@ -112,7 +124,7 @@ export class AbisEncounters {
   /** Moves every encounter of the source person to the target, ids kept; the source, left with none, is gone. */
   async merge(targetId: string, sourceId: string): Promise<void> {
     if (targetId === sourceId) throw new InvalidError('A person cannot be merged into itself');
-    await this.store.change(async () => {
+    await this.#change(async () => {
       const reads = await this.records.encounters.findVersioned({ personId: sourceId });
       if (reads.length === 0) throw new NotFoundError(`No person ${sourceId}`);
       await this.#transfer(targetId, reads);
@@ -121,7 +133,7 @@ export class AbisEncounters {
 
   /** Moves one encounter of the source person to the target, its id kept. */
   async move(targetId: string, sourceId: string, encounterId: string): Promise<void> {
-    await this.store.change(async () => this.#transfer(targetId, [await this.#read(sourceId, encounterId)]));
+    await this.#change(async () => this.#transfer(targetId, [await this.#read(sourceId, encounterId)]));
   }
 
   async setStatus(personId: string, encounterId: string, status: string): Promise<void> {
@@ -130,6 +142,7 @@ export class AbisEncounters {
   }
 
   async setGalleries(personId: string, encounterId: string, galleries: string[]): Promise<void> {
+    checkGalleries(galleries);
     await this.#amend(personId, encounterId, { galleries });
   }
 
@@ -137,7 +150,7 @@ export class AbisEncounters {
   async #amend(personId: string, encounterId: string, change: Partial<EncounterRecord>): Promise<void> {
     const key = encounterKey(personId, encounterId);
     const { encounters, templates } = this.records;
-    await this.store.change(async () => {
+    await this.#change(async () => {
       const read = await this.#read(personId, encounterId);
       const record = { ...read.record, ...change, updatedDate: this.clock().toISOString() };
       const template = await templates.getVersioned(key);
@@ -175,10 +188,17 @@ export class AbisEncounters {
     return read ? [templates.delete(read)] : [];
   }
 
+  #change(task: () => Promise<void>): Promise<void> {
+    return this.store.change(task, WRITE_ATTEMPTS);
+  }
+
   /** Commits the writes with the change-log entry naming `keys`, and records the galleries used. */
   async #commit(writes: Operation[], keys: string[], galleries: readonly string[] = []): Promise<void> {
-    const galleryWrites = galleries.map((gallery) => this.records.galleries.put({ _id: gallery }));
+    const added = galleries.filter((gallery) => !this.#knownGalleries.has(gallery));
+    const galleryWrites = added.map((gallery) => this.records.galleries.put({ _id: gallery }));
+    // Read last, just before the commit: the shorter the time from this read to the commit, the fewer conflicts.
     await this.store.commit([...writes, ...galleryWrites, ...(await this.index.logged(keys))]);
+    for (const gallery of added) this.#knownGalleries.add(gallery);
   }
 
   async #read(personId: string, encounterId: string): Promise<Versioned<EncounterRecord>> {
@@ -195,6 +215,11 @@ export class AbisEncounters {
   async #exists(key: string): Promise<boolean> {
     return (await this.records.encounters.collection.get(key)) !== undefined;
   }
+}
+
+/** `ALL` names every gallery in searches and listings: no encounter is filed under that name. */
+function checkGalleries(galleries: readonly string[]): void {
+  if (galleries.includes(ALL_GALLERIES)) throw new InvalidError(`${ALL_GALLERIES} stands for every gallery: it cannot be the name of one`);
 }
 
 /** The record of an encounter as the client gave it; its id and dates are the server's. */

@@ -4,8 +4,7 @@
  */
 import { NotFoundError } from '../shared/domain-errors.js';
 import type { Filter } from '../storage/document-store.port.js';
-import type { AbisRecords } from './abis-records.js';
-import { ALL_GALLERIES } from './abis-searches.js';
+import { type AbisRecords, ALL_GALLERIES } from './abis-records.js';
 
 export interface GalleryRow {
   personId: string;

@@ -90,6 +90,9 @@ export const SEQUENCE: RecordSpec<SequenceRecord> = { name: 'abis_sequence' };
 export const CHANGES: RecordSpec<ChangeRecord> = { name: 'abis_changes' };
 export const GALLERIES: RecordSpec<StoredRecord> = { name: 'abis_galleries' };
 
+/** The `galleryId` of a search or a listing that stands for every gallery. */
+export const ALL_GALLERIES = 'ALL';
+
 /** The one sequence record. */
 export const SEQUENCE_ID = 'changes';
 

@@ -5,7 +5,7 @@
  * searched; a search started from a stored person leaves that person out of its candidates.
  */
 import { InvalidError, NotFoundError } from '../shared/domain-errors.js';
-import { type AbisRecords, type BiometricItem, encounterKey, faceVector, type TemplateRecord } from './abis-records.js';
+import { type AbisRecords, ALL_GALLERIES, type BiometricItem, encounterKey, faceVector, type TemplateRecord } from './abis-records.js';
 import { probeFaces } from './face-encoding.js';
 import type { FaceModel } from './face-model.js';
 import { attributeTest } from './search-filter.js';
@@ -14,9 +14,6 @@ import { faceScore, type TemplateEntry, type TemplateHit } from './template-inde
 
 /** Candidates answered when the search names no `maxNbCand`. */
 export const DEFAULT_MAX_CANDIDATES = 10;
-
-/** `galleryId` of a search (or of a gallery listing) that stands for every gallery. */
-export const ALL_GALLERIES = 'ALL';
 
 export interface SearchQuery {
   threshold?: number;
@@ -55,17 +52,19 @@ export class AbisSearches {
 
   async identify(galleryId: string, body: { filter?: unknown; biometricData: BiometricItem[] }, query: SearchQuery): Promise<Candidate[]> {
     const accepts = attributeTest(body.filter);
+    const limits = this.#limits(query);
     await this.#galleryMustExist(galleryId);
     const { vectors } = await probeFaces(this.model, body.biometricData);
-    return this.#candidates(vectors, galleryId, (entry) => accepts(entry.biographicData), query);
+    return this.#candidates(vectors, galleryId, (entry) => accepts(entry.biographicData), limits);
   }
 
   /** Searches with the faces of the person's ACTIVE encounters (of one encounter, whatever its status, with `encounterId`). */
   async identifyFromStored(galleryId: string, personId: string, encounterId: string | undefined, filter: unknown, query: SearchQuery): Promise<Candidate[]> {
     const accepts = attributeTest(filter);
+    const limits = this.#limits(query);
     await this.#galleryMustExist(galleryId);
     const probe = encounterId === undefined ? await this.#personFaces(personId) : await this.#encounterFaces(personId, encounterId);
-    return this.#candidates(probe, galleryId, (entry) => entry.personId !== personId && accepts(entry.biographicData), query);
+    return this.#candidates(probe, galleryId, (entry) => entry.personId !== personId && accepts(entry.biographicData), limits);
   }
 
   /** Whether the probe is the person, compared with the faces of its ACTIVE encounters in the gallery. */
@@ -101,9 +100,17 @@ export class AbisSearches {
     return { decision: (scores[0]?.score ?? 0) >= threshold, scores };
   }
 
-  async #candidates(probe: Float32Array[], galleryId: string, accepts: (entry: TemplateEntry) => boolean, query: SearchQuery): Promise<Candidate[]> {
-    const threshold = thresholdOf(query, this.defaultThreshold);
-    const max = maxCandidates(query);
+  /** The threshold and the number of candidates a search asks for, checked before any work. */
+  #limits(query: SearchQuery): { threshold: number; max: number } {
+    return { threshold: thresholdOf(query, this.defaultThreshold), max: maxCandidates(query) };
+  }
+
+  async #candidates(
+    probe: Float32Array[],
+    galleryId: string,
+    accepts: (entry: TemplateEntry) => boolean,
+    { threshold, max }: { threshold: number; max: number },
+  ): Promise<Candidate[]> {
     await this.synced.catchUp();
     const accept = (entry: TemplateEntry) => entry.active && inGalleryOf(entry, galleryId) && accepts(entry);
     const hits = probe.flatMap((vector) => this.synced.index.search(vector, accept, threshold, Number.MAX_SAFE_INTEGER));

@@ -12,6 +12,11 @@ import { TemplateIndex } from './template-index.js';
 
 /** Template records read at once while loading: bounds the blob reads in flight. */
 const LOAD_PAGE = 64;
+/**
+ * Change entries kept (by default): each write deletes the entry this many numbers behind its own. A process further behind
+ * than that (idle for that many writes) finds an entry gone and reloads the whole index instead.
+ */
+export const RETAINED_CHANGES = 10_000;
 /** A record replaced while it was read (its old blob already gone) is read again, this many times at most. */
 const READ_ATTEMPTS = 5;
 
@@ -23,11 +28,15 @@ export class SyncedFaceIndex {
   /** Catch-ups run one after the other: each applies what the previous one left. */
   #queue: Promise<void> = Promise.resolve();
 
-  private constructor(private readonly records: AbisRecords) {}
+  private constructor(
+    private readonly store: Store,
+    private readonly records: AbisRecords,
+    private readonly retainedChanges: number,
+  ) {}
 
-  static async open(store: Store, records: AbisRecords): Promise<SyncedFaceIndex> {
-    const synced = new SyncedFaceIndex(records);
-    await synced.#load(store);
+  static async open(store: Store, records: AbisRecords, retainedChanges = RETAINED_CHANGES): Promise<SyncedFaceIndex> {
+    const synced = new SyncedFaceIndex(store, records, retainedChanges);
+    await synced.#load();
     return synced;
   }
 
@@ -37,7 +46,11 @@ export class SyncedFaceIndex {
     const read = await sequence.getVersioned(SEQUENCE_ID);
     const seq = (read?.record.seq ?? 0) + 1;
     const next = { _id: SEQUENCE_ID, seq };
-    return [read ? sequence.put(next, read) : sequence.insert(next), changes.insert({ _id: changeId(seq), seq, keys: [...keys] })];
+    return [
+      read ? sequence.put(next, read) : sequence.insert(next),
+      changes.insert({ _id: changeId(seq), seq, keys: [...keys] }),
+      ...(seq > this.retainedChanges ? [changes.delete(changeId(seq - this.retainedChanges))] : []),
+    ];
   }
 
   /** Applies the changes committed since the last catch-up, by this process or any other. */
@@ -54,18 +67,19 @@ export class SyncedFaceIndex {
     const keys = new Set<string>();
     for (let next = this.#applied + 1; next <= seq; next++) {
       const change = await changes.get(changeId(next));
-      // Written in the commit that moved the sequence: it cannot be missing.
-      if (!change) throw new Error(`ABIS change ${next} is missing from the store`);
+      // Written in the commit that moved the sequence, it is missing only once pruned: this process is too far behind.
+      if (!change) return this.#load();
       for (const key of change.keys) keys.add(key);
     }
     for (const key of keys) this.#put(key, await readAgainOnConflict(() => templates.get(key)));
     this.#applied = seq;
   }
 
-  async #load(store: Store): Promise<void> {
+  async #load(): Promise<void> {
     // A record replaced during the load may have lost its blob before the snapshot read it: then load again.
     for (let attempt = 1; ; attempt++) {
-      const snapshot = await store.snapshot();
+      for (const key of [...this.#keysOf.keys()]) this.#put(key, undefined);
+      const snapshot = await this.store.snapshot();
       try {
         const [position] = await snapshot.find(this.records.sequence, { _id: SEQUENCE_ID });
         for (let skip = 0; ; skip += LOAD_PAGE) {
@@ -77,7 +91,6 @@ export class SyncedFaceIndex {
         return;
       } catch (error) {
         if (!(error instanceof VersionConflictError) || attempt >= READ_ATTEMPTS) throw error;
-        for (const key of [...this.#keysOf.keys()]) this.#put(key, undefined);
       } finally {
         await snapshot.close();
       }

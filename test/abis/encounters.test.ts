@@ -63,6 +63,14 @@ describe('encounter CRUD', () => {
     assert.deepEqual((await encounterIds(both.body.personId)).sort(), [both.body.encounterId, one.body.encounterId].sort());
   });
 
+  it('refuses a body naming the read-only encounterId, and ALL as a gallery', async () => {
+    assert.equal((await create('P-7', 'E-1', { ...encounter([face(0)]), encounterId: 'E-9' })).status, 400);
+    const all = await create('P-7', 'E-1', encounter([face(0)], { galleries: ['CITIZENS', 'ALL'] }));
+    assert.equal(all.status, 400);
+    assert.match(all.body.message, /ALL stands for every gallery/);
+    assert.equal((await readAll('P-7')).status, 404);
+  });
+
   it('reading an unknown person or encounter answers 404', async () => {
     assert.equal((await readAll('NOBODY')).status, 404);
     assert.equal((await read('P-1', 'NONE')).status, 404);
