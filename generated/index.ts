@@ -12,3 +12,4 @@ export type * as audit from './audit.js';
 export type * as pki from './pki.js';
 export type * as jwks from './jwks.js';
 export type * as events from './events.js';
+export type * as abisRelay from './abis-relay.js';

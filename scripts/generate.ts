@@ -36,7 +36,9 @@ export async function generate(outDir: string): Promise<string[]> {
     await writeFile(path.join(outDir, 'client', `${name}.ts`), banner(source) + astToString(marked));
     written.push(`client/${name}.ts`);
   }
-  const index = names.map((name) => `export type * as ${name} from './${name}.js';`).join('\n');
+  // A document name may hold a hyphen (abis-relay); its namespace is the camel-case form (abisRelay).
+  const namespace = (name: string) => name.replace(/-(\w)/g, (_, letter: string) => letter.toUpperCase());
+  const index = names.map((name) => `export type * as ${namespace(name)} from './${name}.js';`).join('\n');
   await writeFile(path.join(outDir, 'index.ts'), `${banner('openapi/*.yaml')}${index}\n`);
   written.push('index.ts');
   return written;

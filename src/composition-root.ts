@@ -10,7 +10,8 @@ import { type AbisTaskLayer, openAbisTasks } from './abis/open-abis-tasks.js';
 import type { AbisEngine } from './biometrics/abis-engine.port.js';
 import { BuiltinAbis } from './biometrics/builtin-abis.js';
 import { FaceModel } from './biometrics/face-model.js';
-import { UnsupportedError } from './shared/domain-errors.js';
+import { abisRelayInterface } from './biometrics/abis-relay.routes.js';
+import { openGatewayAbis } from './biometrics/open-gateway-abis.js';
 import { createHttpApp } from './app.js';
 import { AUDIT_INDEX_INTERVAL_MS } from './audit/audit-indexer.js';
 import { AuditLog } from './audit/audit-log.js';
@@ -90,9 +91,8 @@ export interface ComposedApp {
   jobs: BackgroundJobs;
 }
 
-/** The ABIS engine OSIA_ABIS_ENGINE names; the face model is opened once, here. */
-async function openAbisEngine(config: Config, store: Store, clock: Clock): Promise<AbisEngine> {
-  if (config.abisEngine !== 'builtin') throw new UnsupportedError(`OSIA_ABIS_ENGINE=${config.abisEngine} is not available yet`);
+/** The built-in engine; the face model is opened once, here. */
+async function openBuiltinAbis(config: Config, store: Store, clock: Clock): Promise<AbisEngine> {
   return BuiltinAbis.open({ store, model: await FaceModel.open(), clock, threshold: config.abisThreshold });
 }
 
@@ -187,11 +187,16 @@ export async function composeApp(parts: AppParts): Promise<ComposedApp> {
   if (thirdParty) served.push(serve(thirdPartyInterface, thirdParty));
 
   let abisTasks: AbisTaskLayer | undefined;
-  if (serves('abis')) {
-    const engine = await openAbisEngine(config, store, clock);
+  const abisDocument = documentOf('abis');
+  if (abisDocument) {
+    // The face model is opened for the built-in engine only; the gateway forwards to the vendor's ABIS.
+    const gateway = config.abisEngine === 'gateway' ? await openGatewayAbis({ config, document: abisDocument.document, store }) : undefined;
+    const engine = gateway?.engine ?? (await openBuiltinAbis(config, store, clock));
     abisTasks = await openAbisTasks({ store, engine, config, metrics: metrics.registry, clock, logger });
     for (const job of abisTasks.jobs) jobs.add(job);
     served.push(serve(abisInterface, { engine, tasks: abisTasks.service }));
+    // The vendor's results of calls made with a callback come back through the relay, into the same tasks.
+    if (gateway?.relay) served.push(serve(abisRelayInterface, { gateway: gateway.engine, addresses: gateway.relay, settler: abisTasks.service }));
   }
   if (serves('audit')) served.push(serve(auditInterface, auditLog));
   // The public documents: the issuing CA beside the CMS, the proof keys beside Third Party.

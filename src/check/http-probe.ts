@@ -1,14 +1,9 @@
 /** Sends one request to the target and reads the answer whole, whatever its media type. */
+import type { Answer } from '../openapi/response-validator.js';
 import type { SampleRequest } from './sample-request.js';
 
-export interface Answer {
-  /** The HTTP status, 0 when the target did not answer. */
-  status: number;
-  /** The media type without parameters, '' when the answer has no Content-Type. */
-  mediaType: string;
-  /** Parsed JSON for JSON media types, otherwise the text ('' for an empty body). */
-  body: unknown;
-}
+/** The answer as received; status 0 when the target did not answer. */
+export type { Answer };
 
 export interface ProbeRequest extends SampleRequest {
   token?: string;

@@ -5,7 +5,7 @@
 import { listOperations, type OperationEntry } from '../openapi/documents.js';
 import type { CheckResult, Outcome } from './check-result.js';
 import { type Answer, describeAnswer, probe } from './http-probe.js';
-import { createResponseValidator, type ResponseValidator } from './response-validator.js';
+import { createResponseValidator, type ResponseValidator } from '../openapi/response-validator.js';
 import { type SampleRequest, validRequest } from './sample-request.js';
 import type { CheckContext, CheckTarget } from './target.js';
 

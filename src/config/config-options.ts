@@ -384,7 +384,7 @@ export const CONFIG_OPTIONS = {
     flag: '--public-url',
     default: undefined,
     description:
-      'Base URL clients reach this server at; issued certificates point to its /cms/crl, event subscriptions to its /events/v1 callbacks. Default: http://localhost:PORT.',
+      'Base URL clients reach this server at; issued certificates point to its /cms/crl, event subscriptions to its /events/v1 callbacks, the ABIS gateway\'s vendor to its /abis/relay (only when set). Default: http://localhost:PORT.',
     parse: baseUrl,
   },
   caCert: {
@@ -570,13 +570,13 @@ export const CONFIG_OPTIONS = {
     flag: '--abis-gateway-url',
     default: undefined,
     description: 'Gateway engine: base URL of the vendor\'s OSIA ABIS (the paths of abis.yaml go below it). Required with OSIA_ABIS_ENGINE=gateway.',
-    parse: httpUrl,
+    parse: baseUrl,
   },
   abisGatewayToken: {
     env: 'OSIA_ABIS_GATEWAY_TOKEN',
     flag: '--abis-gateway-token',
     default: undefined,
-    description: 'Gateway engine: bearer token sent to the vendor\'s ABIS (or a file holding it, when the value is a path that exists).',
+    description: 'Gateway engine: bearer token sent to the vendor\'s ABIS (or a file holding it, when the value is a path that exists; read once at start-up). No Authorization header when unset.',
     parse: text,
   },
   abisGatewayClientCert: {
@@ -604,7 +604,7 @@ export const CONFIG_OPTIONS = {
     env: 'OSIA_ABIS_GATEWAY_TIMEOUT',
     flag: '--abis-gateway-timeout',
     default: '60',
-    description: 'Seconds the vendor\'s ABIS has to answer one forwarded call.',
+    description: 'Gateway engine: seconds the vendor\'s ABIS has to answer one forwarded call (connection to last byte); no answer in time is a 502.',
     parse: integer(1, 3600),
   },
   abisCallbackAllow: {

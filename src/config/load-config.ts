@@ -47,4 +47,10 @@ function checkCombinations(config: Config): void {
   if (config.jwksUrl && config.jwtPublicKey) {
     throw new ConfigError('set either OSIA_JWKS_URL or OSIA_JWT_PUBLIC_KEY, not both');
   }
+  if (config.abisEngine === 'gateway' && !config.abisGatewayUrl) {
+    throw new ConfigError('OSIA_ABIS_ENGINE=gateway needs OSIA_ABIS_GATEWAY_URL (the vendor\'s OSIA ABIS)');
+  }
+  if (Boolean(config.abisGatewayClientCert) !== Boolean(config.abisGatewayClientKey)) {
+    throw new ConfigError('OSIA_ABIS_GATEWAY_CLIENT_CERT and OSIA_ABIS_GATEWAY_CLIENT_KEY must be set together');
+  }
 }

@@ -13,7 +13,7 @@ import { answeredStatus } from '../errors/osia-error.js';
 import { type ScopeRequirement, scopeRequirement } from '../auth/scope-requirement.js';
 import type { TokenVerifier } from '../auth/token-verifier.js';
 import type { AuditRecorder } from '../audit/audit-recorder.js';
-import type { LoadedDocument, OperationEntry } from '../openapi/documents.js';
+import type { LoadedDocument, OperationEntry, SchemaObject } from '../openapi/documents.js';
 import { listOperations } from '../openapi/documents.js';
 import { freeFormQuery, type QueryRegrouping } from './free-form-query.js';
 import type { DocumentName } from '../openapi/interfaces.js';
@@ -54,11 +54,19 @@ export interface InterfaceRouterOptions extends Pick<InterfaceTraits, 'audit' | 
 
 const isJson = (type: string) => /^application\/([\w.-]+\+)?json\b/i.test(type);
 
+/** A schema that admits a JSON value other than an object or an array: no type nor members, or a scalar type. */
+function mayBeBare(schema: SchemaObject | undefined): boolean {
+  if (schema === undefined || schema.$ref !== undefined) return false;
+  return schema.type === undefined ? schema.properties === undefined : !['object', 'array'].includes(String(schema.type));
+}
+
 /** What the router knows of an operation from start-up on: matched once per request, before any body is read. */
 interface PreparedOperation {
   entry: OperationEntry;
   /** The body is binary only (createBuffer takes any `application/*`): raw bytes whatever the media type. */
   binaryBody: boolean;
+  /** A JSON body may be a bare value (the string "OK" of an ABIS callback), not only an object or an array. */
+  bareJsonBody: boolean;
   /** `security: []`: no token is asked for (the CA certificate, the event callbacks). */
   isPublic: boolean;
   requirement: ScopeRequirement;
@@ -84,6 +92,7 @@ function prepare(name: DocumentName, entry: OperationEntry, handler: RuntimeHand
   return {
     entry,
     binaryBody: content !== undefined && !Object.keys(content).some(isJson),
+    bareJsonBody: Object.entries(content ?? {}).some(([type, media]) => isJson(type) && mayBeBare((media as { schema?: SchemaObject }).schema)),
     isPublic: entry.operation.security?.length === 0,
     requirement: scopeRequirement(name, entry),
     checkQueryNumbers: queryNumberCheck(entry),
@@ -129,11 +138,18 @@ function bodyParsers(limit: string, jsonLimits: JsonLimits) {
   };
   const contentType = (req: IncomingMessage) => req.headers['content-type'] ?? '';
   return [
-    express.json({
-      limit,
-      type: (req) => isJson(contentType(req)) && withBody(req)?.binaryBody === false,
-      verify: (_req, _res, body) => checkJsonLimits(body, jsonLimits),
-    }),
+    // Strict (objects and arrays only) unless the operation's schema admits a bare value; the validator checks it then.
+    ...[true, false].map((strict) =>
+      express.json({
+        limit,
+        strict,
+        type: (req) => {
+          const operation = withBody(req);
+          return isJson(contentType(req)) && operation?.binaryBody === false && operation.bareJsonBody !== strict;
+        },
+        verify: (_req, _res, body) => checkJsonLimits(body, jsonLimits),
+      }),
+    ),
     express.text({ limit, type: (req) => /^(text\/|plain\/text)/i.test(contentType(req)) && withBody(req) !== undefined }),
     express.raw({
       limit,

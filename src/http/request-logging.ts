@@ -43,13 +43,18 @@ function clientCertificateOf(req: IncomingMessage): string | undefined {
   return subject && Object.entries(subject).map(([key, value]) => `${key}=${value}`).join(', ');
 }
 
-/** The last segment of an event callback path is its secret (src/flows/subscriptions.ts): never logged. */
+/**
+ * The last segment of an event callback path (src/flows/subscriptions.ts) and of an ABIS relay path, under any
+ * prefix (src/biometrics/gateway-relay.ts), is its secret: never logged.
+ */
 const CALLBACK_SECRET = /^(\/events\/v1\/[^/]+\/[^/]+\/)[^/]+/;
+const RELAY_SECRET = /(\/relay\/v1\/tasks\/[^/]+\/[^/]+\/)[^/]+$/;
 
 function pathOf(url: string): string {
   const query = url.indexOf('?');
   const path = query === -1 ? url : url.slice(0, query);
-  return path.startsWith('/events/') ? path.replace(CALLBACK_SECRET, '$1[secret]') : path;
+  if (path.startsWith('/events/')) return path.replace(CALLBACK_SECRET, '$1[secret]');
+  return path.includes('/relay/v1/tasks/') ? path.replace(RELAY_SECRET, '$1[secret]') : path;
 }
 
 function completionLine(req: Request, res: Response, milliseconds: number) {

@@ -11,8 +11,11 @@ export type InterfaceName = (typeof INTERFACE_NAMES)[number];
 /** Our own document beyond OSIA: the access report of the audit trail (`openapi/audit.yaml`, under `/audit`). */
 export const AUDIT = 'audit';
 
-/** Our public documents (no token): the issuing CA beside the CMS, the proof keys beside Third Party, the callbacks. */
-export const PUBLIC_DOCUMENTS = ['pki', 'jwks', 'events'] as const;
+/**
+ * Our public documents (no token): the issuing CA beside the CMS, the proof keys beside Third Party, the event
+ * callbacks, and the relay of the ABIS gateway beside the ABIS operations.
+ */
+export const PUBLIC_DOCUMENTS = ['pki', 'jwks', 'events', 'abis-relay'] as const;
 
 /** Every document the server serves: the OSIA interfaces, the audit report and the public documents. */
 export type DocumentName = InterfaceName | typeof AUDIT | (typeof PUBLIC_DOCUMENTS)[number];
@@ -30,6 +33,7 @@ export const DOCUMENT_TITLES: Record<DocumentName, string> = {
   pki: 'Issuing CA: certificate and CRL (osia-server)',
   jwks: 'Verification proof keys (osia-server)',
   events: 'Event callbacks (osia-server)',
+  'abis-relay': 'ABIS gateway relay (osia-server)',
 };
 
 export function isInterfaceName(value: string): value is InterfaceName {

@@ -45,6 +45,9 @@ describe('configuration', () => {
     ['an HMAC algorithm', [], { OSIA_JWT_ALGORITHMS: 'RS256,HS256' }, /accepts RS\*, PS\*, ES\* and EdDSA/],
     ['the none algorithm', [], { OSIA_JWT_ALGORITHMS: 'none' }, /accepts RS\*/],
     ['an unknown OSIA_AUTH', [], { OSIA_AUTH: 'maybe' }, /OSIA_AUTH must be one of on, off/],
+    ['the ABIS gateway without its URL', [], { OSIA_ABIS_ENGINE: 'gateway' }, /OSIA_ABIS_ENGINE=gateway needs OSIA_ABIS_GATEWAY_URL/],
+    ['an ABIS gateway URL that is not http(s)', [], { OSIA_ABIS_GATEWAY_URL: 'ftp://abis' }, /OSIA_ABIS_GATEWAY_URL must be an http\(s\) URL/],
+    ['an ABIS client certificate without its key', [], { OSIA_ABIS_GATEWAY_CLIENT_CERT: 'c.pem' }, /OSIA_ABIS_GATEWAY_CLIENT_CERT and OSIA_ABIS_GATEWAY_CLIENT_KEY/],
   ];
   for (const [what, argv, env, reason] of refusals) {
     it(`refuses ${what} with a one-line reason`, () => {

@@ -4,7 +4,8 @@
  * (which could carry the token elsewhere). Anything but the expected 2xx becomes an UpstreamBureauError.
  */
 import type { components } from '../../../generated/cms.js';
-import { UpstreamBureauError, upstreamMessage } from './bureau-errors.js';
+import { networkCause, upstreamMessage } from '../../shared/upstream-error.js';
+import { UpstreamBureauError } from './bureau-errors.js';
 
 export type UpstreamCredentialRequest = components['schemas']['CredentialRequest'];
 export type UpstreamCredential = components['schemas']['CredentialData'];
@@ -112,11 +113,4 @@ function parseJson(text: string): Record<string, unknown> | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Why fetch failed, without the URL or headers: a timeout, or the network error's code (ECONNREFUSED …). */
-function networkCause(err: unknown, timeoutMs: number): string {
-  const error = err as { name?: string; cause?: { code?: string; name?: string } };
-  if (error.name === 'TimeoutError' || error.cause?.name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
-  return error.cause?.code ?? error.name ?? 'network failure';
 }

@@ -2,11 +2,20 @@
  * Checks an answer against the responses an operation documents: the status must be listed (or `default`),
  * the media type must be one of that response's, and a JSON body must validate against its schema (ajv,
  * OpenAPI 3.0 rules: `nullable`, formats; readOnly properties may appear, writeOnly ones must not be required).
+ * Used by the conformance check (src/check) on servers it probes, and by the ABIS gateway on the vendor's answers.
  */
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import type { OpenApiDocument, OperationObject, SchemaObject } from '../openapi/documents.js';
-import type { Answer } from './http-probe.js';
+import type { OpenApiDocument, OperationObject, SchemaObject } from './documents.js';
+
+/** An HTTP answer as received. */
+export interface Answer {
+  status: number;
+  /** The media type without parameters, '' when the answer has no Content-Type. */
+  mediaType: string;
+  /** Parsed JSON for JSON media types, otherwise the text ('' for an empty body). */
+  body: unknown;
+}
 
 /** Rewrites local `#/components/…` references so that they resolve inside the document added as `doc`. */
 function anchored(node: unknown): unknown {
@@ -20,6 +29,8 @@ function anchored(node: unknown): unknown {
 export interface ResponseValidator {
   /** '' when the answer is as documented, else the reason. */
   check(operation: OperationObject, answer: Answer): string;
+  /** '' when `value` validates against `schema` (a schema of the document, or one with `$ref`s into it), else why. */
+  checkSchema(schema: SchemaObject, value: unknown): string;
 }
 
 function mediaMatches(documented: string, actual: string): boolean {
@@ -41,7 +52,13 @@ export function createResponseValidator(document: OpenApiDocument): ResponseVali
     }
     return validate;
   };
+  const checkSchema = (schema: SchemaObject, value: unknown) => {
+    const validate = validatorFor(schema);
+    if (validate(value)) return '';
+    return (validate.errors ?? []).slice(0, 3).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`).join('; ');
+  };
   return {
+    checkSchema,
     check(operation, answer) {
       const response = operation.responses[String(answer.status)] ?? operation.responses.default;
       if (!response) return `status ${answer.status} is not documented (documented: ${Object.keys(operation.responses).join(', ')})`;
@@ -51,10 +68,8 @@ export function createResponseValidator(document: OpenApiDocument): ResponseVali
       if (!entry) return `media type '${answer.mediaType}' is not documented for ${answer.status} (${Object.keys(content).join(', ')})`;
       const [mediaType, media] = entry;
       if (!mediaType.includes('json') || !media.schema) return '';
-      const validate = validatorFor(media.schema);
-      if (validate(answer.body)) return '';
-      const errors = (validate.errors ?? []).slice(0, 3).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`);
-      return `body does not match the ${answer.status} schema: ${errors.join('; ')}`;
+      const problem = checkSchema(media.schema, answer.body);
+      return problem && `body does not match the ${answer.status} schema: ${problem}`;
     },
   };
 }
