@@ -104,11 +104,13 @@ export class TemplateIndex {
   search(probe: Float32Array, accept: (entry: TemplateEntry) => boolean, minScore: number, limit: number): TemplateHit[] {
     const dims = this.dimensions;
     if (probe.length !== dims) throw new RangeError(`a template has ${dims} values, got ${probe.length}`);
-    if (limit <= 0) return [];
     const values = this.#values;
     const entries = this.#entries;
     const count = entries.length;
-    const best = new WorstFirstHeap(limit);
+    // "Every hit" is a limit too: the heap never needs more room than there are templates.
+    const held = Math.min(limit, count);
+    if (held <= 0) return [];
+    const best = new WorstFirstHeap(held);
     // score ≥ minScore ⇔ squared distance ≤ (1 − minScore)²: no square root in the loop.
     let bound = minScore <= 0 ? Number.POSITIVE_INFINITY : (1 - minScore) ** 2;
     const unrolled = dims - (dims % 4);

@@ -52,6 +52,8 @@ describe('TemplateIndex', () => {
         [0.6, 2],
         [0, 5],
         [0, 300],
+        // Every hit: the searches of the engine ask for no limit at all.
+        [0.5, Number.MAX_SAFE_INTEGER],
       ] as const) {
         const found = index.search(probe, active, minScore, limit).map(({ entry, score }) => ({ key: entry.key, score }));
         const expected = bruteForce(vectors, entries, probe, active, minScore, limit);
