@@ -7,7 +7,9 @@ import type { Express } from 'express';
 import type { Logger } from 'pino';
 import type { AbisTasks } from './abis/abis-services.js';
 import { abisInterface } from './abis/abis.routes.js';
+import { AbisClient } from './biometrics/abis-client.js';
 import type { AbisEngine } from './biometrics/abis-engine.port.js';
+import { ABIS_MIRROR, AbisMirror, mirrorRecorder } from './biometrics/abis-mirror.js';
 import { BuiltinAbis } from './biometrics/builtin-abis.js';
 import { FaceModel } from './biometrics/face-model.js';
 import { NotFoundError, UnsupportedError } from './shared/domain-errors.js';
@@ -32,7 +34,7 @@ import { enrollmentInterface } from './enrollment/enrollment.routes.js';
 import { eventsInterface } from './flows/events.routes.js';
 import { loadFlowConfig } from './flows/flow-config.js';
 import { type EventFlows, openEventFlows } from './flows/open-flows.js';
-import { outboxRecorder, PR_OUTBOX } from './flows/pr-outbox.js';
+import { duplicateAnnouncer, outboxRecorder, PR_OUTBOX } from './flows/pr-outbox.js';
 import { createMetrics } from './http/metrics.js';
 import { type ServedInterface, serve } from './http/interface-module.js';
 import { planMounts } from './http/mounts.js';
@@ -45,7 +47,7 @@ import { registerRegistryGauges } from './pr/pr-metrics.js';
 import { openPrServices, type PrServices } from './pr/pr-services.js';
 import { prInterface } from './pr/pr.routes.js';
 import type { ProfileSettings } from './profile/profile-settings.js';
-import { PopulationRegistry } from './registry/population-registry.js';
+import { PopulationRegistry, recordingAll } from './registry/population-registry.js';
 import { BackgroundJobs, PeriodicJob } from './shared/background-jobs.js';
 import { BLOB_SWEEP_INTERVAL_MS, sweepUnclaimedBlobs } from './storage/blobs/blob-sweep.js';
 import type { Storage } from './storage/document-store.port.js';
@@ -79,6 +81,8 @@ export interface AppServices {
   pr: PrServices | undefined;
   /** The event flows of `OSIA_EVENTS` (undefined without the file). */
   flows: EventFlows | undefined;
+  /** Applies the PR's changes to the ABIS (undefined unless both pr and abis are served). */
+  abisMirror: AbisMirror | undefined;
 }
 
 export interface ComposedApp {
@@ -117,8 +121,15 @@ export async function composeApp(parts: AppParts): Promise<ComposedApp> {
   // The event wiring is read first: the PR's outbox records go in the batch of every person change.
   const flowConfig = config.events ? await loadFlowConfig(config.events) : undefined;
   const published = flowConfig?.components.pr?.publishes ?? [];
-  const recordChange =
-    flowConfig && published.length > 0 ? outboxRecorder(await store.records(PR_OUTBOX), flowConfig.source, published, clock) : undefined;
+  const prOutbox = flowConfig && published.length > 0 ? await store.records(PR_OUTBOX) : undefined;
+  // The ABIS follows the PR's deletes, merges and moves: their mirror records go in the same batch.
+  const abisMirrorOutbox = serves('abis') && serves('pr') ? await store.records(ABIS_MIRROR) : undefined;
+  const recordChange = recordingAll(
+    prOutbox && flowConfig && outboxRecorder(prOutbox, flowConfig.source, published, clock),
+    abisMirrorOutbox && mirrorRecorder(abisMirrorOutbox, clock),
+  );
+  const announceDuplicate =
+    prOutbox && flowConfig && published.includes('duplicatePerson') ? duplicateAnnouncer(store, prOutbox, flowConfig.source, clock) : undefined;
 
   // Shared by several interfaces: the population registry (PR, Data Access, Third Party), the credential domain
   // (CMS, Third Party) and the issuing CA (the CMS routes, and the `pki` producer wherever credentials are made).
@@ -128,6 +139,11 @@ export async function composeApp(parts: AppParts): Promise<ComposedApp> {
   const catalogue = serves('cms', 'thirdparty') ? await loadProfileCatalogue(config.credentialProfiles) : undefined;
   const pkiIssuer = serves('cms') || (catalogue && usesPki(catalogue)) ? await openPkiIssuer(store, config, clock) : undefined;
   const credentials = catalogue && (await openCredentials({ catalogue, store, pkiIssuer, clock, logger }));
+  // The ABIS engine: the Biometrics interface's, also used by the issuance workflow, Third Party and the PR mirror.
+  const abisEngine = serves('abis') ? await openAbisEngine(config, store, clock) : undefined;
+  const biometrics = abisEngine && new AbisClient(abisEngine, config.abisNationalGallery);
+  const abisMirror = biometrics && abisMirrorOutbox && (await AbisMirror.open(store, biometrics, { clock, logger }));
+  if (abisMirror && config.outboxInterval > 0) jobs.add(new PeriodicJob('ABIS mirror', config.outboxInterval, () => abisMirror.runOnce(), logger));
 
   // One service set per served interface, and its handlers.
   const served: ServedInterface[] = [];
@@ -181,6 +197,7 @@ export async function composeApp(parts: AppParts): Promise<ComposedApp> {
       ? await openThirdPartyServices({
           registry,
           credentials: new StoredCredentialDirectory(credentials.store.credentials, credentials.catalogue),
+          biometrics,
           signer: proofSigner,
           document: thirdPartyDocument,
           store,
@@ -191,7 +208,7 @@ export async function composeApp(parts: AppParts): Promise<ComposedApp> {
       : undefined;
   if (thirdParty) served.push(serve(thirdPartyInterface, thirdParty));
 
-  if (serves('abis')) served.push(serve(abisInterface, { engine: await openAbisEngine(config, store, clock), tasks: NO_ABIS_TASKS }));
+  if (abisEngine) served.push(serve(abisInterface, { engine: abisEngine, tasks: NO_ABIS_TASKS }));
   if (serves('audit')) served.push(serve(auditInterface, auditLog));
   // The public documents: the issuing CA beside the CMS, the proof keys beside Third Party.
   if (pkiIssuer && serves('cms')) served.push(serve(pkiInterface, pkiIssuer));
@@ -199,7 +216,7 @@ export async function composeApp(parts: AppParts): Promise<ComposedApp> {
 
   if (config.workflow === 'issuance') {
     const cmsPart = cms && cmsDocument && { services: cms, document: cmsDocument };
-    registerIssuanceWorkflow({ enrollment, uin, pr, cms: cmsPart }, { clock, logger });
+    registerIssuanceWorkflow({ enrollment, uin, pr, cms: cmsPart }, { biometrics, announceDuplicate, clock, logger });
     if (enrollment && outbox.relays) jobs.add(new PeriodicJob('enrollmentFinalized relay', config.outboxInterval, () => enrollment.finalized.runOnce(), logger));
   }
 
@@ -225,5 +242,5 @@ export async function composeApp(parts: AppParts): Promise<ComposedApp> {
   const publicDocuments = await Promise.all(served.filter(({ name }) => !documentOf(name)).map(({ name }) => loadDocument(name)));
   const allDocuments = [...documents, ...publicDocuments];
   const app = await createHttpApp({ config, storage, logger, documents: allDocuments, mounts, metrics, interfaces: served, auditLog, clock });
-  return { app, services: { notification, thirdParty, cms, pr, flows }, jobs };
+  return { app, services: { notification, thirdParty, cms, pr, flows, abisMirror }, jobs };
 }

@@ -549,6 +549,14 @@ export const CONFIG_OPTIONS = {
       'YAML file wiring the PR and CMS to a Notification engine: events published, reactions subscribed (example docs/samples/events.yaml; see docs/behaviour/notification.md). No events when unset.',
     parse: text,
   },
+  abisNationalGallery: {
+    env: 'OSIA_ABIS_NATIONAL_GALLERY',
+    flag: '--abis-national-gallery',
+    default: 'national',
+    description:
+      'The ABIS gallery of the population registry\'s persons (personId = UIN): the issuance workflow deduplicates against it and enrols faces in it, Third Party verifies and identifies faces in it (see docs/behaviour/abis.md, "Wired into the system").',
+    parse: text,
+  },
   abisEngine: {
     env: 'OSIA_ABIS_ENGINE',
     flag: '--abis-engine',
