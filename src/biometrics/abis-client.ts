@@ -42,9 +42,9 @@ export class AbisClient {
     readonly gallery: string,
   ) {}
 
-  /** Persons whose faces match `faces`, best first; none when the gallery holds nobody yet (404). */
-  async identify(faces: readonly Json[], transactionId: string, maxNbCand: number): Promise<Match[]> {
-    const body = { filter: { biometricType: ['FACE'] }, biometricData: faces };
+  /** Persons whose biometrics match the probe, best first; none when the gallery holds nobody yet (404). */
+  async identify(biometricData: readonly Json[], transactionId: string, maxNbCand: number): Promise<Match[]> {
+    const body = { filter: {}, biometricData };
     const found = await unless([NotFoundError], () => this.#run('identify', transactionId, { galleryId: this.gallery }, { maxNbCand }, body));
     return ((found ?? []) as Candidate[]).map(({ personId, score }) => ({ personId, score }));
   }
@@ -55,10 +55,10 @@ export class AbisClient {
     await unless([ConflictError], () => this.#run('createEncounter', transactionId, { personId, encounterId }, {}, body));
   }
 
-  /** Whether `faces` are the person's; undefined when the national gallery holds no face of the person (404). */
-  async verify(personId: string, faces: readonly Json[], transactionId: string): Promise<boolean | undefined> {
+  /** Whether the biometrics are the person's; undefined when the national gallery holds nothing of the person (404). */
+  async verify(personId: string, biometricData: readonly Json[], transactionId: string): Promise<boolean | undefined> {
     const path = { galleryId: this.gallery, personId };
-    const answer = await unless([NotFoundError], () => this.#run('verifyFromId', transactionId, path, {}, { biometricData: faces }));
+    const answer = await unless([NotFoundError], () => this.#run('verifyFromId', transactionId, path, {}, { biometricData }));
     return answer === undefined ? undefined : (answer as { decision: boolean }).decision;
   }
 
