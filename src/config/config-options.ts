@@ -354,7 +354,7 @@ export const CONFIG_OPTIONS = {
     flag: '--outbox-interval',
     default: '1000',
     description:
-      'Milliseconds between two looks at the enrolment outbox (`enrollmentFinalized`, run by the workflow; a finalising request on this process runs its own at once). 0 pauses it in this process: the records wait in the store for a process that runs them.',
+      'Milliseconds between two looks at the enrolment outbox (`enrollmentFinalized`, run by the workflow; a finalising request on this process runs its own at once) and at the ABIS mirror of PR changes (pr and abis served). 0 pauses both in this process: the records wait in the store for a process that runs them.',
     parse: integer(0, 3_600_000),
   },
   credentialProfiles: {

@@ -132,7 +132,7 @@ export class IssuanceWorkflow {
       if (step === 'reportDuplicate' && state.deduplication?.result === 'POSSIBLE_DUPLICATE') {
         state.status = 'POSSIBLE_DUPLICATE';
         await this.#record(enrollmentId, state);
-        this.participants.log.warn({ enrollmentId, transactionId, uin: state.uin }, 'issuance workflow stopped: possible duplicate');
+        this.participants.log.warn({ enrollmentId, transactionId }, 'issuance workflow stopped: possible duplicate');
         return state;
       }
     }
