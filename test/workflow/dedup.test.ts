@@ -11,7 +11,12 @@ import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { demoPortraits, faceItem } from '../support/abis-fixtures.js';
 import { VARIANTS } from '../support/face-photos.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import { openEnrollmentServices } from '../../src/enrollment/enrollment-services.js';
+import { loadDocument } from '../../src/openapi/documents.js';
+import { systemClock } from '../../src/shared/clock.js';
+import { Store } from '../../src/storage/store.js';
+import { ISSUANCE_LEASE_MS } from '../../src/workflow/issuance-workflow.js';
+import { createTestApp, type TestApp, testLogger } from '../support/test-app.js';
 import { eventsFile } from '../flows/flow-fixtures.js';
 
 const TX = '?transactionId=tx-dedup';
@@ -42,12 +47,23 @@ function enrollment(firstName: string, faces: Record<string, unknown>[]) {
   };
 }
 
-async function finalise(t: TestApp, enrollmentId: string, body: object) {
-  const res = await request(t.app).post(`/enrollment/v1/enrollments/${enrollmentId}${TX}&finalize=true`).send(body);
-  assert.equal(res.status, 204, res.text);
+async function issuanceOf(t: TestApp, enrollmentId: string) {
   const read = await request(t.app).get(`/enrollment/v1/enrollments/${enrollmentId}${TX}`);
   assert.equal(read.status, 200, read.text);
   return read.body.requestData.issuance;
+}
+
+/** Creates the enrolment finalised (the workflow runs before the answer); resolves the workflow's state. */
+async function finalise(t: TestApp, enrollmentId: string, body: object) {
+  const res = await request(t.app).post(`/enrollment/v1/enrollments/${enrollmentId}${TX}&finalize=true`).send(body);
+  assert.equal(res.status, 204, res.text);
+  return issuanceOf(t, enrollmentId);
+}
+
+/** Finalises the enrolment again (how a stopped or failed workflow is run again). */
+async function refinalise(t: TestApp, enrollmentId: string) {
+  assert.equal((await request(t.app).put(`/enrollment/v1/enrollments/${enrollmentId}/finalize${TX}`)).status, 204);
+  return issuanceOf(t, enrollmentId);
 }
 
 async function published(t: TestApp): Promise<unknown[]> {
@@ -105,8 +121,7 @@ describe('issuance deduplication against the national gallery', () => {
     assert.deepEqual(await published(t), [{ source: 'pr.test', uin: uinA, duplicates: [issuance.uin] }]);
 
     // Finalising again stops at the same place, same UIN, without announcing again.
-    assert.equal((await request(t.app).put(`/enrollment/v1/enrollments/E-A2/finalize${TX}`)).status, 204);
-    const again = (await request(t.app).get(`/enrollment/v1/enrollments/E-A2${TX}`)).body.requestData.issuance;
+    const again = await refinalise(t, 'E-A2');
     assert.deepEqual([again.status, again.uin, again.attempts], ['POSSIBLE_DUPLICATE', issuance.uin, 2]);
     assert.equal((await published(t)).length, 1);
   });
@@ -126,6 +141,20 @@ describe('issuance deduplication against the national gallery', () => {
       gallery.body.map((row: { personId: string }) => row.personId).sort(),
       [uinA, issuance.uin].sort(),
     );
+  });
+
+  it('a run that died after enrolling the face, before recording it, resumes: the encounter is found (409) and kept', async () => {
+    const options = { clock: systemClock, logger: testLogger(), leaseMs: ISSUANCE_LEASE_MS, relays: false };
+    const { enrollments } = await openEnrollmentServices(new Store(t.storage), await loadDocument('enrollment'), options);
+    const done = await issuanceOf(t, 'E-B');
+    const { enrollFace: _enrolled, validateIdentity: _v, defineReference: _d, createCredentialRequest: _c, ...before } = done.steps;
+    const { lease: _lease, ...rest } = done;
+    await enrollments.changeIssuance('E-B', () => ({ ...rest, status: 'FAILED', steps: before }));
+
+    const resumed = await refinalise(t, 'E-B');
+    assert.deepEqual([resumed.status, resumed.uin, resumed.deduplication.encounterId], ['DONE', done.uin, 'E-B'], JSON.stringify(resumed));
+    const encounters = await request(t.app).get(`/abis/v1/persons/${done.uin}/encounters${TX}`);
+    assert.equal(encounters.body.length, 1);
   });
 
   it('an enrolment without a FACE image goes on, recorded as not deduplicated', async () => {
