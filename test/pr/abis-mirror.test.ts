@@ -68,12 +68,32 @@ describe('PR changes mirrored into the ABIS', () => {
     await personWithEncounter('C-1', 'K-1', false);
     await personWithEncounter('C-2', 'K-2');
     assert.equal((await request(t.app).post(`/pr/v1/persons/C-1/merge/C-2${TX}`)).status, 204);
+    await personWithEncounter('C-3', 'K-3', false);
+    await personWithEncounter('C-4', 'K-4');
+    assert.equal((await request(t.app).post(`/pr/v1/persons/C-3/move/C-4/identities/K-4${TX}`)).status, 204);
     await personWithEncounter('N-1', 'L-1', false);
     assert.equal((await request(t.app).delete(`/pr/v1/persons/N-1${TX}`)).status, 204);
-    assert.equal(await mirror(), 2);
-    assert.deepEqual(await encountersOf('C-1'), ['K-2']);
-    assert.equal(await encountersOf('C-2'), 404);
+    assert.equal(await mirror(), 3);
+    assert.deepEqual([await encountersOf('C-1'), await encountersOf('C-2')], [['K-2'], 404]);
+    assert.deepEqual([await encountersOf('C-3'), await encountersOf('C-4')], [['K-4'], 404]);
     assert.equal(await pending(), 0, 'a 404 counts as done');
+  });
+
+  it('a record applied twice (a process died before deleting it) changes nothing more', async () => {
+    await personWithEncounter('R-1', 'S-1');
+    await personWithEncounter('R-2', 'S-2');
+    await personWithEncounter('R-3', 'S-3');
+    assert.equal((await request(t.app).post(`/pr/v1/persons/R-1/merge/R-2${TX}`)).status, 204);
+    assert.equal((await request(t.app).post(`/pr/v1/persons/R-1/move/R-3/identities/S-3${TX}`)).status, 204);
+    assert.equal((await request(t.app).delete(`/pr/v1/persons/R-1${TX}`)).status, 204);
+    const outbox = await t.storage.documents.collection('abis_mirror_outbox');
+    const records = await outbox.find({});
+    assert.equal(records.length, 3);
+    assert.equal(await mirror(), 3);
+    assert.equal(await encountersOf('R-1'), 404);
+    for (const record of records) await outbox.insert(record);
+    assert.equal(await mirror(), 3, 'each found its work done');
+    assert.deepEqual([await encountersOf('R-1'), await encountersOf('R-2'), await encountersOf('R-3')], [404, 404, 404]);
   });
 
   it('changes the ABIS needs not follow write nothing', async () => {
