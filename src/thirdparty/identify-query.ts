@@ -24,7 +24,7 @@ function equalities(values: Record<string, unknown>, root: string): Criterion[] 
   });
 }
 
-/** The persons (UINs) the ABIS finds for a probe, best first; undefined when the server has no ABIS. */
+/** The persons (UINs) the ABIS finds for a probe, best first (none is given when the server has no ABIS). */
 export type BiometricSearch = (biometricData: Record<string, unknown>[]) => Promise<string[]>;
 
 export async function identifyQuery(
@@ -64,7 +64,10 @@ function candidatesOf({ credentialHolders, biometricCandidates }: IdentifyQuery)
   return biometricCandidates.filter((personId) => credentialHolders.includes(personId));
 }
 
-/** Persons whose reference identity matches, in order of creation of that identity; at most `limit` when given. */
+/**
+ * Persons whose reference identity matches, in order of creation of that identity (in the ABIS's ranking, or the
+ * credential holders' order, when the request names biometrics or credentials); at most `limit` when given.
+ */
 export async function searchPersons(registry: PopulationRegistry, query: IdentifyQuery, limit?: number): Promise<string[]> {
   const { criteria } = query;
   const candidates = candidatesOf(query);
