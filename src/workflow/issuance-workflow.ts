@@ -39,6 +39,8 @@ export interface IssuanceParticipants {
      * to record, or undefined to leave it; resolves the state recorded afterwards.
      */
     changeIssuance(enrollmentId: string, change: (recorded: unknown) => IssuanceState | undefined): Promise<unknown>;
+    /** The bytes of a buffer of this enrolment that `imageRef` points at; undefined for any other URI. */
+    bufferAt(enrollmentId: string, imageRef: string): Promise<Buffer | undefined>;
   };
   uins: { issue(transactionId: string, log?: Logger): Promise<string> };
   persons: { create(personId: string, person: { status: string; physicalStatus: string }, transactionId: string): Promise<void> };
@@ -168,7 +170,7 @@ export class IssuanceWorkflow {
         return;
       }
       case 'enrollFace': {
-        const faces = facesOf(enrollment.biometricData);
+        const faces = await this.#faces(enrollment);
         const { biometrics } = this.participants;
         if (!biometrics || faces.length === 0) return;
         // The encounter is the identity (OSIA's issuance use case): its id is derived, so a retry finds it (409).
@@ -195,11 +197,24 @@ export class IssuanceWorkflow {
     const { biometrics } = this.participants;
     if (state.uin) return { result: 'NOT_DEDUPLICATED', reason: 'the UIN was drawn before deduplication was in place' };
     if (!biometrics) return { result: 'NOT_DEDUPLICATED', reason: 'no ABIS: the biometrics interface is not served' };
-    const faces = facesOf(enrollment.biometricData);
+    const faces = await this.#faces(enrollment);
     if (faces.length === 0) return { result: 'NOT_DEDUPLICATED', reason: 'the enrolment has no FACE image' };
     const candidates = await biometrics.identify(faces, transactionId, DEDUPLICATION_CANDIDATES);
     const { gallery } = biometrics;
     return candidates.length > 0 ? { result: 'POSSIBLE_DUPLICATE', gallery, candidates } : { result: 'UNIQUE', gallery };
+  }
+
+  /** The enrolment's FACE images for the ABIS: embedded, or uploaded as a buffer of the enrolment (`imageRef`). */
+  async #faces(enrollment: EnrollmentSnapshot): Promise<Json[]> {
+    const items = (enrollment.biometricData ?? []).filter((item) => item.biometricType === 'FACE');
+    const resolved = await Promise.all(
+      items.map(async ({ imageRef, ...item }) => {
+        if (item.image !== undefined || typeof imageRef !== 'string') return item;
+        const bytes = await this.participants.enrollments.bufferAt(enrollment.enrollmentId, imageRef);
+        return bytes ? { ...item, image: bytes.toString('base64') } : item;
+      }),
+    );
+    return facesOf(resolved);
   }
 
   #profileOf(enrollment: EnrollmentSnapshot): string {

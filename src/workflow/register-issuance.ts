@@ -6,6 +6,7 @@ import type { AbisClient } from '../biometrics/abis-client.js';
 import type { CmsServices } from '../cms/cms-services.js';
 import { ConfigError } from '../config/config-options.js';
 import type { Clock } from '../shared/clock.js';
+import { bufferReferences } from '../enrollment/buffer-references.js';
 import type { EnrollmentServices } from '../enrollment/enrollment-services.js';
 import type { LoadedDocument } from '../openapi/documents.js';
 import type { PrServices } from '../pr/pr-services.js';
@@ -43,6 +44,11 @@ export function registerIssuanceWorkflow(served: IssuanceServices, context: Issu
       // A stored enrolment is what the validated requests carried plus the server's fields.
       read: async (enrollmentId) => (await enrollments.read(enrollmentId)) as EnrollmentSnapshot,
       changeIssuance: (enrollmentId, change) => enrollments.changeIssuance(enrollmentId, change),
+      bufferAt: async (enrollmentId, imageRef) => {
+        const [reference] = bufferReferences({ biometricData: [{ imageRef }] });
+        if (reference?.enrollmentId !== enrollmentId) return undefined;
+        return (await enrollments.buffer(enrollmentId, reference.bufferId))?.data;
+      },
     },
     uins: uin,
     persons: pr.persons,

@@ -76,8 +76,11 @@ describe('issuance deduplication against the national gallery', () => {
   let faceA: Record<string, unknown>;
   let faceA2: Record<string, unknown>;
   let faceB: Record<string, unknown>;
+  let imageC: Buffer = Buffer.alloc(0);
   before(async () => {
-    const [a, b] = (await demoPortraits()).filter((portrait) => portrait.photo === 'sample1.jpg');
+    const [a, b, c] = (await demoPortraits()).filter((portrait) => portrait.photo === 'sample1.jpg');
+    assert.ok(c, 'a third person of that photo');
+    imageC = c.image;
     const variant = VARIANTS['JPEG at quality 20'];
     assert.ok(a && b && variant, 'two people of one photo');
     faceA = faceItem(a.image);
@@ -155,6 +158,23 @@ describe('issuance deduplication against the national gallery', () => {
     assert.deepEqual([resumed.status, resumed.uin, resumed.deduplication.encounterId], ['DONE', done.uin, 'E-B'], JSON.stringify(resumed));
     const encounters = await request(t.app).get(`/abis/v1/persons/${done.uin}/encounters${TX}`);
     assert.equal(encounters.body.length, 1);
+  });
+
+  it('a FACE uploaded as a buffer of the enrolment (imageRef) is deduplicated and enrolled like an embedded one', async () => {
+    const url = `/enrollment/v1/enrollments/E-C${TX}`;
+    assert.equal((await request(t.app).post(url).send(enrollment('Coumba', []))).status, 204);
+    const upload = await request(t.app).post(`/enrollment/v1/enrollments/E-C/buffer${TX}`).set('Content-Type', 'image/png').send(imageC);
+    assert.equal(upload.status, 201, upload.text);
+    const imageRef = `https://id.example.gov/enrollment/v1/enrollments/E-C/buffer/${upload.body.bufferId}`;
+    const finalised = await request(t.app).put(`${url}&finalize=true`).send({ biometricData: [{ biometricType: 'FACE', imageRef }] });
+    assert.equal(finalised.status, 204, finalised.text);
+    const issuance = await issuanceOf(t, 'E-C');
+    assert.equal(issuance.status, 'DONE', JSON.stringify(issuance));
+    assert.equal(issuance.deduplication.result, 'UNIQUE');
+    const enrolled = await request(t.app).get(`/abis/v1/persons/${issuance.uin}/encounters/E-C${TX}`);
+    assert.equal(enrolled.body.biometricData[0].image, imageC.toString('base64'), 'the buffer\'s bytes');
+    const identity = await request(t.app).get(`/pr/v1/persons/${issuance.uin}/identities/E-C${TX}`);
+    assert.equal(identity.body.biometricData[0].imageRef, imageRef, 'the PR identity keeps the reference');
   });
 
   it('an enrolment without a FACE image goes on, recorded as not deduplicated', async () => {
