@@ -73,6 +73,12 @@ function list(raw: string): string[] {
     .filter(Boolean);
 }
 
+/** An ABIS gallery to file encounters in: not empty, and not `ALL` (which names every gallery in searches). */
+function galleryName(raw: string, name: string): string {
+  if (raw.trim() === '' || raw === 'ALL') throw new ConfigError(`${name} must name one gallery (not empty, not ALL), got "${raw}"`);
+  return raw;
+}
+
 /** A number from 0 to 1. */
 function fraction(raw: string, name: string): number {
   const value = Number(raw);
@@ -555,7 +561,7 @@ export const CONFIG_OPTIONS = {
     default: 'national',
     description:
       'The ABIS gallery of the population registry\'s persons (personId = UIN): the issuance workflow deduplicates against it and enrols faces in it, Third Party verifies and identifies faces in it (see docs/behaviour/abis.md, "Wired into the system").',
-    parse: text,
+    parse: galleryName,
   },
   abisEngine: {
     env: 'OSIA_ABIS_ENGINE',

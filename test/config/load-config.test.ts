@@ -45,6 +45,7 @@ describe('configuration', () => {
     ['an HMAC algorithm', [], { OSIA_JWT_ALGORITHMS: 'RS256,HS256' }, /accepts RS\*, PS\*, ES\* and EdDSA/],
     ['the none algorithm', [], { OSIA_JWT_ALGORITHMS: 'none' }, /accepts RS\*/],
     ['an unknown OSIA_AUTH', [], { OSIA_AUTH: 'maybe' }, /OSIA_AUTH must be one of on, off/],
+    ['ALL as the national gallery', [], { OSIA_ABIS_NATIONAL_GALLERY: 'ALL' }, /OSIA_ABIS_NATIONAL_GALLERY must name one gallery/],
   ];
   for (const [what, argv, env, reason] of refusals) {
     it(`refuses ${what} with a one-line reason`, () => {
