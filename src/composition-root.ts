@@ -7,7 +7,9 @@ import type { Express } from 'express';
 import type { Logger } from 'pino';
 import { abisInterface } from './abis/abis.routes.js';
 import { type AbisTaskLayer, openAbisTasks } from './abis/open-abis-tasks.js';
+import { AbisClient } from './biometrics/abis-client.js';
 import type { AbisEngine } from './biometrics/abis-engine.port.js';
+import { ABIS_MIRROR, AbisMirror, mirrorRecorder } from './biometrics/abis-mirror.js';
 import { BuiltinAbis } from './biometrics/builtin-abis.js';
 import { FaceModel } from './biometrics/face-model.js';
 import { abisRelayInterface } from './biometrics/abis-relay.routes.js';
@@ -33,7 +35,7 @@ import { enrollmentInterface } from './enrollment/enrollment.routes.js';
 import { eventsInterface } from './flows/events.routes.js';
 import { loadFlowConfig } from './flows/flow-config.js';
 import { type EventFlows, openEventFlows } from './flows/open-flows.js';
-import { outboxRecorder, PR_OUTBOX } from './flows/pr-outbox.js';
+import { duplicateAnnouncer, outboxRecorder, PR_OUTBOX } from './flows/pr-outbox.js';
 import { createMetrics } from './http/metrics.js';
 import { type ServedInterface, serve } from './http/interface-module.js';
 import { planMounts } from './http/mounts.js';
@@ -46,7 +48,7 @@ import { registerRegistryGauges } from './pr/pr-metrics.js';
 import { openPrServices, type PrServices } from './pr/pr-services.js';
 import { prInterface } from './pr/pr.routes.js';
 import type { ProfileSettings } from './profile/profile-settings.js';
-import { PopulationRegistry } from './registry/population-registry.js';
+import { PopulationRegistry, recordingAll } from './registry/population-registry.js';
 import { BackgroundJobs, PeriodicJob } from './shared/background-jobs.js';
 import { BLOB_SWEEP_INTERVAL_MS, sweepUnclaimedBlobs } from './storage/blobs/blob-sweep.js';
 import type { Storage } from './storage/document-store.port.js';
@@ -82,6 +84,8 @@ export interface AppServices {
   flows: EventFlows | undefined;
   /** The ABIS calls made with a callback: their service and jobs. */
   abisTasks: AbisTaskLayer | undefined;
+  /** Applies the PR's changes to the ABIS (undefined unless both pr and abis are served). */
+  abisMirror: AbisMirror | undefined;
 }
 
 export interface ComposedApp {
@@ -112,8 +116,15 @@ export async function composeApp(parts: AppParts): Promise<ComposedApp> {
   // The event wiring is read first: the PR's outbox records go in the batch of every person change.
   const flowConfig = config.events ? await loadFlowConfig(config.events) : undefined;
   const published = flowConfig?.components.pr?.publishes ?? [];
-  const recordChange =
-    flowConfig && published.length > 0 ? outboxRecorder(await store.records(PR_OUTBOX), flowConfig.source, published, clock) : undefined;
+  const prOutbox = flowConfig && published.length > 0 ? await store.records(PR_OUTBOX) : undefined;
+  // The ABIS follows the PR's deletes, merges and moves: their mirror records go in the same batch.
+  const abisMirrorOutbox = serves('abis') && serves('pr') ? await store.records(ABIS_MIRROR) : undefined;
+  const recordChange = recordingAll(
+    prOutbox && flowConfig && outboxRecorder(prOutbox, flowConfig.source, published, clock),
+    abisMirrorOutbox && mirrorRecorder(abisMirrorOutbox, clock),
+  );
+  const announceDuplicate =
+    prOutbox && flowConfig && published.includes('duplicatePerson') ? duplicateAnnouncer(store, prOutbox, flowConfig.source, clock) : undefined;
 
   // Shared by several interfaces: the population registry (PR, Data Access, Third Party), the credential domain
   // (CMS, Third Party) and the issuing CA (the CMS routes, and the `pki` producer wherever credentials are made).
@@ -123,6 +134,15 @@ export async function composeApp(parts: AppParts): Promise<ComposedApp> {
   const catalogue = serves('cms', 'thirdparty') ? await loadProfileCatalogue(config.credentialProfiles) : undefined;
   const pkiIssuer = serves('cms') || (catalogue && usesPki(catalogue)) ? await openPkiIssuer(store, config, clock) : undefined;
   const credentials = catalogue && (await openCredentials({ catalogue, store, pkiIssuer, clock, logger }));
+  // The ABIS engine: the Biometrics interface's, also used by the issuance workflow, Third Party and the PR mirror.
+  // The face model is opened for the built-in engine only; the gateway forwards to the vendor's ABIS.
+  const abisDocument = documentOf('abis');
+  const gateway =
+    abisDocument && config.abisEngine === 'gateway' ? await openGatewayAbis({ config, document: abisDocument.document, store }) : undefined;
+  const abisEngine = abisDocument && (gateway?.engine ?? (await openBuiltinAbis(config, store, clock)));
+  const biometrics = abisEngine && new AbisClient(abisEngine, config.abisNationalGallery);
+  const abisMirror = biometrics && abisMirrorOutbox && (await AbisMirror.open(store, biometrics, { clock, logger }));
+  if (abisMirror && config.outboxInterval > 0) jobs.add(new PeriodicJob('ABIS mirror', config.outboxInterval, () => abisMirror.runOnce(), logger));
 
   // One service set per served interface, and its handlers.
   const served: ServedInterface[] = [];
@@ -176,6 +196,7 @@ export async function composeApp(parts: AppParts): Promise<ComposedApp> {
       ? await openThirdPartyServices({
           registry,
           credentials: new StoredCredentialDirectory(credentials.store.credentials, credentials.catalogue),
+          biometrics,
           signer: proofSigner,
           document: thirdPartyDocument,
           store,
@@ -187,14 +208,10 @@ export async function composeApp(parts: AppParts): Promise<ComposedApp> {
   if (thirdParty) served.push(serve(thirdPartyInterface, thirdParty));
 
   let abisTasks: AbisTaskLayer | undefined;
-  const abisDocument = documentOf('abis');
-  if (abisDocument) {
-    // The face model is opened for the built-in engine only; the gateway forwards to the vendor's ABIS.
-    const gateway = config.abisEngine === 'gateway' ? await openGatewayAbis({ config, document: abisDocument.document, store }) : undefined;
-    const engine = gateway?.engine ?? (await openBuiltinAbis(config, store, clock));
-    abisTasks = await openAbisTasks({ store, engine, config, metrics: metrics.registry, clock, logger });
+  if (abisEngine) {
+    abisTasks = await openAbisTasks({ store, engine: abisEngine, config, metrics: metrics.registry, clock, logger });
     for (const job of abisTasks.jobs) jobs.add(job);
-    served.push(serve(abisInterface, { engine, tasks: abisTasks.service }));
+    served.push(serve(abisInterface, { engine: abisEngine, tasks: abisTasks.service }));
     // The vendor's results of calls made with a callback come back through the relay, into the same tasks.
     if (gateway?.relay) served.push(serve(abisRelayInterface, { gateway: gateway.engine, addresses: gateway.relay, settler: abisTasks.service }));
   }
@@ -205,7 +222,7 @@ export async function composeApp(parts: AppParts): Promise<ComposedApp> {
 
   if (config.workflow === 'issuance') {
     const cmsPart = cms && cmsDocument && { services: cms, document: cmsDocument };
-    registerIssuanceWorkflow({ enrollment, uin, pr, cms: cmsPart }, { clock, logger });
+    registerIssuanceWorkflow({ enrollment, uin, pr, cms: cmsPart }, { biometrics, announceDuplicate, clock, logger });
     if (enrollment && outbox.relays) jobs.add(new PeriodicJob('enrollmentFinalized relay', config.outboxInterval, () => enrollment.finalized.runOnce(), logger));
   }
 
@@ -231,5 +248,5 @@ export async function composeApp(parts: AppParts): Promise<ComposedApp> {
   const publicDocuments = await Promise.all(served.filter(({ name }) => !documentOf(name)).map(({ name }) => loadDocument(name)));
   const allDocuments = [...documents, ...publicDocuments];
   const app = await createHttpApp({ config, storage, logger, documents: allDocuments, mounts, metrics, interfaces: served, auditLog, clock });
-  return { app, services: { notification, thirdParty, cms, pr, flows, abisTasks }, jobs };
+  return { app, services: { notification, thirdParty, cms, pr, flows, abisTasks, abisMirror }, jobs };
 }

@@ -73,6 +73,12 @@ function list(raw: string): string[] {
     .filter(Boolean);
 }
 
+/** An ABIS gallery to file encounters in: not empty, and not `ALL` (which names every gallery in searches). */
+function galleryName(raw: string, name: string): string {
+  if (raw.trim() === '' || raw === 'ALL') throw new ConfigError(`${name} must name one gallery (not empty, not ALL), got "${raw}"`);
+  return raw;
+}
+
 /** A number from 0 to 1. */
 function fraction(raw: string, name: string): number {
   const value = Number(raw);
@@ -354,7 +360,7 @@ export const CONFIG_OPTIONS = {
     flag: '--outbox-interval',
     default: '1000',
     description:
-      'Milliseconds between two looks at the enrolment outbox (`enrollmentFinalized`, run by the workflow; a finalising request on this process runs its own at once). 0 pauses it in this process: the records wait in the store for a process that runs them.',
+      'Milliseconds between two looks at the enrolment outbox (`enrollmentFinalized`, run by the workflow; a finalising request on this process runs its own at once) and at the ABIS mirror of PR changes (pr and abis served). 0 pauses both in this process: the records wait in the store for a process that runs them.',
     parse: integer(0, 3_600_000),
   },
   credentialProfiles: {
@@ -548,6 +554,14 @@ export const CONFIG_OPTIONS = {
     description:
       'YAML file wiring the PR and CMS to a Notification engine: events published, reactions subscribed (example docs/samples/events.yaml; see docs/behaviour/notification.md). No events when unset.',
     parse: text,
+  },
+  abisNationalGallery: {
+    env: 'OSIA_ABIS_NATIONAL_GALLERY',
+    flag: '--abis-national-gallery',
+    default: 'national',
+    description:
+      'The ABIS gallery of the population registry\'s persons (personId = UIN): the issuance workflow deduplicates against it and enrols faces in it, Third Party verifies and identifies faces in it (see docs/behaviour/abis.md, "Wired into the system").',
+    parse: galleryName,
   },
   abisEngine: {
     env: 'OSIA_ABIS_ENGINE',

@@ -8,6 +8,7 @@
  * - updatePerson and every change to the person's identities (create, update, patch, status, delete, reference;
  *   moveIdentity for both persons) → updatePerson {uin}: what Data Access answers about the person may have changed;
  * - mergePerson → duplicatePerson {uin: the person kept, duplicates: [the person merged into it]};
+ *   the issuance workflow also announces the possible duplicates its deduplication finds (`duplicateAnnouncer`);
  * - deletePerson and the `import` command announce nothing (OSIA has no such event; an import is a migration).
  */
 import { randomUUID } from 'node:crypto';
@@ -16,7 +17,7 @@ import type { Clock } from '../shared/clock.js';
 import type { StoredDocument } from '../storage/document-store.port.js';
 import type { LeasedRecord } from '../storage/leased-queue.js';
 import type { RecordSpec } from '../storage/record-spec.js';
-import type { Operation, Records } from '../storage/store.js';
+import type { Operation, Records, Store } from '../storage/store.js';
 import type { PrEvent } from './flow-config.js';
 
 /** The records of the PR's outbox: free ones (`leaseUntil` passed) are what the relay looks for. */
@@ -52,20 +53,32 @@ function eventsOf({ operationId, ids }: ChangeEntry): Announced[] {
   return [];
 }
 
+function inserted(outbox: Records<OutboxRecord>, source: string, event: Announced, clock: Clock): Operation {
+  const doc: OutboxRecord = {
+    _id: randomUUID(),
+    type: event.type,
+    message: JSON.stringify({ source, ...event.body }),
+    createdAt: clock().toISOString(),
+    leaseUntil: 0,
+  };
+  return outbox.insert(doc);
+}
+
 /** The recorder writing an outbox record for each event of `published` that a change announces. */
 export function outboxRecorder(outbox: Records<OutboxRecord>, source: string, published: readonly PrEvent[], clock: Clock): ChangeRecorder {
   const wanted = new Set(published);
   return (change) =>
     eventsOf(change)
       .filter((event) => wanted.has(event.type))
-      .map((event): Operation => {
-        const doc: OutboxRecord = {
-          _id: randomUUID(),
-          type: event.type,
-          message: JSON.stringify({ source, ...event.body }),
-          createdAt: clock().toISOString(),
-          leaseUntil: 0,
-        };
-        return outbox.insert(doc);
-      });
+      .map((event) => inserted(outbox, source, event, clock));
+}
+
+/**
+ * Announces a duplicate found outside a PR change (the issuance workflow's deduplication: a new person whose face
+ * matches `uin`'s): one `duplicatePerson` record, committed alone.
+ */
+export function duplicateAnnouncer(store: Store, outbox: Records<OutboxRecord>, source: string, clock: Clock) {
+  return async (uin: string, duplicates: string[]): Promise<void> => {
+    await store.commit([inserted(outbox, source, { type: 'duplicatePerson', body: { uin, duplicates } }, clock)]);
+  };
 }

@@ -40,10 +40,11 @@ export interface ReferenceView {
 /** What a change-log entry names: ids only, never personal data. */
 export type ChangedIds = Record<string, string | string[]>;
 
-/** A change-log entry as written: which operation, which ids. */
+/** A change-log entry as written: which operation, which ids, for which transaction. */
 export interface ChangeEntry {
   operationId: string;
   ids: ChangedIds;
+  transactionId: string;
 }
 
 /** Who asked for a change: it is recorded with it. */
@@ -57,6 +58,13 @@ export interface ChangeMeta {
  * or not at all.
  */
 export type ChangeRecorder = (change: ChangeEntry) => Operation[];
+
+/** One recorder writing what each of `recorders` writes (undefined when none is given). */
+export function recordingAll(...recorders: (ChangeRecorder | undefined)[]): ChangeRecorder | undefined {
+  const given = recorders.filter((recorder) => recorder !== undefined);
+  if (given.length <= 1) return given[0];
+  return (change) => given.flatMap((recorder) => recorder(change));
+}
 
 /**
  * A person as a change sees it. To change it, replace `person`, or elements of `identities` (by new objects: an
@@ -288,7 +296,7 @@ export class PopulationRegistry {
   /** The change-log entry and what the recorder adds for it. */
   #recorded({ transactionId, operationId }: ChangeMeta, ids: ChangedIds, time: string): Operation[] {
     const entry = { _id: randomUUID(), time, transactionId, operationId, ...ids };
-    return [this.changes.insert(entry), ...(this.recordChange?.({ operationId, ids }) ?? [])];
+    return [this.changes.insert(entry), ...(this.recordChange?.({ operationId, ids, transactionId }) ?? [])];
   }
 
   /** Records the galleries the identities name, so that they can be listed. */

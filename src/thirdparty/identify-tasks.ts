@@ -17,6 +17,8 @@ export interface IdentifyQuery {
   criteria: Criterion[];
   /** Persons holding the credentials named in the request; undefined when it names none. */
   credentialHolders?: string[];
+  /** Persons the ABIS found for the request's biometrics, best first; undefined when it has none. */
+  biometricCandidates?: string[];
 }
 
 export interface TaskOwner {

@@ -1,8 +1,9 @@
 /**
  * What the Third Party handlers work with: the population registry and the CMS credential records (read only),
- * sector tokens, the proof signer, the attribute sets and the background identify tasks.
+ * the ABIS when served, sector tokens, the proof signer, the attribute sets and the background identify tasks.
  */
 import type { Logger } from 'pino';
+import type { AbisClient } from '../biometrics/abis-client.js';
 import type { Config } from '../config/config-options.js';
 import type { Clock } from '../shared/clock.js';
 import type { CredentialDirectory } from '../credentials/credential-directory.port.js';
@@ -29,6 +30,8 @@ export interface Caller {
 export interface ThirdPartyServices {
   registry: PopulationRegistry;
   credentials: CredentialDirectory;
+  /** The ABIS (the national gallery: personId = UIN) for biometric verify and identify; undefined when not served. */
+  biometrics: AbisClient | undefined;
   resolver: PersonResolver;
   signer: ProofSigner;
   sets: AttributeSets;
@@ -45,6 +48,7 @@ export interface ThirdPartyServices {
 export interface ThirdPartyParts {
   registry: PopulationRegistry;
   credentials: CredentialDirectory;
+  biometrics: AbisClient | undefined;
   signer: ProofSigner;
   /** The Third Party document (after the country profile). */
   document: LoadedDocument;
@@ -69,6 +73,7 @@ export async function openThirdPartyServices(parts: ThirdPartyParts): Promise<Th
   return {
     registry,
     credentials,
+    biometrics: parts.biometrics,
     resolver: new PersonResolver(registry, credentials, tokens, clock),
     signer,
     sets: await loadAttributeSets(config.attributeSets),

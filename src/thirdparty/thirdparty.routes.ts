@@ -13,6 +13,10 @@ import { VERIFICATION, verifyAttributes } from './verification.js';
 import type { InterfaceModule } from '../http/interface-module.js';
 
 type AttributeSet = components['schemas']['AttributeSet'];
+type Json = Record<string, unknown>;
+
+/** Persons an identify by biometrics asks the ABIS for, best first (then narrowed by the other attributes). */
+const BIOMETRIC_CANDIDATES = 100;
 
 /** What a proof says about the identifier: a hash, so that a kept proof never discloses a UIN. */
 const identifierHash = (type: string, identifier: string) => createHash('sha256').update(`${type}:${identifier}`).digest('base64url');
@@ -20,7 +24,7 @@ const identifierHash = (type: string, identifier: string) => createHash('sha256'
 const RESPOND_ASYNC = /(^|[,;\s])respond-async\s*(,|;|$)/i;
 
 function createThirdPartyHandlers(services: ThirdPartyServices): HandlerMap<operations> {
-  const { resolver, sets, tasks, registry, credentials, signer } = services;
+  const { resolver, sets, tasks, registry, credentials, signer, biometrics } = services;
 
   /** Reads need a credential in force when the identifier is a credential number: a revoked or expired card opens nothing. */
   const readable = (subject: ResolvedPerson) => {
@@ -49,7 +53,9 @@ function createThirdPartyHandlers(services: ThirdPartyServices): HandlerMap<oper
       const identifierType = query.identifierType ?? 'uin';
       const subject = await resolver.resolve(path.identifier, identifierType, services.callerOf(context.principal).sector);
       context.touchPersons([subject.uin]);
-      const { outcome, attributes } = await verifyAttributes(body, subject, () => credentials.listForPerson(subject.uin), services.clock());
+      const biometricCheck = biometrics && ((items: Json[]) => biometrics.verify(subject.uin, items, query.transactionId));
+      const credentialsOf = () => credentials.listForPerson(subject.uin);
+      const { outcome, attributes } = await verifyAttributes(body, subject, credentialsOf, services.clock(), biometricCheck);
       const result = { verificationCode: outcome.code, verificationMessage: outcome.message };
       if (outcome !== VERIFICATION.MATCH || query.verificationProofRequired === false) return { status: 200, body: result };
       const verificationProof = await signer.sign({
@@ -84,14 +90,16 @@ function createThirdPartyHandlers(services: ThirdPartyServices): HandlerMap<oper
       return { status: 200, body: await services.attributesOf(spec, subject.uin, subject.identity, caller) };
     },
 
-    identify: async ({ body, context }) => {
+    identify: async ({ query, body, context }) => {
       const setName = body.outputAttributeSetName;
       if (!setNamed(setName)) throw new NotFoundError(`Unknown attribute set ${setName} (outputAttributeSetName)`);
       const caller = services.callerOf(context.principal);
       // identify answers attribute sets: it must not open a set the caller may not read directly.
       const needed = `id.${setName}.read`;
       if (caller.scopes && !caller.scopes.has(needed)) throw new ForbiddenError(`identify with ${setName} needs the scope "${needed}"`, needed);
-      const search = await identifyQuery(body.attributeSet, credentials, services.clock());
+      const biometricSearch =
+        biometrics && (async (items: Json[]) => (await biometrics.identify(items, query.transactionId, BIOMETRIC_CANDIDATES)).map(({ personId }) => personId));
+      const search = await identifyQuery(body.attributeSet, credentials, services.clock(), biometricSearch);
       if (!RESPOND_ASYNC.test(context.prefer ?? '')) {
         const found = await searchPersons(registry, search, services.identifySyncLimit + 1);
         if (found.length <= services.identifySyncLimit) {

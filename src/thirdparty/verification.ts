@@ -1,7 +1,8 @@
 /**
  * The outcome of verify: every supplied attribute must match the person's records for code 0. OSIA leaves the
  * codes to the implementation; this table is documented in docs/behaviour/thirdparty.md. Never a false positive:
- * anything not checked (biometrics without an ABIS) makes the result negative.
+ * anything not checked (biometrics without an ABIS, or a person the ABIS holds no biometrics of) makes the result
+ * negative. Biometrics are compared last, by the ABIS, only when everything else matched.
  */
 import type { components } from '../../generated/thirdparty.js';
 import type { CredentialSummary } from '../credentials/credential-directory.port.js';
@@ -20,6 +21,7 @@ export const VERIFICATION = {
   CREDENTIAL_NOT_ACTIVE: { code: 3, message: 'The credential is not active (suspended, revoked or not yet active)' },
   BIOMETRICS_NOT_SUPPORTED: { code: 4, message: 'Biometric verification is not supported: this server has no ABIS' },
   CREDENTIAL_OUT_OF_VALIDITY: { code: 5, message: 'The credential is expired or not yet valid' },
+  NO_BIOMETRIC_REFERENCE: { code: 6, message: 'The ABIS holds no biometrics of this person to compare with' },
 } as const;
 
 export type Outcome = (typeof VERIFICATION)[keyof typeof VERIFICATION];
@@ -68,11 +70,15 @@ function notInForce(states: CredentialState[]): Outcome | undefined {
   return NOT_IN_FORCE[states.includes('OUT_OF_VALIDITY') ? 'OUT_OF_VALIDITY' : 'INACTIVE'];
 }
 
+/** The ABIS's decision on the person's biometrics; undefined when it holds none of them (absent: no ABIS). */
+export type BiometricCheck = (biometricData: Record<string, unknown>[]) => Promise<boolean | undefined>;
+
 export async function verifyAttributes(
   body: AttributeSet,
   subject: ResolvedPerson,
   credentialsOf: () => Promise<CredentialSummary[]>,
   now: Date,
+  biometricCheck: BiometricCheck | undefined,
 ): Promise<Verification> {
   const attributes = checkedNames(body);
   const result = (outcome: Outcome) => ({ outcome, attributes });
@@ -100,6 +106,11 @@ export async function verifyAttributes(
   if (!credentialsMatch || !sameAs(body.biographicData, recordedBiographic) || !sameAs(body.contactData, contact)) {
     return result(VERIFICATION.MISMATCH);
   }
-  if (body.biometricData?.length) return result(VERIFICATION.BIOMETRICS_NOT_SUPPORTED);
+  if (body.biometricData?.length) {
+    if (!biometricCheck) return result(VERIFICATION.BIOMETRICS_NOT_SUPPORTED);
+    const decision = await biometricCheck(body.biometricData);
+    if (decision === undefined) return result(VERIFICATION.NO_BIOMETRIC_REFERENCE);
+    if (!decision) return result(VERIFICATION.MISMATCH);
+  }
   return result(VERIFICATION.MATCH);
 }

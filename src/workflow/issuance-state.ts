@@ -6,9 +6,12 @@
 /** The steps, in order. Each is idempotent: a retry after a crash between a step and its record is harmless. */
 export const ISSUANCE_STEPS = [
   'checkRequest',
+  'deduplicate',
   'generateUIN',
   'createPerson',
   'createIdentity',
+  'reportDuplicate',
+  'enrollFace',
   'validateIdentity',
   'defineReference',
   'createCredentialRequest',
@@ -16,9 +19,26 @@ export const ISSUANCE_STEPS = [
 
 export type IssuanceStep = (typeof ISSUANCE_STEPS)[number];
 
+/**
+ * What the deduplication found: UNIQUE (no face of the national gallery matches), POSSIBLE_DUPLICATE (`candidates`
+ * match: the workflow stops), or NOT_DEDUPLICATED (`reason`: no ABIS, no FACE image, issued before deduplication).
+ */
+export interface Deduplication {
+  result: 'UNIQUE' | 'POSSIBLE_DUPLICATE' | 'NOT_DEDUPLICATED';
+  reason?: string;
+  gallery?: string;
+  /** The matching persons (PR personIds), best first, with their scores. */
+  candidates?: { personId: string; score: number }[];
+  /** The ABIS encounter of person `uin` that holds the enrolment's faces, once enrolled (the identity's id). */
+  encounterId?: string;
+}
+
 export interface IssuanceState {
-  /** RUNNING while steps remain, DONE when the credential request exists, FAILED when a step failed (retry: finalise again). */
-  status: 'RUNNING' | 'DONE' | 'FAILED';
+  /**
+   * RUNNING while steps remain, DONE when the credential request exists, FAILED when a step failed (retry: finalise
+   * again), POSSIBLE_DUPLICATE when the face matched a person of the national gallery (stopped for an operator).
+   */
+  status: 'RUNNING' | 'DONE' | 'FAILED' | 'POSSIBLE_DUPLICATE';
   /**
    * The run that holds the enrolment (one per enrolment across processes) and until when: renewed at every record.
    * While RUNNING and not expired, another run leaves it alone; once expired (its process died), one may take over.
@@ -26,6 +46,7 @@ export interface IssuanceState {
   lease?: { owner: string; until: string };
   /** Completion time of every step done so far. */
   steps: Partial<Record<IssuanceStep, string>>;
+  deduplication?: Deduplication;
   uin?: string;
   identityId?: string;
   credentialProfileId?: string;

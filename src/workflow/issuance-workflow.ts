@@ -1,7 +1,9 @@
 /**
- * The OSIA credential issuance use case run inside the server: once an enrolment is finalised, generate a UIN,
- * create the person and its identity in the Population Registry, make that identity the reference, then ask the
- * CMS for the credential named by the enrolment. Every step goes through the same domain services as the OSIA
+ * The OSIA credential issuance use case run inside the server: once an enrolment is finalised, look for its face in
+ * the ABIS's national gallery, generate a UIN, create the person and its identity in the Population Registry, enrol
+ * the face in the ABIS under the person, make the identity the reference, then ask the CMS for the credential named
+ * by the enrolment. A face matching another person stops the workflow once the person and its CLAIMED identity
+ * exist, and announces `duplicatePerson`. Every step goes through the same domain services as the OSIA
  * operations (same checks, same change log), is recorded on the enrolment as soon as it is done, and is idempotent,
  * so a failed or interrupted run resumes where it stopped when the enrolment is finalised again.
  * One run per enrolment, across the server processes sharing the store: a run claims the enrolment with a lease
@@ -9,10 +11,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import { type AbisClient, facesOf } from '../biometrics/abis-client.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/domain-errors.js';
 import { ignoringConflict } from '../shared/ignoring-conflict.js';
-import { ISSUANCE_STEPS, type IssuanceState, type IssuanceStep, issuanceStateOf } from './issuance-state.js';
+import { type Deduplication, ISSUANCE_STEPS, type IssuanceState, type IssuanceStep, issuanceStateOf } from './issuance-state.js';
 
 type Json = Record<string, unknown>;
 
@@ -36,6 +39,8 @@ export interface IssuanceParticipants {
      * to record, or undefined to leave it; resolves the state recorded afterwards.
      */
     changeIssuance(enrollmentId: string, change: (recorded: unknown) => IssuanceState | undefined): Promise<unknown>;
+    /** The bytes of a buffer of this enrolment that `imageRef` points at; undefined for any other URI. */
+    bufferAt(enrollmentId: string, imageRef: string): Promise<Buffer | undefined>;
   };
   uins: { issue(transactionId: string, log?: Logger): Promise<string> };
   persons: { create(personId: string, person: { status: string; physicalStatus: string }, transactionId: string): Promise<void> };
@@ -48,6 +53,10 @@ export interface IssuanceParticipants {
     create(credentialRequestId: string, request: Json, transactionId: string): Promise<void>;
     read(credentialRequestId: string): Promise<{ status?: string; credentialIds?: string[] }>;
   };
+  /** The ABIS, when the Biometrics interface is served: deduplication and enrolment of the face. */
+  biometrics: Pick<AbisClient, 'gallery' | 'identify' | 'enrol'> | undefined;
+  /** Publishes `duplicatePerson {uin: kept, duplicates}` (undefined when the PR publishes no such event). */
+  announceDuplicate: ((uin: string, duplicates: string[]) => Promise<void>) | undefined;
   /** Property names of the CMS RequestData schema: the enrolment's requestData fields passed on to the CMS. */
   requestDataFields: ReadonlySet<string>;
   clock: Clock;
@@ -62,6 +71,9 @@ export const ISSUANCE_LEASE_MS = 5 * 60_000;
 
 /** The credential request the workflow creates for an enrolment: derived, so that a retry finds it again. */
 export const credentialRequestIdOf = (enrollmentId: string) => `ENR-${enrollmentId}`;
+
+/** Candidates a deduplication asks the ABIS for: enough for an operator to compare. */
+const DEDUPLICATION_CANDIDATES = 10;
 
 class StepFailure extends Error {}
 
@@ -109,14 +121,22 @@ export class IssuanceWorkflow {
   async #run(enrollment: EnrollmentSnapshot, state: IssuanceState, transactionId: string): Promise<IssuanceState> {
     const { enrollmentId } = enrollment;
     for (const step of ISSUANCE_STEPS) {
-      if (state.steps[step]) continue;
-      try {
-        await this.#step(step, enrollment, state, transactionId);
-      } catch (err) {
-        return this.#fail(enrollmentId, state, step, err);
+      if (!state.steps[step]) {
+        try {
+          await this.#step(step, enrollment, state, transactionId);
+        } catch (err) {
+          return this.#fail(enrollmentId, state, step, err);
+        }
+        state.steps[step] = this.participants.clock().toISOString();
+        await this.#record(enrollmentId, state);
       }
-      state.steps[step] = this.participants.clock().toISOString();
-      await this.#record(enrollmentId, state);
+      // A possible duplicate stops here, on every run: the person and its CLAIMED identity exist, nothing more.
+      if (step === 'reportDuplicate' && state.deduplication?.result === 'POSSIBLE_DUPLICATE') {
+        state.status = 'POSSIBLE_DUPLICATE';
+        await this.#record(enrollmentId, state);
+        this.participants.log.warn({ enrollmentId, transactionId }, 'issuance workflow stopped: possible duplicate');
+        return state;
+      }
     }
     await this.#refreshCredentialRequest(state);
     state.status = 'DONE';
@@ -131,6 +151,9 @@ export class IssuanceWorkflow {
       case 'checkRequest':
         state.credentialProfileId = this.#profileOf(enrollment);
         return;
+      case 'deduplicate':
+        state.deduplication = await this.#deduplicate(enrollment, state, transactionId);
+        return;
       case 'generateUIN':
         state.uin = await this.participants.uins.issue(transactionId, this.participants.log);
         return;
@@ -140,6 +163,22 @@ export class IssuanceWorkflow {
       case 'createIdentity':
         state.identityId = identityId;
         return ignoringConflict(() => this.participants.identities.create(uin, identityId, identityOf(enrollment), transactionId));
+      case 'reportDuplicate': {
+        const { result, candidates = [] } = state.deduplication ?? {};
+        const [kept] = candidates;
+        if (result === 'POSSIBLE_DUPLICATE' && kept) await this.participants.announceDuplicate?.(kept.personId, [uin]);
+        return;
+      }
+      case 'enrollFace': {
+        const faces = await this.#faces(enrollment);
+        const { biometrics } = this.participants;
+        if (!biometrics || faces.length === 0) return;
+        // The encounter is the identity (OSIA's issuance use case): its id is derived, so a retry finds it (409).
+        const encounterType = enrollment.enrollmentType ?? 'ENROLLMENT';
+        await biometrics.enrol(uin, identityId, { encounterType, biometricData: faces }, transactionId);
+        state.deduplication = { ...(state.deduplication ?? { result: 'NOT_DEDUPLICATED' }), encounterId: identityId };
+        return;
+      }
       case 'validateIdentity':
         return this.participants.identities.setStatus(uin, identityId, 'VALID', transactionId);
       case 'defineReference':
@@ -151,6 +190,31 @@ export class IssuanceWorkflow {
         return ignoringConflict(() => this.participants.credentialRequests.create(credentialRequestId, request, transactionId));
       }
     }
+  }
+
+  /** Identifies the enrolment's faces in the national gallery, before any UIN is drawn. */
+  async #deduplicate(enrollment: EnrollmentSnapshot, state: IssuanceState, transactionId: string): Promise<Deduplication> {
+    const { biometrics } = this.participants;
+    if (state.uin) return { result: 'NOT_DEDUPLICATED', reason: 'the UIN was drawn before deduplication was in place' };
+    if (!biometrics) return { result: 'NOT_DEDUPLICATED', reason: 'no ABIS: the biometrics interface is not served' };
+    const faces = await this.#faces(enrollment);
+    if (faces.length === 0) return { result: 'NOT_DEDUPLICATED', reason: 'the enrolment has no FACE image' };
+    const candidates = await biometrics.identify(faces, transactionId, DEDUPLICATION_CANDIDATES);
+    const { gallery } = biometrics;
+    return candidates.length > 0 ? { result: 'POSSIBLE_DUPLICATE', gallery, candidates } : { result: 'UNIQUE', gallery };
+  }
+
+  /** The enrolment's FACE images for the ABIS: embedded, or uploaded as a buffer of the enrolment (`imageRef`). */
+  async #faces(enrollment: EnrollmentSnapshot): Promise<Json[]> {
+    const items = (enrollment.biometricData ?? []).filter((item) => item.biometricType === 'FACE');
+    const resolved = await Promise.all(
+      items.map(async ({ imageRef, ...item }) => {
+        if (item.image !== undefined || typeof imageRef !== 'string') return item;
+        const bytes = await this.participants.enrollments.bufferAt(enrollment.enrollmentId, imageRef);
+        return bytes ? { ...item, image: bytes.toString('base64') } : item;
+      }),
+    );
+    return facesOf(resolved);
   }
 
   #profileOf(enrollment: EnrollmentSnapshot): string {

@@ -1,10 +1,12 @@
 /**
  * Wires the issuance workflow (`OSIA_WORKFLOW=issuance`) to the app: the services of the enrolment, UIN, PR and CMS
- * interfaces, and the durable `enrollmentFinalized` outbox it reacts to.
+ * interfaces, the ABIS when served, and the durable `enrollmentFinalized` outbox it reacts to.
  */
+import type { AbisClient } from '../biometrics/abis-client.js';
 import type { CmsServices } from '../cms/cms-services.js';
 import { ConfigError } from '../config/config-options.js';
 import type { Clock } from '../shared/clock.js';
+import { bufferReferences } from '../enrollment/buffer-references.js';
 import type { EnrollmentServices } from '../enrollment/enrollment-services.js';
 import type { LoadedDocument } from '../openapi/documents.js';
 import type { PrServices } from '../pr/pr-services.js';
@@ -20,7 +22,16 @@ export interface IssuanceServices {
   cms: { services: CmsServices; document: LoadedDocument } | undefined;
 }
 
-export function registerIssuanceWorkflow(served: IssuanceServices, context: { clock: Clock; logger: Logger }): void {
+export interface IssuanceContext {
+  /** The ABIS the Biometrics interface serves; undefined when it is not served (no deduplication). */
+  biometrics: AbisClient | undefined;
+  /** Publishes `duplicatePerson` through the PR's outbox; undefined when the PR publishes no such event. */
+  announceDuplicate: ((uin: string, duplicates: string[]) => Promise<void>) | undefined;
+  clock: Clock;
+  logger: Logger;
+}
+
+export function registerIssuanceWorkflow(served: IssuanceServices, context: IssuanceContext): void {
   const { enrollment, uin, pr, cms } = served;
   if (!enrollment || !uin || !pr || !cms) {
     const missing = Object.entries(served).flatMap(([name, services]) => (services ? [] : [name]));
@@ -33,11 +44,18 @@ export function registerIssuanceWorkflow(served: IssuanceServices, context: { cl
       // A stored enrolment is what the validated requests carried plus the server's fields.
       read: async (enrollmentId) => (await enrollments.read(enrollmentId)) as EnrollmentSnapshot,
       changeIssuance: (enrollmentId, change) => enrollments.changeIssuance(enrollmentId, change),
+      bufferAt: async (enrollmentId, imageRef) => {
+        const [reference] = bufferReferences({ biometricData: [{ imageRef }] });
+        if (reference?.enrollmentId !== enrollmentId) return undefined;
+        return (await enrollments.buffer(enrollmentId, reference.bufferId))?.data;
+      },
     },
     uins: uin,
     persons: pr.persons,
     identities: pr.identities,
     credentialRequests: cms.services.requests,
+    biometrics: context.biometrics,
+    announceDuplicate: context.announceDuplicate,
     requestDataFields: new Set(Object.keys(requestData)),
     clock: context.clock,
     log: context.logger.child({ workflow: 'issuance' }),

@@ -48,6 +48,7 @@ describe('configuration', () => {
     ['the ABIS gateway without its URL', [], { OSIA_ABIS_ENGINE: 'gateway' }, /OSIA_ABIS_ENGINE=gateway needs OSIA_ABIS_GATEWAY_URL/],
     ['an ABIS gateway URL that is not http(s)', [], { OSIA_ABIS_GATEWAY_URL: 'ftp://abis' }, /OSIA_ABIS_GATEWAY_URL must be an http\(s\) URL/],
     ['an ABIS client certificate without its key', [], { OSIA_ABIS_GATEWAY_CLIENT_CERT: 'c.pem' }, /OSIA_ABIS_GATEWAY_CLIENT_CERT and OSIA_ABIS_GATEWAY_CLIENT_KEY/],
+    ['ALL as the national gallery', [], { OSIA_ABIS_NATIONAL_GALLERY: 'ALL' }, /OSIA_ABIS_NATIONAL_GALLERY must name one gallery/],
   ];
   for (const [what, argv, env, reason] of refusals) {
     it(`refuses ${what} with a one-line reason`, () => {

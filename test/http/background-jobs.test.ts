@@ -12,7 +12,7 @@ describe('background jobs of an app serving PR only', () => {
 
 describe('background jobs of an app serving every interface', () => {
   const t = useTestApp();
-  it('add the credential request sweep and the Notification delivery worker', () => {
-    assert.deepEqual(t.jobs.names(), ['blob sweep', 'audit indexer', 'notification delivery', 'notification retention sweep', 'credential request sweep', 'authentication notices']);
+  it('add the ABIS mirror of PR changes, the credential request sweep and the Notification delivery worker', () => {
+    assert.deepEqual(t.jobs.names(), ['blob sweep', 'audit indexer', 'ABIS mirror', 'notification delivery', 'notification retention sweep', 'credential request sweep', 'authentication notices']);
   });
 });

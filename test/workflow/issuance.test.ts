@@ -69,9 +69,12 @@ describe('issuance workflow', () => {
     assert.equal(issuance.status, 'DONE', JSON.stringify(issuance));
     assert.deepEqual(Object.keys(issuance.steps), [
       'checkRequest',
+      'deduplicate',
       'generateUIN',
       'createPerson',
       'createIdentity',
+      'reportDuplicate',
+      'enrollFace',
       'validateIdentity',
       'defineReference',
       'createCredentialRequest',
