@@ -108,7 +108,8 @@ export class TemplateIndex {
     const values = this.#values;
     const entries = this.#entries;
     const count = entries.length;
-    const best = new WorstFirstHeap(limit);
+    // No more room than templates: a caller wanting every hit passes an unbounded limit.
+    const best = new WorstFirstHeap(Math.min(limit, count));
     // score ≥ minScore ⇔ squared distance ≤ (1 − minScore)²: no square root in the loop.
     let bound = minScore <= 0 ? Number.POSITIVE_INFINITY : (1 - minScore) ** 2;
     const unrolled = dims - (dims % 4);

@@ -105,6 +105,8 @@ describe('TemplateIndex', () => {
     odd.put(syntheticEntry(1), Float32Array.from([0, 0, 0, 0, 0, 0.3]));
     odd.put(syntheticEntry(2), Float32Array.from([0, 0, 0, 0, 0, 0.1]));
     const hits = odd.search(new Float32Array(6), () => true, 0, 10);
+    // Every hit (the searches of src/biometrics/abis-searches.ts): the limit is not an allocation size.
+    assert.equal(odd.search(new Float32Array(6), () => true, 0, Number.MAX_SAFE_INTEGER).length, 2);
     assert.deepEqual(
       hits.map(({ entry, score }) => [entry.key, Number(score.toFixed(6))]),
       [
