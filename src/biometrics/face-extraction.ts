@@ -73,7 +73,14 @@ export async function loadFaceExtractor(): Promise<FaceExtractor> {
       try {
         const found = await faceapi.detectAllFaces(tensor as never, options).withFaceLandmarks();
         const descriptors: Float32Array[] = [];
-        for (const { landmarks } of found) descriptors.push(await descriptor(tensor, landmarks));
+        if (found.length > 0) {
+          const pixels = tf.tidy(() => tf.expandDims(tf.cast(tensor, 'float32'), 0) as import('@tensorflow/tfjs').Tensor4D);
+          try {
+            for (const { landmarks } of found) descriptors.push(await descriptor(pixels, landmarks));
+          } finally {
+            pixels.dispose();
+          }
+        }
         return found.map(({ detection, landmarks }, i) => ({
           vector: Float32Array.from(descriptors[i] ?? []),
           quality: Math.round(detection.score * 100),
@@ -95,12 +102,11 @@ export async function loadFaceExtractor(): Promise<FaceExtractor> {
    * The descriptor of the face's chip, levelled by its eye line, rather than face-api's own (an upright box, clipped at
    * the image's borders): a tilted head, or a face near an edge, then gives the template it gives upright and whole.
    */
-  async function descriptor(tensor: import('@tensorflow/tfjs').Tensor3D, landmarks: import('@vladmandic/face-api').FaceLandmarks68) {
-    const chip = tf.tidy(() => {
-      const image = tf.expandDims(tf.cast(tensor, 'float32'), 0) as import('@tensorflow/tfjs').Tensor4D;
-      const transform = chipTransform(centre(landmarks.getLeftEye()), centre(landmarks.getRightEye()), centre(landmarks.getMouth()));
-      return tf.squeeze(tf.image.transform(image, tf.tensor2d([transform]), 'bilinear', 'constant', 0, [CHIP_SIDE, CHIP_SIDE]), [0]);
-    });
+  async function descriptor(pixels: import('@tensorflow/tfjs').Tensor4D, landmarks: import('@vladmandic/face-api').FaceLandmarks68) {
+    const transform = chipTransform(centre(landmarks.getLeftEye()), centre(landmarks.getRightEye()), centre(landmarks.getMouth()), CHIP_SIDE);
+    const chip = tf.tidy(() =>
+      tf.squeeze(tf.image.transform(pixels, tf.tensor2d([transform]), 'bilinear', 'constant', 0, [CHIP_SIDE, CHIP_SIDE]), [0]),
+    );
     try {
       return (await faceapi.computeFaceDescriptor(chip as never)) as Float32Array;
     } finally {
