@@ -1,13 +1,15 @@
 /**
  * What one face-model thread does (src/biometrics/face-worker.ts): `@vladmandic/face-api` 1.7.15 on TensorFlow.js's
  * WebAssembly backend, with the weights its npm package ships (nothing is downloaded at run time). SSD MobileNet v1
- * finds faces, the 68-point landmarks align them, and dlib's ResNet-34 face recogniser gives each face 128 values.
+ * finds faces, the 68-point landmarks align them (src/biometrics/face-chip.ts), and dlib's ResNet-34 face recogniser
+ * gives each face 128 values.
  * Loading takes about 0.4 s and one extraction 0.3–1 s of CPU: never on the server's event loop (ADR 0160).
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import sharp from 'sharp';
 import { InvalidError } from '../shared/domain-errors.js';
+import { chipTransform } from './face-chip.js';
 
 const require = createRequire(import.meta.url);
 // The package's `exports` map offers no node-wasm entry: the build is loaded by its path.
@@ -22,6 +24,8 @@ export const MAX_IMAGE_PIXELS = 40_000_000;
 const DETECTION_SIDE = 1024;
 /** SSD's confidence above which a region is a face. */
 const MIN_FACE_CONFIDENCE = 0.5;
+/** The side of the chip dlib's recogniser reads (face-api resizes any input to it). */
+const CHIP_SIDE = 150;
 
 export interface FaceTemplate {
   /** The 128 values of the face (float32). */
@@ -67,12 +71,18 @@ export async function loadFaceExtractor(): Promise<FaceExtractor> {
       const { data, info, scale } = await decode(image);
       const tensor = tf.tensor3d(data, [info.height, info.width, 3], 'int32');
       try {
-        const found = await faceapi
-          .detectAllFaces(tensor as never, options)
-          .withFaceLandmarks()
-          .withFaceDescriptors();
-        return found.map(({ detection, descriptor, landmarks }) => ({
-          vector: Float32Array.from(descriptor),
+        const found = await faceapi.detectAllFaces(tensor as never, options).withFaceLandmarks();
+        const descriptors: Float32Array[] = [];
+        if (found.length > 0) {
+          const pixels = tf.tidy(() => tf.expandDims(tf.cast(tensor, 'float32'), 0) as import('@tensorflow/tfjs').Tensor4D);
+          try {
+            for (const { landmarks } of found) descriptors.push(await descriptor(pixels, landmarks));
+          } finally {
+            pixels.dispose();
+          }
+        }
+        return found.map(({ detection, landmarks }, i) => ({
+          vector: Float32Array.from(descriptors[i] ?? []),
           quality: Math.round(detection.score * 100),
           box: {
             x: Math.round(detection.box.x / scale),
@@ -87,6 +97,22 @@ export async function loadFaceExtractor(): Promise<FaceExtractor> {
       }
     },
   };
+
+  /**
+   * The descriptor of the face's chip, levelled by its eye line, rather than face-api's own (an upright box, clipped at
+   * the image's borders): a tilted head, or a face near an edge, then gives the template it gives upright and whole.
+   */
+  async function descriptor(pixels: import('@tensorflow/tfjs').Tensor4D, landmarks: import('@vladmandic/face-api').FaceLandmarks68) {
+    const transform = chipTransform(centre(landmarks.getLeftEye()), centre(landmarks.getRightEye()), centre(landmarks.getMouth()), CHIP_SIDE);
+    const chip = tf.tidy(() =>
+      tf.squeeze(tf.image.transform(pixels, tf.tensor2d([transform]), 'bilinear', 'constant', 0, [CHIP_SIDE, CHIP_SIDE]), [0]),
+    );
+    try {
+      return (await faceapi.computeFaceDescriptor(chip as never)) as Float32Array;
+    } finally {
+      chip.dispose();
+    }
+  }
 }
 
 /** Roll, yaw and eye distance from the 68 landmarks: arithmetic on points the model gave anyway. */

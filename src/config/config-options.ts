@@ -574,9 +574,9 @@ export const CONFIG_OPTIONS = {
   abisThreshold: {
     env: 'OSIA_ABIS_THRESHOLD',
     flag: '--abis-threshold',
-    default: '0.4',
+    default: '0.68',
     description:
-      'Built-in engine: the face score (1 − Euclidean distance of the 128-value descriptors) from which two faces match, when a search gives no `threshold`. 0.4 is the distance 0.6 at which the model scores 99.38 % on LFW.',
+      'Built-in engine: the face score (1 − Euclidean distance of the 128-value descriptors) from which two faces match, when a search gives no `threshold`. 0.68 is the middle of the gap measured between captures of one face and faces of different people (docs/behaviour/abis.md, "Matching accuracy"); dlib\'s LFW operating point is 0.4.',
     parse: fraction,
   },
   abisGatewayUrl: {
