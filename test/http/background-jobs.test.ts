@@ -12,7 +12,18 @@ describe('background jobs of an app serving PR only', () => {
 
 describe('background jobs of an app serving every interface', () => {
   const t = useTestApp();
-  it('add the ABIS mirror of PR changes, the credential request sweep and the Notification delivery worker', () => {
-    assert.deepEqual(t.jobs.names(), ['blob sweep', 'audit indexer', 'ABIS mirror', 'notification delivery', 'notification retention sweep', 'credential request sweep', 'authentication notices']);
+  it('add the ABIS mirror of PR changes, the Notification delivery worker, the credential request sweep and the ABIS tasks', () => {
+    assert.deepEqual(t.jobs.names(), [
+      'blob sweep',
+      'audit indexer',
+      'ABIS mirror',
+      'notification delivery',
+      'notification retention sweep',
+      'credential request sweep',
+      'ABIS task runner',
+      'ABIS callback delivery',
+      'ABIS task retention sweep',
+      'authentication notices',
+    ]);
   });
 });
