@@ -13,12 +13,6 @@ export class HttpError extends Error {
   }
 }
 
-export class NotImplementedError extends HttpError {
-  constructor(operationId: string) {
-    super(501, `${operationId} is not implemented yet by this server`);
-  }
-}
-
 /** No token, or a token that fails verification (RFC 6750 §3: the challenge says why). */
 export class UnauthorizedError extends HttpError {
   constructor(message: string, invalidToken: boolean) {
