@@ -92,7 +92,8 @@ async function identify(size: number, searches: number): Promise<void> {
 /**
  * Enrolments with deduplication per second: a server process (src/main.ts, built-in engine, issuance workflow)
  * receives finalised enrolments, each with one of the demo portraits; the workflow identifies the face in the
- * national gallery, draws a UIN, creates the person and enrols the face before answering. Two clients at once, as
+ * national gallery, draws a UIN, creates the person, enrols the face and asks the CMS for a residence permit (the
+ * shipped catalogue's internal producer) before answering. Two clients at once, as
  * two enrolment stations would. Resolves the rate and how many went through as UNIQUE.
  */
 async function enrolmentsWithDeduplication(): Promise<{ perSecond: number; enrolments: number; unique: number }> {
@@ -104,7 +105,7 @@ async function enrolmentsWithDeduplication(): Promise<{ perSecond: number; enrol
     OSIA_HOST: '127.0.0.1',
     OSIA_DATA_DIR: dataDir,
     OSIA_AUTH: 'off',
-    OSIA_INTERFACES: 'enrollment,uin,pr,abis',
+    OSIA_INTERFACES: 'enrollment,uin,pr,cms,abis',
     OSIA_WORKFLOW: 'issuance',
     OSIA_LOG_LEVEL: 'info',
     NODE_ENV: 'production',
@@ -113,6 +114,7 @@ async function enrolmentsWithDeduplication(): Promise<{ perSecond: number; enrol
     const enrol = async (n: number) => {
       const body = {
         enrollmentType: 'CITIZEN',
+        requestData: { credentialProfileId: 'RESIDENCE_PERMIT' },
         biographicData: { firstName: `Bench${n}`, lastName: 'Dedup', dateOfBirth: '1990-04-12' },
         biometricData: [{ biometricType: 'FACE', biometricSubType: 'PORTRAIT', image: images[n] }],
       };
