@@ -7,6 +7,7 @@ import type { Express } from 'express';
 import type { Logger } from 'pino';
 import { abisInterface } from './abis/abis.routes.js';
 import { type AbisTaskLayer, openAbisTasks } from './abis/open-abis-tasks.js';
+import type { TaskAuditEvent } from './abis/task-audit.js';
 import { AbisClient } from './biometrics/abis-client.js';
 import type { AbisEngine } from './biometrics/abis-engine.port.js';
 import { ABIS_MIRROR, AbisMirror, mirrorRecorder } from './biometrics/abis-mirror.js';
@@ -209,7 +210,9 @@ export async function composeApp(parts: AppParts): Promise<ComposedApp> {
 
   let abisTasks: AbisTaskLayer | undefined;
   if (abisEngine) {
-    abisTasks = await openAbisTasks({ store, engine: abisEngine, config, metrics: metrics.registry, clock, logger });
+    // The persons an asynchronous result names join the audit trail as a synchronous search's do.
+    const audit = (event: TaskAuditEvent) => auditLog.append({ time: clock().toISOString(), interface: 'abis', ...event });
+    abisTasks = await openAbisTasks({ store, engine: abisEngine, config, metrics: metrics.registry, clock, logger, audit });
     for (const job of abisTasks.jobs) jobs.add(job);
     served.push(serve(abisInterface, { engine: abisEngine, tasks: abisTasks.service }));
     // The vendor's results of calls made with a callback come back through the relay, into the same tasks.

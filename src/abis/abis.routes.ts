@@ -47,7 +47,10 @@ function engineHandler(services: AbisServices, operationId: AbisOperationId) {
   return async ({ path, query, body, context }: EngineRequest) => {
     const { transactionId, callback, priority, ...rest } = query;
     const call: AbisCall = { operationId, transactionId, path, query: rest, body };
-    if (callback !== undefined) return { status: 202, body: { taskId: await services.tasks.accept(call, callback, priority) } };
+    if (callback !== undefined) {
+      const { subject, client } = context.principal ?? {};
+      return { status: 202, body: { taskId: await services.tasks.accept(call, callback, priority, { subject, client }) } };
+    }
     const { body: answer } = await services.engine.run(call);
     if (NO_CONTENT.has(operationId)) return { status: 204 };
     // Searches and gallery listings name persons beyond the path: the audit trail records them.

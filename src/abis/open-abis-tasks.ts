@@ -13,6 +13,7 @@ import type { Clock } from '../shared/clock.js';
 import { HttpDelivery } from '../shared/http-delivery.js';
 import type { Store } from '../storage/store.js';
 import { CallbackDelivery } from './callback-delivery.js';
+import type { TaskAudit } from './task-audit.js';
 import { createTaskMetrics } from './task-metrics.js';
 import { openTaskRecords } from './task-records.js';
 import { TASK_SWEEP_INTERVAL_MS, TaskRetention } from './task-retention.js';
@@ -36,6 +37,8 @@ export interface AbisTaskParts {
   metrics: Registry;
   clock: Clock;
   logger: Logger;
+  /** Records the persons named by asynchronous results. */
+  audit: TaskAudit;
 }
 
 /** The shortest lease of a running task: a built-in identify or an extraction queue takes far less. */
@@ -54,9 +57,10 @@ export async function openAbisTasks(parts: AbisTaskParts): Promise<AbisTaskLayer
   const wakeDelivery = () => deliveryJob.wake();
   // A gateway call may take its whole timeout: the lease outlasts it twice.
   const leaseMs = Math.max(MIN_RUN_LEASE_MS, 2 * config.abisGatewayTimeout * 1000);
-  const runner = new TaskRunner({ records, engine: parts.engine, metrics, logger, now, leaseMs, wakeDelivery });
+  const { audit } = parts;
+  const runner = new TaskRunner({ records, engine: parts.engine, metrics, logger, now, leaseMs, wakeDelivery, audit });
   const runnerJob = new PeriodicJob('ABIS task runner', config.abisPollInterval, () => runner.runOnce(), logger);
-  const service = new TaskService({ records, check, metrics, now, wakeRunner: () => runnerJob.wake(), wakeDelivery });
+  const service = new TaskService({ records, check, metrics, now, wakeRunner: () => runnerJob.wake(), wakeDelivery, audit });
   const retention = new TaskRetention({ records, settler: service, now, retentionMs: config.abisTaskRetention * 1000, logger });
   const retentionJob = new PeriodicJob('ABIS task retention sweep', TASK_SWEEP_INTERVAL_MS, () => retention.sweep(), logger);
   return { service, runner, delivery, retention, jobs: [runnerJob, deliveryJob, retentionJob] };

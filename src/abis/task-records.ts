@@ -35,6 +35,9 @@ export interface AbisTaskRecord extends LeasedRecord {
   /** The bytes POSTed to the callback, and their media type. */
   result?: Buffer;
   resultType?: ResultType;
+  /** Who made the call (token `sub` and client), for the audit of its result. */
+  subject?: string;
+  client?: string;
   /** Delivery attempts since the result was scheduled, or since the last redeliverTaskResult. */
   attempts: number;
   dueAt: number;

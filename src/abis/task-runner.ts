@@ -12,6 +12,7 @@ import type { AbisCall, AbisEngine, TaskOutcome } from '../biometrics/abis-engin
 import { osiaErrorOf } from '../errors/osia-error.js';
 import { LeasedQueue } from '../storage/leased-queue.js';
 import type { Versioned } from '../storage/records.js';
+import { auditResult, type TaskAudit } from './task-audit.js';
 import type { TaskMetrics } from './task-metrics.js';
 import { type AbisTaskRecord, claimNext, scheduled, type TaskRecords } from './task-records.js';
 
@@ -24,6 +25,8 @@ export interface TaskRunnerOptions {
   /** How long a claim holds: longer than one engine call may take. */
   leaseMs: number;
   wakeDelivery: () => void;
+  /** Records the persons a result names (absent: no audit trail). */
+  audit?: TaskAudit;
 }
 
 /** Tasks run per round at most, so that stopping the server waits for little. */
@@ -94,6 +97,7 @@ export class TaskRunner {
   async #record(claimed: Versioned<AbisTaskRecord>, outcome: TaskOutcome): Promise<void> {
     if (await this.#queue.commit([this.#queue.records.put(scheduled(claimed.record, outcome), claimed)])) {
       this.options.metrics.ran.inc({ outcome: outcome.ok ? 'result' : 'error' });
+      await auditResult(this.options.audit, claimed.record, outcome);
       this.options.wakeDelivery();
       return;
     }

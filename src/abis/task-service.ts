@@ -7,7 +7,8 @@ import type { AbisCall, TaskOutcome, TaskSettler } from '../biometrics/abis-engi
 import type { AddressCheck } from '../shared/address-check.js';
 import { InvalidError, NotFoundError } from '../shared/domain-errors.js';
 import { timeOrderedId } from '../shared/time-ordered-id.js';
-import type { AbisTasks, TaskStatus } from './abis-services.js';
+import type { AbisTasks, TaskCaller, TaskStatus } from './abis-services.js';
+import { auditResult, type TaskAudit } from './task-audit.js';
 import type { TaskMetrics } from './task-metrics.js';
 import { type AbisTaskRecord, holdsResult, scheduled, statusOf, type TaskRecords } from './task-records.js';
 
@@ -21,6 +22,8 @@ export interface TaskServiceOptions {
   wakeRunner: () => void;
   /** Called once a result is scheduled, so that the local delivery looks at once. */
   wakeDelivery: () => void;
+  /** Records the persons a result names (absent: no audit trail). */
+  audit?: TaskAudit;
 }
 
 /** abis.yaml names no default: the middle of 0–9, so that a caller can ask for less or more urgency. */
@@ -29,7 +32,7 @@ export const DEFAULT_PRIORITY = 5;
 export class TaskService implements AbisTasks, TaskSettler {
   constructor(private readonly options: TaskServiceOptions) {}
 
-  async accept(call: AbisCall, callback: string, priority: number | undefined): Promise<string> {
+  async accept(call: AbisCall, callback: string, priority: number | undefined, caller: TaskCaller): Promise<string> {
     this.options.check.checkHttpAddress(callback, 'callback');
     if (priority !== undefined && !(Number.isInteger(priority) && priority >= 0 && priority <= 9)) {
       throw new InvalidError(`priority must be an integer from 0 (least urgent) to 9 (most urgent), got ${priority}`);
@@ -44,6 +47,8 @@ export class TaskService implements AbisTasks, TaskSettler {
       priority: priority ?? DEFAULT_PRIORITY,
       acceptedAt: now,
       call: Buffer.from(JSON.stringify(call)),
+      ...(caller.subject === undefined ? {} : { subject: caller.subject }),
+      ...(caller.client === undefined ? {} : { client: caller.client }),
       attempts: 0,
       dueAt: 0,
       leaseUntil: 0,
@@ -87,12 +92,13 @@ export class TaskService implements AbisTasks, TaskSettler {
     const recorded = await store.change(async () => {
       const found = await tasks.getVersioned(taskId);
       if (!found) throw new NotFoundError(`task ${taskId} not found`);
-      if (holdsResult(found.record.state)) return false;
+      if (holdsResult(found.record.state)) return undefined;
       // Also while the runner still holds it (the engine answered before the runner wrote `started`): its write then fails.
       await store.commit([tasks.put(scheduled(found.record, outcome), found)]);
-      return true;
+      return found.record;
     });
     if (!recorded) return;
+    await auditResult(this.options.audit, recorded, outcome);
     this.options.metrics.ran.inc({ outcome: outcome.ok ? 'result' : 'error' });
     this.options.wakeDelivery();
   }

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Registry } from 'prom-client';
 import { type AbisTaskLayer, openAbisTasks } from '../../src/abis/open-abis-tasks.js';
+import type { TaskAuditEvent } from '../../src/abis/task-audit.js';
 import type { AbisCall, AbisEngine, TaskSettler } from '../../src/biometrics/abis-engine.port.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { InvalidError } from '../../src/shared/domain-errors.js';
@@ -50,12 +51,13 @@ describe('ABIS tasks of an asynchronous engine', () => {
   let storage: Storage;
   let tasks: AbisTaskLayer;
   let receiver: Receiver;
+  const audited: TaskAuditEvent[] = [];
   before(async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'osia-abis-settle-'));
     storage = await createStorage({ dataDir, mongodbUri: process.env.MONGODB_URI, mongodbDatabase: path.basename(dataDir), clock });
     const request = loadConfig([], { OSIA_DATA_DIR: dataDir, OSIA_ABIS_CALLBACK_ALLOW: '127.0.0.0/8', OSIA_ABIS_TASK_RETENTION: '3600' });
     assert.ok(!request.help);
-    tasks = await openAbisTasks({ store: new Store(storage), engine, config: request.config, metrics: new Registry(), clock, logger: testLogger() });
+    tasks = await openAbisTasks({ store: new Store(storage), engine, config: request.config, metrics: new Registry(), clock, logger: testLogger(), audit: async (event) => void audited.push(event) });
     engine.settler = tasks.service;
     receiver = await startReceiver('/abis-client');
     receiver.status = 204;
@@ -69,7 +71,7 @@ describe('ABIS tasks of an asynchronous engine', () => {
   const deliveredOf = (taskId: string) => receiver.received.filter((r) => taskOf(r) === taskId);
 
   it('starts the call, stays PENDING until settled, then delivers the settled outcome; a repeated settle changes nothing', async () => {
-    const taskId = await tasks.service.accept(call('readGalleries'), receiver.url, undefined);
+    const taskId = await tasks.service.accept(call('readGalleries'), receiver.url, undefined, {});
     await tasks.runner.runOnce();
     assert.deepEqual(engine.started.map((s) => [s.taskId, s.call.operationId]), [[taskId, 'readGalleries']]);
     assert.equal(await tasks.service.status(taskId), 'PENDING');
@@ -86,9 +88,24 @@ describe('ABIS tasks of an asynchronous engine', () => {
     assert.equal(await tasks.service.status(taskId), 'COMPLETED');
   });
 
+  it('records the persons a settled result names, under the caller of the call', async () => {
+    const taskId = await tasks.service.accept(call('identify'), receiver.url, 5, { subject: 'officer-9', client: 'border' });
+    await tasks.runner.runOnce();
+    assert.deepEqual(audited, [], 'nothing is known of the result yet');
+    const candidates = [
+      { personId: 'P-1', rank: 1, score: 0.91 },
+      { personId: 'P-2', rank: 2, score: 0.74 },
+    ];
+    await tasks.service.settle(taskId, { ok: true, body: candidates });
+    assert.deepEqual(audited, [
+      { operationId: 'identify', transactionId: 'tx-settle', status: 200, personIds: ['P-1', 'P-2'], recordIds: [taskId], subject: 'officer-9', client: 'border' },
+    ]);
+    audited.length = 0;
+  });
+
   it('delivers a settled refusal as application/error+json, and "OK" for an operation answering 204', async () => {
-    const refused = await tasks.service.accept(call('identify'), receiver.url, 9);
-    const deleted = await tasks.service.accept(call('deleteAll'), receiver.url, 9);
+    const refused = await tasks.service.accept(call('identify'), receiver.url, 9, {});
+    const deleted = await tasks.service.accept(call('deleteAll'), receiver.url, 9, {});
     await tasks.runner.runOnce();
     await tasks.service.settle(refused, { ok: false, status: 404, error: { code: 404, message: 'no such gallery' } });
     await tasks.service.settle(deleted, { ok: true });
@@ -101,7 +118,7 @@ describe('ABIS tasks of an asynchronous engine', () => {
 
   it('a start the engine refuses is the outcome: delivered as the Error', async () => {
     engine.refuse = true;
-    const taskId = await tasks.service.accept(call('identify'), receiver.url, undefined);
+    const taskId = await tasks.service.accept(call('identify'), receiver.url, undefined, {});
     await tasks.runner.runOnce();
     engine.refuse = false;
     await tasks.delivery.runOnce();
@@ -110,7 +127,7 @@ describe('ABIS tasks of an asynchronous engine', () => {
 
   it('an outcome settled before the runner marked the task started stands', async () => {
     engine.settleAtOnce = true;
-    const taskId = await tasks.service.accept(call('readGalleries'), receiver.url, undefined);
+    const taskId = await tasks.service.accept(call('readGalleries'), receiver.url, undefined, {});
     await tasks.runner.runOnce();
     engine.settleAtOnce = false;
     assert.equal(await tasks.service.status(taskId), 'RESPONSE_SCHEDULED');
@@ -119,7 +136,7 @@ describe('ABIS tasks of an asynchronous engine', () => {
   });
 
   it('a task the engine never settles gets a 504 Error once older than the retention, delivered like any other', async () => {
-    const taskId = await tasks.service.accept(call('identify'), receiver.url, undefined);
+    const taskId = await tasks.service.accept(call('identify'), receiver.url, undefined, {});
     await tasks.runner.runOnce();
     clock.advance(3600);
     await tasks.retention.sweep();

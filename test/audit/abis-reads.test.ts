@@ -1,6 +1,7 @@
 /**
  * Reading biometrics is audited: readEncounter, readAllEncounters and readTemplate are in the person's access report
- * (who, which client, which transaction), and the images read never reach the log.
+ * (who, which client, which transaction), so is a person an asynchronous result names, and the images read never
+ * reach the log.
  */
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
@@ -17,7 +18,7 @@ const logger = pino({ level: 'debug' }, new Writable({ write: (chunk, _encoding,
 const IMAGE = Buffer.alloc(3000, 0x5a).toString('base64');
 
 describe('audit of biometric reads', () => {
-  const t = useTestApp({ interfaces: ['abis'], env: { OSIA_AUTH: 'on' }, logger });
+  const t = useTestApp({ interfaces: ['abis'], env: { OSIA_AUTH: 'on', OSIA_ABIS_CALLBACK_ALLOW: '127.0.0.0/8' }, logger });
   let auditor = '';
   before(async () => {
     auditor = await tokenFor(t.dataDir, 'audit.read', 'ombudsman', 'ombudsman-office');
@@ -40,6 +41,27 @@ describe('audit of biometric reads', () => {
     );
     assert.deepEqual(reads.map((access) => access.operationId).sort(), ['readAllEncounters', 'readEncounter', 'readTemplate']);
     assert.ok(reads.every((access) => access.subject === 'officer-12' && access.transactionId === 'tx-read'));
+  });
+
+  it('records the persons an asynchronous result names, under the caller of the call, once the result is known', async () => {
+    const browser = await tokenFor(t.dataDir, 'abis.gallery.read', 'analyst-3', 'gallery-browser');
+    const accepted = await request(t.app)
+      .get('/abis/v1/galleries/national?transactionId=tx-async&callback=http://127.0.0.1:9/results')
+      .set('Authorization', `Bearer ${browser}`);
+    assert.equal(accepted.status, 202, accepted.text);
+    const accessesByBrowser = async () => {
+      const res = await request(t.app).get('/audit/v1/persons/P-7/accesses').set('Authorization', `Bearer ${auditor}`);
+      type Access = { client: string; operationId: string; subject: string; transactionId: string; status: number; recordIds: string[] };
+      return (res.body as Access[]).filter((access) => access.client === 'gallery-browser');
+    };
+    assert.deepEqual(await accessesByBrowser(), [], 'the gallery names nobody until the task has run');
+    await t.services.abisTasks?.runner.runOnce();
+    const [access, ...more] = await accessesByBrowser();
+    assert.equal(more.length, 0);
+    assert.deepEqual(
+      access && [access.operationId, access.subject, access.transactionId, access.status, access.recordIds],
+      ['readGalleryContent', 'analyst-3', 'tx-async', 200, [accepted.body.taskId]],
+    );
   });
 
   it('never logs the images written or read', () => {
