@@ -14,6 +14,7 @@ import {
   type BiometricItem,
   ENCOUNTER_MEMBERS,
   type EncounterRecord,
+  encounterExists,
   encounterKey,
   facesBlob,
   type TemplateRecord,
@@ -210,17 +211,13 @@ export class AbisEncounters {
   }
 
   async #mustExist(personId: string, encounterId: string): Promise<void> {
-    if (!(await this.#exists(encounterKey(personId, encounterId)))) throw new NotFoundError(`No encounter ${encounterId} of person ${personId}`);
+    if (!(await encounterExists(this.records, encounterKey(personId, encounterId)))) throw new NotFoundError(`No encounter ${encounterId} of person ${personId}`);
   }
 
   async #mustBeFree(personId: string, encounterId: string): Promise<void> {
-    if (await this.#exists(encounterKey(personId, encounterId))) throw new ConflictError(`Person ${personId} already has an encounter ${encounterId}`);
+    if (await encounterExists(this.records, encounterKey(personId, encounterId))) throw new ConflictError(`Person ${personId} already has an encounter ${encounterId}`);
   }
 
-  /** Without reading the encounter's images. */
-  async #exists(key: string): Promise<boolean> {
-    return (await this.records.encounters.collection.get(key)) !== undefined;
-  }
 }
 
 /** `ALL` names every gallery in searches and listings: no encounter is filed under that name. */

@@ -124,6 +124,11 @@ export function faceVector(blob: Buffer, face: number): Float32Array {
   return vector;
 }
 
+/** Whether the encounter `key` is stored, without reading its images. */
+export async function encounterExists(records: AbisRecords, key: string): Promise<boolean> {
+  return (await records.encounters.select({ _id: key }, ['_id'], { limit: 1 })).length > 0;
+}
+
 /** The handles of the built-in ABIS's collections, opened once. */
 export interface AbisRecords {
   encounters: Records<EncounterRecord>;

@@ -5,7 +5,7 @@
  * searched; a search started from a stored person leaves that person out of its candidates.
  */
 import { InvalidError, NotFoundError } from '../shared/domain-errors.js';
-import { type AbisRecords, ALL_GALLERIES, type BiometricItem, encounterKey, faceVector, type TemplateRecord } from './abis-records.js';
+import { type AbisRecords, ALL_GALLERIES, type BiometricItem, encounterExists, encounterKey, faceVector, type TemplateRecord } from './abis-records.js';
 import { probeFaces } from './face-encoding.js';
 import type { FaceModel } from './face-model.js';
 import { attributeTest } from './search-filter.js';
@@ -142,7 +142,7 @@ export class AbisSearches {
     const key = encounterKey(personId, encounterId);
     const template = await this.records.templates.get(key);
     if (template) return vectorsOf(template);
-    if (!(await this.records.encounters.collection.get(key))) throw new NotFoundError(`No encounter ${encounterId} of person ${personId}`);
+    if (!(await encounterExists(this.records, key))) throw new NotFoundError(`No encounter ${encounterId} of person ${personId}`);
     throw new InvalidError(`Encounter ${encounterId} of person ${personId} has no encoded FACE to search with`);
   }
 

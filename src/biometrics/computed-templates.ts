@@ -3,7 +3,7 @@
  * as `BiometricComputedData`. Items it did not encode (client templates, other modalities) have none and are left out.
  */
 import { NotFoundError } from '../shared/domain-errors.js';
-import { type AbisRecords, encounterKey, FACE_DIMENSIONS } from './abis-records.js';
+import { type AbisRecords, encounterExists, encounterKey, FACE_DIMENSIONS } from './abis-records.js';
 import type { FaceModel } from './face-model.js';
 
 /** The scale of `quality`: the face detector's confidence, 0–100. */
@@ -22,7 +22,7 @@ export async function computedTemplates(records: AbisRecords, model: FaceModel, 
   const key = encounterKey(personId, encounterId);
   const template = await records.templates.get(key);
   if (!template) {
-    if (!(await records.encounters.collection.get(key))) throw new NotFoundError(`No encounter ${encounterId} of person ${personId}`);
+    if (!(await encounterExists(records, key))) throw new NotFoundError(`No encounter ${encounterId} of person ${personId}`);
     return [];
   }
   const bytes = FACE_DIMENSIONS * 4;

@@ -5,7 +5,6 @@
  * entries after the last one applied (a single read of the sequence record when nothing changed) and reloads the
  * template records they name. Applying a change reads the record's current state, so applying it twice is harmless.
  */
-import { VersionConflictError } from '../storage/document-store.port.js';
 import type { Operation, Store } from '../storage/store.js';
 import { type AbisRecords, changeId, FACE_DIMENSIONS, faceVector, SEQUENCE_ID, type TemplateRecord } from './abis-records.js';
 import { TemplateIndex } from './template-index.js';
@@ -17,8 +16,6 @@ const LOAD_PAGE = 64;
  * than that (idle for that many writes) finds an entry gone and reloads the whole index instead.
  */
 export const RETAINED_CHANGES = 10_000;
-/** A record replaced while it was read (its old blob already gone) is read again, this many times at most. */
-const READ_ATTEMPTS = 5;
 
 export class SyncedFaceIndex {
   readonly index = new TemplateIndex(FACE_DIMENSIONS);
@@ -71,13 +68,14 @@ export class SyncedFaceIndex {
       if (!change) return this.#load();
       for (const key of change.keys) keys.add(key);
     }
-    for (const key of keys) this.#put(key, await readAgainOnConflict(() => templates.get(key)));
+    // A record replaced while it is read (its old blob already gone) is a conflict: `change` reads it again.
+    for (const key of keys) this.#put(key, await this.store.change(() => templates.get(key)));
     this.#applied = seq;
   }
 
-  async #load(): Promise<void> {
-    // A record replaced during the load may have lost its blob before the snapshot read it: then load again.
-    for (let attempt = 1; ; attempt++) {
+  /** A record replaced during the load may have lost its blob before the snapshot read it: `change` loads again. */
+  #load(): Promise<void> {
+    return this.store.change(async () => {
       for (const key of [...this.#keysOf.keys()]) this.#put(key, undefined);
       const snapshot = await this.store.snapshot();
       try {
@@ -88,13 +86,10 @@ export class SyncedFaceIndex {
           if (page.length < LOAD_PAGE) break;
         }
         this.#applied = position?.seq ?? 0;
-        return;
-      } catch (error) {
-        if (!(error instanceof VersionConflictError) || attempt >= READ_ATTEMPTS) throw error;
       } finally {
         await snapshot.close();
       }
-    }
+    });
   }
 
   /** Brings the index to the record's state: its faces in, the encounter's former ones out. */
@@ -113,15 +108,5 @@ export class SyncedFaceIndex {
       return indexKey;
     });
     this.#keysOf.set(key, indexKeys);
-  }
-}
-
-async function readAgainOnConflict<T>(read: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await read();
-    } catch (error) {
-      if (!(error instanceof VersionConflictError) || attempt >= READ_ATTEMPTS) throw error;
-    }
   }
 }

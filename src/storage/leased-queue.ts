@@ -26,9 +26,6 @@ export interface LeasedQueueOptions {
   leaseMs: number;
 }
 
-/** Reads of `due` before a conflict goes to the caller: each one lost to a commit that came between. */
-const READ_ATTEMPTS = 5;
-
 /** Records `workEach` looks at per round. */
 const ROUND = 100;
 
@@ -50,24 +47,12 @@ export class LeasedQueue<T extends LeasedRecord> {
   async due(filter: Filter, options?: FindOptions & { inOrder?: boolean }): Promise<Versioned<T>[]> {
     const now = this.now();
     const free = ({ record }: Versioned<T>) => (record.dueAt ?? 0) <= now && record.leaseUntil <= now;
-    const found = await this.#read(filter, options);
+    // A record whose blob a commit released between reading the record and reading its blob (another claimer settled
+    // it) reads as a conflict: it moved on, and the store's `change` reads again.
+    const found = await this.store.change(() => this.records.findVersioned(filter, options));
     if (!options?.inOrder) return found.filter(free);
     const held = found.findIndex((read) => !free(read));
     return held < 0 ? found : found.slice(0, held);
-  }
-
-  /**
-   * A record whose binary member was released by a commit between reading the record and reading its blob (another
-   * claimer settled it) reads as a conflict: it moved on, so it is read again as it is now.
-   */
-  async #read(filter: Filter, options: FindOptions | undefined): Promise<Versioned<T>[]> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.records.findVersioned(filter, options);
-      } catch (err) {
-        if (!(err instanceof StoreConflictError) || attempt >= READ_ATTEMPTS) throw err;
-      }
-    }
   }
 
   /** Leases the records read to this claimer in one commit; resolves them as claimed, or none when another writer came first. */
