@@ -61,7 +61,7 @@ export class AuditLog {
 }
 
 
-const OPTIONAL_FIELDS = ['transactionId', 'subject', 'client'] as const;
+const OPTIONAL_FIELDS = ['transactionId', 'subject', 'client', 'attributes', 'organisation', 'purpose', 'acr'] as const;
 
 /** Optional fields that are absent stay absent in the record (no `subject: undefined` when auth is off). */
 function withoutEmpty(event: AuditEvent): AuditEvent {

@@ -19,6 +19,13 @@ export interface AuditEvent {
   status: number;
   personIds: string[];
   recordIds: string[];
+  /** The attribute or claim names read or released (names, never values). */
+  attributes?: string[];
+  /** The organisation behind the client, and the purpose it declared (OpenID Connect clients' configuration). */
+  organisation?: string;
+  purpose?: string;
+  /** The level of assurance of the login that released claims (OpenID Connect). */
+  acr?: string;
 }
 
 /** An event as stored: absent optional fields are left out. */
