@@ -53,6 +53,9 @@ export interface InterfaceRouterOptions extends Pick<InterfaceTraits, 'audit' | 
 }
 
 const isJson = (type: string) => /^application\/([\w.-]+\+)?json\b/i.test(type);
+const isForm = (type: string) => /^application\/x-www-form-urlencoded\b/i.test(type);
+/** The most fields a form of the citizen's pages may carry: a consent form lists a client's claims. */
+const FORM_FIELDS = 100;
 
 /** A schema that admits a JSON value other than an object or an array: no type nor members, or a scalar type. */
 function mayBeBare(schema: SchemaObject | undefined): boolean {
@@ -151,11 +154,14 @@ function bodyParsers(limit: string, jsonLimits: JsonLimits) {
       }),
     ),
     express.text({ limit, type: (req) => /^(text\/|plain\/text)/i.test(contentType(req)) && withBody(req) !== undefined }),
+    // HTML forms (the citizen's pages): flat fields only, so no nesting to limit.
+    express.urlencoded({ limit, extended: false, parameterLimit: FORM_FIELDS, type: (req) => isForm(contentType(req)) && withBody(req) !== undefined }),
     express.raw({
       limit,
       type: (req) => {
         const operation = withBody(req);
-        return /^(image|application)\//i.test(contentType(req)) && (operation?.binaryBody === true || (operation !== undefined && !isJson(contentType(req))));
+        const type = contentType(req);
+        return /^(image|application)\//i.test(type) && (operation?.binaryBody === true || (operation !== undefined && !isJson(type) && !isForm(type)));
       },
     }),
   ];
@@ -198,6 +204,7 @@ function bind(entry: OperationEntry, handler: RuntimeHandler, { audit, recordAud
       ...(req.principal ? { principal: req.principal } : {}),
       prefer: req.get('prefer'),
       touchPersons: (ids) => touchedPersons.push(...ids),
+      exchange: { req, res },
     };
     const input = { path: req.params as Record<string, string>, query: req.query as Record<string, unknown> };
     const { transactionId } = input.query;

@@ -2,6 +2,7 @@
  * Types that bind a handler to an operation of a generated OpenAPI `operations` interface, so that a missing,
  * misspelt or mistyped handler fails the typecheck.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Principal } from '../auth/principal.js';
 
@@ -36,6 +37,11 @@ export interface CallContext {
   prefer: string | undefined;
   /** Reports persons the operation touched beyond those in its path (search results), for the audit trail. */
   touchPersons(personIds: Iterable<string>): void;
+  /**
+   * The raw exchange, for the few handlers that hand it to a library (oidc-provider reads its own cookies) or read
+   * the TLS peer certificate. Handlers still answer by their result, never by writing to `res`.
+   */
+  exchange: { req: IncomingMessage; res: ServerResponse };
 }
 
 export interface OperationRequest<O extends AnyOperation> {
