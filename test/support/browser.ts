@@ -52,7 +52,7 @@ export function browserSkipReason(needs: { nss?: boolean } = {}): string | false
 }
 
 export interface LaunchOptions {
-  /** CAs Chromium trusts for HTTPS, as a user who imported them would (no certificate errors, so WebAuthn works). */
+  /** CAs Chromium trusts for HTTPS, as a user who imported them would: certificate errors stay errors. */
   trustedCaPems?: string[];
   /** A client certificate that Chromium presents to these origins without asking. */
   clientCertificate?: ClientIdentity & { origins: string[] };
