@@ -130,3 +130,21 @@ describe('login with the ID card, profiles restricted by OSIA_OIDC_CARD_PROFILES
     assert.equal(res.body.refused, 'A MOBILE_ID credential cannot be used to log in.');
   });
 });
+
+describe('login with the ID card, on an app clock far from the system\'s', () => {
+  // Two years of a mobile ID from 2000: long expired on the system's time, which Node's handshake judges by.
+  const t = useTestApp({ interfaces: ['pr', 'cms'], clock: fakeClock('2000-06-01T00:00:00Z') });
+  let card: CardEndpoint;
+  before(async () => {
+    card = await openCardEndpoint(t, await createTestPki(await mkdtemp(path.join(os.tmpdir(), 'osia-card-'))));
+  });
+  after(() => card.close());
+
+  it('leaves the validity to the app\'s clock when Node\'s only objection is the time', async () => {
+    await createPerson(t, 'CARD-2000');
+    const { credentialId, authentication } = await issueCard(t, 'REQ-2000', 'CARD-2000', 'MOBILE_ID');
+    const res = await card.login(authentication);
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.equal(res.body.credentialId, credentialId);
+  });
+});
