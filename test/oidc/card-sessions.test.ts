@@ -1,6 +1,6 @@
 /**
  * The standing of a person and of their card, and the end of their sessions: a death (as the `death` reaction
- * makes it, through updatePerson) and a revoked or suspended credential each leave a durable record in the commit of
+ * makes it, through updatePerson), a delete, a merge and a revoked or suspended credential each leave a durable record in the commit of
  * the change; after a restart, the job reads them and asks the provider's port to end the person's sessions, at
  * least once, and only for a person who no longer stands.
  */
@@ -47,7 +47,7 @@ describe('standing and the end of sessions', () => {
   it('follows a death event and revocations, and ends the sessions they concern after a restart', async () => {
     const first = await open();
     const standing = standingOf(first);
-    for (const personId of ['DIES', 'REVOKED', 'SUSPENDED', 'MOVED', 'UNSUSPENDED']) await createPerson(first, personId);
+    for (const personId of ['DIES', 'REVOKED', 'SUSPENDED', 'MOVED', 'UNSUSPENDED', 'DELETED', 'KEPT', 'MERGED']) await createPerson(first, personId);
     const dies = await issueCard(first, 'R-DIES', 'DIES');
     const revoked = await issueCard(first, 'R-REVOKED', 'REVOKED');
     const suspended = await issueCard(first, 'R-SUSPENDED', 'SUSPENDED');
@@ -61,6 +61,9 @@ describe('standing and the end of sessions', () => {
     assert.equal((await deliver(first, death, event({ uin: 'DIES' }))).status, 200);
     await post(first, revoked.credentialId, 'revoke');
     await post(first, suspended.credentialId, 'suspend');
+    // Persons gone from the registry: deleted, and merged into another (the one kept stands).
+    assert.equal((await request(first.app).delete(`/pr/v1/persons/DELETED${TX}`)).status, 204);
+    assert.equal((await request(first.app).post(`/pr/v1/persons/KEPT/merge/MERGED${TX}`)).status, 204);
     // An update that leaves the person standing, and a suspension lifted before the job ran: nothing to end.
     await setPerson(first, 'MOVED', 'ACTIVE', 'ALIVE');
     await post(first, unsuspended.credentialId, 'suspend');
@@ -86,12 +89,12 @@ describe('standing and the end of sessions', () => {
       clock,
       logger: testLogger(),
     });
-    assert.equal(await job.runOnce(), 4, 'the death, the suspension, the update and the lifted suspension; the revocation failed');
-    assert.deepEqual(ended.sort(), ['DIES', 'SUSPENDED']);
+    assert.equal(await job.runOnce(), 6, 'the death, the suspension, the delete, the merge, the update and the lifted suspension');
+    assert.deepEqual(ended.sort(), ['DELETED', 'DIES', 'MERGED', 'SUSPENDED'], 'the revocation failed');
     assert.equal(await job.runOnce(), 0, 'the failed one waits for its retry');
     clock.advance(60);
     assert.equal(await job.runOnce(), 1);
-    assert.deepEqual(ended.sort(), ['DIES', 'REVOKED', 'SUSPENDED']);
+    assert.deepEqual(ended.sort(), ['DELETED', 'DIES', 'MERGED', 'REVOKED', 'SUSPENDED']);
     assert.equal(await job.runOnce(), 0, 'each record worked once');
   });
 });
