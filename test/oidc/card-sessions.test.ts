@@ -1,8 +1,8 @@
 /**
  * The standing of a person and of their card, and the end of their sessions: a death (as the `death` reaction
- * makes it, through updatePerson), a delete, a merge and a revoked or suspended credential each leave a durable record in the commit of
- * the change; after a restart, the job reads them and asks the provider's port to end the person's sessions, at
- * least once, and only for a person who no longer stands.
+ * makes it, through updatePerson), a delete, a merge and a revoked or suspended credential each leave a durable
+ * record in the commit of the change; after a restart, the job reads them and asks the provider's port to end the
+ * person's sessions, at least once, and only for a person who no longer stands.
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
