@@ -6,16 +6,21 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { generateKeyPairSync } from 'node:crypto';
+import { mkdtemp } from 'node:fs/promises';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before } from 'node:test';
 import express from 'express';
 import request from 'supertest';
 import { createCardServer } from '../../src/http/http-server.js';
 import { cardPeerOf } from '../../src/oidc/card-authenticator.js';
 import { LoginRefused } from '../../src/oidc/login-methods.js';
 import { credentialRequest, issue, readCredential } from '../cms/cms-fixtures.js';
-import type { TestApp } from '../support/test-app.js';
-import type { TestPki } from '../support/test-pki.js';
+import type { TestApp, TestAppOptions } from '../support/test-app.js';
+import { createTestPki, type TestPki } from '../support/test-pki.js';
+import { useTestApp } from '../support/use-test-app.js';
 
 export interface KeyedCertificate {
   cert: string;
@@ -92,5 +97,36 @@ export async function openCardEndpoint(t: TestApp, pki: TestPki): Promise<CardEn
         server.close(() => resolve());
         server.closeAllConnections();
       }),
+  };
+}
+
+export interface CardLogin {
+  t: TestApp;
+  /** The card listener's server certificate and a client certificate of another CA. */
+  readonly pki: TestPki;
+  readonly card: CardEndpoint;
+}
+
+/** A test app and its card listener for a describe block: opened in `before`, closed in `after`. */
+export function useCardLogin(options: TestAppOptions): CardLogin {
+  const t = useTestApp(options);
+  let opened: { pki: TestPki; card: CardEndpoint } | undefined;
+  before(async () => {
+    const pki = await createTestPki(await mkdtemp(path.join(os.tmpdir(), 'osia-card-')));
+    opened = { pki, card: await openCardEndpoint(t, pki) };
+  });
+  after(() => opened?.card.close());
+  const current = () => {
+    if (!opened) throw new Error('the card listener is open only while the tests of its block run');
+    return opened;
+  };
+  return {
+    t,
+    get pki() {
+      return current().pki;
+    },
+    get card() {
+      return current().card;
+    },
   };
 }

@@ -3,33 +3,22 @@
  * card listener asking for a client certificate of our issuing CA, and the app's authenticator judging it.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import request from 'supertest';
 import { credentialUrl } from '../cms/cms-fixtures.js';
 import { fakeClock } from '../support/fake-clock.js';
 import { createPerson, TX } from '../support/registry-fixtures.js';
-import { createTestPki, type TestPki } from '../support/test-pki.js';
-import { useTestApp } from '../support/use-test-app.js';
-import { type CardEndpoint, issueCard, openCardEndpoint } from './card-fixtures.js';
+import { issueCard, useCardLogin } from './card-fixtures.js';
 
 const YEAR_S = 365 * 86_400;
 
 describe('login with the ID card', () => {
   const clock = fakeClock(Date.now());
-  const t = useTestApp({ interfaces: ['pr', 'cms'], clock });
-  let pki: TestPki;
-  let card: CardEndpoint;
-  before(async () => {
-    pki = await createTestPki(await mkdtemp(path.join(os.tmpdir(), 'osia-card-')));
-    card = await openCardEndpoint(t, pki);
-  });
-  after(() => card.close());
+  const world = useCardLogin({ interfaces: ['pr', 'cms'], clock });
+  const { t } = world;
 
   const refusal = async (client?: { cert: string; key: string }) => {
-    const res = await card.login(client);
+    const res = await world.card.login(client);
     assert.equal(res.status, 403, JSON.stringify(res.body));
     return res.body.refused as string;
   };
@@ -37,7 +26,7 @@ describe('login with the ID card', () => {
   it('accepts the authentication certificate of an active card of a living person, at level high', async () => {
     await createPerson(t, 'CARD-OK');
     const { credentialId, authentication } = await issueCard(t, 'REQ-OK', 'CARD-OK');
-    const res = await card.login(authentication);
+    const res = await world.card.login(authentication);
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.deepEqual(res.body, { personId: 'CARD-OK', acr: 'high', amr: ['sc', 'pin'], credentialId });
   });
@@ -45,7 +34,7 @@ describe('login with the ID card', () => {
   it('accepts a mobile ID, a profile allowed by default', async () => {
     await createPerson(t, 'CARD-MOBILE');
     const { credentialId, authentication } = await issueCard(t, 'REQ-MOBILE', 'CARD-MOBILE', 'MOBILE_ID');
-    assert.equal((await card.login(authentication)).body.credentialId, credentialId);
+    assert.equal((await world.card.login(authentication)).body.credentialId, credentialId);
   });
 
   it('refuses a connection without a certificate', async () => {
@@ -53,7 +42,7 @@ describe('login with the ID card', () => {
   });
 
   it('refuses a certificate of another CA', async () => {
-    assert.equal(await refusal({ cert: pki.clientCert, key: pki.clientKey }), 'This certificate was not issued by our identity card authority.');
+    assert.equal(await refusal({ cert: world.pki.clientCert, key: world.pki.clientKey }), 'This certificate was not issued by our identity card authority.');
   });
 
   it('refuses the card\'s signature certificate', async () => {
@@ -69,7 +58,7 @@ describe('login with the ID card', () => {
     assert.equal((await request(t.app).post(credentialUrl(credentialId, '/suspend')).send({ reason: 'card lost' })).status, 204);
     assert.equal(await refusal(authentication), 'This card\'s certificate is suspended.');
     assert.equal((await request(t.app).post(credentialUrl(credentialId, '/unsuspend'))).status, 204);
-    assert.equal((await card.login(authentication)).status, 200);
+    assert.equal((await world.card.login(authentication)).status, 200);
   });
 
   it('refuses a revoked card', async () => {
@@ -110,22 +99,18 @@ describe('login with the ID card', () => {
     } finally {
       clock.set(now);
     }
-    assert.equal((await card.login(authentication)).status, 200);
+    assert.equal((await world.card.login(authentication)).status, 200);
   });
 });
 
 describe('login with the ID card, profiles restricted by OSIA_OIDC_CARD_PROFILES', () => {
-  const t = useTestApp({ interfaces: ['pr', 'cms'], env: { OSIA_OIDC_CARD_PROFILES: 'NATIONAL_ID_CARD' } });
-  let card: CardEndpoint;
-  before(async () => {
-    card = await openCardEndpoint(t, await createTestPki(await mkdtemp(path.join(os.tmpdir(), 'osia-card-'))));
-  });
-  after(() => card.close());
+  const world = useCardLogin({ interfaces: ['pr', 'cms'], env: { OSIA_OIDC_CARD_PROFILES: 'NATIONAL_ID_CARD' } });
+  const { t } = world;
 
   it('refuses the certificate of a credential whose profile is not allowed', async () => {
     await createPerson(t, 'CARD-PROFILE');
     const { authentication } = await issueCard(t, 'REQ-PROFILE', 'CARD-PROFILE', 'MOBILE_ID');
-    const res = await card.login(authentication);
+    const res = await world.card.login(authentication);
     assert.equal(res.status, 403);
     assert.equal(res.body.refused, 'A MOBILE_ID credential cannot be used to log in.');
   });
@@ -133,17 +118,13 @@ describe('login with the ID card, profiles restricted by OSIA_OIDC_CARD_PROFILES
 
 describe('login with the ID card, on an app clock far from the system\'s', () => {
   // Two years of a mobile ID from 2000: long expired on the system's time, which Node's handshake judges by.
-  const t = useTestApp({ interfaces: ['pr', 'cms'], clock: fakeClock('2000-06-01T00:00:00Z') });
-  let card: CardEndpoint;
-  before(async () => {
-    card = await openCardEndpoint(t, await createTestPki(await mkdtemp(path.join(os.tmpdir(), 'osia-card-'))));
-  });
-  after(() => card.close());
+  const world = useCardLogin({ interfaces: ['pr', 'cms'], clock: fakeClock('2000-06-01T00:00:00Z') });
+  const { t } = world;
 
   it('leaves the validity to the app\'s clock when Node\'s only objection is the time', async () => {
     await createPerson(t, 'CARD-2000');
     const { credentialId, authentication } = await issueCard(t, 'REQ-2000', 'CARD-2000', 'MOBILE_ID');
-    const res = await card.login(authentication);
+    const res = await world.card.login(authentication);
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.equal(res.body.credentialId, credentialId);
   });
