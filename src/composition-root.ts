@@ -37,6 +37,9 @@ import { eventsInterface } from './flows/events.routes.js';
 import { loadFlowConfig } from './flows/flow-config.js';
 import { type EventFlows, openEventFlows } from './flows/open-flows.js';
 import { duplicateAnnouncer, outboxRecorder, PR_OUTBOX } from './flows/pr-outbox.js';
+import { AccountStanding } from './oidc/account-standing.js';
+import { CardAuthenticator } from './oidc/card-authenticator.js';
+import { credentialStatusRecorder, personChangeRecorder, SESSION_ENDINGS } from './oidc/session-ending.js';
 import { createMetrics } from './http/metrics.js';
 import { type ServedInterface, serve } from './http/interface-module.js';
 import { planMounts } from './http/mounts.js';
@@ -87,6 +90,10 @@ export interface AppServices {
   abisTasks: AbisTaskLayer | undefined;
   /** Applies the PR's changes to the ABIS (undefined unless both pr and abis are served). */
   abisMirror: AbisMirror | undefined;
+  /** Whether a person (and the credential of their login) may still hold a session. */
+  accountStanding: AccountStanding | undefined;
+  /** The ID-card login (undefined without the issuing CA). */
+  cardAuthenticator: CardAuthenticator | undefined;
 }
 
 export interface ComposedApp {
@@ -94,6 +101,8 @@ export interface ComposedApp {
   services: AppServices;
   /** The periodic work of the app, in start order: the server starts it once listening and stops it on shutdown. */
   jobs: BackgroundJobs;
+  /** The CA the ID-card login listener asks client certificates of (undefined when there is no card login). */
+  issuingCaPem: string | undefined;
 }
 
 /** The built-in engine; the face model is opened once, here. */
@@ -120,9 +129,12 @@ export async function composeApp(parts: AppParts): Promise<ComposedApp> {
   const prOutbox = flowConfig && published.length > 0 ? await store.records(PR_OUTBOX) : undefined;
   // The ABIS follows the PR's deletes, merges and moves: their mirror records go in the same batch.
   const abisMirrorOutbox = serves('abis') && serves('pr') ? await store.records(ABIS_MIRROR) : undefined;
+  // Logins rest on the registry and the credentials: a change that may end a person's standing ends their sessions.
+  const sessionEndings = serves('pr', 'dataaccess', 'thirdparty') && serves('cms', 'thirdparty') ? await store.records(SESSION_ENDINGS) : undefined;
   const recordChange = recordingAll(
     prOutbox && flowConfig && outboxRecorder(prOutbox, flowConfig.source, published, clock),
     abisMirrorOutbox && mirrorRecorder(abisMirrorOutbox, clock),
+    sessionEndings && personChangeRecorder(sessionEndings, clock),
   );
   const announceDuplicate =
     prOutbox && flowConfig && published.includes('duplicatePerson') ? duplicateAnnouncer(store, prOutbox, flowConfig.source, clock) : undefined;
@@ -134,7 +146,27 @@ export async function composeApp(parts: AppParts): Promise<ComposedApp> {
     : undefined;
   const catalogue = serves('cms', 'thirdparty') ? await loadProfileCatalogue(config.credentialProfiles) : undefined;
   const pkiIssuer = serves('cms') || (catalogue && usesPki(catalogue)) ? await openPkiIssuer(store, config, clock) : undefined;
-  const credentials = catalogue && (await openCredentials({ catalogue, store, pkiIssuer, clock, logger }));
+  const recordStatusChange = sessionEndings && credentialStatusRecorder(sessionEndings, clock);
+  const credentials = catalogue && (await openCredentials({ catalogue, store, pkiIssuer, clock, logger, recordStatusChange }));
+  // The citizen's logins: who still stands, and the ID card's authentication certificate.
+  const accountStanding =
+    registry &&
+    credentials &&
+    new AccountStanding({
+      person: (personId) => registry.person(personId),
+      credential: (credentialId) => credentials.store.credentials.get(credentialId),
+      profiles: config.oidcCardProfiles,
+      clock,
+    });
+  const cardAuthenticator =
+    accountStanding &&
+    pkiIssuer &&
+    new CardAuthenticator({
+      caCertificatePem: pkiIssuer.caCertificatePem(),
+      certificate: (serial) => pkiIssuer.certificate(serial),
+      standing: accountStanding,
+      clock,
+    });
   // The ABIS engine: the Biometrics interface's, also used by the issuance workflow, Third Party and the PR mirror.
   // The face model is opened for the built-in engine only; the gateway forwards to the vendor's ABIS.
   const abisDocument = documentOf('abis');
@@ -251,5 +283,6 @@ export async function composeApp(parts: AppParts): Promise<ComposedApp> {
   const publicDocuments = await Promise.all(served.filter(({ name }) => !documentOf(name)).map(({ name }) => loadDocument(name)));
   const allDocuments = [...documents, ...publicDocuments];
   const app = await createHttpApp({ config, storage, logger, documents: allDocuments, mounts, metrics, interfaces: served, auditLog, clock });
-  return { app, services: { notification, thirdParty, cms, pr, flows, abisTasks, abisMirror }, jobs };
+  const services = { notification, thirdParty, cms, pr, flows, abisTasks, abisMirror, accountStanding, cardAuthenticator };
+  return { app, services, jobs, issuingCaPem: cardAuthenticator && pkiIssuer?.caCertificatePem() };
 }

@@ -658,6 +658,28 @@ export const CONFIG_OPTIONS = {
     description: 'Milliseconds between two looks for due ABIS tasks and callbacks (a task accepted by this process wakes it at once).',
     parse: integer(10, 600_000),
   },
+  oidcCardPort: {
+    env: 'OSIA_OIDC_CARD_PORT',
+    flag: '--oidc-card-port',
+    default: undefined,
+    description:
+      'TCP port of the ID-card login listener: HTTPS with OSIA_TLS_CERT/OSIA_TLS_KEY, asking for a client certificate of the CMS issuing CA, serving the same app (see docs/behaviour/oidc.md). No card login when unset.',
+    parse: integer(0, 65535),
+  },
+  oidcCardUrl: {
+    env: 'OSIA_OIDC_CARD_URL',
+    flag: '--oidc-card-url',
+    default: undefined,
+    description: 'Public origin of the ID-card login listener, linked from the login page. Default: https://<host of OSIA_PUBLIC_URL>:<OSIA_OIDC_CARD_PORT>.',
+    parse: baseUrl,
+  },
+  oidcCardProfiles: {
+    env: 'OSIA_OIDC_CARD_PROFILES',
+    flag: '--oidc-card-profiles',
+    default: 'NATIONAL_ID_CARD,MOBILE_ID',
+    description: 'Credential profiles whose holders may log in with the authentication certificate (comma-separated).',
+    parse: list,
+  },
   shutdownTimeoutMs: {
     env: 'OSIA_SHUTDOWN_TIMEOUT_MS',
     flag: '--shutdown-timeout-ms',
@@ -680,4 +702,10 @@ export type Config = {
 /** The base URL this server is reached at (`OSIA_PUBLIC_URL`, else http://localhost:PORT), without a trailing slash. */
 export function publicUrlOf(config: Pick<Config, 'publicUrl' | 'port'>): string {
   return config.publicUrl ?? `http://localhost:${config.port}`;
+}
+
+/** The public origin of the ID-card login listener (`OSIA_OIDC_CARD_URL`, else the public URL's host on the card port). */
+export function cardUrlOf(config: Pick<Config, 'publicUrl' | 'port' | 'oidcCardPort' | 'oidcCardUrl'>): string | undefined {
+  if (config.oidcCardPort === undefined) return undefined;
+  return config.oidcCardUrl ?? `https://${new URL(publicUrlOf(config)).hostname}:${config.oidcCardPort}`;
 }

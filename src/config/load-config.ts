@@ -44,6 +44,9 @@ function checkCombinations(config: Config): void {
     throw new ConfigError('OSIA_TLS_CERT and OSIA_TLS_KEY must be set together');
   }
   if (config.tlsCa && !config.tlsCert) throw new ConfigError('OSIA_TLS_CA (mutual TLS) needs OSIA_TLS_CERT and OSIA_TLS_KEY');
+  if (config.oidcCardPort !== undefined && !config.tlsCert) {
+    throw new ConfigError('OSIA_OIDC_CARD_PORT (ID-card login) needs OSIA_TLS_CERT and OSIA_TLS_KEY');
+  }
   if (config.jwksUrl && config.jwtPublicKey) {
     throw new ConfigError('set either OSIA_JWKS_URL or OSIA_JWT_PUBLIC_KEY, not both');
   }

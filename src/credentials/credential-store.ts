@@ -10,6 +10,7 @@ import { type Filter, StoreConflictError, type StoredRecord } from '../storage/d
 import { identityBinaries, type RecordSpec } from '../storage/record-spec.js';
 import type { Records } from '../storage/records.js';
 import type { Operation, Store } from '../storage/store.js';
+import type { CredentialStatus } from './credential-producer.port.js';
 import type { StoredCredential, StoredRequest } from './credential-records.js';
 
 const REQUESTS: RecordSpec<StoredRequest> = {
@@ -31,14 +32,31 @@ export interface RequestChange {
   issued?: readonly StoredCredential[];
 }
 
+/** A status change of a credential, as it commits. */
+export interface CredentialStatusChange {
+  credentialId: string;
+  personId: string;
+  from: CredentialStatus;
+  to: CredentialStatus;
+}
+
+/**
+ * Writes to add to the commit of every status change of a credential (an outbox): what they record commits with the
+ * change, or not at all.
+ */
+export type CredentialStatusRecorder = (change: CredentialStatusChange) => Operation[];
+
 export interface CredentialStore {
   requests: CredentialRequests;
   credentials: IssuedCredentials;
 }
 
-export async function openCredentialStore(store: Store): Promise<CredentialStore> {
+export async function openCredentialStore(store: Store, recordStatusChange?: CredentialStatusRecorder): Promise<CredentialStore> {
   const [requests, credentials] = await Promise.all([store.records(REQUESTS), store.records(CREDENTIALS)]);
-  return { requests: new CredentialRequests(store, requests, credentials), credentials: new IssuedCredentials(store, credentials) };
+  return {
+    requests: new CredentialRequests(store, requests, credentials),
+    credentials: new IssuedCredentials(store, credentials, recordStatusChange),
+  };
 }
 
 export class CredentialRequests {
@@ -84,10 +102,15 @@ export class IssuedCredentials {
   constructor(
     private readonly store: Store,
     private readonly credentials: Records<StoredCredential>,
+    private readonly recordStatusChange?: CredentialStatusRecorder,
   ) {}
 
+  get(id: string): Promise<StoredCredential | undefined> {
+    return this.credentials.get(id);
+  }
+
   async load(id: string): Promise<StoredCredential> {
-    return found(await this.credentials.get(id), credentialNotFound(id));
+    return found(await this.get(id), credentialNotFound(id));
   }
 
   /** `filter` addresses stored (key-encoded) paths. */
@@ -95,11 +118,17 @@ export class IssuedCredentials {
     return this.credentials.find(filter);
   }
 
-  /** Changes the credential as `mutate` says (undefined: no write); resolves it as it stands afterwards. */
+  /**
+   * Changes the credential as `mutate` says (undefined: no write), with what the recorder adds for a status change;
+   * resolves it as it stands afterwards.
+   */
   change(id: string, mutate: (current: StoredCredential) => Promise<StoredCredential | undefined>): Promise<StoredCredential> {
     return changeAt(this.store, this.credentials, credentialNotFound(id), id, async (current) => {
       const next = await mutate(current);
-      return next && { next, with: [] };
+      if (!next) return undefined;
+      const { personId, status: from } = current;
+      const recorded = next.status === from ? [] : (this.recordStatusChange?.({ credentialId: id, personId, from, to: next.status }) ?? []);
+      return { next, with: recorded };
     });
   }
 }

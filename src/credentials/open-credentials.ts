@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { Store } from '../storage/store.js';
 import type { Clock } from '../shared/clock.js';
 import { CredentialNumbers } from './credential-number.js';
-import { type CredentialStore, openCredentialStore } from './credential-store.js';
+import { type CredentialStatusRecorder, type CredentialStore, openCredentialStore } from './credential-store.js';
 import type { PkiIssuer } from './pki/pki-issuer.js';
 import type { ProfileCatalogue } from './profile-catalogue.js';
 import { createProducerRegistry, type ProducerRegistry } from './producer-registry.js';
@@ -18,6 +18,8 @@ export interface CredentialsParts {
   pkiIssuer: PkiIssuer | undefined;
   clock: Clock;
   logger: Logger;
+  /** Adds its writes to the commit of every credential status change (the end of the holder's sessions). */
+  recordStatusChange?: CredentialStatusRecorder;
 }
 
 export interface Credentials {
@@ -31,7 +33,7 @@ export async function openCredentials(parts: CredentialsParts): Promise<Credenti
   const { catalogue, clock } = parts;
   const numbers = await CredentialNumbers.open(parts.store);
   const producers = createProducerRegistry({ catalogue, pkiIssuer: parts.pkiIssuer, numbers, clock, logger: parts.logger });
-  return { catalogue, store: await openCredentialStore(parts.store), producers, clock };
+  return { catalogue, store: await openCredentialStore(parts.store, parts.recordStatusChange), producers, clock };
 }
 
 /** Whether a profile of the catalogue has its credentials signed by the app's CA. */

@@ -96,6 +96,15 @@ export interface IssuedCertificate {
   keyOrigin: 'client' | 'server';
 }
 
+/** A recorded certificate as the holder's login reads it: never its key. */
+export interface CertificateState {
+  serial: string;
+  credentialId: string;
+  usage: CertificateUsage;
+  /** HELD and REVOKED are on the CRL. */
+  status: CertificateStatus;
+}
+
 export class PkiIssuer {
   #cached?: { number: number; der: Buffer };
 
@@ -131,6 +140,12 @@ export class PkiIssuer {
 
   get #issuerKeyId(): string {
     return Buffer.from(this.ca.keyId).toString('hex');
+  }
+
+  /** The certificate of this serial (upper-case hex) as recorded, or undefined when none was issued here. */
+  async certificate(serial: string): Promise<CertificateState | undefined> {
+    const [record] = await this.certificates.select({ _id: serial }, ['_id', 'credentialId', 'usage', 'status']);
+    return record && { serial: record._id, credentialId: record.credentialId, usage: record.usage, status: record.status };
   }
 
   /** Issues one certificate per usage and records them; the validity never outlasts the CA's. */
