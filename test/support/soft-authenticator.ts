@@ -51,6 +51,12 @@ function authenticatorData(rpId: string, flags: number, counter: number, atteste
   return Buffer.concat([sha256(rpId), Buffer.from([flags]), count, attested]);
 }
 
+/** What `PublicKeyCredential.toJSON()` gives around the authenticator's `response`. */
+function credentialJSON<R>(credential: SoftCredential, response: R) {
+  const id = b64u(credential.id);
+  return { id, rawId: id, type: 'public-key' as const, clientExtensionResults: {}, authenticatorAttachment: 'platform' as const, response };
+}
+
 export class SoftAuthenticator {
   readonly credentials: SoftCredential[] = [];
 
@@ -75,19 +81,11 @@ export class SoftAuthenticator {
       ['attStmt', new Map<string, CBORType>()],
       ['authData', authData],
     ]));
-    const id = b64u(credential.id);
-    return {
-      id,
-      rawId: id,
-      type: 'public-key' as const,
-      clientExtensionResults: {},
-      authenticatorAttachment: 'platform' as const,
-      response: {
-        clientDataJSON: b64u(clientData('webauthn.create', options.challenge, context.origin)),
-        attestationObject: b64u(attestationObject),
-        transports: ['internal' as const],
-      },
-    };
+    return credentialJSON(credential, {
+      clientDataJSON: b64u(clientData('webauthn.create', options.challenge, context.origin)),
+      attestationObject: b64u(attestationObject),
+      transports: ['internal' as const],
+    });
   }
 
   /** `navigator.credentials.get(options)` with its first (or the given) credential, as AuthenticationResponseJSON. */
@@ -97,15 +95,7 @@ export class SoftAuthenticator {
     const authData = authenticatorData(context.rpId ?? options.rpId ?? '', this.#flags, credential.counter);
     const data = clientData('webauthn.get', options.challenge, context.origin);
     const signature = sign('sha256', Buffer.concat([authData, sha256(data)]), credential.key);
-    const id = b64u(credential.id);
-    return {
-      id,
-      rawId: id,
-      type: 'public-key' as const,
-      clientExtensionResults: {},
-      authenticatorAttachment: 'platform' as const,
-      response: { clientDataJSON: b64u(data), authenticatorData: b64u(authData), signature: b64u(signature), userHandle: credential.userHandle },
-    };
+    return credentialJSON(credential, { clientDataJSON: b64u(data), authenticatorData: b64u(authData), signature: b64u(signature), userHandle: credential.userHandle });
   }
 
   /** A credential the server never saw, signing correctly. */
