@@ -13,3 +13,4 @@ export type * as pki from './pki.js';
 export type * as jwks from './jwks.js';
 export type * as events from './events.js';
 export type * as abisRelay from './abis-relay.js';
+export type * as oidcPasskeys from './oidc-passkeys.js';

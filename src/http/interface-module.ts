@@ -3,12 +3,16 @@
  * gives the module its services; the generic HTTP layer reads the rest and knows no interface by name.
  */
 import type { DocumentName, InterfaceName } from '../openapi/interfaces.js';
+import type { CallContext } from './operation-types.js';
 
 /** The validated input of an operation, and the ids it names: persons (reported per person) and other records. */
 export type AuditedIds = (input: { path: Record<string, string>; query: Record<string, unknown> }) => { personIds: string[]; recordIds: string[] };
 
-/** Runs once the operation is known, before the body is read; throws to refuse the request (a secret in the path). */
-export type Admission = (operationId: string, path: Record<string, string>) => Promise<void>;
+/**
+ * Runs once the operation is known, before the body is read; throws to refuse the request (a secret in the path, a
+ * browser session below the level the operation needs).
+ */
+export type Admission = (operationId: string, path: Record<string, string>, exchange: CallContext['exchange']) => Promise<void>;
 
 export interface InterfaceTraits {
   /** Its document: `openapi/<name>.yaml`. */

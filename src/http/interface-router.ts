@@ -246,9 +246,9 @@ export function createInterfaceRouter(options: InterfaceRouterOptions): RequestH
       return found && { requirement: found.operation.requirement, params: found.params };
     }));
   }
-  router.use(async (req, _res, next) => {
+  router.use(async (req, res, next) => {
     const found = preparedOf(req);
-    if (found) await admit?.(found.operation.entry.operationId, found.params);
+    if (found) await admit?.(found.operation.entry.operationId, found.params, { req, res });
     found?.operation.checkQueryNumbers?.(req.query as Record<string, unknown>);
     found?.operation.regroupQuery?.(req);
     next();

@@ -13,9 +13,10 @@ export const AUDIT = 'audit';
 
 /**
  * Our public documents (no token): the issuing CA beside the CMS, the proof keys beside Third Party, the event
- * callbacks, and the relay of the ABIS gateway beside the ABIS operations.
+ * callbacks, the relay of the ABIS gateway beside the ABIS operations, and the passkeys of the OpenID provider
+ * (the browser's session, not a token).
  */
-export const PUBLIC_DOCUMENTS = ['pki', 'jwks', 'events', 'abis-relay'] as const;
+export const PUBLIC_DOCUMENTS = ['pki', 'jwks', 'events', 'abis-relay', 'oidc-passkeys'] as const;
 
 /** Every document the server serves: the OSIA interfaces, the audit report and the public documents. */
 export type DocumentName = InterfaceName | typeof AUDIT | (typeof PUBLIC_DOCUMENTS)[number];
@@ -34,6 +35,7 @@ export const DOCUMENT_TITLES: Record<DocumentName, string> = {
   jwks: 'Verification proof keys (osia-server)',
   events: 'Event callbacks (osia-server)',
   'abis-relay': 'ABIS gateway relay (osia-server)',
+  'oidc-passkeys': 'OpenID provider: passkeys (osia-server)',
 };
 
 export function isInterfaceName(value: string): value is InterfaceName {
