@@ -42,24 +42,30 @@ export class AuditLog {
 
   /** The person's records, oldest first. */
   async accessesOf(personId: string, offset: number, limit: number): Promise<AccessRecord[]> {
-    const ids = (await this.#eventIdsOf(personId)).slice(offset, offset + limit);
-    const events = await Promise.all(ids.map((id) => this.trail.events.get(id)));
-    return events.filter((event) => event !== undefined).map(({ _id, personIds, ...record }) => record);
+    const ids = (await this.eventIdsOf(personId)).slice(offset, offset + limit);
+    return (await this.eventsOf(ids)).map(({ _id, ...record }) => record);
   }
 
   /**
-   * The ids of the person's events filed by the indexer, then of those still marked. The marked ones are read
-   * first: a batch filed between the two reads then shows in both (and is counted once), never in neither.
+   * The ids of the person's events, oldest first: what a report pages over before it reads any event. Each filed
+   * batch costs one posting lookup, and each event not yet indexed one read (ADR 0104).
    */
-  async #eventIdsOf(personId: string): Promise<string[]> {
+  async eventIdsOf(personId: string): Promise<string[]> {
     const { events, unindexed, batches, postings } = this.trail;
+    // The marked ones are read first: a batch filed between the two reads then shows in both (and is counted
+    // once), never in neither.
     const marked = await Promise.all((await unindexed.find({})).map(({ _id }) => events.get(_id)));
     const tail = marked.flatMap((event) => (event?.personIds.includes(personId) ? [event._id] : []));
     const filed = await Promise.all((await batches.find({})).map(({ _id }) => postings.get(postingId(_id, personId))));
     return [...new Set([...filed.flatMap((posting) => posting?.eventIds ?? []), ...tail])];
   }
-}
 
+  /** The events of `ids`, in that order, without the persons they name (a report shows one person's). */
+  async eventsOf(ids: readonly string[]): Promise<(AccessRecord & { _id: string })[]> {
+    const events = await Promise.all(ids.map((id) => this.trail.events.get(id)));
+    return events.filter((event) => event !== undefined).map(({ personIds, ...record }) => record);
+  }
+}
 
 const OPTIONAL_FIELDS = ['transactionId', 'subject', 'client', 'attributes', 'organisation', 'purpose', 'acr'] as const;
 
