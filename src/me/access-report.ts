@@ -4,9 +4,9 @@
  * profile's `accessReport.clients`). A restricted client's accesses are left out, and not counted, until
  * `restrictedDelayDays` have passed since each of them.
  *
- * Cost: the report pages over the person's event ids (AuditLog.eventIdsOf) and reads the events of the page only.
- * Deciding what is hidden reads the events of the last `restrictedDelayDays` alone (older ones are all disclosed,
- * which their time-ordered ids tell without a read), and only when the profile restricts a client at all.
+ * Cost: the report pages over the person's event ids and their clients (AuditLog.eventsNaming, from the postings)
+ * and reads the events of the page only. Deciding what is hidden reads nothing more: a restricted client's events
+ * are told by the client in the posting and the time in their ids (only an event of an older store is read).
  */
 import type { Clock } from '../shared/clock.js';
 import { timeOfId } from '../shared/time-ordered-id.js';
@@ -28,8 +28,8 @@ export interface TrailEvent {
 
 /** The audit trail's reads by person (AuditLog). */
 export interface TrailReader {
-  /** The ids of the person's events, oldest first. */
-  eventIdsOf(personId: string): Promise<string[]>;
+  /** The ids of the person's events, oldest first, with their clients. */
+  eventsNaming(personId: string): Promise<{ _id: string; client?: string }[]>;
   /** The events of these ids, in that order. */
   eventsOf(ids: readonly string[]): Promise<TrailEvent[]>;
 }
@@ -89,17 +89,15 @@ export class AccessReport {
 
   /** The ids of the events the person may see, newest first. */
   async #disclosedIds(personId: string): Promise<string[]> {
-    const ids = (await this.trail.eventIdsOf(personId)).reverse();
-    if (this.restricted.size === 0) return ids;
+    const refs = (await this.trail.eventsNaming(personId)).reverse();
+    const held = refs.filter(({ client }) => client !== undefined && this.restricted.has(client));
+    if (held.length === 0) return refs.map(({ _id }) => _id);
+    // Their ids tell their times; only the events of an older store (ids of another kind) are read for it.
+    const untimed = held.filter(({ _id }) => timeOfId(_id) === undefined).map(({ _id }) => _id);
+    const read = new Map((untimed.length > 0 ? await this.trail.eventsOf(untimed) : []).map((event) => [event._id, Date.parse(event.time)]));
     const since = this.clock().getTime() - this.delayMs;
-    // An id made before `since` is disclosed whoever made the call; others (and ids of older stores) are read.
-    const recent = ids.filter((id) => (timeOfId(id) ?? since) >= since);
-    const hidden = new Set(
-      (await this.trail.eventsOf(recent))
-        .filter((event) => event.client !== undefined && this.restricted.has(event.client) && Date.parse(event.time) > since)
-        .map((event) => event._id),
-    );
-    return hidden.size === 0 ? ids : ids.filter((id) => !hidden.has(id));
+    const hidden = new Set(held.filter(({ _id }) => (timeOfId(_id) ?? read.get(_id) ?? since) > since).map(({ _id }) => _id));
+    return refs.flatMap(({ _id }) => (hidden.has(_id) ? [] : [_id]));
   }
 
   async #accesses(ids: readonly string[]): Promise<Access[]> {
