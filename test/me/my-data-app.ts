@@ -10,7 +10,7 @@ import { serve } from '../../src/http/interface-module.js';
 import { createInterfaceRouter } from '../../src/http/interface-router.js';
 import { AccessReport } from '../../src/me/access-report.js';
 import type { AcrLevel, CitizenSession } from '../../src/me/citizen-session.js';
-import { meInterface } from '../../src/me/me.routes.js';
+import { type MeServices, meInterface } from '../../src/me/me.routes.js';
 import { loadDocument } from '../../src/openapi/documents.js';
 import type { AccessReportSettings } from '../../src/profile/profile-settings.js';
 import type { Clock } from '../../src/shared/clock.js';
@@ -34,7 +34,13 @@ const testSession: CitizenSession = {
  * The app with `/me` in front; requests without a token get `defaultToken` (the registry clerk's, so that the
  * shared fixtures create persons and credentials through the APIs with authentication on).
  */
-export async function withMyData(t: TestApp, settings: AccessReportSettings, clock: Clock, defaultToken: string): Promise<{ app: Express; auditLog: AuditLog }> {
+export async function withMyData(
+  t: TestApp,
+  settings: AccessReportSettings,
+  clock: Clock,
+  defaultToken: string,
+  passkeySection?: MeServices['passkeySection'],
+): Promise<{ app: Express; auditLog: AuditLog }> {
   const auditLog = await AuditLog.open(new Store(t.storage));
   const thirdParty = t.services.thirdParty;
   if (!thirdParty) throw new Error('the my data tests need Third Party Services (the registry and the credentials)');
@@ -44,6 +50,7 @@ export async function withMyData(t: TestApp, settings: AccessReportSettings, clo
     registry: thirdParty.registry,
     credentials: thirdParty.credentials,
     prefix: '/me',
+    ...(passkeySection ? { passkeySection } : {}),
   });
   const app = express();
   const jsonLimits = { maxDepth: 20, maxMembers: 1000, maxValues: 10_000 };

@@ -8,6 +8,7 @@ import { before, describe, it } from 'node:test';
 import type { Express } from 'express';
 import request from 'supertest';
 import type { AuditLog } from '../../src/audit/audit-log.js';
+import { html } from '../../src/http/html.js';
 import { fakeClock } from '../support/fake-clock.js';
 import { tokenFor } from '../support/tokens.js';
 import { useTestApp } from '../support/use-test-app.js';
@@ -160,6 +161,15 @@ describe('my data (/me)', () => {
     assert.equal(refused.status, 200);
     assert.match(refused.text, /role="alert">La connexion n’a pas abouti/);
     assert.match(refused.text, /href="\/oidc\/auth\?client_id=osia-me&amp;acr_values=substantial/);
+  });
+
+  it('shows the passkey registration the provider gives, in the page\'s language', async () => {
+    const clerk = await tokenFor(t.dataDir, 'pr.person.read', 'clerk', 'registry-office');
+    const section = (lang: string) => html`<p><a href="/oidc/passkeys">${lang === 'fr' ? 'Ajouter une clé' : 'Add a passkey'}</a></p>`;
+    const withPasskeys = (await withMyData(t, SETTINGS, clock, clerk, section)).app;
+    const fr = await request(withPasskeys).get('/me/').set(TEST_LOGIN, `${UIN} high`).set('Accept-Language', 'fr');
+    assert.match(fr.text, /<section aria-labelledby="passkeys"><h2 id="passkeys">Clés d’accès<\/h2><p><a href="\/oidc\/passkeys">Ajouter une clé<\/a><\/p><\/section>/);
+    assert.doesNotMatch((await page()).text, /passkeys/, 'no section without the provider\'s');
   });
 
   it('shows a signed-in person the registry does not know an empty page, not an error', async () => {
