@@ -61,7 +61,7 @@ ${view.identity ? '' : html`<p>${t.noIdentity}</p>`}</section>`;
 function credentialsSection(view: MyDataView): HtmlFragment {
   const t = MESSAGES[view.lang];
   const rows = view.credentials.map(
-    (credential) => html`<tr><th scope="row">${credential.credentialType ?? credential.credentialProfileId}</th><td>${credential.credentialNumber ?? ''}</td>
+    (credential) => html`<tr><th scope="row">${t.credentialTypes[credential.credentialType ?? ''] ?? credential.credentialType ?? credential.credentialProfileId}</th><td>${credential.credentialNumber ?? ''}</td>
 <td>${t.credentialStatuses[credential.status] ?? credential.status}</td><td>${credential.issuedDate ? day(credential.issuedDate, view.lang) : ''}</td>
 <td>${credential.expiryDate ? day(credential.expiryDate, view.lang) : ''}</td></tr>`,
   );
@@ -70,10 +70,11 @@ function credentialsSection(view: MyDataView): HtmlFragment {
   return html`<section aria-labelledby="credentials"><h2 id="credentials">${t.credentials}</h2>${rows.length > 0 ? table : html`<p>${t.noCredentials}</p>`}</section>`;
 }
 
-/** An attribute as the person reads it: its label when it is a known biographic field, else its name. */
+/** An attribute as the person reads it: its label when it is a known field or claim, else its name. */
 function attributeLabel(name: string, lang: ReportLanguage): string {
+  const { fields, otherAttributes } = MESSAGES[lang];
   const field = name.replace(/^(biographicData|contactData)\./, '');
-  return MESSAGES[lang].fields[field] ?? name;
+  return fields[field] ?? otherAttributes[field] ?? name;
 }
 
 function accessRow(access: Access, lang: ReportLanguage): HtmlFragment {
@@ -101,7 +102,7 @@ function accessesSection(view: MyDataView): HtmlFragment {
   const table = html`<table><caption>${t.accessesCaption(shown, total)}</caption><thead><tr><th scope="col">${t.when}</th><th scope="col">${t.who}</th>
 <th scope="col">${t.operation}</th><th scope="col">${t.purpose}</th><th scope="col">${t.attributes}</th><th scope="col">${t.outcome}</th></tr></thead>
 <tbody>${accesses.map((access) => accessRow(access, view.lang))}</tbody></table>${paging(view)}`;
-  const downloads = html`<p>${t.download}: <a href="${view.prefix}/v1/accesses?format=csv" download>${t.csv}</a>, <a href="${view.prefix}/v1/accesses?format=json" download>${t.json}</a></p>`;
+  const downloads = html`<p>${t.download} <a href="${view.prefix}/v1/accesses?format=csv" download>${t.csv}</a>, <a href="${view.prefix}/v1/accesses?format=json" download>${t.json}</a></p>`;
   return html`<section aria-labelledby="accesses"><h2 id="accesses">${t.accesses}</h2><p>${t.accessesNote}</p>
 ${total > 0 ? html`${table}${downloads}` : html`<p>${t.noAccesses}</p>`}</section>`;
 }

@@ -86,6 +86,7 @@ describe('my data (/me)', () => {
     assert.match(res.text, /<dd>10 December 1815<\/dd>/);
     assert.ok(res.text.includes(card.credentialNumber), 'the credential number');
     assert.match(res.text, /<td>Active<\/td>/);
+    assert.match(res.text, /<th scope="row">Identity card<\/th>/);
   });
 
   it('hides a restricted client\'s access, uncounted, until its delay has passed on the clock', async () => {
@@ -187,6 +188,8 @@ describe('my data (/me)', () => {
     assert.match(fr.text, /Identité vérifiée \(Services aux tiers verify\)/);
     assert.match(fr.text, /<dd>10 décembre 1815<\/dd>/);
     assert.match(fr.text, /1 janv\. 2026/);
+    assert.match(fr.text, /<td>Nom, Date de naissance<\/td>/);
+    assert.match(fr.text, /<th scope="row">Carte d’identité<\/th>/);
     const en = await page('', `${UIN} substantial`, 'de, en;q=0.5');
     assert.match(en.text, /<html lang="en">/);
     assert.match(en.text, /1 Jan 2026/);
