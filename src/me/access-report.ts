@@ -52,7 +52,7 @@ export interface AccessPage {
 }
 
 /** How many events an export reads at a time. */
-export const EXPORT_BATCH = 500;
+const EXPORT_BATCH = 500;
 
 const DAY_MS = 86_400_000;
 

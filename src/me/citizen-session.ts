@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** The levels of assurance, weakest first (published as eIDAS or FranceConnect values by the provider). */
-export const ACR_LEVELS = ['low', 'substantial', 'high'] as const;
+const ACR_LEVELS = ['low', 'substantial', 'high'] as const;
 export type AcrLevel = (typeof ACR_LEVELS)[number];
 
 /** The "my data" page shows personal data: it needs at least this level (the issue, §6). */
