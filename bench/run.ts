@@ -2,7 +2,8 @@
  * `npm run bench [-- --persons 10000 --duration 10 --connections 16 --only readPerson,findPersons --direct --scale --profile]`
  * `npm run bench -- --only notification` runs the Notification scenarios (bench/notification.ts; also part of a run
  * without `--only`), `--only abis` the ABIS ones (bench/abis.ts: extraction, identification at 100,000 and 1,000,000
- * templates; also part of a run without `--only`).
+ * templates; also part of a run without `--only`), `--only my-data` the citizen's access report (bench/my-data.ts: a
+ * page's p99 for a person with 10,000 accesses; also part of a run without `--only`).
  * `npm run bench -- --data-dir DIR --persons N …` measures a store loaded earlier with the same population
  * (`npm run bench:scale -- --persons N --keep DIR`) and leaves it in place.
  *
@@ -27,6 +28,7 @@ import { loadDirectly } from './direct-load.js';
 import { loadPopulation } from './load-population.js';
 import { type ServerProcess, startProcess } from './processes.js';
 import { abisBench } from './abis.js';
+import { myDataBench } from './my-data.js';
 import { notificationBench } from './notification.js';
 import { summarise } from './profile-summary.js';
 import { SCENARIOS, type Scenario, YARDSTICK } from './scenarios.js';
@@ -54,7 +56,9 @@ const selected = values.only?.split(',') ?? [];
 const scenarios = SCENARIOS.filter((s) => selected.length === 0 || selected.some((name) => s.name.startsWith(name)));
 const withNotification = selected.length === 0 || selected.includes('notification');
 const withAbis = selected.length === 0 || selected.includes('abis');
+const withMyData = selected.length === 0 || selected.includes('my-data');
 const ABIS_LOAD = { sizes: [100_000, 1_000_000], searches: 200 };
+const MY_DATA_LOAD = { accesses: 10_000, pages: 200 };
 const NOTIFICATION_LOAD = { publishes: 2000, latencyMessages: 200, drainMessages: 10_000 };
 
 interface Measured {
@@ -92,9 +96,10 @@ async function reportSize(): Promise<void> {
 }
 
 if (scenarios.length === 0) {
-  // `--only notification` / `--only abis`: nothing else to start.
+  // `--only notification` / `--only abis` / `--only my-data`: nothing else to start.
   if (withNotification) await notificationBench(NOTIFICATION_LOAD);
   if (withAbis) await abisBench(ABIS_LOAD);
+  if (withMyData) await myDataBench(MY_DATA_LOAD);
   process.exit(0);
 }
 const dataDir = kept ? path.resolve(kept) : await mkdtemp(path.join(os.tmpdir(), 'osia-bench-'));
@@ -181,3 +186,4 @@ if (values.profile && osia) {
 }
 if (withNotification) await notificationBench(NOTIFICATION_LOAD);
 if (withAbis) await abisBench(ABIS_LOAD);
+if (withMyData) await myDataBench(MY_DATA_LOAD);

@@ -33,7 +33,7 @@ export interface components {
              * @description When the operation was answered (RFC 3339, UTC).
              */
             time: string;
-            /** @description The interface called (pr, dataaccess, enrollment, cms, thirdparty, abis, audit). */
+            /** @description The interface called (pr, dataaccess, enrollment, cms, thirdparty, abis, audit, oidc). */
             interface: string;
             /** @description The OSIA operation called. */
             operationId: string;
@@ -50,6 +50,14 @@ export interface components {
             status: number;
             /** @description Other records the operation named (identity, enrollment, credential, encounter ids …). */
             recordIds?: string[];
+            /** @description The attribute or claim names the operation read, checked or released (names, never values). */
+            attributes?: string[];
+            /** @description The organisation behind the client, for a release of claims by the OpenID provider. */
+            organisation?: string;
+            /** @description The purpose the OpenID Connect client declared. */
+            purpose?: string;
+            /** @description The level of assurance of the login that released claims. */
+            acr?: string;
         };
         /** @description The error object shared with the OSIA interfaces. */
         Error: {

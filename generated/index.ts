@@ -9,6 +9,7 @@ export type * as cms from './cms.js';
 export type * as thirdparty from './thirdparty.js';
 export type * as abis from './abis.js';
 export type * as audit from './audit.js';
+export type * as me from './me.js';
 export type * as pki from './pki.js';
 export type * as jwks from './jwks.js';
 export type * as events from './events.js';

@@ -7,7 +7,7 @@
  */
 import { StoreConflictError } from '../storage/document-store.port.js';
 import type { Versioned } from '../storage/store.js';
-import { type AuditTrail, type Marker, postingId } from './audit-trail.js';
+import { type AuditTrail, type Marker, type Posting, postingId } from './audit-trail.js';
 
 /** At most this many events per batch, */
 const BATCH_EVENTS = 500;
@@ -31,7 +31,7 @@ export class AuditIndexer {
   /** Files one batch of the oldest marked events; resolves how many (0 when none, or another indexer took them). */
   async runOnce(): Promise<number> {
     const { events, unindexed, batches, postings, store } = this.trail;
-    const byPerson = new Map<string, string[]>();
+    const byPerson = new Map<string, Pick<Posting, 'eventIds' | 'clients'>>();
     const taken: Versioned<Marker>[] = [];
     let entries = 0;
     for (const marker of await unindexed.findVersioned({}, { limit: BATCH_EVENTS })) {
@@ -44,9 +44,10 @@ export class AuditIndexer {
       taken.push(marker);
       entries += persons.length;
       for (const person of persons) {
-        const ids = byPerson.get(person);
-        if (ids === undefined) byPerson.set(person, [_id]);
-        else ids.push(_id);
+        const posting = byPerson.get(person) ?? { eventIds: [], clients: [] };
+        byPerson.set(person, posting);
+        posting.eventIds.push(_id);
+        posting.clients?.push(event.client ?? null);
       }
     }
     const batchId = taken[0]?.record._id;
@@ -55,7 +56,7 @@ export class AuditIndexer {
     try {
       await store.commit([
         batches.insert({ _id: batchId }),
-        ...filed.map(([person, eventIds]) => postings.insert({ _id: postingId(batchId, person), eventIds })),
+        ...filed.map(([person, posting]) => postings.insert({ _id: postingId(batchId, person), ...posting })),
         ...taken.map((marker) => unindexed.delete(marker)),
       ]);
     } catch (error) {

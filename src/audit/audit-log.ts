@@ -7,10 +7,18 @@
 import type { Operation, Store } from '../storage/store.js';
 import { timeOrderedId } from '../shared/time-ordered-id.js';
 import { AuditIndexer } from './audit-indexer.js';
-import { type AuditEvent, type AuditTrail, openAuditTrail, postingId } from './audit-trail.js';
+import { type AuditEvent, type AuditTrail, openAuditTrail, type Posting, postingId } from './audit-trail.js';
 import { retireLegacyIndex } from './legacy-events.js';
 
 export type AccessRecord = Omit<AuditEvent, 'personIds'>;
+
+/** An event of a person's report before it is read: its id, and the client that made it (when one did). */
+export interface EventRef {
+  _id: string;
+  client?: string;
+}
+
+const refOf = (_id: string, client: string | null | undefined): EventRef => (client ? { _id, client } : { _id });
 
 export class AuditLog {
   readonly indexer: AuditIndexer;
@@ -42,24 +50,38 @@ export class AuditLog {
 
   /** The person's records, oldest first. */
   async accessesOf(personId: string, offset: number, limit: number): Promise<AccessRecord[]> {
-    const ids = (await this.#eventIdsOf(personId)).slice(offset, offset + limit);
-    const events = await Promise.all(ids.map((id) => this.trail.events.get(id)));
-    return events.filter((event) => event !== undefined).map(({ _id, personIds, ...record }) => record);
+    const ids = (await this.eventsNaming(personId)).slice(offset, offset + limit).map(({ _id }) => _id);
+    return (await this.eventsOf(ids)).map(({ _id, ...record }) => record);
   }
 
   /**
-   * The ids of the person's events filed by the indexer, then of those still marked. The marked ones are read
-   * first: a batch filed between the two reads then shows in both (and is counted once), never in neither.
+   * The ids of the person's events, oldest first, each with its client: what a report pages over (and filters by
+   * client) before it reads any event. Each filed batch costs one posting lookup, and each event not yet indexed
+   * (or filed in a posting older than its `clients`) one read (ADR 0104).
    */
-  async #eventIdsOf(personId: string): Promise<string[]> {
+  async eventsNaming(personId: string): Promise<EventRef[]> {
     const { events, unindexed, batches, postings } = this.trail;
+    // The marked ones are read first: a batch filed between the two reads then shows in both (and is counted
+    // once), never in neither.
     const marked = await Promise.all((await unindexed.find({})).map(({ _id }) => events.get(_id)));
-    const tail = marked.flatMap((event) => (event?.personIds.includes(personId) ? [event._id] : []));
+    const tail = marked.flatMap((event) => (event?.personIds.includes(personId) ? [refOf(event._id, event.client)] : []));
     const filed = await Promise.all((await batches.find({})).map(({ _id }) => postings.get(postingId(_id, personId))));
-    return [...new Set([...filed.flatMap((posting) => posting?.eventIds ?? []), ...tail])];
+    const refs = await Promise.all(filed.map((posting) => (posting ? this.#refsOf(posting) : [])));
+    const seen = new Set<string>();
+    return [...refs.flat(), ...tail].filter(({ _id }) => !seen.has(_id) && seen.add(_id));
+  }
+
+  async #refsOf({ eventIds, clients }: Posting): Promise<EventRef[]> {
+    if (clients) return eventIds.map((id, i) => refOf(id, clients[i] ?? undefined));
+    return (await this.eventsOf(eventIds)).map(({ _id, client }) => refOf(_id, client));
+  }
+
+  /** The events of `ids`, in that order, without the persons they name (a report shows one person's). */
+  async eventsOf(ids: readonly string[]): Promise<(AccessRecord & { _id: string })[]> {
+    const events = await Promise.all(ids.map((id) => this.trail.events.get(id)));
+    return events.filter((event) => event !== undefined).map(({ personIds, ...record }) => record);
   }
 }
-
 
 const OPTIONAL_FIELDS = ['transactionId', 'subject', 'client', 'attributes', 'organisation', 'purpose', 'acr'] as const;
 

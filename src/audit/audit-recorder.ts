@@ -11,7 +11,7 @@ import type { Clock } from '../shared/clock.js';
 
 /** An answered operation, by the verified caller (absent when authentication is off). */
 export type AuditRecorder = (
-  answered: Pick<AuditEvent, 'operationId' | 'status' | 'transactionId' | 'personIds' | 'recordIds'> & { principal: Principal | undefined },
+  answered: Pick<AuditEvent, 'operationId' | 'status' | 'transactionId' | 'personIds' | 'recordIds' | 'attributes'> & { principal: Principal | undefined },
 ) => Promise<void>;
 
 export function auditRecorder(log: AuditLog, documentName: DocumentName, clock: Clock): AuditRecorder {

@@ -40,6 +40,11 @@ export interface Marker {
 export interface Posting {
   _id: string;
   eventIds: string[];
+  /**
+   * The client of each event, in the same order (null for none): the access report tells a restricted client's
+   * events from the posting alone. Absent in postings filed before it was added.
+   */
+  clients?: (string | null)[];
 }
 
 export const EVENTS: RecordSpec<StoredAuditEvent> = { name: 'audit_events' };

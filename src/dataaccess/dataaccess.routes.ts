@@ -33,14 +33,16 @@ function createDataAccessHandlers({ registry, dictionary, noMatch }: DataAccessP
       const reference = await loadReference(registry, path.uin);
       return { status: 200, body: readAttributes(dictionary, reference, query.attributeNames) };
     },
-    matchPersonAttributes: async ({ path, body }) => {
+    matchPersonAttributes: async ({ path, body, context }) => {
       // An empty comparison would answer "everything matched" about nothing.
       if (!body || Object.keys(body).length === 0) throw new InvalidError('give at least one attribute to compare');
+      context.touchAttributes(Object.keys(body));
       return { status: 200, body: await matchAttributes(registry, dictionary, path.uin, body) };
     },
-    verifyPersonAttributes: async ({ path, body }) => {
+    verifyPersonAttributes: async ({ path, body, context }) => {
       // `true` for no expression at all would vouch for nothing.
       if (!body || body.length === 0) throw new InvalidError('give at least one expression to verify');
+      context.touchAttributes(body.map((expression) => expression.attributeName));
       return { status: 200, body: await verifyExpressions(registry, dictionary, path.uin, body) };
     },
     readDocument: async ({ path, query }) => {
@@ -51,6 +53,8 @@ function createDataAccessHandlers({ registry, dictionary, noMatch }: DataAccessP
   };
 }
 
+const uinInPath = auditPathIds('uin');
+
 /**
  * Under the PR's prefix, `GET /v1/persons/{id}` is readPersonAttributes only when it names `attributeNames` (the PR's
  * readPerson otherwise): civil-registry clients call both interfaces on one base URL.
@@ -58,6 +62,7 @@ function createDataAccessHandlers({ registry, dictionary, noMatch }: DataAccessP
 export const dataAccessInterface: InterfaceModule<DataAccessParts> = {
   name: 'dataaccess',
   createHandlers: createDataAccessHandlers,
-  audit: auditPathIds('uin'),
+  // readPersonAttributes names the attributes it reads in its query; the other reads report theirs from the body.
+  audit: (input) => ({ ...uinInPath(input), attributes: [input.query.attributeNames ?? []].flat().map(String) }),
   takesShared: (operationId, query) => operationId !== 'readPersonAttributes' || 'attributeNames' in query,
 };

@@ -5,8 +5,15 @@
 import type { DocumentName, InterfaceName } from '../openapi/interfaces.js';
 import type { CallContext } from './operation-types.js';
 
-/** The validated input of an operation, and the ids it names: persons (reported per person) and other records. */
-export type AuditedIds = (input: { path: Record<string, string>; query: Record<string, unknown> }) => { personIds: string[]; recordIds: string[] };
+/**
+ * The validated input of an operation, and what it names: persons (reported per person), other records, and the
+ * attribute names it reads (names, never values; absent when the request names none).
+ */
+export type AuditedIds = (input: { path: Record<string, string>; query: Record<string, unknown> }) => {
+  personIds: string[];
+  recordIds: string[];
+  attributes?: string[];
+};
 
 /**
  * Runs once the operation is known, before the body is read; throws to refuse the request (a secret in the path, a

@@ -195,6 +195,7 @@ function bind(entry: OperationEntry, handler: RuntimeHandler, { audit, recordAud
   const declaredHeaders = (entry.operation.parameters ?? []).filter((p) => p.in === 'header').map((p) => p.name);
   return async (req: Request, res: Response) => {
     const touchedPersons: string[] = [];
+    const touchedAttributes: string[] = [];
     const context: CallContext = {
       requestId: String(req.id),
       operationId: entry.operationId,
@@ -204,6 +205,7 @@ function bind(entry: OperationEntry, handler: RuntimeHandler, { audit, recordAud
       ...(req.principal ? { principal: req.principal } : {}),
       prefer: req.get('prefer'),
       touchPersons: (ids) => touchedPersons.push(...ids),
+      touchAttributes: (names) => touchedAttributes.push(...names),
       exchange: { req, res },
     };
     const input = { path: req.params as Record<string, string>, query: req.query as Record<string, unknown> };
@@ -212,8 +214,13 @@ function bind(entry: OperationEntry, handler: RuntimeHandler, { audit, recordAud
       const ids = recordAudit && audit?.(input);
       if (!ids) return;
       const personIds = [...new Set([...ids.personIds, ...touchedPersons])];
+      const attributes = [...new Set([...(ids.attributes ?? []), ...touchedAttributes])];
       const answered = { operationId: entry.operationId, status, principal: req.principal, personIds, recordIds: ids.recordIds };
-      await recordAudit?.({ ...answered, transactionId: typeof transactionId === 'string' ? transactionId : undefined });
+      await recordAudit?.({
+        ...answered,
+        transactionId: typeof transactionId === 'string' ? transactionId : undefined,
+        attributes: attributes.length > 0 ? attributes : undefined,
+      });
     };
     let result: Awaited<ReturnType<RuntimeHandler>>;
     try {

@@ -37,6 +37,8 @@ export interface CallContext {
   prefer: string | undefined;
   /** Reports persons the operation touched beyond those in its path (search results), for the audit trail. */
   touchPersons(personIds: Iterable<string>): void;
+  /** Reports the attribute names the operation read or checked beyond its query (its body, an attribute set), for the audit trail. */
+  touchAttributes(names: Iterable<string>): void;
   /**
    * The raw exchange, for the few handlers that hand it to a library (oidc-provider reads its own cookies) or read
    * the TLS peer certificate. Handlers still answer by their result, never by writing to `res`.
@@ -52,7 +54,8 @@ export interface OperationRequest<O extends AnyOperation> {
   context: CallContext;
 }
 
-type SuccessStatus<R> = { [S in keyof R]: `${S & number}` extends `2${string}` ? S : never }[keyof R];
+/** 2xx, and the 3xx redirects of the citizen's pages (to the login, to a clean URL). */
+type SuccessStatus<R> = { [S in keyof R]: `${S & number}` extends `2${string}` | `3${string}` ? S : never }[keyof R];
 
 type ResultFor<S, R> = R extends { content: infer C }
   ? {
@@ -65,7 +68,7 @@ type ResultFor<S, R> = R extends { content: infer C }
     }[keyof C]
   : { status: S; headers?: Record<string, string> };
 
-/** What a handler returns: one of the operation's declared 2xx responses. Errors are thrown (see `src/errors`). */
+/** What a handler returns: one of the operation's declared 2xx (or 3xx) responses. Errors are thrown (see `src/errors`). */
 export type OperationResult<O extends AnyOperation> = {
   [S in SuccessStatus<O['responses']>]: ResultFor<S, O['responses'][S]>;
 }[SuccessStatus<O['responses']>];

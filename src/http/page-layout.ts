@@ -2,6 +2,8 @@
  * The one layout of the citizen's pages (login, consent, "my data"): a plain document that needs no script, with a
  * skip link, a visible keyboard focus and colours above WCAG AA contrast (4.5:1 for text).
  */
+import type { IncomingMessage } from 'node:http';
+import type { Request } from 'express';
 import { HtmlFragment, html } from './html.js';
 
 /** The languages of the citizen's pages; the first is the default when `Accept-Language` names neither. */
@@ -13,6 +15,22 @@ export function pageLanguage(accepts: (...languages: string[]) => string | false
   const picked = accepts(...PAGE_LANGUAGES);
   return PAGE_LANGUAGES.find((language) => language === picked) ?? PAGE_LANGUAGES[0];
 }
+
+/** The language of a page answered from the raw exchange of a handler's call context (an Express request underneath). */
+export function requestLanguage(req: IncomingMessage): PageLanguage {
+  return pageLanguage((...languages) => (req as Request).acceptsLanguages(...languages));
+}
+
+/**
+ * The headers of a citizen's page, in place of the API's (whose CSP forbids everything): the layout's inline style,
+ * scripts and requests to this origin only (the passkey script is a file of ours), forms posting here only, never
+ * framed, never cached.
+ */
+export const PAGE_HEADERS = {
+  'Content-Security-Policy':
+    "default-src 'none'; style-src 'unsafe-inline'; script-src 'self'; connect-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'Cache-Control': 'no-store',
+} as const;
 
 const SKIP = { en: 'Skip to content', fr: 'Aller au contenu' } satisfies Record<PageLanguage, string>;
 

@@ -12,14 +12,20 @@ export type InterfaceName = (typeof INTERFACE_NAMES)[number];
 export const AUDIT = 'audit';
 
 /**
+ * The citizen's "my data" page and its JSON twin (`openapi/me.yaml`, under `/me`), behind the OpenID provider's login
+ * rather than a bearer token: served with the `oidc` interface.
+ */
+export const ME = 'me';
+
+/**
  * Our public documents (no token): the issuing CA beside the CMS, the proof keys beside Third Party, the event
  * callbacks, the relay of the ABIS gateway beside the ABIS operations, and the passkeys of the OpenID provider
  * (the browser's session, not a token).
  */
 export const PUBLIC_DOCUMENTS = ['pki', 'jwks', 'events', 'abis-relay', 'oidc-passkeys'] as const;
 
-/** Every document the server serves: the OSIA interfaces, the audit report and the public documents. */
-export type DocumentName = InterfaceName | typeof AUDIT | (typeof PUBLIC_DOCUMENTS)[number];
+/** Every document the server serves: the OSIA interfaces, the audit report, the "my data" page and the public documents. */
+export type DocumentName = InterfaceName | typeof AUDIT | typeof ME | (typeof PUBLIC_DOCUMENTS)[number];
 
 export const DOCUMENT_TITLES: Record<DocumentName, string> = {
   enrollment: 'Enrollment',
@@ -31,6 +37,7 @@ export const DOCUMENT_TITLES: Record<DocumentName, string> = {
   thirdparty: 'Third Party Services',
   abis: 'Biometrics (ABIS)',
   audit: 'Audit: access report (osia-server)',
+  me: 'My data: the citizen\'s page and access report (osia-server)',
   pki: 'Issuing CA: certificate and CRL (osia-server)',
   jwks: 'Verification proof keys (osia-server)',
   events: 'Event callbacks (osia-server)',

@@ -1,9 +1,10 @@
 /**
  * The behaviour settings of a country profile, beside its schemas: where OSIA allows more than one behaviour, the
- * profile picks. Two reserved top-level keys:
+ * profile picks. Three reserved top-level keys:
  * - `identityStatusTransitions`: which identity status may follow which (OSIA defines no rule; without a table any
  *   status may follow any other);
- * - `compatibility`: choices for clients written against the OSIA reference implementation rather than 7.1.
+ * - `compatibility`: choices for clients written against the OSIA reference implementation rather than 7.1;
+ * - `accessReport`: what the citizen's access report ("my data", /me) says of the API clients that read their data.
  */
 import { isMapping, type Mapping, profileError } from './profile-file.js';
 
@@ -20,12 +21,31 @@ export interface CompatibilitySettings {
   confirmURL: boolean;
 }
 
+/** How the access report names an API client (OpenID Connect clients carry theirs in their own configuration). */
+export interface ReportedClient {
+  organisation?: string;
+  purpose?: string;
+  /** Its accesses are disclosed only once `restrictedDelayDays` have passed (the police, say). */
+  restricted: boolean;
+}
+
+export interface AccessReportSettings {
+  restrictedDelayDays: number;
+  /** By client id (the token's `azp` or `client_id`). */
+  clients: Readonly<Record<string, ReportedClient>>;
+}
+
 export interface ProfileSettings {
   identityStatusTransitions?: TransitionTable;
   compatibility: CompatibilitySettings;
+  /** Absent: no client is described nor restricted. */
+  accessReport?: AccessReportSettings;
 }
 
-export const SETTINGS_KEYS = ['identityStatusTransitions', 'compatibility'] as const;
+export const SETTINGS_KEYS = ['identityStatusTransitions', 'compatibility', 'accessReport'] as const;
+
+/** A restricted client's accesses stay hidden this long unless the profile says otherwise. */
+export const DEFAULT_RESTRICTED_DELAY_DAYS = 90;
 
 export const DEFAULT_SETTINGS: ProfileSettings = {
   compatibility: { queryPersonListNoMatch: 'notFound', confirmURL: false },
@@ -69,6 +89,33 @@ function compatibility(file: string, value: unknown): CompatibilitySettings {
   return settings;
 }
 
+const CLIENT_KEYS = ['organisation', 'purpose', 'restricted'];
+
+function reportedClient(file: string, key: string, value: unknown): ReportedClient {
+  if (!isMapping(value)) throw profileError(file, key, 'must be a mapping of organisation, purpose and restricted');
+  const unknown = Object.keys(value).find((name) => !CLIENT_KEYS.includes(name));
+  if (unknown) throw profileError(file, `${key}.${unknown}`, `unknown setting; known: ${CLIENT_KEYS.join(', ')}`);
+  const { organisation, purpose, restricted = false } = value;
+  for (const [name, text] of Object.entries({ organisation, purpose })) {
+    if (text !== undefined && (typeof text !== 'string' || text.trim() === '')) throw profileError(file, `${key}.${name}`, 'must be a non-empty text');
+  }
+  if (typeof restricted !== 'boolean') throw profileError(file, `${key}.restricted`, 'must be true or false');
+  return { ...(organisation ? { organisation: String(organisation) } : {}), ...(purpose ? { purpose: String(purpose) } : {}), restricted };
+}
+
+function accessReport(file: string, value: unknown): AccessReportSettings {
+  if (!isMapping(value)) throw profileError(file, 'accessReport', 'must be a mapping of restrictedDelayDays and clients');
+  const { restrictedDelayDays = DEFAULT_RESTRICTED_DELAY_DAYS, clients = {}, ...others } = value;
+  const unknown = Object.keys(others)[0];
+  if (unknown) throw profileError(file, `accessReport.${unknown}`, 'unknown setting; known: restrictedDelayDays, clients');
+  if (!Number.isInteger(restrictedDelayDays) || (restrictedDelayDays as number) < 0) {
+    throw profileError(file, 'accessReport.restrictedDelayDays', 'must be a whole number of days (0 or more)');
+  }
+  if (!isMapping(clients)) throw profileError(file, 'accessReport.clients', 'must be a mapping of client ids');
+  const described = Object.entries(clients).map(([id, client]) => [id, reportedClient(file, `accessReport.clients.${id}`, client)]);
+  return { restrictedDelayDays: restrictedDelayDays as number, clients: Object.fromEntries(described) };
+}
+
 /** Reads the settings keys of a profile mapping (the other keys are schemas, checked elsewhere). */
 export function checkSettings(file: string, raw: Mapping): ProfileSettings {
   const settings: ProfileSettings = { ...DEFAULT_SETTINGS };
@@ -76,5 +123,6 @@ export function checkSettings(file: string, raw: Mapping): ProfileSettings {
     settings.identityStatusTransitions = transitionTable(file, raw.identityStatusTransitions);
   }
   if (raw.compatibility !== undefined) settings.compatibility = compatibility(file, raw.compatibility);
+  if (raw.accessReport !== undefined) settings.accessReport = accessReport(file, raw.accessReport);
   return settings;
 }

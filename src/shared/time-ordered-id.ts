@@ -10,3 +10,11 @@ export function timeOrderedId(at: Date): string {
   // randomUUID(): xxxxxxxx-xxxx-4xxx-Vxxx-xxxxxxxxxxxx, its variant already RFC 9562's; keep its random tail.
   return `${millis.slice(0, 8)}-${millis.slice(8)}-7${randomUUID().slice(15)}`;
 }
+
+const VERSION_7 = /^([0-9a-f]{8})-([0-9a-f]{4})-7/;
+
+/** The Unix milliseconds an id of `timeOrderedId` was made for; undefined for an id of another kind. */
+export function timeOfId(id: string): number | undefined {
+  const parts = VERSION_7.exec(id);
+  return parts ? Number.parseInt(`${parts[1]}${parts[2]}`, 16) : undefined;
+}

@@ -110,6 +110,17 @@ export async function buildAttributeSet(spec: OutputSpec, source: PersonSource, 
   };
 }
 
+/** The attribute names a selection answers, as the audit trail records them (`biographicData.lastName` …). */
+export function selectedNames(spec: OutputSpec): string[] {
+  const credentialFields = spec.credentialData.flatMap((selection) => selection.fields ?? [selection.credentialType ?? '*']);
+  return [
+    ...Object.keys(spec.biographicData).map((name) => `biographicData.${name}`),
+    ...Object.keys(spec.contactData).map((name) => `contactData.${name}`),
+    ...spec.biometricData.map((selection) => `biometricData.${selection.biometricType}`),
+    ...new Set(credentialFields.map((field) => `credentialData.${field}`)),
+  ];
+}
+
 /** readAttributes' OutputAttributeSet as a selection: biographic names in biographicData, contact names in CONTACT_PATH. */
 export function selectionOf(output: components['schemas']['OutputAttributeSet']): OutputSpec {
   const byName = (names: string[] | undefined, root: string) => Object.fromEntries((names ?? []).map((name) => [name, `${root}.${name}`]));

@@ -3,8 +3,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { components, operations } from '../../generated/thirdparty.js';
 import { InvalidError, NotFoundError } from '../shared/domain-errors.js';
 import { ForbiddenError, HttpError } from '../errors/http-errors.js';
-import type { HandlerMap } from '../http/operation-types.js';
-import { selectionOf } from './attribute-output.js';
+import type { CallContext, HandlerMap } from '../http/operation-types.js';
+import { selectedNames, selectionOf } from './attribute-output.js';
 import { credentialState } from './credential-validity.js';
 import { identifyQuery, searchPersons } from './identify-query.js';
 import type { ResolvedPerson } from './person-resolver.js';
@@ -37,10 +37,11 @@ function createThirdPartyHandlers(services: ThirdPartyServices): HandlerMap<oper
   const setNamed = (name: string) => sets.get(name);
 
   /** One AttributeSet per person found, in search order; persons who lost their reference meanwhile are left out. */
-  const identifyOutput = async (personIds: readonly string[], setName: string, caller: Caller): Promise<AttributeSet[]> => {
+  const identifyOutput = async (personIds: readonly string[], setName: string, caller: Caller, context: CallContext): Promise<AttributeSet[]> => {
     const spec = setNamed(setName);
     if (!spec) throw new NotFoundError(`The attribute set ${setName} is no longer configured`);
     const out: AttributeSet[] = [];
+    context.touchAttributes(selectedNames(spec));
     for (const uin of personIds) {
       const identity = (await registry.readReference(uin))?.identity;
       if (identity) out.push(await services.attributesOf(spec, uin, identity, caller));
@@ -56,6 +57,7 @@ function createThirdPartyHandlers(services: ThirdPartyServices): HandlerMap<oper
       const biometricCheck = biometrics && ((items: Json[]) => biometrics.verify(subject.uin, items, query.transactionId));
       const credentialsOf = () => credentials.listForPerson(subject.uin);
       const { outcome, attributes } = await verifyAttributes(body, subject, credentialsOf, services.clock(), biometricCheck);
+      context.touchAttributes(attributes);
       const result = { verificationCode: outcome.code, verificationMessage: outcome.message };
       if (outcome !== VERIFICATION.MATCH || query.verificationProofRequired === false) return { status: 200, body: result };
       const verificationProof = await signer.sign({
@@ -76,6 +78,7 @@ function createThirdPartyHandlers(services: ThirdPartyServices): HandlerMap<oper
       const caller = services.callerOf(context.principal);
       const subject = readable(await resolver.resolve(path.identifier, query.identifierType, caller.sector));
       context.touchPersons([subject.uin]);
+      context.touchAttributes(selectedNames(spec));
       return { status: 200, body: await services.attributesOf(spec, subject.uin, subject.identity, caller) };
     },
 
@@ -87,6 +90,7 @@ function createThirdPartyHandlers(services: ThirdPartyServices): HandlerMap<oper
       const caller = services.callerOf(context.principal);
       const subject = readable(await resolver.resolve(path.identifier, query.identifierType, caller.sector));
       context.touchPersons([subject.uin]);
+      context.touchAttributes(selectedNames(spec));
       return { status: 200, body: await services.attributesOf(spec, subject.uin, subject.identity, caller) };
     },
 
@@ -105,7 +109,7 @@ function createThirdPartyHandlers(services: ThirdPartyServices): HandlerMap<oper
         if (found.length <= services.identifySyncLimit) {
           if (found.length === 0) throw new NotFoundError('No person matches');
           context.touchPersons(found);
-          return { status: 200, body: await identifyOutput(found, setName, caller) };
+          return { status: 200, body: await identifyOutput(found, setName, caller, context) };
         }
       }
       const taskId = await tasks.start(search, { ...(caller.clientId ? { clientId: caller.clientId } : {}), outputAttributeSetName: setName });
@@ -119,7 +123,7 @@ function createThirdPartyHandlers(services: ThirdPartyServices): HandlerMap<oper
       if (state.status === 'RUNNING') return { status: 204 };
       if (state.status === 'FAILED') throw new HttpError(500, 'The identify search failed; start a new identify');
       context.touchPersons(state.personIds);
-      return { status: 200, body: await identifyOutput(state.personIds, state.owner.outputAttributeSetName, caller) };
+      return { status: 200, body: await identifyOutput(state.personIds, state.owner.outputAttributeSetName, caller, context) };
     },
   };
 }

@@ -47,6 +47,12 @@ describe('audit trail and access report', () => {
     assert.deepEqual((await report('UIN-never-seen')).body, []);
   });
 
+  it('records the attribute names a read names, never their values', async () => {
+    const [read] = (await report('UIN-1')).body;
+    assert.deepEqual(read.attributes, ['firstName']);
+    assert.equal((await report('UIN-2')).body[0].attributes, undefined, 'readPerson names none');
+  });
+
   it('records reading a report too, and pages', async () => {
     await report('UIN-2');
     const page = await report('UIN-2', '?offset=1&limit=1');

@@ -122,4 +122,21 @@ describe('the audit trail indexed behind the answers', () => {
     assert.deepEqual(await reported(restarted, 'P1'), ['op1', 'op2', 'op3', 'op4']);
     assert.deepEqual(await reported(restarted, 'R2'), ['op2']);
   });
+
+  it('names the client of each event from the postings alone, and from the events for postings filed before clients were kept', async () => {
+    const storage = await open();
+    const log = await AuditLog.open(new Store(storage));
+    await log.append({ ...event('P1'), client: 'bank' });
+    await log.append(event('P1'));
+    const refs = await log.eventsNaming('P1');
+    assert.deepEqual(refs.map(({ client }) => client), ['bank', undefined], 'not indexed yet');
+    await drain(log);
+    const posting = (await (await storage.documents.collection('audit_postings')).find({}))[0];
+    assert.deepEqual(posting?.clients, ['bank', null]);
+    assert.deepEqual(await log.eventsNaming('P1'), refs, 'from the posting');
+    // A posting filed before `clients`: its events are read instead.
+    const older = await storage.documents.collection('audit_postings');
+    await older.put({ _id: String(posting?._id), eventIds: posting?.eventIds });
+    assert.deepEqual(await log.eventsNaming('P1'), refs, 'from the events');
+  });
 });

@@ -44,6 +44,21 @@ describe('country profile settings', () => {
     assert.match(await refusal('compatibility:\n  confirmUrl: true\n'), /compatibility\.confirmUrl: unknown setting/);
   });
 
+  it('reads the access report settings: clients described and restricted, and the delay', async () => {
+    const { settings } = await loadServedSetup(['pr'], EXAMPLE_PROFILE);
+    assert.deepEqual(settings.accessReport, {
+      restrictedDelayDays: 90,
+      clients: {
+        'utopia-bank': { organisation: 'Bank of Utopia', purpose: 'Know-your-customer checks when an account is opened', restricted: false },
+        'utopia-police': { organisation: 'Utopian National Police', purpose: 'Criminal investigations', restricted: true },
+      },
+    });
+    assert.match(await refusal('accessReport:\n  restrictedDelayDays: P90D\n'), /accessReport\.restrictedDelayDays: must be a whole number of days/);
+    assert.match(await refusal('accessReport:\n  clients:\n    police:\n      restricted: yes please\n'), /accessReport\.clients\.police\.restricted: must be true or false/);
+    assert.match(await refusal('accessReport:\n  clients:\n    police:\n      secret: true\n'), /accessReport\.clients\.police\.secret: unknown setting/);
+    assert.match(await refusal('accessReport:\n  delay: 3\n'), /accessReport\.delay: unknown setting/);
+  });
+
   it('merges comma-listed files: schemas of the national profile, settings of the fragment', async () => {
     const { documents, settings } = await loadServedSetup(['pr'], `${EXAMPLE_PROFILE},${FRAGMENT}`);
     assert.deepEqual(settings.compatibility, { queryPersonListNoMatch: 'emptyList', confirmURL: true });
