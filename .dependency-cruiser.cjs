@@ -20,7 +20,7 @@ const INTERFACES = readdirSync(path.join(__dirname, 'src'), { withFileTypes: tru
   .filter((entry) => entry.isDirectory() && readdirSync(path.join(__dirname, 'src', entry.name)).includes(`${entry.name}.routes.ts`))
   .map((entry) => entry.name);
 /** Domain code: the interfaces and what they share. */
-const DOMAIN = [...INTERFACES, 'registry', 'credentials', 'biometrics', 'workflow', 'shared', 'events', 'flows'];
+const DOMAIN = [...INTERFACES, 'registry', 'identity', 'credentials', 'biometrics', 'workflow', 'shared', 'events', 'flows'];
 
 module.exports = {
   forbidden: [

@@ -3,7 +3,9 @@
  * profile picks. Two reserved top-level keys:
  * - `identityStatusTransitions`: which identity status may follow which (OSIA defines no rule; without a table any
  *   status may follow any other);
- * - `compatibility`: choices for clients written against the OSIA reference implementation rather than 7.1.
+ * - `compatibility`: choices for clients written against the OSIA reference implementation rather than 7.1;
+ * - `oidcClaims`: OpenID Connect claims the OpenID provider releases beside FranceConnect's identité pivot, each
+ *   with the dotted path of its value in the reference identity (`email: contactData.email`).
  */
 import { isMapping, type Mapping, profileError } from './profile-file.js';
 
@@ -23,9 +25,10 @@ export interface CompatibilitySettings {
 export interface ProfileSettings {
   identityStatusTransitions?: TransitionTable;
   compatibility: CompatibilitySettings;
+  oidcClaims?: Readonly<Record<string, string>>;
 }
 
-export const SETTINGS_KEYS = ['identityStatusTransitions', 'compatibility'] as const;
+export const SETTINGS_KEYS = ['identityStatusTransitions', 'compatibility', 'oidcClaims'] as const;
 
 export const DEFAULT_SETTINGS: ProfileSettings = {
   compatibility: { queryPersonListNoMatch: 'notFound', confirmURL: false },
@@ -69,6 +72,18 @@ function compatibility(file: string, value: unknown): CompatibilitySettings {
   return settings;
 }
 
+const CLAIM_NAME = /^[a-z][a-z0-9_]*$/;
+const DOTTED_PATH = /^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$/;
+
+function oidcClaims(file: string, value: unknown): Record<string, string> {
+  if (!isMapping(value)) throw profileError(file, 'oidcClaims', 'must map claim names to dotted paths of the reference identity');
+  for (const [claim, path] of Object.entries(value)) {
+    if (!CLAIM_NAME.test(claim)) throw profileError(file, `oidcClaims.${claim}`, 'is not a claim name (lower case, digits, _)');
+    if (typeof path !== 'string' || !DOTTED_PATH.test(path)) throw profileError(file, `oidcClaims.${claim}`, 'must be a dotted path such as contactData.email');
+  }
+  return value as Record<string, string>;
+}
+
 /** Reads the settings keys of a profile mapping (the other keys are schemas, checked elsewhere). */
 export function checkSettings(file: string, raw: Mapping): ProfileSettings {
   const settings: ProfileSettings = { ...DEFAULT_SETTINGS };
@@ -76,5 +91,6 @@ export function checkSettings(file: string, raw: Mapping): ProfileSettings {
     settings.identityStatusTransitions = transitionTable(file, raw.identityStatusTransitions);
   }
   if (raw.compatibility !== undefined) settings.compatibility = compatibility(file, raw.compatibility);
+  if (raw.oidcClaims !== undefined) settings.oidcClaims = oidcClaims(file, raw.oidcClaims);
   return settings;
 }

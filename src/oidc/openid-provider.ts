@@ -1,0 +1,127 @@
+/**
+ * The OpenID Connect provider: oidc-provider (ADR 0170) configured on our parts. Its artifacts live in our store
+ * (oidc-adapter.ts), its keys are shared by every process (oidc-keys.ts), its clients come from configuration, its
+ * accounts are the registry's persons (accounts.ts), `sub` is the client's sector token of the UIN, and a login
+ * below the level a request needs (acr_values, an essential acr claim, the client's minimum) prompts a login again.
+ */
+import Provider, { type ClientMetadata, type Configuration, type FindAccount, interactionPolicy } from 'oidc-provider';
+import type { AcrValues, Level } from './assurance-levels.js';
+import { atLeast } from './assurance-levels.js';
+import type { ClaimMapping } from './claim-mapping.js';
+import { clientPolicyOf, EXTRA_METADATA, type ClientPolicy } from './oidc-clients.js';
+import type { OidcArtifacts } from './oidc-adapter.js';
+import type { OidcKeys } from './oidc-keys.js';
+
+export interface ProviderParts {
+  issuer: string;
+  artifacts: OidcArtifacts;
+  keys: OidcKeys;
+  clients: ClientMetadata[];
+  claims: ClaimMapping;
+  acr: AcrValues;
+  findAccount: FindAccount;
+  /** The client's pairwise subject for a person: its sector's token of the UIN. */
+  subjectOf(sector: string, uin: string): Promise<string>;
+  /** Where the login and consent pages are, below the mount (`/oidc/interaction`). */
+  interactionPath: string;
+  /** Behind a TLS-offloading proxy: trust its X-Forwarded-* headers. */
+  proxy: boolean;
+  ttl: { session: number; accessToken: number };
+}
+
+/** The login prompt, its level check in place of the library's exact-match acr checks. */
+function loginPolicy(acr: AcrValues): interactionPolicy.Prompt[] {
+  const policy = interactionPolicy.base();
+  const login = policy.get('login');
+  if (!login) throw new Error('oidc-provider has no login prompt');
+  for (const reason of ['essential_acr', 'essential_acrs']) {
+    const index = login.checks.findIndex((check) => check.reason === reason);
+    if (index >= 0) login.checks.splice(index, 1);
+  }
+  login.checks.add(
+    new interactionPolicy.Check('acr_below_required', 'the login does not reach the level of assurance asked for', (ctx) => {
+      const level = acr.levelOf(ctx.oidc.session?.acr);
+      const { params, client } = ctx.oidc;
+      const required = acr.requiredBy(params ?? {}, client ? policyOf(client).minimumAcr : 'substantial');
+      return level !== undefined && atLeast(level, required) ? interactionPolicy.Check.NO_NEED_TO_PROMPT : interactionPolicy.Check.REQUEST_PROMPT;
+    }),
+  );
+  return policy;
+}
+
+export function createProvider(parts: ProviderParts): Provider {
+  const { artifacts, keys, claims, acr, interactionPath } = parts;
+  const configuration: Configuration = {
+    adapter: artifacts.adapterFor,
+    clients: parts.clients,
+    findAccount: parts.findAccount,
+    jwks: keys.jwks as Configuration['jwks'],
+    cookies: { keys: keys.cookieKeys },
+    claims: { ...claims.scopes(), acr: null } as Configuration['claims'],
+    acrValues: acr.all,
+    subjectTypes: ['pairwise'],
+    pairwiseIdentifier: (_ctx, accountId, client) => parts.subjectOf(clientPolicyOf(client.metadata()).sector, accountId),
+    pkce: { required: () => true },
+    responseTypes: ['code'],
+    scopes: ['openid', ...Object.keys(claims.scopes()).filter((scope) => scope !== 'openid')],
+    extraClientMetadata: { properties: EXTRA_METADATA },
+    // The login's level travels with the access token, for the audit of userinfo; its credential, for standing checks.
+    extraTokenClaims: (ctx) => {
+      const { AuthorizationCode: code } = ctx.oidc.entities;
+      return code ? { acr: code.acr, credentialId: credentialOf(code.amr) } : undefined;
+    },
+    features: {
+      devInteractions: { enabled: false },
+      claimsParameter: { enabled: true },
+      pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: false },
+      backchannelLogout: { enabled: true },
+      revocation: { enabled: true },
+      rpInitiatedLogout: { enabled: true },
+      userinfo: { enabled: true },
+    },
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
+    enabledJWA: { clientAuthSigningAlgValues: ['ES256', 'RS256', 'PS256'] },
+    routes: {
+      authorization: '/auth',
+      token: '/token',
+      userinfo: '/userinfo',
+      jwks: '/jwks',
+      pushed_authorization_request: '/par',
+      end_session: '/session/end',
+      revocation: '/token/revocation',
+    },
+    interactions: { url: (_ctx, interaction) => `${interactionPath}/${interaction.uid}`, policy: loginPolicy(acr) },
+    ttl: {
+      Session: parts.ttl.session,
+      Interaction: 10 * 60,
+      Grant: parts.ttl.session,
+      AuthorizationCode: 60,
+      AccessToken: parts.ttl.accessToken,
+      IdToken: parts.ttl.accessToken,
+      PushedAuthorizationRequest: 60,
+    },
+    // Our pages render errors; the library's plain error page shows only the code and its description.
+    conformIdTokenClaims: true,
+  };
+  const provider = new Provider(parts.issuer, configuration);
+  provider.proxy = parts.proxy;
+  return provider;
+}
+
+/**
+ * The credential of a login rides in the session's `amr` as `credential:<id>` (the session keeps no other member of
+ * ours); `amr` is not a released claim, so it never leaves the server.
+ */
+const CREDENTIAL = 'credential:';
+
+export function credentialOf(amr: readonly string[] | undefined): string | undefined {
+  return amr?.find((value) => value.startsWith(CREDENTIAL))?.slice(CREDENTIAL.length);
+}
+
+export function amrWithCredential(amr: readonly string[], credentialId: string): string[] {
+  return [...amr, `${CREDENTIAL}${credentialId}`];
+}
+
+export function policyOf(client: { metadata(): ClientMetadata }): ClientPolicy {
+  return clientPolicyOf(client.metadata());
+}
