@@ -1,8 +1,8 @@
 /**
  * Layering rules, checked by `npm run layers` inside `npm test`:
  * - an OSIA interface folder never imports another interface folder (they talk through the storage port or events);
- * - domain code never imports src/http: only the route files (`*.routes.ts`, the HTTP edge) and the composition
- *   root do;
+ * - domain code never imports src/http: only the route files (`*.routes.ts`, the HTTP edge), the server-rendered
+ *   pages (`*.page.ts`) and the composition root do;
  * - express is imported only in src/http, src/app.ts and the composition root;
  * - domain and HTTP code never import a database driver: only the storage adapters do;
  * - nothing in src/ imports tests, scripts or benchmarks;
@@ -33,9 +33,9 @@ module.exports = {
     })),
     {
       name: 'domain-not-http',
-      comment: 'Domain code does not know about HTTP: only the route files (*.routes.ts) import src/http',
+      comment: 'Domain code does not know about HTTP: only the route files (*.routes.ts) and the pages (*.page.ts) import src/http',
       severity: 'error',
-      from: { path: `^src/(${DOMAIN.join('|')})/`, pathNot: '\\.routes\\.ts$' },
+      from: { path: `^src/(${DOMAIN.join('|')})/`, pathNot: '\\.(routes|page)\\.ts$' },
       to: { path: '^src/http/' },
     },
     {

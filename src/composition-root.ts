@@ -38,6 +38,10 @@ import { loadFlowConfig } from './flows/flow-config.js';
 import { type EventFlows, openEventFlows } from './flows/open-flows.js';
 import { duplicateAnnouncer, outboxRecorder, PR_OUTBOX } from './flows/pr-outbox.js';
 import { createMetrics } from './http/metrics.js';
+import { schemeOf } from './http/http-server.js';
+import type { AccountStanding, AuthenticateCard } from './oidc/login-methods.js';
+import { type PasskeyLogin, oidcInterface } from './oidc/oidc.routes.js';
+import { type OidcServices, openOidcServices } from './oidc/oidc-services.js';
 import { type ServedInterface, serve } from './http/interface-module.js';
 import { planMounts } from './http/mounts.js';
 import { type NotificationEngine, openNotificationEngine } from './notification/notification-engine.js';
@@ -73,7 +77,19 @@ export interface AppParts {
   settings: ProfileSettings;
   /** The time of the app; tests give a clock they move by hand. */
   clock: Clock;
+  /** The OpenID provider's login methods and credential standing; without them no login can be made. */
+  oidcLogins?: OidcLoginPorts;
 }
+
+export interface OidcLoginPorts {
+  standing: AccountStanding;
+  authenticateCard?: AuthenticateCard;
+  passkeyLogin?: PasskeyLogin;
+  cardOrigin?: string;
+}
+
+/** No login method wired: no login exists, and none of a credential we cannot check stands. */
+const NO_LOGINS: OidcLoginPorts = { standing: { credentialActive: async () => false } };
 
 /** The services of the served interfaces that tests drive directly (undefined for an interface not served). */
 export interface AppServices {
@@ -87,6 +103,8 @@ export interface AppServices {
   abisTasks: AbisTaskLayer | undefined;
   /** Applies the PR's changes to the ABIS (undefined unless both pr and abis are served). */
   abisMirror: AbisMirror | undefined;
+  /** The OpenID provider and its ports (finishLogin, currentLogin, loginUrl, endSessionsOf). */
+  oidc: OidcServices | undefined;
 }
 
 export interface ComposedApp {
@@ -129,7 +147,7 @@ export async function composeApp(parts: AppParts): Promise<ComposedApp> {
 
   // Shared by several interfaces: the population registry (PR, Data Access, Third Party), the credential domain
   // (CMS, Third Party) and the issuing CA (the CMS routes, and the `pki` producer wherever credentials are made).
-  const registry = serves('pr', 'dataaccess', 'thirdparty')
+  const registry = serves('pr', 'dataaccess', 'thirdparty', 'oidc')
     ? await PopulationRegistry.open(store, { indexedAttributes: config.indexedAttributes, clock, recordChange })
     : undefined;
   const catalogue = serves('cms', 'thirdparty') ? await loadProfileCatalogue(config.credentialProfiles) : undefined;
@@ -248,8 +266,37 @@ export async function composeApp(parts: AppParts): Promise<ComposedApp> {
   jobs.add(authNoticesJob(config, logger));
 
   if (flows?.callbacks) served.push(serve(eventsInterface, flows.callbacks));
+
+  // The citizen's side: the OpenID provider over the registry, its pages bound like any interface's handlers.
+  const oidcMount = mounts.find(({ loaded }) => loaded.name === 'oidc');
+  const { standing, authenticateCard, passkeyLogin, cardOrigin } = parts.oidcLogins ?? NO_LOGINS;
+  const oidc =
+    registry && oidcMount
+      ? await openOidcServices({
+          store,
+          registry,
+          config,
+          publicUrl: publicUrlOf(config),
+          prefix: oidcMount.prefix,
+          mePrefix: '/me',
+          https: schemeOf(config) === 'https',
+          oidcClaims: settings.oidcClaims,
+          standing,
+          authenticateCard,
+          cardOrigin,
+          audit: ({ personId, ...release }) =>
+            auditLog.append({ time: clock().toISOString(), interface: 'oidc', status: 200, personIds: [personId], recordIds: [], ...release }),
+          clock,
+          logger,
+        })
+      : undefined;
+  if (oidc) {
+    served.push(serve(oidcInterface, { oidc, passkeyLogin }));
+    jobs.add(oidc.sweep);
+  }
   const publicDocuments = await Promise.all(served.filter(({ name }) => !documentOf(name)).map(({ name }) => loadDocument(name)));
   const allDocuments = [...documents, ...publicDocuments];
-  const app = await createHttpApp({ config, storage, logger, documents: allDocuments, mounts, metrics, interfaces: served, auditLog, clock });
-  return { app, services: { notification, thirdParty, cms, pr, flows, abisTasks, abisMirror }, jobs };
+  const library = oidc && { name: 'oidc' as const, callback: oidc.provider.callback() };
+  const app = await createHttpApp({ config, storage, logger, documents: allDocuments, mounts, metrics, interfaces: served, auditLog, clock, library });
+  return { app, services: { notification, thirdParty, cms, pr, flows, abisTasks, abisMirror, oidc }, jobs };
 }

@@ -4,19 +4,28 @@
  * through the claim mapping; each release (ID token, userinfo) is appended to the audit trail before it leaves.
  */
 import type { Account, ClaimsParameterMember, FindAccount, KoaContextWithOIDC } from 'oidc-provider';
-import type { AuditEvent } from '../audit/audit-trail.js';
 import type { PopulationRegistry } from '../registry/population-registry.js';
-import type { Clock } from '../shared/clock.js';
 import type { ClaimMapping } from './claim-mapping.js';
 import type { AccountStanding } from './login-methods.js';
 import { credentialOf, policyOf } from './openid-provider.js';
+
+/** A release of claims, for the audit trail: who received which claim names about whom, why, at which level. */
+export interface ClaimRelease {
+  operationId: 'idToken' | 'userinfo';
+  client: string;
+  organisation: string;
+  purpose: string;
+  personId: string;
+  attributes: string[];
+  acr?: string;
+}
 
 export interface AccountParts {
   registry: PopulationRegistry;
   standing: AccountStanding;
   claims: ClaimMapping;
-  audit: (event: AuditEvent) => Promise<void>;
-  clock: Clock;
+  /** Stores the release before it leaves. */
+  audit: (release: ClaimRelease) => Promise<void>;
 }
 
 /** The person, when they may use their account: ACTIVE and ALIVE. */
@@ -40,7 +49,7 @@ function releasedNames(available: Record<string, unknown>, scopeClaims: Record<s
 }
 
 export function accountFinder(parts: AccountParts): FindAccount {
-  const { registry, standing, claims, audit, clock } = parts;
+  const { registry, standing, claims, audit } = parts;
   const scopeClaims = claims.scopes();
   return async (ctx, uin, token) => {
     const reference = await activePerson(registry, uin);
@@ -56,13 +65,9 @@ export function accountFinder(parts: AccountParts): FindAccount {
           const policy = policyOf(client);
           const attributes = releasedNames(values, scopeClaims, scope, asked as Record<string, ClaimsParameterMember | null>, rejected);
           await audit({
-            time: clock().toISOString(),
-            interface: 'oidc',
             operationId: use === 'userinfo' ? 'userinfo' : 'idToken',
             client: policy.clientId,
-            status: 200,
-            personIds: [uin],
-            recordIds: [],
+            personId: uin,
             attributes,
             organisation: policy.organisation,
             purpose: policy.purpose,

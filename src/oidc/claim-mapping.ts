@@ -38,7 +38,10 @@ export class ClaimMapping {
   /** Scope → its claims (oidc-provider's `claims` option; `sub` comes with `openid`). */
   scopes(): Record<string, string[]> {
     const scopes: Record<string, string[]> = { openid: ['sub'] };
-    for (const claim of Object.keys(this.paths)) (scopes[scopeOf(claim)] ??= []).push(claim);
+    for (const claim of Object.keys(this.paths)) {
+      const scope = scopeOf(claim);
+      scopes[scope] = [...(scopes[scope] ?? []), claim];
+    }
     return scopes;
   }
 

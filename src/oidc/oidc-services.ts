@@ -7,14 +7,13 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Provider from 'oidc-provider';
 import type { Logger } from 'pino';
-import type { AuditEvent } from '../audit/audit-trail.js';
 import type { Config } from '../config/config-options.js';
 import { SectorTokens } from '../identity/sector-tokens.js';
 import type { PopulationRegistry } from '../registry/population-registry.js';
 import { PeriodicJob } from '../shared/background-jobs.js';
 import type { Clock } from '../shared/clock.js';
 import type { Store } from '../storage/store.js';
-import { accountFinder } from './accounts.js';
+import { accountFinder, type ClaimRelease } from './accounts.js';
 import { AcrValues, atLeast, type Level } from './assurance-levels.js';
 import { ClaimMapping } from './claim-mapping.js';
 import type { AccountStanding, AuthenticateCard, LoginResult } from './login-methods.js';
@@ -47,7 +46,7 @@ export interface OidcParts {
   authenticateCard?: AuthenticateCard;
   /** `https://<host of the public URL>:<card port>`, when the card listener runs. */
   cardOrigin?: string;
-  audit: (event: AuditEvent) => Promise<void>;
+  audit: (release: ClaimRelease) => Promise<void>;
   clock: Clock;
   logger: Logger;
 }
@@ -55,6 +54,7 @@ export interface OidcParts {
 export interface OidcServices {
   provider: Provider;
   acr: AcrValues;
+  claims: ClaimMapping;
   prefix: string;
   authenticateCard?: AuthenticateCard;
   cardOrigin?: string;
@@ -83,7 +83,7 @@ export async function openOidcServices(parts: OidcParts): Promise<OidcServices> 
     clients: [meClientMetadata(publicUrl, parts.mePrefix), ...entries.map(clientMetadata)],
     claims,
     acr,
-    findAccount: accountFinder({ registry: parts.registry, standing: parts.standing, claims, audit: parts.audit, clock }),
+    findAccount: accountFinder({ registry: parts.registry, standing: parts.standing, claims, audit: parts.audit }),
     subjectOf: (sector, uin) => tokens.issue(sector, uin),
     interactionPath: `${prefix === '/' ? '' : prefix}/interaction`,
     proxy: !parts.https && publicUrl.startsWith('https:'),
@@ -94,6 +94,7 @@ export async function openOidcServices(parts: OidcParts): Promise<OidcServices> 
   return {
     provider,
     acr,
+    claims,
     prefix,
     authenticateCard: parts.authenticateCard,
     cardOrigin: parts.cardOrigin,

@@ -5,7 +5,7 @@
  * below the level a request needs (acr_values, an essential acr claim, the client's minimum) prompts a login again.
  */
 import Provider, { type ClientMetadata, type Configuration, type FindAccount, interactionPolicy } from 'oidc-provider';
-import type { AcrValues, Level } from './assurance-levels.js';
+import type { AcrValues } from './assurance-levels.js';
 import { atLeast } from './assurance-levels.js';
 import type { ClaimMapping } from './claim-mapping.js';
 import { clientPolicyOf, EXTRA_METADATA, type ClientPolicy } from './oidc-clients.js';
@@ -57,7 +57,8 @@ export function createProvider(parts: ProviderParts): Provider {
     findAccount: parts.findAccount,
     jwks: keys.jwks as Configuration['jwks'],
     cookies: { keys: keys.cookieKeys },
-    claims: { ...claims.scopes(), acr: null } as Configuration['claims'],
+    // The level of the login goes in every ID token, asked for or not.
+    claims: { ...claims.scopes(), openid: ['sub', 'acr'] },
     acrValues: acr.all,
     subjectTypes: ['pairwise'],
     pairwiseIdentifier: (_ctx, accountId, client) => parts.subjectOf(clientPolicyOf(client.metadata()).sector, accountId),
