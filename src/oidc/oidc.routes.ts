@@ -60,7 +60,7 @@ function askedClaims(interaction: Interaction, policy: ClientPolicy, scopes: Rec
   const required = [...asked].filter((claim) => !declared || policy.requiredClaims.includes(claim));
   const optional = [...asked].filter((claim) => policy.optionalClaims.includes(claim));
   const undeclared = [...asked].filter((claim) => !required.includes(claim) && !optional.includes(claim));
-  return { details, required, optional, undeclared };
+  return { required, optional, undeclared };
 }
 
 function createOidcHandlers({ oidc, passkeyLogin }: OidcPages): Record<'showInteraction' | 'loginWithCard' | 'submitConsent', RuntimeHandler> {
@@ -109,9 +109,9 @@ function createOidcHandlers({ oidc, passkeyLogin }: OidcPages): Record<'showInte
     showInteraction: pageStep(async (context, uid) => {
       const { interaction, policy } = await interactionOf(context, uid);
       if (interaction.prompt.name === 'login') return showLogin(context, interaction, policy);
-      const { required, optional } = askedClaims(interaction, policy, scopes);
-      // The "my data" page is the person's own: nothing to consent to.
-      if (policy.firstParty) return onward(await grantConsent(context, interaction, []));
+      const { required, optional, undeclared } = askedClaims(interaction, policy, scopes);
+      // The "my data" page is the person's own, and a request for no claim (only `sub`) has nothing to consent to.
+      if (policy.firstParty || required.length + optional.length === 0) return onward(await grantConsent(context, interaction, undeclared));
       const action = `${interactionUrl(uid)}/consent`;
       return page(200, consentPage({ lang: languageOf(context), uid, client: policy, action, required, optional }));
     }),

@@ -101,7 +101,13 @@ export function createProvider(parts: ProviderParts): Provider {
       IdToken: parts.ttl.accessToken,
       PushedAuthorizationRequest: 60,
     },
-    // Our pages render errors; the library's plain error page shows only the code and its description.
+    // The library's outgoing calls (back-channel logout, a client's jwks_uri) refuse private addresses against SSRF by
+    // clients that register themselves; ours come only from the operator's file, and may sit on a private network.
+    fetch: (url, init) => {
+      const { dispatcher: _guard, ...options } = (init ?? {}) as RequestInit & { dispatcher?: unknown };
+      return fetch(url, options);
+    },
+    // Claims of scopes go to userinfo; the ID token holds sub, acr and what the claims parameter asks of it.
     conformIdTokenClaims: true,
   };
   const provider = new Provider(parts.issuer, configuration);

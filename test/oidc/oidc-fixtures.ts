@@ -40,6 +40,8 @@ export interface BenchOptions {
   logins?: (card: OidcBench['card']) => OidcLoginPorts;
   clients?: object[];
   backchannelLogoutUri?: string;
+  /** More settings, as environment variables. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export function cardLogin(personId: string, acr: LoginResult['acr'] = 'high'): LoginResult {
@@ -72,7 +74,7 @@ export async function startOidcBench(options: BenchOptions = {}): Promise<OidcBe
   });
   const t = await createTestApp({
     interfaces: ['pr', 'oidc'],
-    env: { OSIA_PUBLIC_URL: url, OSIA_OIDC_CLIENTS: clientsFile },
+    env: { ...options.env, OSIA_PUBLIC_URL: url, OSIA_OIDC_CLIENTS: clientsFile },
     oidcLogins: options.logins?.(card) ?? standIn(),
   });
   handler = t.app;
