@@ -42,6 +42,8 @@ export interface BenchOptions {
   backchannelLogoutUri?: string;
   /** More settings, as environment variables. */
   env?: NodeJS.ProcessEnv;
+  /** A second server on the store of `sharing`, under the same public URL (one issuer, two processes' worth of state). */
+  sharing?: OidcBench;
 }
 
 export function cardLogin(personId: string, acr: LoginResult['acr'] = 'high'): LoginResult {
@@ -74,14 +76,15 @@ export async function startOidcBench(options: BenchOptions = {}): Promise<OidcBe
   });
   const t = await createTestApp({
     interfaces: ['pr', 'oidc'],
-    env: { ...options.env, OSIA_PUBLIC_URL: url, OSIA_OIDC_CLIENTS: clientsFile },
+    ...(options.sharing ? { dataDir: options.sharing.t.dataDir } : {}),
+    env: { ...options.env, OSIA_PUBLIC_URL: options.sharing?.url ?? url, OSIA_OIDC_CLIENTS: clientsFile },
     oidcLogins: options.logins?.(card) ?? standIn(),
   });
   handler = t.app;
   return {
     t,
     url,
-    issuer: `${url}/oidc`,
+    issuer: `${options.sharing?.url ?? url}/oidc`,
     card,
     jwtKey: privateKey,
     close: async () => {
