@@ -76,7 +76,7 @@ export async function openOidcServices(parts: OidcParts): Promise<OidcServices> 
   const artifacts = await OidcArtifacts.open(store, clock);
   const tokens = await SectorTokens.open(store, { dataDir: config.dataDir, tokenSecret: config.tokenSecret, sectors: { clients: {} } });
   const entries = await loadClientEntries(config.oidcClients);
-  const provider = createProvider({
+  const provider = await createProvider({
     issuer,
     artifacts,
     keys: await loadOidcKeys(store, config.oidcKeys),

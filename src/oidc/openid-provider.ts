@@ -4,7 +4,8 @@
  * accounts are the registry's persons (accounts.ts), `sub` is the client's sector token of the UIN, and a login
  * below the level a request needs (acr_values, an essential acr claim, the client's minimum) prompts a login again.
  */
-import Provider, { type ClientMetadata, type Configuration, type FindAccount, interactionPolicy } from 'oidc-provider';
+import type Provider from 'oidc-provider';
+import type { ClientMetadata, Configuration, FindAccount } from 'oidc-provider';
 import type { AcrValues } from './assurance-levels.js';
 import { atLeast } from './assurance-levels.js';
 import type { ClaimMapping } from './claim-mapping.js';
@@ -29,8 +30,10 @@ export interface ProviderParts {
   ttl: { session: number; accessToken: number };
 }
 
+type Library = typeof import('oidc-provider');
+
 /** The login prompt, its level check in place of the library's exact-match acr checks. */
-function loginPolicy(acr: AcrValues): interactionPolicy.Prompt[] {
+function loginPolicy({ interactionPolicy }: Library, acr: AcrValues): ReturnType<Library['interactionPolicy']['base']> {
   const policy = interactionPolicy.base();
   const login = policy.get('login');
   if (!login) throw new Error('oidc-provider has no login prompt');
@@ -49,7 +52,12 @@ function loginPolicy(acr: AcrValues): interactionPolicy.Prompt[] {
   return policy;
 }
 
-export function createProvider(parts: ProviderParts): Provider {
+/**
+ * The library is loaded when the interface is served, not with the server's modules: on Node 20 it warns on stderr as
+ * it loads, which must not come before a one-line configuration error.
+ */
+export async function createProvider(parts: ProviderParts): Promise<Provider> {
+  const library = await import('oidc-provider');
   const { artifacts, keys, claims, acr, interactionPath } = parts;
   const configuration: Configuration = {
     adapter: artifacts.adapterFor,
@@ -91,7 +99,7 @@ export function createProvider(parts: ProviderParts): Provider {
       end_session: '/session/end',
       revocation: '/token/revocation',
     },
-    interactions: { url: (_ctx, interaction) => `${interactionPath}/${interaction.uid}`, policy: loginPolicy(acr) },
+    interactions: { url: (_ctx, interaction) => `${interactionPath}/${interaction.uid}`, policy: loginPolicy(library, acr) },
     ttl: {
       Session: parts.ttl.session,
       Interaction: 10 * 60,
@@ -110,7 +118,7 @@ export function createProvider(parts: ProviderParts): Provider {
     // Claims of scopes go to userinfo; the ID token holds sub, acr and what the claims parameter asks of it.
     conformIdTokenClaims: true,
   };
-  const provider = new Provider(parts.issuer, configuration);
+  const provider = new library.default(parts.issuer, configuration);
   provider.proxy = parts.proxy;
   return provider;
 }
