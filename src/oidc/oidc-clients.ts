@@ -14,6 +14,8 @@ export interface ClientEntry {
   client_id: string;
   client_name?: string;
   client_secret?: string;
+  /** How a client with a secret sends it: client_secret_basic (the default) or client_secret_post. */
+  token_endpoint_auth_method?: 'client_secret_basic' | 'client_secret_post';
   jwks?: { keys: object[] };
   jwks_uri?: string;
   redirect_uris: string[];
@@ -60,6 +62,7 @@ const clientSchema = {
     client_id: { type: 'string', pattern: '^[A-Za-z0-9_.:-]+$' },
     client_name: { type: 'string' },
     client_secret: { type: 'string', minLength: 32 },
+    token_endpoint_auth_method: { enum: ['client_secret_basic', 'client_secret_post'] },
     jwks: { type: 'object', required: ['keys'], properties: { keys: { type: 'array', items: { type: 'object' } } } },
     jwks_uri: URI,
     redirect_uris: { type: 'array', minItems: 1, items: URI },
@@ -76,6 +79,8 @@ const clientSchema = {
   },
   // Exactly one way to authenticate at the token endpoint.
   oneOf: [{ required: ['client_secret'] }, { required: ['jwks'] }, { required: ['jwks_uri'] }],
+  // A secret's method only with a secret.
+  dependencies: { token_endpoint_auth_method: ['client_secret'] },
 } as const;
 const fileSchema = {
   type: 'object',
@@ -95,7 +100,7 @@ export async function loadClientEntries(file: string | undefined): Promise<Clien
 
 export function clientMetadata(entry: ClientEntry): ClientMetadata {
   const authentication: ClientMetadata = entry.client_secret
-    ? { client_id: entry.client_id, client_secret: entry.client_secret, token_endpoint_auth_method: 'client_secret_basic' }
+    ? { client_id: entry.client_id, client_secret: entry.client_secret, token_endpoint_auth_method: entry.token_endpoint_auth_method ?? 'client_secret_basic' }
     : { client_id: entry.client_id, ...(entry.jwks ? { jwks: entry.jwks as ClientMetadata['jwks'] } : { jwks_uri: entry.jwks_uri }), token_endpoint_auth_method: 'private_key_jwt' };
   return {
     ...authentication,

@@ -88,6 +88,14 @@ describe('OpenID Connect code flow', () => {
     assert.notEqual(a.claims()?.sub, b.claims()?.sub);
   });
 
+  it('gives two clients of one sector the same subject (one by client_secret_post)', async () => {
+    const browser = new Browser();
+    const basic = await codeFlow(await relyingParty(bench, 'rp-b', SECRET_B), browser);
+    const postConfig = await client.discovery(new URL(bench.issuer), 'rp-post', undefined, client.ClientSecretPost(SECRET_B), { execute: [client.allowInsecureRequests] });
+    const post = await codeFlow(postConfig, browser);
+    assert.equal(post.claims()?.sub, basic.claims()?.sub);
+  });
+
   it('refuses an authorization request without PKCE', async () => {
     const config = await relyingParty(bench, 'rp-a', SECRET_A);
     const start = client.buildAuthorizationUrl(config, { redirect_uri: `${RP}/cb`, scope: 'openid', state: 'x' });

@@ -61,6 +61,7 @@ export async function startOidcBench(options: BenchOptions = {}): Promise<OidcBe
   const clients = options.clients ?? [
     { client_id: 'rp-a', client_secret: SECRET_A, sector: 'health', scopes: ['profile', 'birth'], claims: { required: ['given_name', 'family_name'], optional: ['birthdate', 'gender', 'birthplace', 'birthcountry'] }, ...shared, ...(options.backchannelLogoutUri ? { backchannel_logout_uri: options.backchannelLogoutUri } : {}) },
     { client_id: 'rp-b', client_secret: SECRET_B, sector: 'tax', scopes: ['profile'], ...shared },
+    { client_id: 'rp-post', client_secret: SECRET_B, token_endpoint_auth_method: 'client_secret_post', sector: 'tax', scopes: ['profile'], ...shared },
     { client_id: 'rp-jwt', jwks: { keys: [{ ...(await exportJWK(publicKey)), alg: 'ES256', use: 'sig' }] }, sector: 'tax', scopes: ['profile'], require_pushed_authorization_requests: true, ...shared },
     { client_id: 'rp-high', client_secret: SECRET_A, sector: 'police', acr: 'high', ...shared },
   ];
