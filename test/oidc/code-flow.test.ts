@@ -4,6 +4,8 @@
  * pairwise subjects per sector, and the audit record of each release.
  */
 import assert from 'node:assert/strict';
+import http from 'node:http';
+import { Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import * as client from 'openid-client';
 import { OIDC_ARTIFACTS } from '../../src/oidc/oidc-adapter.js';
@@ -117,6 +119,25 @@ describe('OpenID Connect code flow', () => {
     });
     const end = await authorize(new Browser(), start, { decision: 'refuse' });
     assert.equal(new URL(end.url).searchParams.get('error'), 'access_denied');
+  });
+
+  it('starts a login of the "my data" page, without consent, and tells who is signed in', async () => {
+    const oidc = bench.t.services.oidc;
+    assert.ok(oidc);
+    const browser = new Browser();
+    const { url, state } = oidc.loginUrl('/me/accesses', 'high');
+    const login = await browser.visit(url);
+    const end = await browser.visit(linkOf(login.body, /href="([^"]*\/card)"/, login.url));
+    const back = new URL(end.url);
+    assert.equal(`${back.origin}${back.pathname}`, `${bench.url}/me`, 'back at the page, the consent screen skipped');
+    assert.equal(back.searchParams.get('state'), state);
+    assert.ok(back.searchParams.get('code'));
+    const req = new http.IncomingMessage(new Socket());
+    req.headers.cookie = browser.cookieHeader();
+    const current = await oidc.currentLogin({ req, res: new http.ServerResponse(req) });
+    assert.deepEqual(current, { personId: UIN, acr: 'high', credentialId: `card-of-${UIN}` });
+    const stranger = new http.IncomingMessage(new Socket());
+    assert.equal(await oidc.currentLogin({ req: stranger, res: new http.ServerResponse(stranger) }), undefined);
   });
 
   it('keeps the provider artifacts in the store, not in memory', async () => {

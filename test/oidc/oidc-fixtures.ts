@@ -128,6 +128,11 @@ export class Browser {
     return this.visit(action, { method: 'POST', body: new URLSearchParams(fields).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
   }
 
+  /** The Cookie header this browser sends (to hand the server's ports a request of its own). */
+  cookieHeader(): string {
+    return this.#cookieHeader();
+  }
+
   #cookieHeader(): string {
     return [...this.#cookies].map(([name, value]) => `${name}=${value}`).join('; ');
   }
