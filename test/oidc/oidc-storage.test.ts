@@ -52,6 +52,8 @@ describe('OpenID provider storage', () => {
     await codes.upsert('c2', { grantId: 'g2', accountId: 'p2' }, 60);
     await codes.consume('c2');
     assert.equal(typeof (await codes.find('c2'))?.consumed, 'number');
+    await codes.destroy('c2');
+    assert.equal(await codes.find('c2'), undefined, 'destroyed');
     await tokens.upsert('t2', { grantId: 'g2', accountId: 'p2' }, 600);
     await tokens.revokeByGrantId('g2');
     assert.equal(await tokens.find('t2'), undefined);
