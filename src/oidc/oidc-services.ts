@@ -13,7 +13,7 @@ import type { PopulationRegistry } from '../registry/population-registry.js';
 import { PeriodicJob } from '../shared/background-jobs.js';
 import type { Clock } from '../shared/clock.js';
 import type { Store } from '../storage/store.js';
-import { accountFinder, type ClaimRelease } from './accounts.js';
+import { accountFinder, activePerson, type ClaimRelease } from './accounts.js';
 import { AcrValues, atLeast, type Level } from './assurance-levels.js';
 import { ClaimMapping } from './claim-mapping.js';
 import type { AccountStanding, AuthenticateCard, LoginResult } from './login-methods.js';
@@ -106,6 +106,8 @@ export async function openOidcServices(parts: OidcParts): Promise<OidcServices> 
       if (!client) throw new LoginRefused('the service that asked for this login is unknown');
       const required = acr.requiredBy(interaction.params, policyOf(client).minimumAcr);
       if (!atLeast(login.acr, required)) throw new LoginRefused(`this login reaches the level ${login.acr}; the service asks for ${required}`);
+      // Whatever the method: a person no longer ACTIVE and ALIVE signs in nowhere.
+      if (!(await activePerson(parts.registry, login.personId))) throw new LoginRefused('this identity cannot be used to sign in');
       const ts = Math.floor(clock().getTime() / 1000);
       const result = { login: { accountId: login.personId, acr: acr.of(login.acr), amr: amrWithCredential(login.amr, login.credentialId), ts } };
       return provider.interactionResult(req, res, result, { mergeWithLastSubmission: false });

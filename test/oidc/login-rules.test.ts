@@ -103,6 +103,20 @@ describe('OpenID Connect login rules', () => {
     }
   });
 
+  it('refuses a login for a person who is not ACTIVE and ALIVE, whatever the method says', async () => {
+    const uin = '2000000006';
+    await createCitizen(bench.t, uin);
+    const death = await request(bench.t.app).put(`/pr/v1/persons/${uin}${TX}`).send({ status: 'ACTIVE', physicalStatus: 'DEAD' });
+    assert.equal(death.status, 204, death.text);
+    bench.card.login = cardLogin(uin);
+    const config = await client.discovery(new URL(bench.issuer), 'rp-a', undefined, client.ClientSecretBasic(SECRET_A), insecure);
+    const browser = new Browser();
+    const login = await browser.visit(client.buildAuthorizationUrl(config, { ...(await pkce()).params, scope: 'openid' }).href);
+    const refused = await browser.visit(linkOf(login.body, /href="([^"]*\/card)"/, login.url));
+    assert.equal(refused.response.status, 403);
+    assert.match(refused.body, /role="alert">this identity cannot be used to sign in/);
+  });
+
   it('refuses a dead person\'s access token at userinfo', async () => {
     const uin = '2000000004';
     await createCitizen(bench.t, uin);
