@@ -8,6 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { exportJWK, generateKeyPair } from 'jose';
 import { stringify } from 'yaml';
 import { ConfigError } from '../../src/config/config-options.js';
 import { OidcArtifacts } from '../../src/oidc/oidc-adapter.js';
@@ -69,6 +70,17 @@ describe('OpenID provider storage', () => {
     const second = await loadOidcKeys(store, undefined);
     assert.deepEqual(second, first);
     assert.deepEqual(first.jwks.keys.map((key) => key.alg).sort(), ['ES256', 'RS256']);
+  });
+
+  it('signs with the keys of OSIA_OIDC_KEYS when given, and refuses a public key there', async () => {
+    const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+    const file = path.join(dir, 'oidc-keys.json');
+    await writeFile(file, JSON.stringify({ keys: [{ ...(await exportJWK(privateKey)), kid: 'operator', alg: 'ES256' }] }));
+    const keys = await loadOidcKeys(store, file);
+    assert.deepEqual(keys.jwks.keys.map((key) => key.kid), ['operator']);
+    assert.ok(keys.cookieKeys.length > 0, 'cookie keys from the store when the file gives none');
+    await writeFile(file, JSON.stringify({ keys: [await exportJWK(publicKey)] }));
+    await assert.rejects(loadOidcKeys(store, file), (err: Error) => err instanceof ConfigError && err.message === `OSIA_OIDC_KEYS ${file}: every key must be private (with "d")`);
   });
 
   it('stops start-up with one line naming the clients file and the place', async () => {
