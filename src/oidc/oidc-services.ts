@@ -19,7 +19,7 @@ import { ClaimMapping } from './claim-mapping.js';
 import type { AccountStanding, AuthenticateCard, LoginResult } from './login-methods.js';
 import { LoginRefused } from './login-methods.js';
 import { OidcArtifacts } from './oidc-adapter.js';
-import { clientMetadata, loadClientEntries, ME_CLIENT_ID, meClientMetadata } from './oidc-clients.js';
+import { clientMetadata, type ClientPolicy, clientPolicyOf, loadClientEntries, ME_CLIENT_ID, meClientMetadata } from './oidc-clients.js';
 import { loadOidcKeys } from './oidc-keys.js';
 import { amrWithCredential, createProvider, credentialOf, policyOf } from './openid-provider.js';
 
@@ -55,6 +55,8 @@ export interface OidcServices {
   provider: Provider;
   acr: AcrValues;
   claims: ClaimMapping;
+  /** Every client's policy (organisation, purpose, `restricted` ...), for the "my data" report. */
+  clients: ClientPolicy[];
   prefix: string;
   authenticateCard?: AuthenticateCard;
   cardOrigin?: string;
@@ -76,11 +78,12 @@ export async function openOidcServices(parts: OidcParts): Promise<OidcServices> 
   const artifacts = await OidcArtifacts.open(store, clock);
   const tokens = await SectorTokens.open(store, { dataDir: config.dataDir, tokenSecret: config.tokenSecret, sectors: { clients: {} } });
   const entries = await loadClientEntries(config.oidcClients);
+  const metadata = [meClientMetadata(publicUrl, parts.mePrefix), ...entries.map(clientMetadata)];
   const provider = await createProvider({
     issuer,
     artifacts,
     keys: await loadOidcKeys(store, config.oidcKeys),
-    clients: [meClientMetadata(publicUrl, parts.mePrefix), ...entries.map(clientMetadata)],
+    clients: metadata,
     claims,
     acr,
     findAccount: accountFinder({ registry: parts.registry, standing: parts.standing, claims, audit: parts.audit }),
@@ -95,6 +98,7 @@ export async function openOidcServices(parts: OidcParts): Promise<OidcServices> 
     provider,
     acr,
     claims,
+    clients: metadata.map(clientPolicyOf),
     prefix,
     authenticateCard: parts.authenticateCard,
     cardOrigin: parts.cardOrigin,

@@ -140,6 +140,13 @@ describe('OpenID Connect code flow', () => {
     assert.equal(await oidc.currentLogin({ req: stranger, res: new http.ServerResponse(stranger) }), undefined);
   });
 
+  it('tells the other modules each client\'s policy', () => {
+    const policies = bench.t.services.oidc?.clients ?? [];
+    assert.deepEqual(policies.map(({ clientId }) => clientId).sort(), ['osia-me', 'rp-a', 'rp-b', 'rp-high', 'rp-jwt', 'rp-post']);
+    assert.equal(policies.find(({ clientId }) => clientId === 'rp-a')?.organisation, 'Ministry of Tests');
+    assert.equal(policies.find(({ clientId }) => clientId === 'osia-me')?.firstParty, true);
+  });
+
   it('keeps the provider artifacts in the store, not in memory', async () => {
     const artifacts = await new Store(bench.t.storage).records(OIDC_ARTIFACTS);
     const models = new Set((await artifacts.find({})).map(({ model }) => model));
