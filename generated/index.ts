@@ -8,6 +8,7 @@ export type * as notification from './notification.js';
 export type * as cms from './cms.js';
 export type * as thirdparty from './thirdparty.js';
 export type * as abis from './abis.js';
+export type * as oidc from './oidc.js';
 export type * as audit from './audit.js';
 export type * as me from './me.js';
 export type * as pki from './pki.js';

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { parse } from 'yaml';
-import { AUDIT, INTERFACE_NAMES, isInterfaceName, ME, PUBLIC_DOCUMENTS } from '../src/openapi/interfaces.js';
+import { AUDIT, CITIZEN_INTERFACES, INTERFACE_NAMES, isInterfaceName, ME, PUBLIC_DOCUMENTS } from '../src/openapi/interfaces.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -24,7 +24,7 @@ export async function generate(outDir: string): Promise<string[]> {
   await rm(outDir, { recursive: true, force: true });
   await mkdir(path.join(outDir, 'client'), { recursive: true });
   const written: string[] = [];
-  const names = [...INTERFACE_NAMES, AUDIT, ME, ...PUBLIC_DOCUMENTS];
+  const names = [...INTERFACE_NAMES, ...CITIZEN_INTERFACES, AUDIT, ME, ...PUBLIC_DOCUMENTS];
   for (const name of names) {
     const source = `openapi/${name}.yaml`;
     const document = parse(await readFile(path.join(root, source), 'utf8'));

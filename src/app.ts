@@ -2,7 +2,8 @@
  * The HTTP application built from the composed services (see `composition-root.ts`): cross-cutting middleware, then
  * one router per served interface and mount, then the error handling shared by all of them.
  */
-import express, { type Express } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { AuditLog } from './audit/audit-log.js';
 import { auditRecorder } from './audit/audit-recorder.js';
@@ -19,7 +20,9 @@ import { type Mount, publicMounts } from './http/mounts.js';
 import { clientRateLimit } from './http/rate-limit.js';
 import { requestLogging } from './http/request-logging.js';
 import { securityHeaders } from './http/security-headers.js';
-import type { LoadedDocument } from './openapi/documents.js';
+import { type LoadedDocument, listOperations, servedByLibrary } from './openapi/documents.js';
+import type { DocumentName } from './openapi/interfaces.js';
+import { OperationMatcher } from './http/operation-matcher.js';
 import type { Clock } from './shared/clock.js';
 import type { Storage } from './storage/document-store.port.js';
 
@@ -37,6 +40,20 @@ export interface HttpAppParts {
   auditLog: AuditLog;
   /** Dates the audit trail. */
   clock: Clock;
+  /** A library answering its own endpoints under an interface's prefixes (oidc-provider under the `oidc` ones). */
+  library?: { name: DocumentName; callback: (req: IncomingMessage, res: ServerResponse) => unknown };
+}
+
+/**
+ * The library's callback, mounted before every router and body parser (a Koa app reads its own bodies): it takes
+ * every request under the prefix except those of the operations our document binds (the login and consent pages).
+ */
+function libraryGate(loaded: LoadedDocument, callback: (req: IncomingMessage, res: ServerResponse) => unknown): RequestHandler {
+  const ours = new OperationMatcher(listOperations(loaded.document).filter((entry) => !servedByLibrary(entry)));
+  return (req, res, next) => {
+    if (ours.lookup(req.method, req.path)) next();
+    else callback(req, res);
+  };
 }
 
 export async function createHttpApp(parts: HttpAppParts): Promise<Express> {
@@ -52,13 +69,15 @@ export async function createHttpApp(parts: HttpAppParts): Promise<Express> {
   const planned = new Set(parts.mounts.map((mount) => mount.loaded.name));
   const unplanned = documents.filter(({ name }) => !planned.has(name));
   const mounts = [...parts.mounts, ...publicMounts(parts.mounts, unplanned, (name) => byName.get(name)?.beside)];
-  app.use(securityHeaders(schemeOf(config) === 'https'));
+  const libraryMounts = parts.library ? mounts.filter(({ loaded }) => loaded.name === parts.library?.name) : [];
+  app.use(securityHeaders(schemeOf(config) === 'https', libraryMounts.map(({ prefix }) => prefix)));
   app.use(requestLogging(logger));
   app.use(metrics.record);
   app.use(healthRouter(storage.documents));
   app.get('/metrics', metrics.expose);
   app.get('/', (_req, res) => res.redirect('/docs/'));
   app.use(docsRouter(documents, mounts));
+  for (const { loaded, prefix } of libraryMounts) if (parts.library) app.use(prefix, libraryGate(loaded, parts.library.callback));
   for (const { loaded, prefix, dataAccessOnPr } of mounts) {
     const served = byName.get(loaded.name);
     const recordAudit = served?.audit && auditRecorder(auditLog, loaded.name, clock);

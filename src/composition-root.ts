@@ -22,7 +22,7 @@ import { auditInterface } from './audit/audit.routes.js';
 import { authNoticesJob } from './auth/auth-notices.js';
 import { type CmsServices, openCmsServices } from './cms/cms-services.js';
 import { cmsInterface } from './cms/cms.routes.js';
-import { type Config, publicUrlOf } from './config/config-options.js';
+import { type Config, cardUrlOf, publicUrlOf } from './config/config-options.js';
 import type { Clock } from './shared/clock.js';
 import { openCredentials, usesPki } from './credentials/open-credentials.js';
 import { openPkiIssuer } from './credentials/pki/open-pki-issuer.js';
@@ -41,18 +41,27 @@ import { AccountStanding } from './oidc/account-standing.js';
 import { CardAuthenticator } from './oidc/card-authenticator.js';
 import { credentialStatusRecorder, personChangeRecorder, SESSION_ENDINGS } from './oidc/session-ending.js';
 import { createMetrics } from './http/metrics.js';
+import { schemeOf } from './http/http-server.js';
+import type { AuthenticateCard, CredentialStanding } from './oidc/login-methods.js';
+import { Passkeys } from './oidc/passkeys.js';
+import { passkeyLoginButton, passkeyRegistration, passkeysInterface } from './oidc/passkeys.routes.js';
+import { SessionEnding } from './oidc/session-ending.js';
+import { AccessReport } from './me/access-report.js';
+import { meInterface } from './me/me.routes.js';
+import { type PasskeyLogin, oidcInterface } from './oidc/oidc.routes.js';
+import { type OidcServices, openOidcServices } from './oidc/oidc-services.js';
 import { type ServedInterface, serve } from './http/interface-module.js';
 import { planMounts } from './http/mounts.js';
 import { type NotificationEngine, openNotificationEngine } from './notification/notification-engine.js';
 import { notificationInterface } from './notification/notification.routes.js';
 import { RETENTION_SWEEP_INTERVAL_MS } from './notification/retention-sweep.js';
 import { type LoadedDocument, loadDocument } from './openapi/documents.js';
-import type { DocumentName } from './openapi/interfaces.js';
+import { type DocumentName, ME } from './openapi/interfaces.js';
 import { registerRegistryGauges } from './pr/pr-metrics.js';
 import { openPrServices, type PrServices } from './pr/pr-services.js';
 import { prInterface } from './pr/pr.routes.js';
-import type { ProfileSettings } from './profile/profile-settings.js';
-import { PopulationRegistry, recordingAll } from './registry/population-registry.js';
+import { DEFAULT_RESTRICTED_DELAY_DAYS, type ProfileSettings } from './profile/profile-settings.js';
+import { PopulationRegistry, type ReferenceView, recordingAll } from './registry/population-registry.js';
 import { BackgroundJobs, PeriodicJob } from './shared/background-jobs.js';
 import { BLOB_SWEEP_INTERVAL_MS, sweepUnclaimedBlobs } from './storage/blobs/blob-sweep.js';
 import type { Storage } from './storage/document-store.port.js';
@@ -66,6 +75,15 @@ import { uinInterface } from './uin/uin.routes.js';
 import { ISSUANCE_LEASE_MS } from './workflow/issuance-workflow.js';
 import { registerIssuanceWorkflow } from './workflow/register-issuance.js';
 
+/** "My data" is served at `/me`, beside no interface. */
+const ME_PREFIX = `/${ME}`;
+
+/** The name an authenticator shows for a person: their reference identity's first and last names. */
+function displayName(reference: ReferenceView | undefined): string {
+  const biographic = reference?.identity?.biographicData as Record<string, unknown> | undefined;
+  return [biographic?.firstName, biographic?.lastName].filter((part) => typeof part === 'string').join(' ');
+}
+
 export interface AppParts {
   config: Config;
   storage: Storage;
@@ -76,6 +94,15 @@ export interface AppParts {
   settings: ProfileSettings;
   /** The time of the app; tests give a clock they move by hand. */
   clock: Clock;
+  /** Login methods in place of the ID card and passkeys (tests of the provider alone); by default the real ones. */
+  oidcLogins?: OidcLoginPorts;
+}
+
+export interface OidcLoginPorts {
+  standing: CredentialStanding;
+  authenticateCard?: AuthenticateCard;
+  passkeyLogin?: PasskeyLogin;
+  cardOrigin?: string;
 }
 
 /** The services of the served interfaces that tests drive directly (undefined for an interface not served). */
@@ -94,6 +121,8 @@ export interface AppServices {
   accountStanding: AccountStanding | undefined;
   /** The ID-card login (undefined without the issuing CA). */
   cardAuthenticator: CardAuthenticator | undefined;
+  /** The OpenID provider and its ports (finishLogin, currentLogin, loginUrl, endSessionsOf). */
+  oidc: OidcServices | undefined;
 }
 
 export interface ComposedApp {
@@ -141,7 +170,7 @@ export async function composeApp(parts: AppParts): Promise<ComposedApp> {
 
   // Shared by several interfaces: the population registry (PR, Data Access, Third Party), the credential domain
   // (CMS, Third Party) and the issuing CA (the CMS routes, and the `pki` producer wherever credentials are made).
-  const registry = serves('pr', 'dataaccess', 'thirdparty')
+  const registry = serves('pr', 'dataaccess', 'thirdparty', 'oidc')
     ? await PopulationRegistry.open(store, { indexedAttributes: config.indexedAttributes, clock, recordChange })
     : undefined;
   const catalogue = serves('cms', 'thirdparty') ? await loadProfileCatalogue(config.credentialProfiles) : undefined;
@@ -280,9 +309,82 @@ export async function composeApp(parts: AppParts): Promise<ComposedApp> {
   jobs.add(authNoticesJob(config, logger));
 
   if (flows?.callbacks) served.push(serve(eventsInterface, flows.callbacks));
+
+  // The citizen's side: the OpenID provider over the registry, its pages bound like any interface's handlers; the
+  // ID card (on the card listener) and passkeys log people in; "my data" sits behind the same login.
+  const oidcMount = mounts.find(({ loaded }) => loaded.name === 'oidc');
+  const stands = async (personId: string, credentialId?: string) => (await accountStanding?.standing(personId, credentialId)) === undefined;
+  const passkeys =
+    oidcMount && registry && !parts.oidcLogins
+      ? await Passkeys.open(store, {
+          publicUrl: publicUrlOf(config),
+          clock,
+          standing: (personId) => stands(personId),
+          accountName: async (personId) => displayName(await registry.readReference(personId)) || personId,
+        })
+      : undefined;
+  const cardOrigin = cardUrlOf(config);
+  const logins: OidcLoginPorts = parts.oidcLogins ?? {
+    standing: { credentialActive: (personId, credentialId) => stands(personId, credentialId) },
+    authenticateCard: cardOrigin && cardAuthenticator ? (peer) => cardAuthenticator.authenticateCard(peer) : undefined,
+    passkeyLogin: passkeys && oidcMount ? (lang, uid) => passkeyLoginButton(lang, uid, oidcMount.prefix) : undefined,
+    cardOrigin,
+  };
+  const oidc =
+    registry && oidcMount
+      ? await openOidcServices({
+          store,
+          registry,
+          config,
+          publicUrl: publicUrlOf(config),
+          prefix: oidcMount.prefix,
+          mePrefix: ME_PREFIX,
+          https: schemeOf(config) === 'https',
+          oidcClaims: settings.oidcClaims,
+          standing: logins.standing,
+          authenticateCard: logins.authenticateCard,
+          cardOrigin: logins.cardOrigin,
+          audit: ({ personId, ...release }) =>
+            auditLog.append({ time: clock().toISOString(), interface: 'oidc', status: 200, personIds: [personId], recordIds: [], ...release }),
+          clock,
+          logger,
+        })
+      : undefined;
+  if (oidc && oidcMount && registry) {
+    served.push(serve(oidcInterface, { oidc, passkeyLogin: logins.passkeyLogin }));
+    jobs.add(oidc.sweep);
+    const { finishLogin, currentLogin } = oidc;
+    if (passkeys) served.push(serve(passkeysInterface, { passkeys, finishLogin, currentLogin }));
+    if (accountStanding && config.outboxInterval > 0) {
+      const ending = await SessionEnding.open(store, { standing: accountStanding, endSessionsOf: async (personId) => void (await oidc.endSessionsOf(personId)), clock, logger });
+      jobs.add(new PeriodicJob('session ending', config.outboxInterval, () => ending.runOnce(), logger));
+    }
+    if (credentials) {
+      // OpenID clients declare their organisation, purpose and restriction in their file; API clients in the profile.
+      const described = Object.fromEntries(oidc.clients.map(({ clientId, organisation, purpose, restricted }) => [clientId, { organisation, purpose, restricted }]));
+      const reportSettings = { restrictedDelayDays: DEFAULT_RESTRICTED_DELAY_DAYS, ...settings.accessReport, clients: { ...described, ...settings.accessReport?.clients } };
+      served.push(
+        serve(meInterface, {
+          session: {
+            currentLogin,
+            loginUrl: (returnTo, acr) => oidc.loginUrl(returnTo, acr).url,
+            signOutUrl: `${publicUrlOf(config)}${oidcMount.prefix === '/' ? '' : oidcMount.prefix}/session/end`,
+          },
+          report: new AccessReport(auditLog, reportSettings, clock),
+          registry,
+          credentials: new StoredCredentialDirectory(credentials.store.credentials, credentials.catalogue),
+          prefix: ME_PREFIX,
+          ...(passkeys && {
+            passkeySection: async (lang, personId) => passkeyRegistration(lang, await passkeys.list(personId), oidcMount.prefix),
+          }),
+        }),
+      );
+    }
+  }
   const publicDocuments = await Promise.all(served.filter(({ name }) => !documentOf(name)).map(({ name }) => loadDocument(name)));
   const allDocuments = [...documents, ...publicDocuments];
-  const app = await createHttpApp({ config, storage, logger, documents: allDocuments, mounts, metrics, interfaces: served, auditLog, clock });
-  const services = { notification, thirdParty, cms, pr, flows, abisTasks, abisMirror, accountStanding, cardAuthenticator };
+  const library = oidc && { name: 'oidc' as const, callback: oidc.provider.callback() };
+  const app = await createHttpApp({ config, storage, logger, documents: allDocuments, mounts, metrics, interfaces: served, auditLog, clock, library });
+  const services = { notification, thirdParty, cms, pr, flows, abisTasks, abisMirror, accountStanding, cardAuthenticator, oidc };
   return { app, services, jobs, issuingCaPem: cardAuthenticator && pkiIssuer?.caCertificatePem() };
 }

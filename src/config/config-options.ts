@@ -2,7 +2,7 @@
  * Every setting of the server, in one table: environment variable, CLI flag, default, description and parser.
  * `--help` and docs/configuration.md are written from this table, and a bad value stops start-up.
  */
-import { INTERFACE_NAMES, type InterfaceName, isInterfaceName } from '../openapi/interfaces.js';
+import { isServableInterface, SERVABLE_INTERFACES, type ServableInterfaceName } from '../openapi/interfaces.js';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -38,27 +38,27 @@ function oneOf<T extends string>(values: readonly T[]) {
   };
 }
 
-function interfaces(raw: string, name: string): InterfaceName[] {
+function interfaces(raw: string, name: string): ServableInterfaceName[] {
   const names = raw
     .split(',')
     .map((part) => part.trim())
     .filter(Boolean);
-  const unknown = names.filter((value) => !isInterfaceName(value));
+  const unknown = names.filter((value) => !isServableInterface(value));
   if (unknown.length > 0 || names.length === 0) {
-    throw new ConfigError(`${name} must list interfaces among ${INTERFACE_NAMES.join(',')}, got "${raw}"`);
+    throw new ConfigError(`${name} must list interfaces among ${SERVABLE_INTERFACES.join(',')}, got "${raw}"`);
   }
-  return [...new Set(names)] as InterfaceName[];
+  return [...new Set(names)] as ServableInterfaceName[];
 }
 
 const PREFIX = /^\/([A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*)?$/;
 
 /** `uin=/,pr=/registry` → { uin: '/', pr: '/registry' }. */
-function mounts(raw: string, name: string): Partial<Record<InterfaceName, string>> {
-  const table: Partial<Record<InterfaceName, string>> = {};
+function mounts(raw: string, name: string): Partial<Record<ServableInterfaceName, string>> {
+  const table: Partial<Record<ServableInterfaceName, string>> = {};
   for (const entry of list(raw)) {
     const [interfaceName = '', prefix = '', ...rest] = entry.split('=').map((part) => part.trim());
-    if (!isInterfaceName(interfaceName) || !PREFIX.test(prefix) || rest.length > 0) {
-      throw new ConfigError(`${name} must list name=/prefix pairs with names among ${INTERFACE_NAMES.join(',')}, got "${entry}"`);
+    if (!isServableInterface(interfaceName) || !PREFIX.test(prefix) || rest.length > 0) {
+      throw new ConfigError(`${name} must list name=/prefix pairs with names among ${SERVABLE_INTERFACES.join(',')}, got "${entry}"`);
     }
     if (interfaceName in table) throw new ConfigError(`${name} mounts ${interfaceName} twice`);
     table[interfaceName] = prefix;
@@ -166,8 +166,8 @@ export const CONFIG_OPTIONS = {
   interfaces: {
     env: 'OSIA_INTERFACES',
     flag: '--interfaces',
-    default: INTERFACE_NAMES.join(','),
-    description: 'Comma-separated list of the OSIA interfaces to serve.',
+    default: SERVABLE_INTERFACES.join(','),
+    description: 'Comma-separated list of the interfaces to serve: the eight OSIA ones and oidc (the OpenID Connect provider).',
     parse: interfaces,
   },
   mounts: {
@@ -444,6 +444,43 @@ export const CONFIG_OPTIONS = {
     default: undefined,
     description: 'File holding the secret of sector tokens (at least 32 bytes); otherwise generated under OSIA_DATA_DIR/thirdparty.',
     parse: text,
+  },
+  oidcClients: {
+    env: 'OSIA_OIDC_CLIENTS',
+    flag: '--oidc-clients',
+    default: undefined,
+    description:
+      'YAML file of the OpenID Connect relying parties (template: config/oidc-clients.example.yaml; see docs/behaviour/oidc.md); only the built-in osia-me client when unset.',
+    parse: text,
+  },
+  oidcKeys: {
+    env: 'OSIA_OIDC_KEYS',
+    flag: '--oidc-keys',
+    default: undefined,
+    description:
+      'Private JWKS file of the OpenID provider\'s signing keys (may add `cookieKeys`); otherwise ES256 and RS256 keys are generated once and kept in the store.',
+    parse: text,
+  },
+  oidcAcrStyle: {
+    env: 'OSIA_OIDC_ACR_STYLE',
+    flag: '--oidc-acr-style',
+    default: 'eidas',
+    description: 'How the OpenID provider names levels of assurance: eidas (http://eidas.europa.eu/LoA/low|substantial|high) or franceconnect (eidas1-3).',
+    parse: oneOf(['eidas', 'franceconnect'] as const),
+  },
+  oidcSessionTtl: {
+    env: 'OSIA_OIDC_SESSION_TTL',
+    flag: '--oidc-session-ttl',
+    default: '3600',
+    description: 'Seconds an OpenID Connect login session (and its grants) lasts.',
+    parse: integer(60, 30 * 86_400),
+  },
+  oidcTokenTtl: {
+    env: 'OSIA_OIDC_TOKEN_TTL',
+    flag: '--oidc-token-ttl',
+    default: '600',
+    description: 'Seconds an OpenID Connect access token and ID token last.',
+    parse: integer(30, 86_400),
   },
   proofKey: {
     env: 'OSIA_PROOF_KEY',

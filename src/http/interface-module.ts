@@ -2,7 +2,7 @@
  * What an interface folder says about itself, in the one module its `<name>.routes.ts` exports. The composition root
  * gives the module its services; the generic HTTP layer reads the rest and knows no interface by name.
  */
-import type { DocumentName, InterfaceName } from '../openapi/interfaces.js';
+import type { DocumentName, ServableInterfaceName } from '../openapi/interfaces.js';
 import type { CallContext } from './operation-types.js';
 
 /**
@@ -29,7 +29,7 @@ export interface InterfaceTraits {
   /** Formats its document uses beyond the validator's own. */
   formats?: Record<string, (value: string) => boolean>;
   /** Served under the prefixes of that interface instead of its own (`/<name>`). */
-  beside?: InterfaceName;
+  beside?: ServableInterfaceName;
   /** Where it shares another interface's prefix: whether a request matching one of its operations is its own. */
   takesShared?: (operationId: string, query: Record<string, unknown>) => boolean;
 }

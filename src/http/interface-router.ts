@@ -14,7 +14,7 @@ import { type ScopeRequirement, scopeRequirement } from '../auth/scope-requireme
 import type { TokenVerifier } from '../auth/token-verifier.js';
 import type { AuditRecorder } from '../audit/audit-recorder.js';
 import type { LoadedDocument, OperationEntry, SchemaObject } from '../openapi/documents.js';
-import { listOperations } from '../openapi/documents.js';
+import { listOperations, servedByLibrary } from '../openapi/documents.js';
 import { freeFormQuery, type QueryRegrouping } from './free-form-query.js';
 import type { DocumentName } from '../openapi/interfaces.js';
 import type { Admission, InterfaceTraits } from './interface-module.js';
@@ -238,7 +238,9 @@ function bind(entry: OperationEntry, handler: RuntimeHandler, { audit, recordAud
 export function createInterfaceRouter(options: InterfaceRouterOptions): RequestHandler {
   const { loaded, validateResponses, bodyLimit, jsonLimits, basePath, verifier, afterAuthentication = [], admit, formats } = options;
   const handlers = options.handlers as Record<string, RuntimeHandler | undefined>;
-  const operations = listOperations(loaded.document).map((entry) => prepare(loaded.name, entry, handlers[entry.operationId], options));
+  // Operations a library answers before this router (oidc-provider's endpoints) are described only.
+  const ours = listOperations(loaded.document).filter((entry) => !servedByLibrary(entry));
+  const operations = ours.map((entry) => prepare(loaded.name, entry, handlers[entry.operationId], options));
   const router = express.Router();
   // Authenticate, then check the scopes of the operation the URL names, before any body is parsed or validated:
   // an anonymous or unauthorised request neither makes us read a large body nor learns how to shape one.

@@ -1,7 +1,7 @@
 /** Prometheus metrics: request counts and latency per interface, operationId and status, plus process metrics. */
 import type { RequestHandler } from 'express';
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
-import { isInterfaceName } from '../openapi/interfaces.js';
+import { isServableInterface } from '../openapi/interfaces.js';
 import { operationIdOf } from './request-logging.js';
 
 export interface Metrics {
@@ -15,7 +15,7 @@ export interface Metrics {
 /** Only known prefixes become label values, so that random URLs cannot blow up the series count. */
 function interfaceOf(url: string): string {
   const prefix = url.split(/[/?]/)[1] ?? '';
-  return isInterfaceName(prefix) ? prefix : 'other';
+  return isServableInterface(prefix) ? prefix : 'other';
 }
 
 export function createMetrics(): Metrics {

@@ -10,7 +10,7 @@
  */
 import { ConfigError } from '../config/config-options.js';
 import { listOperations, type LoadedDocument } from '../openapi/documents.js';
-import { AUDIT, type DocumentName, type InterfaceName } from '../openapi/interfaces.js';
+import { AUDIT, type DocumentName, type InterfaceName, type ServableInterfaceName } from '../openapi/interfaces.js';
 
 export interface Mount {
   loaded: LoadedDocument;
@@ -86,7 +86,7 @@ export function prefixesOf(mounts: readonly Mount[], name: DocumentName): string
 }
 
 /** Where the public documents go: beside the interface they serve, under each of its prefixes, or else at `/<name>`. */
-export function publicMounts(mounts: readonly Mount[], documents: readonly LoadedDocument[], besideOf: (name: DocumentName) => InterfaceName | undefined): Mount[] {
+export function publicMounts(mounts: readonly Mount[], documents: readonly LoadedDocument[], besideOf: (name: DocumentName) => ServableInterfaceName | undefined): Mount[] {
   const prefixes = (name: DocumentName, beside = besideOf(name)) => (beside ? prefixesOf(mounts, beside) : [`/${name}`]);
   return documents.flatMap((loaded) => prefixes(loaded.name).map((prefix) => ({ loaded, prefix, dataAccessOnPr: false })));
 }

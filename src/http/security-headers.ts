@@ -7,22 +7,25 @@
 import type { RequestHandler } from 'express';
 import helmet from 'helmet';
 
-function pageSecurityHeaders(): RequestHandler {
+const PAGE_DIRECTIVES = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  frameAncestors: ["'none'"],
+  baseUri: ["'self'"],
+};
+
+/**
+ * Swagger UI's pages, or the citizen's: those have no form-action, since Chrome applies it to every redirect after a
+ * form post, and the consent form ends on the client's redirect URI (oidc-provider adds the hash of its form_post
+ * script to script-src itself).
+ */
+function pageSecurityHeaders(citizen: boolean): RequestHandler {
   return helmet({
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        objectSrc: ["'none'"],
-        frameAncestors: ["'none'"],
-        baseUri: ["'self'"],
-        formAction: ["'self'"],
-      },
-    },
+    contentSecurityPolicy: { useDefaults: false, directives: citizen ? PAGE_DIRECTIVES : { ...PAGE_DIRECTIVES, formAction: ["'self'"] } },
     // Integrators' tools on other origins read the documents; they must not be isolated.
     crossOriginResourcePolicy: { policy: 'cross-origin' },
   });
@@ -47,9 +50,14 @@ function apiSecurityHeaders(https: boolean): RequestHandler {
 
 const PAGES = /^\/(docs|openapi)(\/|$)/;
 
-/** Page headers for Swagger UI and the documents, API headers for everything else. */
-export function securityHeaders(https: boolean): RequestHandler {
-  const page = pageSecurityHeaders();
+/** Page headers for Swagger UI and the documents, and under `citizenPrefixes` (the OpenID provider); API headers for everything else. */
+export function securityHeaders(https: boolean, citizenPrefixes: readonly string[] = []): RequestHandler {
+  const page = pageSecurityHeaders(false);
+  const citizen = pageSecurityHeaders(true);
   const api = apiSecurityHeaders(https);
-  return (req, res, next) => (PAGES.test(req.path) ? page(req, res, next) : api(req, res, next));
+  const isCitizen = (path: string) => citizenPrefixes.some((prefix) => prefix === '/' || path === prefix || path.startsWith(`${prefix}/`));
+  return (req, res, next) => {
+    if (PAGES.test(req.path)) return page(req, res, next);
+    return isCitizen(req.path) ? citizen(req, res, next) : api(req, res, next);
+  };
 }

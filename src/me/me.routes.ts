@@ -25,7 +25,7 @@ export interface MeServices {
   /** Where the module is mounted (`/me`): the page's links and the login's way back are built from it. */
   prefix: string;
   /** The passkey registration of the OpenID provider's module, shown on the page when given. */
-  passkeySection?(lang: PageLanguage): HtmlFragment;
+  passkeySection?(lang: PageLanguage, personId: string): Promise<HtmlFragment>;
 }
 
 const DEFAULT_LIMIT = 50;
@@ -65,10 +65,11 @@ function createMeHandlers(services: MeServices): HandlerMap<operations> {
         return { status: 303, headers: { Location: session.loginUrl(returnTo, REQUIRED_ACR) } };
       }
       const { personId } = login;
-      const [reference, credentials, accesses] = await Promise.all([
+      const [reference, credentials, accesses, passkeys] = await Promise.all([
         services.registry.readReference(personId),
         services.credentials.listForPerson(personId),
         report.page(personId, offset, limit),
+        services.passkeySection?.(lang, personId),
       ]);
       const body = renderMyData({
         lang,
@@ -79,7 +80,7 @@ function createMeHandlers(services: MeServices): HandlerMap<operations> {
         limit,
         prefix,
         signOutUrl: session.signOutUrl,
-        passkeys: services.passkeySection?.(lang),
+        passkeys,
       });
       return { status: 200, contentType: 'text/html', headers: PAGE_HEADERS, body };
     },

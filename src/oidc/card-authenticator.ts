@@ -11,14 +11,7 @@ import { TLSSocket } from 'node:tls';
 import type { CertificateState } from '../credentials/pki/pki-issuer.js';
 import type { Clock } from '../shared/clock.js';
 import type { AccountStanding } from './account-standing.js';
-import { LoginRefused, type LoginResult } from './login-methods.js';
-
-/** What the TLS handshake tells of the client: its certificate (DER) and Node's verdict on it against our CA. */
-export interface CardPeer {
-  certificate?: Buffer;
-  authorized: boolean;
-  authorizationError?: string;
-}
+import { type CardPeer, LoginRefused, type LoginResult } from './login-methods.js';
 
 export interface CardAuthenticatorParts {
   /** The CMS issuing CA that signs the holders' certificates. */

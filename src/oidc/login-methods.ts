@@ -1,14 +1,39 @@
-/** What a login method hands the provider: who logged in, at which level of assurance, and how (RFC 8176 `amr`). */
+/**
+ * The login methods' contract with the provider: each method (the ID card on the card listener, a passkey) proves
+ * who the person is and at which level, and hands the provider a `LoginResult`; the provider finishes the interaction.
+ * The methods live in their own files, wired by the composition root; the provider knows only these types.
+ */
+import { DomainError } from '../shared/domain-errors.js';
+import type { Level } from './assurance-levels.js';
+
+/** A login a method made: the person (UIN), the level it reached, how, and which credential served. */
 export interface LoginResult {
-  /** The person's UIN in the population registry: the provider's account id. */
   personId: string;
-  acr: 'low' | 'substantial' | 'high';
+  acr: Level;
+  /** RFC 8176 methods (`hwk`, `pin`, `user`, ...). */
   amr: string[];
-  /** The credential used, when the method rests on one (the ID card): its standing is checked at every use. */
+  /** The credential the method rests on (the ID card): its standing is checked at every use of the login. */
   credentialId?: string;
 }
 
-/** A login refused for a reason the person may read (a revoked card, a suspended credential …); never a 500. */
-export class LoginRefused extends Error {
-  override name = 'LoginRefused';
+/** A login method said no: the message is shown to the person, in text, on the login page. */
+export class LoginRefused extends DomainError {
+  constructor(message: string) {
+    super('notAllowed', message);
+  }
+}
+
+/** What the card listener's TLS handshake gave: the client certificate (DER) and Node's verdict on it. */
+export interface CardPeer {
+  certificate?: Buffer;
+  authorized: boolean;
+  authorizationError?: string;
+}
+
+/** The ID card login (src/oidc/card-authenticator.ts): resolves the login, or throws `LoginRefused`. */
+export type AuthenticateCard = (peer: CardPeer) => Promise<LoginResult>;
+
+/** Whether the credential a login used is still active: asked on every token use, so a revocation ends it at once. */
+export interface CredentialStanding {
+  credentialActive(personId: string, credentialId: string): Promise<boolean>;
 }

@@ -95,6 +95,7 @@ function createPasskeyHandlers({ passkeys, finishLogin }: PasskeyServices): Hand
 
 export const passkeysInterface: InterfaceModule<PasskeyServices> = {
   name: 'oidc-passkeys',
+  beside: 'oidc',
   createHandlers: createPasskeyHandlers,
   createAdmission: (services) => (operationId, _path, exchange) => admit(services, operationId, exchange),
 };

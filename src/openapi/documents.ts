@@ -71,3 +71,8 @@ export function listOperations(document: OpenApiDocument): OperationEntry[] {
     }),
   );
 }
+
+/** An operation described for integrators but answered by a library mounted before our routers (`x-served-by`). */
+export function servedByLibrary({ operation }: OperationEntry): boolean {
+  return typeof (operation as { 'x-served-by'?: unknown })['x-served-by'] === 'string';
+}

@@ -8,6 +8,23 @@ export const INTERFACE_NAMES = OSIA_INTERFACES;
 
 export type InterfaceName = (typeof INTERFACE_NAMES)[number];
 
+/**
+ * Our own interfaces for citizens, served by default beside the OSIA ones and named like them in OSIA_INTERFACES and
+ * OSIA_MOUNTS: the OpenID Connect provider (`openapi/oidc.yaml`, mounted at `/oidc`).
+ */
+export const CITIZEN_INTERFACES = ['oidc'] as const;
+
+export type CitizenInterfaceName = (typeof CITIZEN_INTERFACES)[number];
+
+/** What OSIA_INTERFACES may list and OSIA_MOUNTS may move. */
+export const SERVABLE_INTERFACES = [...INTERFACE_NAMES, ...CITIZEN_INTERFACES] as const;
+
+export type ServableInterfaceName = InterfaceName | CitizenInterfaceName;
+
+export function isServableInterface(value: string): value is ServableInterfaceName {
+  return (SERVABLE_INTERFACES as readonly string[]).includes(value);
+}
+
 /** Our own document beyond OSIA: the access report of the audit trail (`openapi/audit.yaml`, under `/audit`). */
 export const AUDIT = 'audit';
 
@@ -24,8 +41,8 @@ export const ME = 'me';
  */
 export const PUBLIC_DOCUMENTS = ['pki', 'jwks', 'events', 'abis-relay', 'oidc-passkeys'] as const;
 
-/** Every document the server serves: the OSIA interfaces, the audit report, the "my data" page and the public documents. */
-export type DocumentName = InterfaceName | typeof AUDIT | typeof ME | (typeof PUBLIC_DOCUMENTS)[number];
+/** Every document the server serves: the interfaces, the audit report, the "my data" page and the public documents. */
+export type DocumentName = ServableInterfaceName | typeof AUDIT | typeof ME | (typeof PUBLIC_DOCUMENTS)[number];
 
 export const DOCUMENT_TITLES: Record<DocumentName, string> = {
   enrollment: 'Enrollment',
@@ -36,6 +53,7 @@ export const DOCUMENT_TITLES: Record<DocumentName, string> = {
   cms: 'Credential Management',
   thirdparty: 'Third Party Services',
   abis: 'Biometrics (ABIS)',
+  oidc: 'OpenID Connect provider (osia-server)',
   audit: 'Audit: access report (osia-server)',
   me: 'My data: the citizen\'s page and access report (osia-server)',
   pki: 'Issuing CA: certificate and CRL (osia-server)',

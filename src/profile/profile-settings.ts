@@ -5,6 +5,8 @@
  *   status may follow any other);
  * - `compatibility`: choices for clients written against the OSIA reference implementation rather than 7.1;
  * - `accessReport`: what the citizen's access report ("my data", /me) says of the API clients that read their data.
+ * - `oidcClaims`: OpenID Connect claims the OpenID provider releases beside FranceConnect's identité pivot, each
+ *   with the dotted path of its value in the reference identity (`email: contactData.email`).
  */
 import { isMapping, type Mapping, profileError } from './profile-file.js';
 
@@ -40,9 +42,10 @@ export interface ProfileSettings {
   compatibility: CompatibilitySettings;
   /** Absent: no client is described nor restricted. */
   accessReport?: AccessReportSettings;
+  oidcClaims?: Readonly<Record<string, string>>;
 }
 
-export const SETTINGS_KEYS = ['identityStatusTransitions', 'compatibility', 'accessReport'] as const;
+export const SETTINGS_KEYS = ['identityStatusTransitions', 'compatibility', 'accessReport', 'oidcClaims'] as const;
 
 /** A restricted client's accesses stay hidden this long unless the profile says otherwise. */
 export const DEFAULT_RESTRICTED_DELAY_DAYS = 90;
@@ -116,6 +119,18 @@ function accessReport(file: string, value: unknown): AccessReportSettings {
   return { restrictedDelayDays: restrictedDelayDays as number, clients: Object.fromEntries(described) };
 }
 
+const CLAIM_NAME = /^[a-z][a-z0-9_]*$/;
+const DOTTED_PATH = /^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$/;
+
+function oidcClaims(file: string, value: unknown): Record<string, string> {
+  if (!isMapping(value)) throw profileError(file, 'oidcClaims', 'must map claim names to dotted paths of the reference identity');
+  for (const [claim, path] of Object.entries(value)) {
+    if (!CLAIM_NAME.test(claim)) throw profileError(file, `oidcClaims.${claim}`, 'is not a claim name (lower case, digits, _)');
+    if (typeof path !== 'string' || !DOTTED_PATH.test(path)) throw profileError(file, `oidcClaims.${claim}`, 'must be a dotted path such as contactData.email');
+  }
+  return value as Record<string, string>;
+}
+
 /** Reads the settings keys of a profile mapping (the other keys are schemas, checked elsewhere). */
 export function checkSettings(file: string, raw: Mapping): ProfileSettings {
   const settings: ProfileSettings = { ...DEFAULT_SETTINGS };
@@ -124,5 +139,6 @@ export function checkSettings(file: string, raw: Mapping): ProfileSettings {
   }
   if (raw.compatibility !== undefined) settings.compatibility = compatibility(file, raw.compatibility);
   if (raw.accessReport !== undefined) settings.accessReport = accessReport(file, raw.accessReport);
+  if (raw.oidcClaims !== undefined) settings.oidcClaims = oidcClaims(file, raw.oidcClaims);
   return settings;
 }

@@ -6,7 +6,7 @@ import type { CredentialDirectory, CredentialSummary } from '../credentials/cred
 import { InvalidError, NotFoundError } from '../shared/domain-errors.js';
 import type { PersonView, PopulationRegistry } from '../registry/population-registry.js';
 import { representative } from './credential-validity.js';
-import type { SectorTokens } from './sector-tokens.js';
+import type { SectorTokens } from '../identity/sector-tokens.js';
 
 export const IDENTIFIER_TYPES = ['uin', 'credentialNumber', 'token'] as const;
 

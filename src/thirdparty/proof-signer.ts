@@ -7,7 +7,7 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject 
 import { calculateJwkThumbprint, exportJWK, type JWK, SignJWT } from 'jose';
 import { type Config, publicUrlOf } from '../config/config-options.js';
 import { ConfigError } from '../config/config-options.js';
-import { loadOrCreateSecret } from './key-files.js';
+import { loadOrCreateSecret } from '../identity/key-files.js';
 
 export const PROOF_TYPE = 'osia-verification+jwt';
 

@@ -17,7 +17,7 @@ import { searchPersons } from './identify-query.js';
 import { IdentifyTasks } from './identify-tasks.js';
 import { PersonResolver } from './person-resolver.js';
 import type { ProofSigner } from './proof-signer.js';
-import { loadSectorMap, SectorTokens } from './sector-tokens.js';
+import { loadSectorMap, SectorTokens } from '../identity/sector-tokens.js';
 
 /** Who calls, as far as Third Party Services cares. */
 export interface Caller {

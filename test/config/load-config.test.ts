@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { CONFIG_OPTIONS, ConfigError } from '../../src/config/config-options.js';
 import { helpText } from '../../src/config/help.js';
 import { loadConfig } from '../../src/config/load-config.js';
-import { INTERFACE_NAMES } from '../../src/openapi/interfaces.js';
+import { SERVABLE_INTERFACES } from '../../src/openapi/interfaces.js';
 
 function configOf(argv: string[], env: NodeJS.ProcessEnv = {}) {
   const request = loadConfig(argv, env);
@@ -17,7 +17,7 @@ describe('configuration', () => {
     assert.equal(config.port, 8080);
     assert.equal(config.dataDir, './data');
     assert.equal(config.mongodbUri, undefined);
-    assert.deepEqual(config.interfaces, [...INTERFACE_NAMES]);
+    assert.deepEqual(config.interfaces, [...SERVABLE_INTERFACES], 'the eight OSIA interfaces and oidc');
     assert.equal(config.bodyLimit, '20mb');
   });
 

@@ -166,7 +166,7 @@ describe('my data (/me)', () => {
 
   it('shows the passkey registration the provider gives, in the page\'s language', async () => {
     const clerk = await tokenFor(t.dataDir, 'pr.person.read', 'clerk', 'registry-office');
-    const section = (lang: string) => html`<p><a href="/oidc/passkeys">${lang === 'fr' ? 'Ajouter une clé' : 'Add a passkey'}</a></p>`;
+    const section = async (lang: string) => html`<p><a href="/oidc/passkeys">${lang === 'fr' ? 'Ajouter une clé' : 'Add a passkey'}</a></p>`;
     const withPasskeys = (await withMyData(t, SETTINGS, clock, clerk, section)).app;
     const fr = await request(withPasskeys).get('/me/').set(TEST_LOGIN, `${UIN} high`).set('Accept-Language', 'fr');
     assert.match(fr.text, /<section aria-labelledby="passkeys"><h2 id="passkeys">Clés d’accès<\/h2><p><a href="\/oidc\/passkeys">Ajouter une clé<\/a><\/p><\/section>/);

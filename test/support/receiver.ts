@@ -59,7 +59,10 @@ export async function startReceiver(path = '/hook', tls?: https.ServerOptions): 
       text += chunk;
     });
     req.on('end', () => {
-      const message = { url: req.url ?? '', headers: req.headers, body: JSON.parse(text) as Record<string, unknown> };
+      // JSON, or an HTML form (an OpenID back-channel logout token).
+      const form = /^application\/x-www-form-urlencoded/.test(req.headers['content-type'] ?? '');
+      const body = (form ? Object.fromEntries(new URLSearchParams(text)) : JSON.parse(text)) as Record<string, unknown>;
+      const message = { url: req.url ?? '', headers: req.headers, body };
       attempts.push(message);
       if (receiver.silent) return;
       res.statusCode = receiver.answer?.(message) ?? receiver.status;

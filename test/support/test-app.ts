@@ -4,11 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Express } from 'express';
 import pino, { type Logger } from 'pino';
-import { type AppServices, composeApp } from '../../src/composition-root.js';
+import { type AppServices, composeApp, type OidcLoginPorts } from '../../src/composition-root.js';
 import type { BackgroundJobs } from '../../src/shared/background-jobs.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { type Clock, systemClock } from '../../src/shared/clock.js';
-import { AUDIT, INTERFACE_NAMES, type InterfaceName } from '../../src/openapi/interfaces.js';
+import { AUDIT, INTERFACE_NAMES, type ServableInterfaceName } from '../../src/openapi/interfaces.js';
 import { loadServedSetup } from '../../src/profile/served-documents.js';
 import { createStorage } from '../../src/storage/create-storage.js';
 import type { Storage } from '../../src/storage/document-store.port.js';
@@ -25,7 +25,7 @@ export interface TestApp {
 }
 
 export interface TestAppOptions {
-  interfaces?: readonly InterfaceName[];
+  interfaces?: readonly ServableInterfaceName[];
   logger?: Logger;
   /** Reopen an existing data directory instead of a fresh one. */
   dataDir?: string;
@@ -33,6 +33,8 @@ export interface TestAppOptions {
   env?: NodeJS.ProcessEnv;
   /** The app's clock (a fake one the test moves); the system clock otherwise. */
   clock?: Clock;
+  /** The OpenID provider's login methods (stand-ins in its tests). */
+  oidcLogins?: OidcLoginPorts;
 }
 
 /**
@@ -56,7 +58,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const { documents, settings } = await loadServedSetup([...interfaces, AUDIT], config.profile);
   const clock = options.clock ?? systemClock;
   const storage = await createStorage({ dataDir, mongodbUri: process.env.MONGODB_URI, mongodbDatabase: path.basename(dataDir), clock });
-  const { app, services, jobs } = await composeApp({ config, storage, logger, documents, settings, clock }).catch(async (err: unknown) => {
+  const { app, services, jobs } = await composeApp({ config, storage, logger, documents, settings, clock, oidcLogins: options.oidcLogins }).catch(async (err: unknown) => {
     await storage.documents.close();
     if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
     throw err;

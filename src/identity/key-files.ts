@@ -1,5 +1,5 @@
 /**
- * The Third Party Services secrets (proof signing key, sector token secret): read from a file the operator names,
+ * The secrets of Third Party Services and the OpenID provider (proof signing key, sector token secret): read from a file the operator names,
  * or generated once under `<dataDir>/thirdparty/` (directory 0700, file 0600) and read back on later starts.
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
