@@ -5,6 +5,7 @@
  * use of a session or token (findAccount), so a death or a revocation ends what a session could still do.
  */
 import type { Clock } from '../shared/clock.js';
+import type { RefusalReason } from './refusals.js';
 
 /** What the standing reads of a person (the registry's person record). */
 export interface PersonState {
@@ -28,8 +29,8 @@ export interface AccountStandingSources {
   clock: Clock;
 }
 
-/** Why a person or a credential no longer stands, in words the person reads; undefined when it stands. */
-export type StandingReason = string | undefined;
+/** Why a person or a credential no longer stands (a sentence the person reads); undefined when it stands. */
+export type StandingReason = RefusalReason | undefined;
 
 export class AccountStanding {
   constructor(private readonly sources: AccountStandingSources) {}
@@ -49,23 +50,23 @@ export class AccountStanding {
   }
 
   #credentialReason(personId: string, credential: CredentialState | undefined): StandingReason {
-    if (!credential) return 'This card is not known to the credential register.';
-    if (credential.personId !== personId) return 'This card belongs to another person.';
-    if (credential.status === 'SUSPENDED') return 'This card is suspended.';
-    if (credential.status === 'REVOKED') return 'This card has been revoked.';
-    if (credential.status !== 'ACTIVE') return `This card is not active (status ${credential.status}).`;
+    if (!credential) return { refusal: 'unknownCard' };
+    if (credential.personId !== personId) return { refusal: 'otherHolder' };
+    if (credential.status === 'SUSPENDED') return { refusal: 'cardSuspended' };
+    if (credential.status === 'REVOKED') return { refusal: 'cardRevoked' };
+    if (credential.status !== 'ACTIVE') return { refusal: 'cardInactive', values: { status: credential.status } };
     if (!this.sources.profiles.includes(credential.credentialProfileId)) {
-      return `A ${credential.credentialProfileId} credential cannot be used to log in.`;
+      return { refusal: 'profileNotAllowed', values: { profile: credential.credentialProfileId } };
     }
-    if (credential.expiryDate !== undefined && Date.parse(credential.expiryDate) <= this.sources.clock().getTime()) return 'This card has expired.';
+    if (credential.expiryDate !== undefined && Date.parse(credential.expiryDate) <= this.sources.clock().getTime()) return { refusal: 'cardExpired' };
     return undefined;
   }
 }
 
 function personReason(person: PersonState | undefined): StandingReason {
-  if (!person) return 'This person is not in the population registry.';
-  if (person.physicalStatus === 'DEAD') return 'The population registry records this person as deceased.';
-  if (person.status !== 'ACTIVE') return `This person's record is not active in the population registry (status ${person.status}).`;
-  if (person.physicalStatus !== 'ALIVE') return `This person is not recorded as alive in the population registry (${person.physicalStatus}).`;
+  if (!person) return { refusal: 'unknownPerson' };
+  if (person.physicalStatus === 'DEAD') return { refusal: 'deceased' };
+  if (person.status !== 'ACTIVE') return { refusal: 'personInactive', values: { status: person.status } };
+  if (person.physicalStatus !== 'ALIVE') return { refusal: 'notAlive', values: { status: person.physicalStatus } };
   return undefined;
 }

@@ -24,7 +24,6 @@ export interface CardAuthenticatorParts {
 
 /** Node's handshake judges validity on the system's time: those verdicts are left to our clock. */
 const TIME_VERDICTS = new Set(['CERT_NOT_YET_VALID', 'CERT_HAS_EXPIRED']);
-const NOT_OURS = 'This certificate was not issued by our identity card authority.';
 
 export class CardAuthenticator {
   readonly #ca: X509Certificate;
@@ -36,15 +35,15 @@ export class CardAuthenticator {
   async authenticateCard(peer: CardPeer): Promise<LoginResult> {
     const serial = this.#checked(peer).serialNumber.toUpperCase();
     const recorded = await this.parts.certificate(serial);
-    if (!recorded) throw new LoginRefused('This certificate is not one of the identity cards we issued.');
-    if (recorded.status === 'REVOKED') throw new LoginRefused('This card\'s certificate has been revoked.');
-    if (recorded.status === 'HELD') throw new LoginRefused('This card\'s certificate is suspended.');
+    if (!recorded) throw new LoginRefused({ refusal: 'notIssued' });
+    if (recorded.status === 'REVOKED') throw new LoginRefused({ refusal: 'certificateRevoked' });
+    if (recorded.status === 'HELD') throw new LoginRefused({ refusal: 'certificateSuspended' });
     if (recorded.usage !== 'authentication') {
-      throw new LoginRefused('This is the card\'s signature certificate: choose its authentication certificate.');
+      throw new LoginRefused({ refusal: 'signatureCertificate' });
     }
     const { credentialId } = recorded;
     const holder = await this.parts.standing.holderOf(credentialId);
-    if (!holder) throw new LoginRefused('This card is not known to the credential register.');
+    if (!holder) throw new LoginRefused({ refusal: 'unknownCard' });
     if (holder.reason !== undefined) throw new LoginRefused(holder.reason);
     return { personId: holder.personId, acr: 'high', amr: ['sc', 'pin'], credentialId };
   }
@@ -52,19 +51,19 @@ export class CardAuthenticator {
   /** The presented certificate once it chains to our CA and is valid now. */
   #checked(peer: CardPeer): X509Certificate {
     if (!peer.certificate || peer.certificate.length === 0) {
-      throw new LoginRefused('No card certificate was presented: insert your identity card and choose its certificate when the browser asks.');
+      throw new LoginRefused({ refusal: 'noCertificate' });
     }
-    if (!peer.authorized && !TIME_VERDICTS.has(peer.authorizationError ?? '')) throw new LoginRefused(NOT_OURS);
+    if (!peer.authorized && !TIME_VERDICTS.has(peer.authorizationError ?? '')) throw new LoginRefused({ refusal: 'notOurs' });
     let certificate: X509Certificate;
     try {
       certificate = new X509Certificate(peer.certificate);
     } catch {
-      throw new LoginRefused('The certificate presented cannot be read.');
+      throw new LoginRefused({ refusal: 'unreadable' });
     }
-    if (!certificate.checkIssued(this.#ca) || !certificate.verify(this.#ca.publicKey)) throw new LoginRefused(NOT_OURS);
+    if (!certificate.checkIssued(this.#ca) || !certificate.verify(this.#ca.publicKey)) throw new LoginRefused({ refusal: 'notOurs' });
     const now = this.parts.clock().getTime();
-    if (now < Date.parse(certificate.validFrom)) throw new LoginRefused('This card\'s certificate is not valid yet.');
-    if (now > Date.parse(certificate.validTo)) throw new LoginRefused('This card\'s certificate has expired.');
+    if (now < Date.parse(certificate.validFrom)) throw new LoginRefused({ refusal: 'notYetValid' });
+    if (now > Date.parse(certificate.validTo)) throw new LoginRefused({ refusal: 'certificateExpired' });
     return certificate;
   }
 }

@@ -5,6 +5,7 @@
  */
 import { DomainError } from '../shared/domain-errors.js';
 import type { Level } from './assurance-levels.js';
+import { type RefusalReason, refusalText } from './refusals.js';
 
 /** A login a method made: the person (UIN), the level it reached, how, and which credential served. */
 export interface LoginResult {
@@ -16,10 +17,10 @@ export interface LoginResult {
   credentialId?: string;
 }
 
-/** A login method said no: the message is shown to the person, in text, on the login page. */
+/** A login method said no: the reason is shown to the person, in text and in the page's language, on the login page. */
 export class LoginRefused extends DomainError {
-  constructor(message: string) {
-    super('notAllowed', message);
+  constructor(readonly reason: RefusalReason) {
+    super('notAllowed', refusalText(reason, 'en'));
   }
 }
 

@@ -107,11 +107,11 @@ export async function openOidcServices(parts: OidcParts): Promise<OidcServices> 
     async finishLogin({ req, res }, login) {
       const interaction = await provider.interactionDetails(req, res);
       const client = await provider.Client.find(String(interaction.params.client_id));
-      if (!client) throw new LoginRefused('the service that asked for this login is unknown');
+      if (!client) throw new LoginRefused({ refusal: 'unknownClient' });
       const required = acr.requiredBy(interaction.params, policyOf(client).minimumAcr);
-      if (!atLeast(login.acr, required)) throw new LoginRefused(`this login reaches the level ${login.acr}; the service asks for ${required}`);
+      if (!atLeast(login.acr, required)) throw new LoginRefused({ refusal: 'levelTooLow', values: { reached: login.acr, required } });
       // Whatever the method: a person no longer ACTIVE and ALIVE signs in nowhere.
-      if (!(await activePerson(parts.registry, login.personId))) throw new LoginRefused('this identity cannot be used to sign in');
+      if (!(await activePerson(parts.registry, login.personId))) throw new LoginRefused({ refusal: 'cannotSignIn' });
       const ts = Math.floor(clock().getTime() / 1000);
       const result = { login: { accountId: login.personId, acr: acr.of(login.acr), amr: amrWithCredential(login.amr, login.credentialId), ts } };
       return provider.interactionResult(req, res, result, { mergeWithLastSubmission: false });

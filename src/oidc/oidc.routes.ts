@@ -14,6 +14,7 @@ import { atLeast } from './assurance-levels.js';
 import { consentPage, errorPage, loginPage, noMethodMessage } from './interaction.page.js';
 import { cardPeerOf } from './card-authenticator.js';
 import { LoginRefused } from './login-methods.js';
+import { refusalText } from './refusals.js';
 import type { ClientPolicy } from './oidc-clients.js';
 import type { OidcServices } from './oidc-services.js';
 import { policyOf } from './openid-provider.js';
@@ -56,9 +57,9 @@ function createOidcHandlers({ oidc, passkeyLogin }: OidcPages): Record<'showInte
   async function interactionOf(context: CallContext, uid: string) {
     const { req, res } = context.exchange;
     const interaction = await provider.interactionDetails(req, res);
-    if (interaction.uid !== uid) throw new LoginRefused('this page belongs to another sign-in');
+    if (interaction.uid !== uid) throw new LoginRefused({ refusal: 'otherSignIn' });
     const client = await provider.Client.find(String(interaction.params.client_id));
-    if (!client) throw new LoginRefused('the service that asked for this sign-in is unknown');
+    if (!client) throw new LoginRefused({ refusal: 'unknownClient' });
     return { interaction, policy: policyOf(client) };
   }
 
@@ -84,8 +85,9 @@ function createOidcHandlers({ oidc, passkeyLogin }: OidcPages): Record<'showInte
       } catch (err) {
         const expected = err instanceof DomainError || (err as { expose?: boolean }).expose === true;
         if (!expected) throw err;
-        const reason = (err as { error_description?: string }).error_description ?? (err as Error).message;
-        return page(400, errorPage(languageOf(context), reason));
+        const lang = languageOf(context);
+        const reason = err instanceof LoginRefused ? refusalText(err.reason, lang) : ((err as { error_description?: string }).error_description ?? (err as Error).message);
+        return page(400, errorPage(lang, reason));
       }
     };
 
@@ -109,14 +111,14 @@ function createOidcHandlers({ oidc, passkeyLogin }: OidcPages): Record<'showInte
         return onward(await oidc.finishLogin(context.exchange, login));
       } catch (err) {
         if (!(err instanceof LoginRefused)) throw err;
-        return showLogin(context, interaction, policy, err.message);
+        return showLogin(context, interaction, policy, refusalText(err.reason, languageOf(context)));
       }
     }),
 
     submitConsent: pageStep(async (context, uid, body) => {
       const { interaction, policy } = await interactionOf(context, uid);
       const { req, res } = context.exchange;
-      if (interaction.prompt.name !== 'consent') throw new LoginRefused('there is nothing to consent to at this step');
+      if (interaction.prompt.name !== 'consent') throw new LoginRefused({ refusal: 'nothingToConsent' });
       if (body.decision !== 'accept') {
         const refused = { error: 'access_denied', error_description: 'the person refused to share their data' };
         return onward(await provider.interactionResult(req, res, refused, { mergeWithLastSubmission: false }));
@@ -132,7 +134,7 @@ function createOidcHandlers({ oidc, passkeyLogin }: OidcPages): Record<'showInte
     const { req, res } = context.exchange;
     const details = interaction.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[] };
     const accountId = interaction.session?.accountId;
-    if (!accountId) throw new LoginRefused('sign in first');
+    if (!accountId) throw new LoginRefused({ refusal: 'signInFirst' });
     const grant = (interaction.grantId && (await provider.Grant.find(interaction.grantId))) || new provider.Grant({ accountId, clientId: String(interaction.params.client_id) });
     if (details.missingOIDCScope) grant.addOIDCScope(details.missingOIDCScope.join(' '));
     if (details.missingOIDCClaims) grant.addOIDCClaims(details.missingOIDCClaims);

@@ -10,9 +10,10 @@ import type { operations } from '../../generated/oidc-passkeys.js';
 import { type HtmlFragment, html } from '../http/html.js';
 import type { InterfaceModule } from '../http/interface-module.js';
 import type { CallContext, HandlerMap } from '../http/operation-types.js';
-import type { PageLanguage } from '../http/page-layout.js';
+import { type PageLanguage, requestLanguage } from '../http/page-layout.js';
 import { InvalidError, NotAllowedError } from '../shared/domain-errors.js';
 import { LoginRefused, type LoginResult } from './login-methods.js';
+import { refusalText } from './refusals.js';
 import { PASSKEY_SCRIPT } from './passkey-script.js';
 import type { PasskeySummary, Passkeys } from './passkeys.js';
 
@@ -71,7 +72,8 @@ function createPasskeyHandlers({ passkeys, finishLogin }: PasskeyServices): Hand
         const result = await passkeys.authenticate(path.uid, body as AuthenticationResponseJSON);
         return { status: 200, body: { location: await finishLogin(context.exchange, result) } };
       } catch (err) {
-        if (err instanceof LoginRefused) throw new InvalidError(err.message);
+        // The page's script shows the message as it comes: in the page's language.
+        if (err instanceof LoginRefused) throw new InvalidError(refusalText(err.reason, requestLanguage(context.exchange.req)));
         throw err;
       }
     },

@@ -24,6 +24,7 @@ import type { RecordSpec } from '../storage/record-spec.js';
 import type { Records } from '../storage/records.js';
 import type { Store } from '../storage/store.js';
 import { LoginRefused, type LoginResult } from './login-methods.js';
+import { refusalText } from './refusals.js';
 import { type Ceremony, PasskeyChallenges } from './passkey-challenges.js';
 
 interface PasskeyRecord {
@@ -84,7 +85,7 @@ function challengeOf(clientDataJSON: string): string | undefined {
   }
 }
 
-const STALE = 'This passkey request has expired or was used already; try again';
+const STALE = refusalText({ refusal: 'passkeyStale' }, 'en');
 
 const summaryOf = ({ _id, createdAt, lastUsedAt, synced, transports }: Omit<PasskeyRecord, 'publicKey' | 'personId' | 'counter'>): PasskeySummary => ({
   id: _id,
@@ -178,13 +179,13 @@ export class Passkeys {
    */
   async authenticate(interactionId: string, response: AuthenticationResponseJSON): Promise<LoginResult> {
     const challenge = await this.#take(response.response.clientDataJSON, 'authentication', interactionId);
-    if (!challenge) throw new LoginRefused(STALE);
+    if (!challenge) throw new LoginRefused({ refusal: 'passkeyStale' });
     const used = await this.store.change(async () => {
       const read = await this.passkeys.getVersioned(response.id);
-      if (!read) throw new LoginRefused('This passkey is not registered here');
+      if (!read) throw new LoginRefused({ refusal: 'passkeyUnknown' });
       const { record } = read;
       if (response.response.userHandle !== undefined && response.response.userHandle !== (await this.users.get(record.personId))?.handle) {
-        throw new LoginRefused('This passkey belongs to another account');
+        throw new LoginRefused({ refusal: 'passkeyOtherAccount' });
       }
       let verified: Awaited<ReturnType<typeof verifyAuthenticationResponse>>;
       try {
@@ -196,14 +197,14 @@ export class Passkeys {
           credential: { id: record._id, publicKey: new Uint8Array(record.publicKey), counter: record.counter },
         });
       } catch {
-        throw new LoginRefused('The passkey answer could not be verified');
+        throw new LoginRefused({ refusal: 'passkeyUnverified' });
       }
-      if (!verified.verified) throw new LoginRefused('The passkey answer could not be verified');
+      if (!verified.verified) throw new LoginRefused({ refusal: 'passkeyUnverified' });
       const { newCounter } = verified.authenticationInfo;
       await this.store.commit([this.passkeys.put({ ...record, counter: newCounter, lastUsedAt: this.options.clock().toISOString() }, read)]);
       return record;
     });
-    if (!(await this.options.standing(used.personId))) throw new LoginRefused('This person can no longer sign in');
+    if (!(await this.options.standing(used.personId))) throw new LoginRefused({ refusal: 'cannotSignIn' });
     return { personId: used.personId, acr: 'substantial', amr: [used.synced ? 'swk' : 'hwk', 'user'] };
   }
 

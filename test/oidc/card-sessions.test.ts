@@ -54,7 +54,7 @@ describe('standing and the end of sessions', () => {
     const unsuspended = await issueCard(first, 'R-UNSUSPENDED', 'UNSUSPENDED');
     assert.equal(await standing.standing('DIES', dies.credentialId), undefined);
     assert.equal(await standing.standing('REVOKED', revoked.credentialId), undefined);
-    assert.equal(await standing.standing('REVOKED', dies.credentialId), 'This card belongs to another person.');
+    assert.deepEqual(await standing.standing('REVOKED', dies.credentialId), { refusal: 'otherHolder' });
 
     const death = (await subscribedCallbacks(first)).get('pr.death');
     assert.ok(death);
@@ -68,11 +68,11 @@ describe('standing and the end of sessions', () => {
     await setPerson(first, 'MOVED', 'ACTIVE', 'ALIVE');
     await post(first, unsuspended.credentialId, 'suspend');
     await post(first, unsuspended.credentialId, 'unsuspend');
-    assert.equal(await standing.standing('DIES'), 'The population registry records this person as deceased.');
-    assert.equal(await standing.standing('DIES', dies.credentialId), 'The population registry records this person as deceased.');
+    assert.deepEqual(await standing.standing('DIES'), { refusal: 'deceased' });
+    assert.deepEqual(await standing.standing('DIES', dies.credentialId), { refusal: 'deceased' });
     assert.equal(await standing.standing('REVOKED'), undefined, 'the person stands, their revoked card does not');
-    assert.equal(await standing.standing('REVOKED', revoked.credentialId), 'This card has been revoked.');
-    assert.equal(await standing.standing('SUSPENDED', suspended.credentialId), 'This card is suspended.');
+    assert.deepEqual(await standing.standing('REVOKED', revoked.credentialId), { refusal: 'cardRevoked' });
+    assert.deepEqual(await standing.standing('SUSPENDED', suspended.credentialId), { refusal: 'cardSuspended' });
 
     // The process stops before any session was ended: the records wait in the store.
     await first.storage.documents.close();

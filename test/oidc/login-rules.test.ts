@@ -87,9 +87,12 @@ describe('OpenID Connect login rules', () => {
     bench.card.login = cardLogin(uin, 'substantial');
     const browser = new Browser();
     const login = await browser.visit(client.buildAuthorizationUrl(config, { ...(await pkce()).params, scope: 'openid' }).href);
-    const refused = await browser.visit(linkOf(login.body, /href="([^"]*\/card)"/, login.url));
+    const cardStep = linkOf(login.body, /href="([^"]*\/card)"/, login.url);
+    const refused = await browser.visit(cardStep);
     assert.equal(refused.response.status, 403);
-    assert.match(refused.body, /role="alert">this login reaches the level substantial; the service asks for high/);
+    assert.match(refused.body, /role="alert">This login reaches the level substantial; the service asks for high\./);
+    const inFrench = await browser.visit(cardStep, { headers: { 'accept-language': 'fr' } });
+    assert.match(inFrench.body, /role="alert">Cette connexion atteint le niveau substantial ; le service demande high\./);
   });
 
   it('answers unmet_authentication_requirements when no method reaches the level asked', async () => {
@@ -114,7 +117,7 @@ describe('OpenID Connect login rules', () => {
     const login = await browser.visit(client.buildAuthorizationUrl(config, { ...(await pkce()).params, scope: 'openid' }).href);
     const refused = await browser.visit(linkOf(login.body, /href="([^"]*\/card)"/, login.url));
     assert.equal(refused.response.status, 403);
-    assert.match(refused.body, /role="alert">this identity cannot be used to sign in/);
+    assert.match(refused.body, /role="alert">This person can no longer sign in\./);
   });
 
   it('refuses a dead person\'s access token at userinfo', async () => {

@@ -14,6 +14,7 @@ import type { Express } from 'express';
 import { stringify } from 'yaml';
 import type { LoginResult } from '../../src/oidc/login-methods.js';
 import { LoginRefused } from '../../src/oidc/login-methods.js';
+import type { RefusalReason } from '../../src/oidc/refusals.js';
 import type { OidcLoginPorts } from '../../src/composition-root.js';
 import { claim, createIdentity, createPerson, defineReference } from '../support/registry-fixtures.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
@@ -29,7 +30,7 @@ export interface OidcBench {
   url: string;
   issuer: string;
   /** Who the stand-in card logs in next, at which level; `refuse` makes it say no. */
-  card: { login?: LoginResult; refuse?: string };
+  card: { login?: LoginResult; refuse?: RefusalReason };
   /** The private key of the private_key_jwt client `rp-jwt`. */
   jwtKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
   close(): Promise<void>;
@@ -71,7 +72,7 @@ export async function startOidcBench(options: BenchOptions = {}): Promise<OidcBe
   const standIn = (): OidcLoginPorts => ({
     standing: { credentialActive: async () => true },
     authenticateCard: async () => {
-      if (card.refuse || !card.login) throw new LoginRefused(card.refuse ?? 'no card');
+      if (card.refuse || !card.login) throw new LoginRefused(card.refuse ?? { refusal: 'noCertificate' });
       return card.login;
     },
   });
@@ -113,7 +114,7 @@ export class Browser {
     let request = init;
     for (let hop = 0; hop < 10; hop++) {
       if (url.startsWith(RP)) return { url, response: new Response(null, { status: 200 }), body: '' };
-      const response = await fetch(url, { ...request, redirect: 'manual', headers: { ...(request.headers as object), cookie: this.#cookieHeader(), 'accept-language': 'en' } });
+      const response = await fetch(url, { ...request, redirect: 'manual', headers: { 'accept-language': 'en', ...(request.headers as object), cookie: this.#cookieHeader() } });
       this.#keep(response);
       const location = response.headers.get('location');
       if (response.status < 300 || response.status >= 400 || !location) return { url, response, body: await response.text() };

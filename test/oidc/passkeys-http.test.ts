@@ -121,7 +121,7 @@ describe('passkeys over HTTP', () => {
     await request(app).post('/oidc/interaction/uid-3/passkey').send(answer).expect(200);
     const count = finished.length;
     const replay = await request(app).post('/oidc/interaction/uid-3/passkey').send(answer).expect(400);
-    assert.deepEqual(replay.body, { code: 400, message: 'This passkey request has expired or was used already; try again' });
+    assert.deepEqual(replay.body, { code: 400, message: 'This passkey request has expired or was used already; try again.' });
     assert.equal(finished.length, count);
   });
 
