@@ -6,6 +6,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type https from 'node:https';
+import { CookieJar } from '../test/support/cookie-jar.js';
 import { httpsFetch } from './https-fetch.js';
 
 export interface CardKeys {
@@ -43,7 +44,7 @@ const base64url = (bytes: Buffer) => bytes.toString('base64url');
 
 /** A browser with one card in its reader: a cookie jar of its own (per host, any port), redirects followed by hand. */
 export class CardBrowser {
-  readonly #cookies = new Map<string, string>();
+  readonly #cookies = new CookieJar();
   readonly #main: ReturnType<typeof httpsFetch>;
   readonly #card: ReturnType<typeof httpsFetch>;
   /** Whether a consent page was answered. */
@@ -66,8 +67,8 @@ export class CardBrowser {
     for (let hop = 0; hop < 10; hop++) {
       if (this.stopAt && url.startsWith(this.stopAt)) return { url, status: 0, body: '' };
       const send = new URL(url).origin === this.provider.cardOrigin ? this.#card : this.#main;
-      const response = await send(url, { ...request, headers: { ...(request.headers as object), cookie: this.#cookieHeader(), 'accept-language': 'en' } });
-      this.#keep(response);
+      const response = await send(url, { ...request, headers: { ...(request.headers as object), cookie: this.#cookies.header(), 'accept-language': 'en' } });
+      this.#cookies.keep(response);
       const body = await response.text();
       const location = response.headers.get('location');
       if (response.status >= 400) throw new Error(`${request.method ?? 'GET'} ${url}: ${response.status} ${body.slice(0, 300)}`);
@@ -93,22 +94,7 @@ export class CardBrowser {
 
   /** The Cookie header of the main origin (to hand autocannon the session). */
   cookieHeader(): string {
-    return this.#cookieHeader();
-  }
-
-  #cookieHeader(): string {
-    return [...this.#cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-  }
-
-  #keep(response: Response): void {
-    for (const line of response.headers.getSetCookie()) {
-      const [pair = ''] = line.split(';');
-      const at = pair.indexOf('=');
-      const name = pair.slice(0, at).trim();
-      const value = pair.slice(at + 1);
-      if (value === '' || /expires=Thu, 01 Jan 1970/i.test(line)) this.#cookies.delete(name);
-      else this.#cookies.set(name, value);
-    }
+    return this.#cookies.header();
   }
 }
 
