@@ -73,6 +73,7 @@ async function issueCard(send: Fetch, url: string, headers: Record<string, strin
 
 /** `concurrency` login loops for `duration` seconds, going round the cards. */
 async function logins(provider: Provider, rp: RelyingParty, cards: CardKeys[], osia: ServerProcess, { concurrency, duration }: OidcLoad): Promise<void> {
+  const yardstick = await yardstickRate(duration, concurrency);
   const times: number[] = [];
   let errors = 0;
   let consents = 0;
@@ -100,10 +101,12 @@ async function logins(provider: Provider, rp: RelyingParty, cards: CardKeys[], o
   const seconds = (performance.now() - began) / 1000;
   times.sort((a, b) => a - b);
   const cpuUs = Math.round(((osia.cpuMs() - cpuBefore) * 1000) / Math.max(1, times.length));
+  const rate = times.length / seconds;
   console.log(
     `oidc: logins with the ID card (PAR, login page, card TLS handshake, consent when asked, code, token, userinfo), ${concurrency} loops: ` +
-      `${(times.length / seconds).toFixed(1)} logins/s, p50 ${percentile(times, 50).toFixed(0)} ms, p99 ${percentile(times, 99).toFixed(0)} ms, ` +
-      `${errors} errors, consent asked in ${consents} of ${times.length} (${firsts} a person's first login); server CPU ${cpuUs} µs/login`,
+      `${rate.toFixed(1)} logins/s, p50 ${percentile(times, 50).toFixed(0)} ms, p99 ${percentile(times, 99).toFixed(0)} ms, ` +
+      `${errors} errors, consent asked in ${consents} of ${times.length} (${firsts} a person's first login); server CPU ${cpuUs} µs/login; ` +
+      `bare Express ${yardstick} req/s (${concurrency} connections); ratio ${(rate / yardstick).toFixed(4)}`,
   );
 }
 
@@ -224,7 +227,6 @@ export async function oidcBench(load: OidcLoad): Promise<void> {
     const discovery = (await expectOk(await send(`${osia.url}/oidc/.well-known/openid-configuration`), 'discovery')) as Provider['discovery'];
     const provider: Provider = { ca: pki.caCert, agent, cardOrigin: `https://127.0.0.1:${cardPort}`, discovery };
     console.log(`oidc: osia-server ${osia.url} (card listener ${provider.cardOrigin}), ${load.persons} persons with a NATIONAL_ID_CARD`);
-    console.log(`oidc: bare Express yardstick ${await yardstickRate(load.duration, load.concurrency)} req/s (${load.concurrency} connections)`);
     await logins(provider, rp, cards, osia, load);
     await myData(provider, send, osia, dataDir, headers, cards, load);
     console.log(`oidc: osia-server peak RSS ${osia.peakRssMiB()} MiB`);
