@@ -9,13 +9,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import autocannon from 'autocannon';
 import { FaceModel } from '../src/biometrics/face-model.js';
 import { CONFIG_OPTIONS } from '../src/config/config-options.js';
 import { TemplateIndex } from '../src/biometrics/template-index.js';
 import { GROUP_PHOTOS, groupPhoto, portraits } from '../test/support/face-photos.js';
 import { startProcess } from './processes.js';
 import { DIMENSIONS, SyntheticFaces, syntheticEntry } from './synthetic-templates.js';
+import { yardstickRate } from './yardstick.js';
 
 /** OSIA_ABIS_THRESHOLD's default. */
 const THRESHOLD = Number(CONFIG_OPTIONS.abisThreshold.default);
@@ -138,21 +138,11 @@ async function enrolmentsWithDeduplication(): Promise<{ perSecond: number; enrol
   }
 }
 
-async function yardstick(): Promise<number> {
-  const bare = await startProcess(['--import', 'tsx', 'bench/bare-express.ts'], {});
-  try {
-    const result = await autocannon({ url: `${bare.url}/pr/v1/persons/P1`, connections: 16, duration: 3 });
-    return Math.round(result.requests.average);
-  } finally {
-    await bare.stop();
-  }
-}
-
 export async function abisBench(options: { sizes: number[]; searches: number }): Promise<void> {
-  console.log(`abis: bare Express yardstick before: ${await yardstick()} req/s`);
+  console.log(`abis: bare Express yardstick before: ${await yardstickRate()} req/s`);
   await extraction();
   for (const size of options.sizes) await identify(size, options.searches);
   const { perSecond, enrolments, unique } = await enrolmentsWithDeduplication();
   console.log(`abis: enrolments with deduplication (${enrolments} portraits, ${unique} unique, 2 stations): ${perSecond.toFixed(2)}/s`);
-  console.log(`abis: bare Express yardstick after: ${await yardstick()} req/s`);
+  console.log(`abis: bare Express yardstick after: ${await yardstickRate()} req/s`);
 }

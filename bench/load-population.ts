@@ -2,8 +2,10 @@
 import { SingleBar } from 'cli-progress';
 import { identityOf, PERSON, personId } from './population.js';
 
-async function call(method: string, url: string, headers: Record<string, string>, body?: unknown): Promise<void> {
-  const res = await fetch(url, {
+type Fetch = (url: string, init: RequestInit) => Promise<Response>;
+
+async function call(send: Fetch, method: string, url: string, headers: Record<string, string>, body?: unknown): Promise<void> {
+  const res = await send(url, {
     method,
     headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -16,6 +18,8 @@ export async function loadPopulation(
   count: number,
   headers: Record<string, string>,
   concurrency = 32,
+  /** How requests are sent: `fetch`, or a client trusting the server's test CA (bench/https-fetch.ts). */
+  send: Fetch = fetch,
 ): Promise<void> {
   const bar = new SingleBar({ format: 'loading persons [{bar}] {value}/{total} {percentage}% eta {eta}s' });
   bar.start(count, 0);
@@ -25,9 +29,9 @@ export async function loadPopulation(
       const i = next++;
       const id = personId(i);
       const tx = `?transactionId=bench-load-${i}`;
-      await call('POST', `${baseUrl}/pr/v1/persons/${id}${tx}`, headers, PERSON);
-      await call('POST', `${baseUrl}/pr/v1/persons/${id}/identities/ID1${tx}`, headers, identityOf(i));
-      await call('PUT', `${baseUrl}/pr/v1/persons/${id}/identities/ID1/reference${tx}`, headers);
+      await call(send, 'POST', `${baseUrl}/pr/v1/persons/${id}${tx}`, headers, PERSON);
+      await call(send, 'POST', `${baseUrl}/pr/v1/persons/${id}/identities/ID1${tx}`, headers, identityOf(i));
+      await call(send, 'PUT', `${baseUrl}/pr/v1/persons/${id}/identities/ID1/reference${tx}`, headers);
       bar.increment();
     }
   };

@@ -18,12 +18,19 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
+export interface StartOptions {
+  /** The port given as `PORT` (a free one by default: pick it first when the environment must name it). */
+  port?: number;
+  /** `https` when the server serves TLS (OSIA_TLS_CERT). */
+  scheme?: 'http' | 'https';
+}
+
 /**
  * Starts `node <args>` listening on a free port given as `PORT`, and resolves once the port takes connections:
  * whatever the server's log level, nothing depends on what it prints.
  */
-export async function startProcess(args: string[], env: NodeJS.ProcessEnv): Promise<ServerProcess> {
-  const port = await freePort();
+export async function startProcess(args: string[], env: NodeJS.ProcessEnv, options: StartOptions = {}): Promise<ServerProcess> {
+  const port = options.port ?? (await freePort());
   const child = spawn(process.execPath, args, { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = once(child, 'exit').then(([code]) => {
     throw new Error(`server exited with ${code} before listening`);
@@ -36,7 +43,7 @@ export async function startProcess(args: string[], env: NodeJS.ProcessEnv): Prom
     if (line.includes('"level":50')) process.stderr.write(`server error: ${line}\n`);
   });
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.scheme ?? 'http'}://127.0.0.1:${port}`,
     child,
     peakRssMiB: () => statusMiB(child, 'VmHWM'),
     rssMiB: () => statusMiB(child, 'VmRSS'),
@@ -71,7 +78,7 @@ function cpuMsOf(child: ChildProcess): number {
   }
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = net.createServer().listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;

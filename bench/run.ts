@@ -3,7 +3,10 @@
  * `npm run bench -- --only notification` runs the Notification scenarios (bench/notification.ts; also part of a run
  * without `--only`), `--only abis` the ABIS ones (bench/abis.ts: extraction, identification at 100,000 and 1,000,000
  * templates; also part of a run without `--only`), `--only my-data` the citizen's access report (bench/my-data.ts: a
- * page's p99 for a person with 10,000 accesses; also part of a run without `--only`).
+ * page's p99 for a person with 10,000 accesses; also part of a run without `--only`), `--only oidc` the OpenID
+ * provider over HTTP/TLS (bench/oidc.ts: logins per second with the ID card in `--login-loops` loops for `--duration`
+ * seconds; the /me report's rate and p99 for a person with `--accesses` accesses, default 10,000; also part of a run
+ * without `--only`).
  * `npm run bench -- --data-dir DIR --persons N …` measures a store loaded earlier with the same population
  * (`npm run bench:scale -- --persons N --keep DIR`) and leaves it in place.
  *
@@ -30,6 +33,7 @@ import { type ServerProcess, startProcess } from './processes.js';
 import { abisBench } from './abis.js';
 import { myDataBench } from './my-data.js';
 import { notificationBench } from './notification.js';
+import { oidcBench } from './oidc.js';
 import { summarise } from './profile-summary.js';
 import { SCENARIOS, type Scenario, YARDSTICK } from './scenarios.js';
 
@@ -45,6 +49,8 @@ const { values } = parseArgs({
     profile: { type: 'boolean', default: false },
     'profile-dir': { type: 'string', default: '.tmp/cpu-profiles' },
     'data-dir': { type: 'string' },
+    'login-loops': { type: 'string', default: '8' },
+    accesses: { type: 'string', default: '10000' },
   },
 });
 const kept = values['data-dir'];
@@ -57,9 +63,11 @@ const scenarios = SCENARIOS.filter((s) => selected.length === 0 || selected.some
 const withNotification = selected.length === 0 || selected.includes('notification');
 const withAbis = selected.length === 0 || selected.includes('abis');
 const withMyData = selected.length === 0 || selected.includes('my-data');
+const withOidc = selected.length === 0 || selected.includes('oidc');
 const ABIS_LOAD = { sizes: [100_000, 1_000_000], searches: 200 };
 const MY_DATA_LOAD = { accesses: 10_000, pages: 200 };
 const NOTIFICATION_LOAD = { publishes: 2000, latencyMessages: 200, drainMessages: 10_000 };
+const OIDC_LOAD = { persons: 50, concurrency: Number(values['login-loops']), duration, accesses: Number(values.accesses), logLevel: values['log-level'] };
 
 interface Measured {
   /** Units of work per second (requests, or pairs for a two-request scenario). */
@@ -95,11 +103,17 @@ async function reportSize(): Promise<void> {
   console.log(`scale: database ${(bytes / 2 ** 20).toFixed(0)} MiB (${files.join(', ')}), ${(bytes / persons).toFixed(0)} bytes per person`);
 }
 
-if (scenarios.length === 0) {
-  // `--only notification` / `--only abis` / `--only my-data`: nothing else to start.
+/** The scenarios that start their own servers. */
+async function otherBenches(): Promise<void> {
   if (withNotification) await notificationBench(NOTIFICATION_LOAD);
   if (withAbis) await abisBench(ABIS_LOAD);
   if (withMyData) await myDataBench(MY_DATA_LOAD);
+  if (withOidc) await oidcBench(OIDC_LOAD);
+}
+
+if (scenarios.length === 0) {
+  // `--only notification` / `--only abis` / `--only my-data` / `--only oidc`: nothing else to start.
+  await otherBenches();
   process.exit(0);
 }
 const dataDir = kept ? path.resolve(kept) : await mkdtemp(path.join(os.tmpdir(), 'osia-bench-'));
@@ -184,6 +198,4 @@ if (values.profile && osia) {
     console.log(`no CPU profile of process ${pid} found in ${profileDir}`);
   }
 }
-if (withNotification) await notificationBench(NOTIFICATION_LOAD);
-if (withAbis) await abisBench(ABIS_LOAD);
-if (withMyData) await myDataBench(MY_DATA_LOAD);
+await otherBenches();

@@ -16,6 +16,7 @@ import type { LoginResult } from '../../src/oidc/login-methods.js';
 import { LoginRefused } from '../../src/oidc/login-methods.js';
 import type { RefusalReason } from '../../src/oidc/refusals.js';
 import type { OidcLoginPorts } from '../../src/composition-root.js';
+import { CookieJar } from '../support/cookie-jar.js';
 import { claim, createIdentity, createPerson, defineReference } from '../support/registry-fixtures.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
@@ -106,7 +107,7 @@ export async function createCitizen(t: TestApp, uin: string): Promise<void> {
 
 /** A browser enough for the provider: keeps cookies (per host, any port, as browsers do) and stops at the client. */
 export class Browser {
-  readonly #cookies = new Map<string, string>();
+  readonly #cookies = new CookieJar();
 
   /** Follows redirects from `start` while they stay off the client; answers the last answer and where it ended. */
   async visit(start: string, init: RequestInit = {}): Promise<{ url: string; response: Response; body: string }> {
@@ -114,8 +115,8 @@ export class Browser {
     let request = init;
     for (let hop = 0; hop < 10; hop++) {
       if (url.startsWith(RP)) return { url, response: new Response(null, { status: 200 }), body: '' };
-      const response = await fetch(url, { ...request, redirect: 'manual', headers: { 'accept-language': 'en', ...(request.headers as object), cookie: this.#cookieHeader() } });
-      this.#keep(response);
+      const response = await fetch(url, { ...request, redirect: 'manual', headers: { 'accept-language': 'en', ...(request.headers as object), cookie: this.#cookies.header() } });
+      this.#cookies.keep(response);
       const location = response.headers.get('location');
       if (response.status < 300 || response.status >= 400 || !location) return { url, response, body: await response.text() };
       url = new URL(location, url).href;
@@ -131,20 +132,7 @@ export class Browser {
 
   /** The Cookie header this browser sends (to hand the server's ports a request of its own). */
   cookieHeader(): string {
-    return this.#cookieHeader();
-  }
-
-  #cookieHeader(): string {
-    return [...this.#cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-  }
-
-  #keep(response: Response): void {
-    for (const line of response.headers.getSetCookie()) {
-      const [pair = ''] = line.split(';');
-      const [name = '', value = ''] = pair.split('=');
-      if (/expires=Thu, 01 Jan 1970/i.test(line) || value === '') this.#cookies.delete(name.trim());
-      else this.#cookies.set(name.trim(), value);
-    }
+    return this.#cookies.header();
   }
 }
 
