@@ -1,0 +1,62 @@
+/**
+ * Sign-ins the provider refuses, in Chromium against the real server: the certificate of a revoked card, and the
+ * card of a person the registry records as dead. The person reads why on the login page; the relying party gets no
+ * code. Each person's card sits in a browser of its own (Chromium's NSS database is made at launch).
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it, type TestContext } from 'node:test';
+import request from 'supertest';
+import { credentialUrl } from '../cms/cms-fixtures.js';
+import { type HolderCard, issueCard } from '../oidc/card-fixtures.js';
+import { createCitizen } from '../oidc/oidc-fixtures.js';
+import { browserSkipReason, launchBrowser } from '../support/browser.js';
+import { type CitizenServer, startCitizenServer } from '../support/citizen-server.js';
+import { TX } from '../support/registry-fixtures.js';
+import { RelyingParty } from './relying-party.js';
+
+describe('sign-ins refused in Chromium', { skip: browserSkipReason({ nss: true }) }, () => {
+  let server: CitizenServer;
+  before(async () => {
+    server = await startCitizenServer();
+  });
+  after(() => server?.stop());
+
+  /** Tries the card of `card` for the health portal; answers the page the browser ends on. */
+  const tryCard = async (t: TestContext, card: HolderCard) => {
+    const browser = await launchBrowser({
+      trustedCaPems: [server.pki.caCert],
+      clientCertificate: { certPem: card.authentication.cert, keyPem: card.authentication.key, origins: [server.cardOrigin] },
+    });
+    t.after(() => browser.close());
+    const { page } = browser;
+    const callbacks: string[] = [];
+    page.on('request', (sent) => {
+      if (sent.url().startsWith(server.rpCallback)) callbacks.push(sent.url());
+    });
+    await page.goto((await (await RelyingParty.discover(server, 'health-portal')).authorize()).url);
+    await page.getByRole('link', { name: 'Sign in with my ID card' }).click();
+    await page.waitForURL((url) => url.origin === server.cardOrigin && url.pathname.endsWith('/card'));
+    assert.deepEqual(callbacks, [], 'the relying party received nothing, no code');
+    return { title: await page.title(), alert: await page.getByRole('alert').textContent() };
+  };
+
+  it('refuses a revoked card\'s certificate, and says so on the login page', async (t) => {
+    await createCitizen(server.office, '7200000001');
+    const card = await issueCard(server.office, 'REQ-E2E-REVOKED', '7200000001');
+    const revoked = await request(server.office.app).post(credentialUrl(card.credentialId, '/revoke')).send({ reason: 'card stolen' });
+    assert.equal(revoked.status, 204);
+    const page = await tryCard(t, card);
+    assert.equal(page.title, 'Sign in with your national identity');
+    assert.equal(page.alert, 'This card\'s certificate has been revoked.');
+  });
+
+  it('refuses the card of a person recorded as dead', async (t) => {
+    await createCitizen(server.office, '7200000002');
+    const card = await issueCard(server.office, 'REQ-E2E-DEAD', '7200000002');
+    const died = await request(server.office.app).put(`/pr/v1/persons/7200000002${TX}`).send({ status: 'ACTIVE', physicalStatus: 'DEAD' });
+    assert.equal(died.status, 204);
+    const page = await tryCard(t, card);
+    assert.equal(page.title, 'Sign in with your national identity');
+    assert.equal(page.alert, 'The population registry records this person as deceased.');
+  });
+});
