@@ -28,3 +28,11 @@ export async function signInToMyDataWithCard(page: Page, server: CitizenServer, 
 export async function waitForMyData(page: Page, server: CitizenServer): Promise<void> {
   await page.waitForURL(atMyData(server));
 }
+
+/** Opens /me/, signing in with the card again when the session has ended (the app's clock moved past it). */
+export async function openMyData(page: Page, server: CitizenServer, cardLink = 'Sign in with my ID card'): Promise<void> {
+  await page.goto(`${server.origin}/me/`);
+  if (atMyData(server)(new URL(page.url()))) return;
+  await page.getByRole('link', { name: cardLink }).click();
+  await waitForMyData(page, server);
+}
