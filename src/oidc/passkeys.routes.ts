@@ -105,7 +105,6 @@ const MESSAGES = {
     login: 'Sign in with a passkey',
     loginHelp: 'Use a passkey you added earlier, unlocked on your device with its PIN, fingerprint or face.',
     loginNoScript: 'Signing in with a passkey needs JavaScript. You can still sign in with your ID card.',
-    title: 'Passkeys',
     registerHelp: 'A passkey lets you sign in without your ID card, at the level "substantial". You can add one while signed in with your ID card.',
     register: 'Add a passkey',
     registerNoScript: 'Adding or removing a passkey needs JavaScript.',
@@ -125,7 +124,6 @@ const MESSAGES = {
     login: 'Se connecter avec une clé d’accès',
     loginHelp: 'Utilisez une clé d’accès ajoutée auparavant, déverrouillée sur votre appareil par son code, votre empreinte ou votre visage.',
     loginNoScript: 'La connexion par clé d’accès nécessite JavaScript. Vous pouvez toujours vous connecter avec votre carte d’identité.',
-    title: 'Clés d’accès',
     registerHelp:
       'Une clé d’accès vous permet de vous connecter sans votre carte d’identité, au niveau « substantiel ». Vous pouvez en ajouter une lorsque vous êtes connecté avec votre carte.',
     register: 'Ajouter une clé d’accès',
@@ -160,7 +158,7 @@ export function passkeyLoginButton(lang: PageLanguage, uid: string, prefix = '/o
   );
 }
 
-/** The passkeys section of the "my data" page: the person's passkeys, and adding one (with a card session). */
+/** The content of the passkeys section of the "my data" page (which gives its heading): the person's passkeys, and adding one (with a card session). */
 export function passkeyRegistration(lang: PageLanguage, passkeys: readonly PasskeySummary[] = [], prefix = '/oidc'): HtmlFragment {
   const text = MESSAGES[lang];
   const day = (iso: string | undefined) => (iso ? iso.slice(0, 10) : text.never);
@@ -169,9 +167,9 @@ export function passkeyRegistration(lang: PageLanguage, passkeys: readonly Passk
       html`<li>${text.added} ${day(passkey.createdAt)}; ${text.lastUsed}: ${day(passkey.lastUsedAt)}${passkey.synced ? html`; ${text.synced}` : ''} <button type="button" class="secondary" hidden data-passkey-delete="${prefix}/passkeys/${encodeURIComponent(passkey.id)}">${text.remove}</button></li>`,
   );
   const list = rows.length > 0 ? html`<ul>${rows}</ul>` : html`<p>${text.none}</p>`;
-  return html`<section aria-labelledby="passkeys-title"><h2 id="passkeys-title">${text.title}</h2>${passkeyBox(
+  return passkeyBox(
     lang,
     prefix,
     html`${list}<p>${text.registerHelp}</p><button type="button" hidden data-passkey-register="${prefix}/passkeys/registration">${text.register}</button><noscript><p>${text.registerNoScript}</p></noscript>`,
-  )}</section>`;
+  );
 }

@@ -52,6 +52,7 @@ describe('my data in Chromium', { skip: browserSkipReason({ nss: true }) }, () =
     const { page } = browser;
     await signInToMyDataWithCard(page, server);
     assert.equal(await page.title(), 'My data');
+    assert.equal(await page.locator('dt').filter({ hasText: /^Place of birth$/ }).count(), 1, 'the default schema\'s place of birth, labelled');
     const row = report(page).getByRole('row').filter({ hasText: 'Bank of Utopia (first-bank)' });
     assert.equal(await row.count(), 1);
     const cells = await row.getByRole('cell').allInnerTexts();

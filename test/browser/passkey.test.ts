@@ -40,10 +40,11 @@ describe('a passkey in Chromium, added after a card sign-in and used for the nex
     const { page } = browser;
     await signInToMyDataWithCard(page, server);
     assert.equal(await page.getByText('You have no passkey.').count(), 1);
+    assert.equal(await page.getByRole('heading', { name: 'Passkeys' }).count(), 1, 'one heading for the section');
     await page.getByRole('button', { name: 'Add a passkey' }).click();
     // The script reloads the page once the server verified the new passkey.
     await page.getByRole('button', { name: 'Remove' }).waitFor();
-    assert.match(await page.locator('section[aria-labelledby="passkeys-title"] li').innerText(), /^Added \d{4}-\d{2}-\d{2}; Last used: never/);
+    assert.match(await page.locator('section[aria-labelledby="passkeys"] li').innerText(), /^Added \d{4}-\d{2}-\d{2}; Last used: never/);
     const held = await authenticator.credentials();
     assert.equal(held.length, 1);
     assert.equal(held[0]?.rpId, 'localhost');
@@ -58,7 +59,7 @@ describe('a passkey in Chromium, added after a card sign-in and used for the nex
     await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
     await waitForMyData(page, server);
     assert.equal(await page.title(), 'My data');
-    assert.match(await page.locator('section[aria-labelledby="passkeys-title"] li').innerText(), /Last used: \d{4}-\d{2}-\d{2}/);
+    assert.match(await page.locator('section[aria-labelledby="passkeys"] li').innerText(), /Last used: \d{4}-\d{2}-\d{2}/);
     const [used] = await authenticator.credentials();
     assert.ok((used?.signCount ?? 0) > 0, 'the authenticator signed');
 
