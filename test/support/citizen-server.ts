@@ -7,13 +7,14 @@
 import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
-import net from 'node:net';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { loadConfig } from '../../src/config/load-config.js';
 import { startServer } from '../../src/server.js';
 import { type Clock, systemClock } from '../../src/shared/clock.js';
+import { freePort } from './free-port.js';
 import { fetchTrusting, type TrustingFetch } from './https-fetch.js';
 import { createTestApp, type TestApp, testLogger } from './test-app.js';
 import { createTestPki, type TestPki } from './test-pki.js';
@@ -65,17 +66,6 @@ export interface CitizenServer {
   stop(): Promise<void>;
 }
 
-/** A port free a moment ago: the public URL must name the port before the server listens. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-    probe.on('error', reject);
-  });
-}
-
 export async function startCitizenServer(clock: Clock = systemClock): Promise<CitizenServer> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'osia-citizen-'));
   const pki = await createTestPki(dir);
@@ -83,7 +73,7 @@ export async function startCitizenServer(clock: Clock = systemClock): Promise<Ci
   const profileFile = path.join(dir, 'access-report.yaml');
   const rp = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>Back at the service</title>'));
   await once(rp.listen(0, '127.0.0.1'), 'listening');
-  const rpCallback = `http://localhost:${(rp.address() as net.AddressInfo).port}/cb`;
+  const rpCallback = `http://localhost:${(rp.address() as AddressInfo).port}/cb`;
   await writeFile(clientsFile, stringify({ clients: relyingParties(rpCallback) }));
   await writeFile(profileFile, stringify(ACCESS_REPORT));
   const [port, cardPort] = [await freePort(), await freePort()];
