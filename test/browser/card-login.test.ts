@@ -6,7 +6,9 @@
  * claims consented and only those.
  */
 import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
+import pino from 'pino';
 import { SectorTokens } from '../../src/identity/sector-tokens.js';
 import { Store } from '../../src/storage/store.js';
 import { issueCard } from '../oidc/card-fixtures.js';
@@ -21,8 +23,15 @@ const HIGH = 'http://eidas.europa.eu/LoA/high';
 describe('sign-in with the ID card in Chromium, for a relying party using openid-client', { skip: browserSkipReason({ nss: true }) }, () => {
   let server: CitizenServer;
   let browser: TestBrowser;
+  const logLines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      logLines.push(String(chunk));
+      done();
+    },
+  });
   before(async () => {
-    server = await startCitizenServer();
+    server = await startCitizenServer({ logger: pino({ level: 'info' }, sink) });
     await createCitizen(server.office, UIN);
     const card = await issueCard(server.office, 'REQ-E2E-CARD', UIN);
     browser = await launchBrowser({
@@ -84,5 +93,12 @@ describe('sign-in with the ID card in Chromium, for a relying party using openid
     const [healthSub, taxSub] = [await subOf(health), await subOf(tax)];
     assert.ok(healthSub && taxSub);
     assert.notEqual(healthSub, taxSub);
+  });
+
+  it('logs the card sign-in without naming the person: a card certificate\'s subject is the holder\'s name', () => {
+    const lines = logLines.map((line) => JSON.parse(line) as { operationId?: string; clientCertificate?: string });
+    assert.ok(lines.some((line) => line.operationId === 'loginWithCard'), 'the card step was logged');
+    assert.deepEqual(lines.filter((line) => line.clientCertificate !== undefined), []);
+    assert.ok(!logLines.some((line) => line.includes(PIVOT.lastName)), 'no line holds the holder\'s name');
   });
 });

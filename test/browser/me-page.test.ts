@@ -36,7 +36,7 @@ describe('my data in Chromium', { skip: browserSkipReason({ nss: true }) }, () =
   const report = (page: Page) => page.getByRole('table').filter({ has: page.locator('caption', { hasText: /^(Accesses to your data|Accès à vos données)/ }) });
 
   before(async () => {
-    server = await startCitizenServer(clock);
+    server = await startCitizenServer({ clock });
     await citizen(server.office, UIN, ADA);
     card = await issueCard(server.office, 'REQ-E2E-ME', UIN);
     await verifyBy('first-bank');

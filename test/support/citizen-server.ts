@@ -10,6 +10,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import type { Logger } from 'pino';
 import { stringify } from 'yaml';
 import { loadConfig } from '../../src/config/load-config.js';
 import { startServer } from '../../src/server.js';
@@ -66,7 +67,14 @@ export interface CitizenServer {
   stop(): Promise<void>;
 }
 
-export async function startCitizenServer(clock: Clock = systemClock): Promise<CitizenServer> {
+export interface CitizenServerOptions {
+  /** The app's clock (a fake one the test moves); the system's by default. */
+  clock?: Clock;
+  /** The server's logger (the test logger by default). */
+  logger?: Logger;
+}
+
+export async function startCitizenServer({ clock = systemClock, logger = testLogger() }: CitizenServerOptions = {}): Promise<CitizenServer> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'osia-citizen-'));
   const pki = await createTestPki(dir);
   const clientsFile = path.join(dir, 'clients.yaml');
@@ -89,7 +97,7 @@ export async function startCitizenServer(clock: Clock = systemClock): Promise<Ci
   };
   const request = loadConfig([], { ...env, PORT: String(port), OSIA_HOST: '127.0.0.1', OSIA_AUTH: 'on', OSIA_INTERFACES: 'pr,cms,thirdparty,oidc', OSIA_DATA_DIR: dataDir });
   if (request.help) throw new Error('unreachable: no --help given');
-  const server = await startServer(request.config, testLogger(), clock);
+  const server = await startServer(request.config, logger, clock);
   // After the server: it made the store's schema, the CA and the provider's keys.
   const office = await createTestApp({ interfaces: ['pr', 'cms', 'thirdparty', 'oidc'], dataDir, clock, env });
   return {
