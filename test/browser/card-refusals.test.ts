@@ -1,7 +1,8 @@
 /**
  * Sign-ins the provider refuses, in Chromium against the real server: the certificate of a revoked card, and the
- * card of a person the registry records as dead. The person reads why on the login page; the relying party gets no
- * code. Each person's card sits in a browser of its own (Chromium's NSS database is made at launch).
+ * card of a person the registry records as dead, before or during a session. The person reads why on the login
+ * page; the relying party gets no code. Each person's card sits in a browser of its own (Chromium's NSS database is
+ * made at launch).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it, type TestContext } from 'node:test';
@@ -9,24 +10,23 @@ import request from 'supertest';
 import { credentialUrl } from '../cms/cms-fixtures.js';
 import { type HolderCard, issueCard } from '../oidc/card-fixtures.js';
 import { createCitizen } from '../oidc/oidc-fixtures.js';
-import { browserSkipReason, launchBrowser } from '../support/browser.js';
+import { browserSkipReason } from '../support/browser.js';
 import { type CitizenServer, startCitizenServer } from '../support/citizen-server.js';
 import { TX } from '../support/registry-fixtures.js';
+import { cardBrowser, signInToMyDataWithCard } from './citizen-browser.js';
 import { RelyingParty } from './relying-party.js';
 
 describe('sign-ins refused in Chromium', { skip: browserSkipReason({ nss: true }) }, () => {
   let server: CitizenServer;
   before(async () => {
-    server = await startCitizenServer();
+    // The job that ends a dead person's sessions paused (it runs with the outboxes): the session's own checks must do.
+    server = await startCitizenServer({ env: { OSIA_OUTBOX_INTERVAL: '0' } });
   });
   after(() => server?.stop());
 
   /** Tries the card of `card` for the health portal; answers the page the browser ends on. */
   const tryCard = async (t: TestContext, card: HolderCard) => {
-    const browser = await launchBrowser({
-      trustedCaPems: [server.pki.caCert],
-      clientCertificate: { certPem: card.authentication.cert, keyPem: card.authentication.key, origins: [server.cardOrigin] },
-    });
+    const browser = await cardBrowser(server, card);
     t.after(() => browser.close());
     const { page } = browser;
     const callbacks: string[] = [];
@@ -58,5 +58,22 @@ describe('sign-ins refused in Chromium', { skip: browserSkipReason({ nss: true }
     const page = await tryCard(t, card);
     assert.equal(page.title, 'Sign in with your national identity');
     assert.equal(page.alert, 'The population registry records this person as deceased.');
+  });
+
+  it('ends the "my data" session of a person who dies meanwhile, and refuses their card from then on', async (t) => {
+    await createCitizen(server.office, '7200000003');
+    const card = await issueCard(server.office, 'REQ-E2E-DIES', '7200000003');
+    const browser = await cardBrowser(server, card);
+    t.after(() => browser.close());
+    const { page } = browser;
+    await signInToMyDataWithCard(page, server);
+    assert.equal(await page.title(), 'My data');
+    const died = await request(server.office.app).put(`/pr/v1/persons/7200000003${TX}`).send({ status: 'ACTIVE', physicalStatus: 'DEAD' });
+    assert.equal(died.status, 204);
+    await page.goto(`${server.origin}/me/`);
+    assert.equal(await page.title(), 'Sign in with your national identity', 'the session no longer opens the page');
+    await page.getByRole('link', { name: 'Sign in with my ID card' }).click();
+    await page.waitForURL((url) => url.origin === server.cardOrigin);
+    assert.equal(await page.getByRole('alert').textContent(), 'The population registry records this person as deceased.');
   });
 });

@@ -72,9 +72,11 @@ export interface CitizenServerOptions {
   clock?: Clock;
   /** The server's logger (the test logger by default). */
   logger?: Logger;
+  /** More settings of the server, as environment variables. */
+  env?: NodeJS.ProcessEnv;
 }
 
-export async function startCitizenServer({ clock = systemClock, logger = testLogger() }: CitizenServerOptions = {}): Promise<CitizenServer> {
+export async function startCitizenServer({ clock = systemClock, logger = testLogger(), env: more = {} }: CitizenServerOptions = {}): Promise<CitizenServer> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'osia-citizen-'));
   const pki = await createTestPki(dir);
   const clientsFile = path.join(dir, 'clients.yaml');
@@ -95,7 +97,7 @@ export async function startCitizenServer({ clock = systemClock, logger = testLog
     OSIA_OIDC_CLIENTS: clientsFile,
     OSIA_PROFILE: profileFile,
   };
-  const request = loadConfig([], { ...env, PORT: String(port), OSIA_HOST: '127.0.0.1', OSIA_AUTH: 'on', OSIA_INTERFACES: 'pr,cms,thirdparty,oidc', OSIA_DATA_DIR: dataDir });
+  const request = loadConfig([], { ...env, ...more, PORT: String(port), OSIA_HOST: '127.0.0.1', OSIA_AUTH: 'on', OSIA_INTERFACES: 'pr,cms,thirdparty,oidc', OSIA_DATA_DIR: dataDir });
   if (request.help) throw new Error('unreachable: no --help given');
   const server = await startServer(request.config, logger, clock);
   // After the server: it made the store's schema, the CA and the provider's keys.
