@@ -40,25 +40,24 @@ describe('sign-ins refused in Chromium', { skip: browserSkipReason({ nss: true }
     return { title: await page.title(), alert: await page.getByRole('alert').textContent() };
   };
 
-  it('refuses a revoked card\'s certificate, and says so on the login page', async (t) => {
-    await createCitizen(server.office, '7200000001');
-    const card = await issueCard(server.office, 'REQ-E2E-REVOKED', '7200000001');
-    const revoked = await request(server.office.app).post(credentialUrl(card.credentialId, '/revoke')).send({ reason: 'card stolen' });
-    assert.equal(revoked.status, 204);
-    const page = await tryCard(t, card);
-    assert.equal(page.title, 'Sign in with your national identity');
-    assert.equal(page.alert, 'This card\'s certificate has been revoked.');
-  });
-
-  it('refuses the card of a person recorded as dead', async (t) => {
-    await createCitizen(server.office, '7200000002');
-    const card = await issueCard(server.office, 'REQ-E2E-DEAD', '7200000002');
-    const died = await request(server.office.app).put(`/pr/v1/persons/7200000002${TX}`).send({ status: 'ACTIVE', physicalStatus: 'DEAD' });
-    assert.equal(died.status, 204);
-    const page = await tryCard(t, card);
-    assert.equal(page.title, 'Sign in with your national identity');
-    assert.equal(page.alert, 'The population registry records this person as deceased.');
-  });
+  const dies = (uin: string) => request(server.office.app).put(`/pr/v1/persons/${uin}${TX}`).send({ status: 'ACTIVE', physicalStatus: 'DEAD' });
+  const refusals = [
+    {
+      what: 'a revoked card\'s certificate',
+      uin: '7200000001',
+      change: (card: HolderCard) => request(server.office.app).post(credentialUrl(card.credentialId, '/revoke')).send({ reason: 'card stolen' }),
+      reason: 'This card\'s certificate has been revoked.',
+    },
+    { what: 'the card of a person recorded as dead', uin: '7200000002', change: () => dies('7200000002'), reason: 'The population registry records this person as deceased.' },
+  ];
+  for (const { what, uin, change, reason } of refusals) {
+    it(`refuses ${what}, and says so on the login page`, async (t) => {
+      await createCitizen(server.office, uin);
+      const card = await issueCard(server.office, `REQ-${uin}`, uin);
+      assert.equal((await change(card)).status, 204);
+      assert.deepEqual(await tryCard(t, card), { title: 'Sign in with your national identity', alert: reason });
+    });
+  }
 
   it('ends the "my data" session of a person who dies meanwhile, and refuses their card from then on', async (t) => {
     await createCitizen(server.office, '7200000003');
@@ -68,8 +67,7 @@ describe('sign-ins refused in Chromium', { skip: browserSkipReason({ nss: true }
     const { page } = browser;
     await signInToMyDataWithCard(page, server);
     assert.equal(await page.title(), 'My data');
-    const died = await request(server.office.app).put(`/pr/v1/persons/7200000003${TX}`).send({ status: 'ACTIVE', physicalStatus: 'DEAD' });
-    assert.equal(died.status, 204);
+    assert.equal((await dies('7200000003')).status, 204);
     await page.goto(`${server.origin}/me/`);
     assert.equal(await page.title(), 'Sign in with your national identity', 'the session no longer opens the page');
     await page.getByRole('link', { name: 'Sign in with my ID card' }).click();
