@@ -46,10 +46,11 @@ export interface HttpAppParts {
 
 /**
  * The library's callback, mounted before every router and body parser (a Koa app reads its own bodies): it takes
- * every request under the prefix except those of the operations our document binds (the login and consent pages).
+ * every request under the prefix except those of the operations our documents there bind (the login and consent
+ * pages of its own, and those of the documents served beside it: the passkeys).
  */
-function libraryGate(loaded: LoadedDocument, callback: (req: IncomingMessage, res: ServerResponse) => unknown): RequestHandler {
-  const ours = new OperationMatcher(listOperations(loaded.document).filter((entry) => !servedByLibrary(entry)));
+function libraryGate(loaded: readonly LoadedDocument[], callback: (req: IncomingMessage, res: ServerResponse) => unknown): RequestHandler {
+  const ours = new OperationMatcher(loaded.flatMap(({ document }) => listOperations(document)).filter((entry) => !servedByLibrary(entry)));
   return (req, res, next) => {
     if (ours.lookup(req.method, req.path)) next();
     else callback(req, res);
@@ -77,7 +78,10 @@ export async function createHttpApp(parts: HttpAppParts): Promise<Express> {
   app.get('/metrics', metrics.expose);
   app.get('/', (_req, res) => res.redirect('/docs/'));
   app.use(docsRouter(documents, mounts));
-  for (const { loaded, prefix } of libraryMounts) if (parts.library) app.use(prefix, libraryGate(loaded, parts.library.callback));
+  for (const { prefix } of libraryMounts) {
+    const there = mounts.filter((mount) => mount.prefix === prefix).map(({ loaded }) => loaded);
+    if (parts.library) app.use(prefix, libraryGate(there, parts.library.callback));
+  }
   for (const { loaded, prefix, dataAccessOnPr } of mounts) {
     const served = byName.get(loaded.name);
     const recordAudit = served?.audit && auditRecorder(auditLog, loaded.name, clock);

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { composeApp } from './composition-root.js';
 import { type Config, ConfigError } from './config/config-options.js';
-import { systemClock } from './shared/clock.js';
+import { type Clock, systemClock } from './shared/clock.js';
 import { createCardServer, createHttpServer, schemeOf } from './http/http-server.js';
 import { AUDIT } from './openapi/interfaces.js';
 import { loadServedSetup } from './profile/served-documents.js';
@@ -20,10 +20,10 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+/** `clock` is the system's but for end-to-end tests, which move time on a server they run in their own process. */
+export async function startServer(config: Config, logger: Logger, clock: Clock = systemClock): Promise<RunningServer> {
   // Before opening the store: a bad country profile stops start-up with nothing to clean up.
   const { documents, settings } = await loadServedSetup([...config.interfaces, AUDIT], config.profile);
-  const clock = systemClock;
   const storage = await createStorage({
     dataDir: config.dataDir,
     mongodbUri: config.mongodbUri,

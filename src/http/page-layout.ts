@@ -44,6 +44,7 @@ a{color:#0b4f9c}
 :focus-visible{outline:3px solid #c2410c;outline-offset:2px}
 button,.button{font:inherit;padding:.5rem 1rem;border:2px solid #00264d;background:#00264d;color:#fff;border-radius:4px;cursor:pointer;text-decoration:none;display:inline-block}
 button.secondary,.button.secondary{background:#fff;color:#00264d}
+[hidden]{display:none!important}
 table{border-collapse:collapse;width:100%}th,td{border:1px solid #6b6b6b;padding:.35rem .5rem;text-align:left;vertical-align:top}
 th{background:#e8edf3}
 .error{color:#a4141b;font-weight:600}

@@ -35,10 +35,14 @@ export function operationIdOf(req: IncomingMessage): string | undefined {
   return (req as { openapi?: { schema?: { operationId?: string } } }).openapi?.schema?.operationId;
 }
 
-/** The subject of a verified client certificate (mutual TLS), e.g. `CN=registry-client, O=Ministry`. */
+/**
+ * The subject of a verified client certificate that the listener requires (mutual TLS of API clients), e.g.
+ * `CN=registry-client, O=Ministry`. Never that of the ID-card listener, which asks without requiring: a card's
+ * certificate names its holder.
+ */
 function clientCertificateOf(req: IncomingMessage): string | undefined {
-  const socket = req.socket as TLSSocket;
-  if (!socket.encrypted || !socket.authorized) return undefined;
+  const socket = req.socket as TLSSocket & { server?: { rejectUnauthorized?: boolean } };
+  if (!socket.encrypted || !socket.authorized || socket.server?.rejectUnauthorized !== true) return undefined;
   const subject = socket.getPeerCertificate().subject as unknown as Record<string, string> | undefined;
   return subject && Object.entries(subject).map(([key, value]) => `${key}=${value}`).join(', ');
 }

@@ -122,6 +122,9 @@ export async function openOidcServices(parts: OidcParts): Promise<OidcServices> 
       const level = acr.levelOf(session.acr);
       if (!session.accountId || !level) return undefined;
       const credentialId = credentialOf(session.amr);
+      // Standing at each use of the session, as at each use of a token: the job that ends sessions runs later.
+      if (!(await activePerson(parts.registry, session.accountId))) return undefined;
+      if (credentialId && !(await parts.standing.credentialActive(session.accountId, credentialId))) return undefined;
       return { personId: session.accountId, acr: level, ...(credentialId ? { credentialId } : {}) };
     },
 

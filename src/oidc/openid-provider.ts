@@ -42,6 +42,13 @@ function loginPolicy({ interactionPolicy }: Library, acr: AcrValues): ReturnType
     if (index >= 0) login.checks.splice(index, 1);
   }
   login.checks.add(
+    // The session's person no longer stands (dead, inactive, card revoked) before the job ends their sessions:
+    // findAccount gave no account, and the library would go on to a consent it cannot judge (a 500).
+    new interactionPolicy.Check('account_not_standing', 'the person of the session may no longer sign in', (ctx) =>
+      ctx.oidc.session?.accountId && !ctx.oidc.account ? interactionPolicy.Check.REQUEST_PROMPT : interactionPolicy.Check.NO_NEED_TO_PROMPT,
+    ),
+  );
+  login.checks.add(
     new interactionPolicy.Check('acr_below_required', 'the login does not reach the level of assurance asked for', (ctx) => {
       const level = acr.levelOf(ctx.oidc.session?.acr);
       const { params, client } = ctx.oidc;

@@ -4,6 +4,8 @@
  * back-channel logout token their clients receive.
  */
 import assert from 'node:assert/strict';
+import http from 'node:http';
+import { Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { decodeJwt } from 'jose';
 import * as client from 'openid-client';
@@ -120,19 +122,27 @@ describe('OpenID Connect login rules', () => {
     assert.match(refused.body, /role="alert">This person can no longer sign in\./);
   });
 
-  it('refuses a dead person\'s access token at userinfo', async () => {
+  it('refuses a dead person\'s access token at userinfo, and their session before it is ended', async () => {
     const uin = '2000000004';
     await createCitizen(bench.t, uin);
     bench.card.login = cardLogin(uin);
     const config = await client.discovery(new URL(bench.issuer), 'rp-a', undefined, client.ClientSecretBasic(SECRET_A), insecure);
     const { verifier, params } = await pkce();
-    const end = await through(new Browser(), client.buildAuthorizationUrl(config, { ...params, scope: 'openid profile' }).href);
+    const browser = new Browser();
+    const end = await through(browser, client.buildAuthorizationUrl(config, { ...params, scope: 'openid profile' }).href);
     const tokens = await client.authorizationCodeGrant(config, new URL(end.url), { pkceCodeVerifier: verifier, expectedState: 's' });
     const sub = tokens.claims()?.sub ?? '';
     assert.equal((await client.fetchUserInfo(config, tokens.access_token, sub)).given_name, 'Ada');
     const death = await request(bench.t.app).put(`/pr/v1/persons/${uin}${TX}`).send({ status: 'ACTIVE', physicalStatus: 'DEAD' });
     assert.equal(death.status, 204, death.text);
     await assert.rejects(client.fetchUserInfo(config, tokens.access_token, sub), refusedToken);
+    // The session is still in the store (no job ended it yet): it no longer signs the person in anywhere.
+    const again = await browser.visit(client.buildAuthorizationUrl(config, { ...params, scope: 'openid profile' }).href);
+    assert.equal(again.response.status, 200, again.body.slice(0, 300));
+    assert.match(again.body, /href="[^"]*\/card"/, 'the login page again, not a consent nor an error');
+    const req = new http.IncomingMessage(new Socket());
+    req.headers.cookie = browser.cookieHeader();
+    assert.equal(await bench.t.services.oidc?.currentLogin({ req, res: new http.ServerResponse(req) }), undefined, '"my data" sees no login');
   });
 
   it('ends a person\'s sessions and tokens, and sends the back-channel logout token', async () => {

@@ -2,6 +2,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as client from 'openid-client';
+import request from 'supertest';
+import { useTestApp } from '../support/use-test-app.js';
 import { Browser, cardLogin, createCitizen, linkOf, type OidcBench, RP, SECRET_A, startOidcBench } from './oidc-fixtures.js';
 
 describe('OpenID Connect pages', () => {
@@ -43,5 +45,17 @@ describe('OpenID Connect pages', () => {
     const csp = consent.response.headers.get('content-security-policy') ?? '';
     assert.match(csp, /script-src 'self'/);
     assert.doesNotMatch(csp, /form-action/);
+  });
+});
+
+describe('the passkey operations on the composed app, under the provider\'s prefix', () => {
+  const t = useTestApp({ interfaces: ['pr', 'oidc'] });
+
+  it('are ours, not the provider\'s: its script and its options answer beside the discovery document', async () => {
+    const script = await request(t.app).get('/oidc/passkeys/passkeys.js');
+    assert.equal(script.status, 200);
+    assert.match(script.type, /javascript/);
+    assert.equal((await request(t.app).post('/oidc/passkeys/registration/options')).status, 403, 'no card session');
+    assert.equal((await request(t.app).get('/oidc/.well-known/openid-configuration')).status, 200);
   });
 });

@@ -58,6 +58,8 @@ export interface LaunchOptions {
   clientCertificate?: ClientIdentity & { origins: string[] };
   /** The browser's language, hence its Accept-Language. */
   locale?: string;
+  /** False for a browser whose pages run no script (the pages must work without). */
+  javaScriptEnabled?: boolean;
 }
 
 export interface TestBrowser {
@@ -98,6 +100,7 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<TestBr
       args: CHROMIUM_FLAGS,
       env: { ...process.env, HOME: home },
       ...(options.locale ? { locale: options.locale } : {}),
+      ...(options.javaScriptEnabled === false ? { javaScriptEnabled: false } : {}),
     });
     const page = context.pages()[0] ?? (await context.newPage());
     const launchMs = Math.round(performance.now() - started);
