@@ -64,6 +64,8 @@ const en = {
     'placeOfBirth.region': 'Region of birth',
     'placeOfBirth.country': 'Country of birth',
   } as Record<string, string>,
+  /** The gender codes of the default schema. */
+  genders: { M: 'Male', F: 'Female' } as Record<string, string>,
   /** Names of attributes that are not biographic fields: the whole place of birth, and OpenID Connect claims. */
   otherAttributes: {
     placeOfBirth: 'Place of birth',
@@ -142,6 +144,7 @@ const fr: Messages = {
     'placeOfBirth.region': 'Région de naissance',
     'placeOfBirth.country': 'Pays de naissance',
   },
+  genders: { M: 'Masculin', F: 'Féminin' } as Record<string, string>,
   otherAttributes: {
     placeOfBirth: 'Lieu de naissance',
     email: 'Courriel',

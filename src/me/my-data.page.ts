@@ -36,13 +36,14 @@ function day(value: string, lang: ReportLanguage): string {
 
 /** The identity's biographic data as label/value pairs: the known fields first, in their order, then the others. */
 function identityFields(identity: Record<string, unknown>, lang: ReportLanguage): [string, string][] {
-  const labels = MESSAGES[lang].fields;
+  const { fields: labels, genders } = MESSAGES[lang];
+  const shown = (path: string, value: string) => (path === 'dateOfBirth' ? day(value, lang) : path === 'gender' ? (genders[value] ?? value) : value);
   const flat: [string, string][] = [];
   const walk = (value: unknown, path: string) => {
     if (value === null || value === undefined || value === '') return;
     if (Array.isArray(value)) flat.push([path, value.map(String).join(', ')]);
     else if (typeof value === 'object') for (const [key, inner] of Object.entries(value)) walk(inner, path ? `${path}.${key}` : key);
-    else flat.push([path, path === 'dateOfBirth' ? day(String(value), lang) : String(value)]);
+    else flat.push([path, shown(path, String(value))]);
   };
   walk(identity.biographicData, '');
   const order = Object.keys(labels);

@@ -86,8 +86,10 @@ function createOidcHandlers({ oidc, passkeyLogin }: OidcPages): Record<'showInte
         const expected = err instanceof DomainError || (err as { expose?: boolean }).expose === true;
         if (!expected) throw err;
         const lang = languageOf(context);
-        const reason = err instanceof LoginRefused ? refusalText(err.reason, lang) : ((err as { error_description?: string }).error_description ?? (err as Error).message);
-        return page(400, errorPage(lang, reason));
+        // The library's own errors (an interaction or session that expired or ended) say it in English protocol words.
+        const reason = err instanceof LoginRefused ? err.reason : err instanceof DomainError ? undefined : { refusal: 'signInEnded' as const };
+        const text = reason ? refusalText(reason, lang) : (err as Error).message;
+        return page(400, errorPage(lang, text));
       }
     };
 

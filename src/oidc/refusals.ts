@@ -54,6 +54,10 @@ export const REFUSALS = {
   otherSignIn: { en: 'This page belongs to another sign-in.', fr: 'Cette page appartient à une autre connexion.' },
   nothingToConsent: { en: 'There is nothing to consent to at this step.', fr: 'Il n’y a rien à consentir à cette étape.' },
   signInFirst: { en: 'Sign in first.', fr: 'Connectez-vous d’abord.' },
+  signInEnded: {
+    en: 'This sign-in has expired or ended: go back to the service and start again.',
+    fr: 'Cette connexion a expiré ou a pris fin : revenez au service et recommencez.',
+  },
 } as const satisfies Record<string, Record<'en' | 'fr', string>>;
 
 export type Refusal = keyof typeof REFUSALS;

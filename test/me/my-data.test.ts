@@ -84,6 +84,7 @@ describe('my data (/me)', () => {
     const res = await page();
     assert.match(res.text, /<dt>First name\(s\)<\/dt><dd>Ada<\/dd>/);
     assert.match(res.text, /<dd>10 December 1815<\/dd>/);
+    assert.match(res.text, /<dt>Gender<\/dt><dd>Female<\/dd>/);
     assert.ok(res.text.includes(card.credentialNumber), 'the credential number');
     assert.match(res.text, /<td>Active<\/td>/);
     assert.match(res.text, /<th scope="row">Identity card<\/th>/);
@@ -187,6 +188,7 @@ describe('my data (/me)', () => {
     assert.match(fr.text, /<html lang="fr">/);
     assert.match(fr.text, /Identité vérifiée \(Services aux tiers verify\)/);
     assert.match(fr.text, /<dd>10 décembre 1815<\/dd>/);
+    assert.match(fr.text, /<dt>Sexe<\/dt><dd>Féminin<\/dd>/);
     assert.match(fr.text, /1 janv\. 2026/);
     assert.match(fr.text, /<td>Nom, Date de naissance<\/td>/);
     assert.match(fr.text, /<th scope="row">Carte d’identité<\/th>/);

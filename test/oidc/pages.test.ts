@@ -20,7 +20,7 @@ describe('OpenID Connect pages', () => {
     const body = await res.text();
     assert.match(body, /<html lang="fr">/);
     assert.match(body, /Connexion interrompue/);
-    assert.match(body, /role="alert"/);
+    assert.match(body, /role="alert">Cette connexion a expiré ou a pris fin : revenez au service et recommencez\./);
   });
 
   it('lists required claims and offers optional ones as labelled, ticked checkboxes, under a CSP without form-action', async () => {
