@@ -8,20 +8,19 @@ import type { Operation, Store } from '../storage/store.js';
 import { timeOrderedId } from '../shared/time-ordered-id.js';
 import { AuditIndexer } from './audit-indexer.js';
 import { type AuditEvent, type AuditTrail, openAuditTrail, type Posting, postingId } from './audit-trail.js';
+import { type EventRef, FiledRefs } from './filed-refs.js';
 import { retireLegacyIndex } from './legacy-events.js';
 
 export type AccessRecord = Omit<AuditEvent, 'personIds'>;
 
-/** An event of a person's report before it is read: its id, and the client that made it (when one did). */
-export interface EventRef {
-  _id: string;
-  client?: string;
-}
-
 const refOf = (_id: string, client: string | null | undefined): EventRef => (client ? { _id, client } : { _id });
+
+/** The filed refs this process keeps, over all persons: a few MiB (a person with 10,000 accesses holds 10,000). */
+const FILED_REFS_HELD = 200_000;
 
 export class AuditLog {
   readonly indexer: AuditIndexer;
+  readonly #filed = new FiledRefs(FILED_REFS_HELD);
 
   private constructor(private readonly trail: AuditTrail) {
     this.indexer = new AuditIndexer(trail);
@@ -56,19 +55,29 @@ export class AuditLog {
 
   /**
    * The ids of the person's events, oldest first, each with its client: what a report pages over (and filters by
-   * client) before it reads any event. Each filed batch costs one posting lookup, and each event not yet indexed
-   * (or filed in a posting older than its `clients`) one read (ADR 0104).
+   * client) before it reads any event. Each batch filed since this process last read the person's costs one posting
+   * lookup (FiledRefs keeps the rest), and each event not yet indexed (or filed in a posting older than its
+   * `clients`) one read (ADR 0104).
    */
   async eventsNaming(personId: string): Promise<EventRef[]> {
-    const { events, unindexed, batches, postings } = this.trail;
+    const { events, unindexed, batches } = this.trail;
     // The marked ones are read first: a batch filed between the two reads then shows in both (and is counted
     // once), never in neither.
     const marked = await Promise.all((await unindexed.find({})).map(({ _id }) => events.get(_id)));
     const tail = marked.flatMap((event) => (event?.personIds.includes(personId) ? [refOf(event._id, event.client)] : []));
-    const filed = await Promise.all((await batches.find({})).map(({ _id }) => postings.get(postingId(_id, personId))));
-    const refs = await Promise.all(filed.map((posting) => (posting ? this.#refsOf(posting) : [])));
-    const seen = new Set<string>();
-    return [...refs.flat(), ...tail].filter(({ _id }) => !seen.has(_id) && seen.add(_id));
+    const batchIds = (await batches.find({})).map(({ _id }) => _id);
+    const filed = await this.#filed.of(personId, batchIds, (unread) => this.#postedIn(unread, personId));
+    if (tail.length === 0) return [...filed];
+    const tailIds = new Set(tail.map(({ _id }) => _id));
+    for (const { _id } of filed) tailIds.delete(_id);
+    return [...filed, ...tail.filter(({ _id }) => tailIds.has(_id))];
+  }
+
+  /** The person's refs in these batches' postings, in their order; an event named twice in a posting counts once. */
+  async #postedIn(batchIds: readonly string[], personId: string): Promise<EventRef[]> {
+    const postings = await Promise.all(batchIds.map((batchId) => this.trail.postings.get(postingId(batchId, personId))));
+    const refs = await Promise.all(postings.map((posting) => (posting ? this.#refsOf(posting) : [])));
+    return refs.map((posted) => [...new Map(posted.map((ref) => [ref._id, ref])).values()]).flat();
   }
 
   async #refsOf({ eventIds, clients }: Posting): Promise<EventRef[]> {
