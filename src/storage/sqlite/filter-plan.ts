@@ -1,8 +1,8 @@
 /**
  * Turns a port `Filter` into SQL over one collection's tables (`t` the records, `k` the keys, see index-keys.ts).
  *
- * Top-level conditions on indexed paths that the keys express exactly become SQL: the last equality drives the
- * query (a join from the keys' primary key, so rows come in insertion order and paging never sorts), the others are
+ * An `_id` equality is a lookup of the records' unique `id` column. Top-level conditions on indexed paths that the
+ * keys express exactly become SQL: the last equality drives the query (a join from the keys' primary key, so rows come in insertion order and paging never sorts), the others are
  * `EXISTS` probes on the same primary key. Each probe ends in `LIMIT 1`: SQLite 3.53 turns a plain `EXISTS` whose
  * subquery matches several key rows of one record into a join that repeats the record (seen with OFFSET). Everything else (`$or`, `$ne`, unindexed paths…) is left to the
  * `matches(doc, filter)` SQL function (document-matcher.ts), evaluated only on the rows the keys let through.
@@ -42,6 +42,12 @@ export function planFilter(table: string, keys: string, indexes: ReadonlyMap<str
   let driver: Equality | undefined;
   for (const [path, condition] of Object.entries(filter)) {
     if (condition === undefined) continue;
+    if (path === '_id' && typeof condition === 'string') {
+      // The record's key has its own unique column: a lookup, never a scan of every record through the matcher.
+      where.push('t.id = ?');
+      params.push(condition);
+      continue;
+    }
     const index = path.startsWith('$') ? undefined : indexes.get(path);
     const translated = index && translate(keys, index, condition as FieldCondition);
     if (!translated) {
