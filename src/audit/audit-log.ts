@@ -21,6 +21,8 @@ const FILED_REFS_HELD = 200_000;
 export class AuditLog {
   readonly indexer: AuditIndexer;
   readonly #filed = new FiledRefs(FILED_REFS_HELD);
+  /** Every filed batch's id, in the store's order, as last read (replaced, never changed: requests hold it). */
+  #batches: readonly string[] = [];
 
   private constructor(private readonly trail: AuditTrail) {
     this.indexer = new AuditIndexer(trail);
@@ -60,17 +62,35 @@ export class AuditLog {
    * `clients`) one read (ADR 0104).
    */
   async eventsNaming(personId: string): Promise<EventRef[]> {
-    const { events, unindexed, batches } = this.trail;
+    const { events, unindexed } = this.trail;
     // The marked ones are read first: a batch filed between the two reads then shows in both (and is counted
     // once), never in neither.
     const marked = await Promise.all((await unindexed.find({})).map(({ _id }) => events.get(_id)));
     const tail = marked.flatMap((event) => (event?.personIds.includes(personId) ? [refOf(event._id, event.client)] : []));
-    const batchIds = (await batches.find({})).map(({ _id }) => _id);
+    const batchIds = await this.#batchIds();
     const filed = await this.#filed.of(personId, batchIds, (unread) => this.#postedIn(unread, personId));
     if (tail.length === 0) return [...filed];
     const tailIds = new Set(tail.map(({ _id }) => _id));
     for (const { _id } of filed) tailIds.delete(_id);
     return [...filed, ...tail.filter(({ _id }) => tailIds.has(_id))];
+  }
+
+  /**
+   * Every filed batch's id, in the store's order. Batches are only ever added (ADR 0104): the ids read before are
+   * kept and the store steps over them, returning the last one read and those after it; when that one is no longer
+   * where it was (another process's sequence put a batch before it), every id is read again.
+   */
+  async #batchIds(): Promise<readonly string[]> {
+    const known = this.#batches;
+    if (known.length > 0) {
+      const [last, ...added] = (await this.trail.batches.find({}, { skip: known.length - 1 })).map(({ _id }) => _id);
+      if (last === known.at(-1)) {
+        if (added.length > 0) this.#batches = [...known, ...added];
+        return this.#batches;
+      }
+    }
+    this.#batches = (await this.trail.batches.find({})).map(({ _id }) => _id);
+    return this.#batches;
   }
 
   /** The person's refs in these batches' postings, in their order; an event named twice in a posting counts once. */
