@@ -85,15 +85,17 @@ it('opens a store holding an unreadable record, and names the record (collection
   }
 });
 
-it('finds a record by its _id through the id column, not by matching every record', async () => {
+it('finds records by their _id (equal or $in) through the id column, not by matching every record', async () => {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'osia-storage-'));
   const storage = await createStorage({ dataDir });
   try {
     const store = storage.documents as SqliteDocumentStore;
     const events = await store.collection('events', [{ fields: ['kind'] }]);
     await events.insertMany([{ _id: 'e1', kind: 'a' }, { _id: 'e2', kind: 'b' }]);
-    const plan = store.explain('events', { _id: 'e2' }).join('\n');
-    assert.match(plan, /SEARCH t USING INDEX/, plan);
+    for (const filter of [{ _id: 'e2' }, { _id: { $in: ['e2', 'e1'] } }]) {
+      const plan = store.explain('events', filter).join('\n');
+      assert.match(plan, /SEARCH t USING INDEX/, plan);
+    }
     assert.deepEqual(await events.find({ _id: 'e2' }), [{ _id: 'e2', kind: 'b' }]);
     assert.equal(await events.count({ _id: 'e2', kind: 'a' }), 0);
   } finally {
