@@ -6,7 +6,7 @@
  * API, for keys made here. The bare-Express yardstick is measured right before each figure.
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,6 +24,7 @@ import { loadPopulation } from './load-population.js';
 import { type CardKeys, CardBrowser, logIn, type Provider, type RelyingParty } from './oidc-login.js';
 import { identityOf, personId } from './population.js';
 import { freePort, type ServerProcess, startProcess } from './processes.js';
+import { summarise } from './profile-summary.js';
 import { yardstickRate } from './yardstick.js';
 
 export interface OidcLoad {
@@ -36,7 +37,18 @@ export interface OidcLoad {
   /** Accesses to the one person whose report is read, and as many to the others. */
   accesses: number;
   logLevel: string;
+  /** Run the server under `node --cpu-prof`, writing its profile here, and summarise the logins' and /me's windows. */
+  profileDir?: string;
 }
+
+/** A phase of the run, in milliseconds since the server was spawned (the profile's clock, near enough). */
+interface Phase {
+  name: string;
+  from: number;
+  to: number;
+}
+
+type PhaseTimer = (name: string, run: () => Promise<void>) => Promise<void>;
 
 type Fetch = ReturnType<typeof httpsFetch>;
 
@@ -144,7 +156,16 @@ async function filed(dataDir: string): Promise<number> {
 }
 
 /** The report of person 0 after `accesses` verifications of them and as many of the others. */
-async function myData(provider: Provider, send: Fetch, osia: ServerProcess, dataDir: string, headers: Record<string, string>, cards: CardKeys[], load: OidcLoad) {
+async function myData(
+  provider: Provider,
+  send: Fetch,
+  osia: ServerProcess,
+  dataDir: string,
+  headers: Record<string, string>,
+  cards: CardKeys[],
+  load: OidcLoad,
+  phase: PhaseTimer,
+) {
   const began = performance.now();
   const [heavy, others] = await Promise.all([
     verifications(osia, headers, load.accesses, () => 0),
@@ -160,18 +181,13 @@ async function myData(provider: Provider, send: Fetch, osia: ServerProcess, data
   const session = { cookie: browser.cookieHeader(), 'accept-language': 'en' };
   const { total } = (await expectOk(await send(`${osia.url}/me/v1/accesses?limit=1`, { headers: session }), '/me/v1/accesses')) as { total: number };
   console.log(`oidc: person 0's report holds ${total} accesses`);
-  for (const [name, path] of [
+  const pages = [
     ['GET /me/ (HTML, first page)', '/me/'],
     ['GET /me/v1/accesses (JSON, first page of 50)', '/me/v1/accesses'],
     ['GET /me/v1/accesses (JSON, last page of 50)', `/me/v1/accesses?offset=${Math.max(0, total - 50)}`],
-  ] as const) {
-    const yardstick = await yardstickRate(load.duration, load.concurrency);
-    const result = await autocannon({ url: `${osia.url}${path}`, connections: load.concurrency, duration: load.duration, headers: session });
-    const rate = Math.round(result.requests.average);
-    console.log(
-      `oidc: ${name}: ${rate} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${result.errors + result.non2xx} errors; ` +
-        `bare Express ${yardstick} req/s; ratio ${(rate / yardstick).toFixed(3)}`,
-    );
+  ] as const;
+  for (const [name, path] of pages) {
+    await phase(name, () => mePage(osia, session, name, path, load));
   }
   const exportBegan = performance.now();
   const csv = await send(`${osia.url}/me/v1/accesses?format=csv`, { headers: session });
@@ -180,10 +196,30 @@ async function myData(provider: Provider, send: Fetch, osia: ServerProcess, data
   console.log(`oidc: CSV export of the whole report: ${text.split('\r\n').length - 2} lines, ${(text.length / 2 ** 20).toFixed(1)} MiB in ${(performance.now() - exportBegan).toFixed(0)} ms`);
 }
 
+/** One /me page measured with autocannon, right after the yardstick. */
+async function mePage(osia: ServerProcess, session: Record<string, string>, name: string, target: string, load: OidcLoad): Promise<void> {
+  const yardstick = await yardstickRate(load.duration, load.concurrency);
+  const cpuBefore = osia.cpuMs();
+  const result = await autocannon({ url: `${osia.url}${target}`, connections: load.concurrency, duration: load.duration, headers: session });
+  const cpuUs = Math.round(((osia.cpuMs() - cpuBefore) * 1000) / Math.max(1, result.requests.total));
+  const rate = Math.round(result.requests.average);
+  console.log(
+    `oidc: ${name}: ${rate} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${result.errors + result.non2xx} errors; server CPU ${cpuUs} µs/req; ` +
+      `bare Express ${yardstick} req/s; ratio ${(rate / yardstick).toFixed(3)}`,
+  );
+}
+
 export async function oidcBench(load: OidcLoad): Promise<void> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'osia-bench-oidc-'));
   const agent = new https.Agent({ keepAlive: true });
   let osia: ServerProcess | undefined;
+  const phases: Phase[] = [];
+  let spawned = 0;
+  const phase: PhaseTimer = async (name, run) => {
+    const from = Date.now() - spawned;
+    await run();
+    phases.push({ name, from, to: Date.now() - spawned });
+  };
   try {
     const pki = await createTestPki(dir);
     const rp: RelyingParty = { clientId: 'bench-rp', secret: randomBytes(32).toString('base64url'), redirectUri: 'https://127.0.0.1:9/cb' };
@@ -203,8 +239,10 @@ export async function oidcBench(load: OidcLoad): Promise<void> {
     await writeFile(clientsFile, stringify({ clients }));
     const [port, cardPort] = [await freePort(), await freePort()];
     const dataDir = path.join(dir, 'data');
+    if (load.profileDir) await mkdir(load.profileDir, { recursive: true });
+    spawned = Date.now();
     osia = await startProcess(
-      ['--import', 'tsx', 'src/main.ts'],
+      [...(load.profileDir ? ['--cpu-prof', '--cpu-prof-dir', load.profileDir] : []), '--import', 'tsx', 'src/main.ts'],
       {
         OSIA_HOST: '127.0.0.1',
         OSIA_DATA_DIR: dataDir,
@@ -227,12 +265,23 @@ export async function oidcBench(load: OidcLoad): Promise<void> {
     const discovery = (await expectOk(await send(`${osia.url}/oidc/.well-known/openid-configuration`), 'discovery')) as Provider['discovery'];
     const provider: Provider = { ca: pki.caCert, agent, cardOrigin: `https://127.0.0.1:${cardPort}`, discovery };
     console.log(`oidc: osia-server ${osia.url} (card listener ${provider.cardOrigin}), ${load.persons} persons with a NATIONAL_ID_CARD`);
-    await logins(provider, rp, cards, osia, load);
-    await myData(provider, send, osia, dataDir, headers, cards, load);
+    await phase('logins', () => logins(provider, rp, cards, osia as ServerProcess, load));
+    await myData(provider, send, osia, dataDir, headers, cards, load, phase);
     console.log(`oidc: osia-server peak RSS ${osia.peakRssMiB()} MiB`);
   } finally {
     agent.destroy();
     await osia?.stop();
     await rm(dir, { recursive: true, force: true });
+  }
+  if (load.profileDir && osia) await summarisePhases(load.profileDir, osia, phases);
+}
+
+/** The top self-time functions of the server in each phase (the /me one includes its verify calls' load). */
+async function summarisePhases(profileDir: string, osia: ServerProcess, phases: Phase[]): Promise<void> {
+  const file = (await readdir(profileDir)).find((name) => name.includes(`.${osia.child.pid}.0.`) && name.endsWith('.cpuprofile'));
+  if (!file) return console.log(`oidc: no CPU profile of process ${osia.child.pid} found in ${profileDir}`);
+  for (const { name, from, to } of phases) {
+    console.log(`oidc: CPU profile ${path.join(profileDir, file)}, ${name} (${from}–${to} ms after spawn):`);
+    console.log(await summarise(path.join(profileDir, file), 30, from, to));
   }
 }

@@ -39,15 +39,18 @@ function whereOf(url: string, line: number): string {
   return `${path.relative(process.cwd(), file)}:${line + 1}`;
 }
 
-/** `skipMs`: samples taken in the first milliseconds of the profile (start-up, loading) are left out. */
-export function selfTimes(profile: CpuProfile, skipMs = 0): SelfTime[] {
+/**
+ * `skipMs`: samples taken in the first milliseconds of the profile (start-up, loading) are left out, and those
+ * taken after `untilMs` (another phase of the run).
+ */
+export function selfTimes(profile: CpuProfile, skipMs = 0, untilMs = Number.POSITIVE_INFINITY): SelfTime[] {
   const counts = new Map<number, number>();
   let at = 0;
   let kept = 0;
   const idle = new Set(profile.nodes.filter(({ callFrame }) => callFrame.functionName === '(idle)').map(({ id }) => id));
   profile.samples.forEach((id, index) => {
     at += (profile.timeDeltas[index] ?? 0) / 1000;
-    if (at < skipMs || idle.has(id)) return;
+    if (at < skipMs || at > untilMs || idle.has(id)) return;
     counts.set(id, (counts.get(id) ?? 0) + 1);
     kept++;
   });
@@ -99,9 +102,9 @@ function packageTable(entries: readonly SelfTime[]): string {
   return ['| self % | self ms | package |', '|---:|---:|---|', ...rows].join('\n');
 }
 
-export async function summarise(file: string, top: number, skipMs = 0): Promise<string> {
+export async function summarise(file: string, top: number, skipMs = 0, untilMs = Number.POSITIVE_INFINITY): Promise<string> {
   const profile = JSON.parse(await readFile(file, 'utf8')) as CpuProfile;
-  const entries = selfTimes(profile, skipMs);
+  const entries = selfTimes(profile, skipMs, untilMs);
   return `${markdownTable(entries.slice(0, top))}\n\n${packageTable(byPackage(entries).slice(0, top))}`;
 }
 

@@ -67,7 +67,10 @@ const withOidc = selected.length === 0 || selected.includes('oidc');
 const ABIS_LOAD = { sizes: [100_000, 1_000_000], searches: 200 };
 const MY_DATA_LOAD = { accesses: 10_000, pages: 200 };
 const NOTIFICATION_LOAD = { publishes: 2000, latencyMessages: 200, drainMessages: 10_000 };
-const OIDC_LOAD = { persons: 50, concurrency: Number(values['login-loops']), duration, accesses: Number(values.accesses), logLevel: values['log-level'] };
+const OIDC_LOAD = { persons: 50, concurrency: Number(values['login-loops']), duration, accesses: Number(values.accesses),
+  logLevel: values['log-level'],
+  ...(values.profile && { profileDir: path.resolve(values['profile-dir']) }),
+};
 
 interface Measured {
   /** Units of work per second (requests, or pairs for a two-request scenario). */

@@ -7,21 +7,25 @@
 import type { Operation, Store } from '../storage/store.js';
 import { timeOrderedId } from '../shared/time-ordered-id.js';
 import { AuditIndexer } from './audit-indexer.js';
-import { type AuditEvent, type AuditTrail, openAuditTrail, type Posting, postingId } from './audit-trail.js';
+import { type AuditEvent, type AuditTrail, openAuditTrail, type Posting, postingId, type StoredAuditEvent } from './audit-trail.js';
+import { type EventRef, FiledRefs } from './filed-refs.js';
 import { retireLegacyIndex } from './legacy-events.js';
 
 export type AccessRecord = Omit<AuditEvent, 'personIds'>;
 
-/** An event of a person's report before it is read: its id, and the client that made it (when one did). */
-export interface EventRef {
-  _id: string;
-  client?: string;
-}
-
 const refOf = (_id: string, client: string | null | undefined): EventRef => (client ? { _id, client } : { _id });
+
+/** How many events one read fetches by id (one query instead of one lookup each). */
+const EVENTS_PER_READ = 500;
+
+/** The filed refs this process keeps, over all persons: a few MiB (a person with 10,000 accesses holds 10,000). */
+const FILED_REFS_HELD = 200_000;
 
 export class AuditLog {
   readonly indexer: AuditIndexer;
+  readonly #filed = new FiledRefs(FILED_REFS_HELD);
+  /** Every filed batch's id, in the store's order, as last read (replaced, never changed: requests hold it). */
+  #batches: readonly string[] = [];
 
   private constructor(private readonly trail: AuditTrail) {
     this.indexer = new AuditIndexer(trail);
@@ -56,19 +60,47 @@ export class AuditLog {
 
   /**
    * The ids of the person's events, oldest first, each with its client: what a report pages over (and filters by
-   * client) before it reads any event. Each filed batch costs one posting lookup, and each event not yet indexed
-   * (or filed in a posting older than its `clients`) one read (ADR 0104).
+   * client) before it reads any event. Each batch filed since this process last read the person's costs one posting
+   * lookup (FiledRefs keeps the rest), and each event not yet indexed (or filed in a posting older than its
+   * `clients`) one read (ADR 0104).
    */
   async eventsNaming(personId: string): Promise<EventRef[]> {
-    const { events, unindexed, batches, postings } = this.trail;
+    const { events, unindexed } = this.trail;
     // The marked ones are read first: a batch filed between the two reads then shows in both (and is counted
     // once), never in neither.
     const marked = await Promise.all((await unindexed.find({})).map(({ _id }) => events.get(_id)));
     const tail = marked.flatMap((event) => (event?.personIds.includes(personId) ? [refOf(event._id, event.client)] : []));
-    const filed = await Promise.all((await batches.find({})).map(({ _id }) => postings.get(postingId(_id, personId))));
-    const refs = await Promise.all(filed.map((posting) => (posting ? this.#refsOf(posting) : [])));
-    const seen = new Set<string>();
-    return [...refs.flat(), ...tail].filter(({ _id }) => !seen.has(_id) && seen.add(_id));
+    const batchIds = await this.#batchIds();
+    const filed = await this.#filed.of(personId, batchIds, (unread) => this.#postedIn(unread, personId));
+    if (tail.length === 0) return [...filed];
+    const tailIds = new Set(tail.map(({ _id }) => _id));
+    for (const { _id } of filed) tailIds.delete(_id);
+    return [...filed, ...tail.filter(({ _id }) => tailIds.has(_id))];
+  }
+
+  /**
+   * Every filed batch's id, in the store's order. Batches are only ever added (ADR 0104): the ids read before are
+   * kept and the store steps over them, returning the last one read and those after it; when that one is no longer
+   * where it was (another process's sequence put a batch before it), every id is read again.
+   */
+  async #batchIds(): Promise<readonly string[]> {
+    const known = this.#batches;
+    if (known.length > 0) {
+      const [last, ...added] = (await this.trail.batches.find({}, { skip: known.length - 1 })).map(({ _id }) => _id);
+      if (last === known.at(-1)) {
+        if (added.length > 0) this.#batches = [...known, ...added];
+        return this.#batches;
+      }
+    }
+    this.#batches = (await this.trail.batches.find({})).map(({ _id }) => _id);
+    return this.#batches;
+  }
+
+  /** The person's refs in these batches' postings, in their order; an event named twice in a posting counts once. */
+  async #postedIn(batchIds: readonly string[], personId: string): Promise<EventRef[]> {
+    const postings = await Promise.all(batchIds.map((batchId) => this.trail.postings.get(postingId(batchId, personId))));
+    const refs = await Promise.all(postings.map((posting) => (posting ? this.#refsOf(posting) : [])));
+    return refs.map((posted) => [...new Map(posted.map((ref) => [ref._id, ref])).values()]).flat();
   }
 
   async #refsOf({ eventIds, clients }: Posting): Promise<EventRef[]> {
@@ -78,8 +110,12 @@ export class AuditLog {
 
   /** The events of `ids`, in that order, without the persons they name (a report shows one person's). */
   async eventsOf(ids: readonly string[]): Promise<(AccessRecord & { _id: string })[]> {
-    const events = await Promise.all(ids.map((id) => this.trail.events.get(id)));
-    return events.filter((event) => event !== undefined).map(({ personIds, ...record }) => record);
+    const read: StoredAuditEvent[] = [];
+    for (let start = 0; start < ids.length; start += EVENTS_PER_READ) {
+      read.push(...(await this.trail.events.find({ _id: { $in: ids.slice(start, start + EVENTS_PER_READ) } })));
+    }
+    const byId = new Map(read.map(({ personIds, ...record }) => [record._id, record]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
   }
 }
 

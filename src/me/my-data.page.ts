@@ -24,14 +24,21 @@ export interface MyDataView {
   passkeys: HtmlFragment | undefined;
 }
 
-const LOCALES: Record<ReportLanguage, string> = { en: 'en-GB', fr: 'fr-FR' };
+/**
+ * The page's two date formats in a language, made once: building an `Intl.DateTimeFormat` costs far more than
+ * formatting with one, and the page formats a date on every row.
+ */
+const formatsOf = (locale: string) => ({
+  day: new Intl.DateTimeFormat(locale, { timeZone: 'UTC', dateStyle: 'long' }),
+  moment: new Intl.DateTimeFormat(locale, { timeZone: 'UTC', dateStyle: 'medium', timeStyle: 'short' }),
+});
 
-const formatter = (lang: ReportLanguage, options: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat(LOCALES[lang], { timeZone: 'UTC', ...options });
+const FORMATTERS: Record<ReportLanguage, ReturnType<typeof formatsOf>> = { en: formatsOf('en-GB'), fr: formatsOf('fr-FR') };
 
 /** `YYYY-MM-DD` or a date-time, as a date in the page's language; other text as it is. */
 function day(value: string, lang: ReportLanguage): string {
   const time = Date.parse(value);
-  return Number.isNaN(time) ? value : formatter(lang, { dateStyle: 'long' }).format(time);
+  return Number.isNaN(time) ? value : FORMATTERS[lang].day.format(time);
 }
 
 /** The identity's biographic data as label/value pairs: the known fields first, in their order, then the others. */
@@ -80,7 +87,7 @@ function attributeLabel(name: string, lang: ReportLanguage): string {
 
 function accessRow(access: Access, lang: ReportLanguage): HtmlFragment {
   const t = MESSAGES[lang];
-  const when = formatter(lang, { dateStyle: 'medium', timeStyle: 'short' }).format(Date.parse(access.time));
+  const when = FORMATTERS[lang].moment.format(Date.parse(access.time));
   const who = access.organisation ? [access.organisation, access.client ? ` (${access.client})` : ''].join('') : (access.client ?? t.unknownClient);
   return html`<tr><th scope="row"><time datetime="${access.time}">${when}</time></th><td>${who}</td>
 <td>${operationName(access.interface, access.operationId, lang)}</td><td>${access.purpose ?? t.noPurpose}</td>

@@ -68,6 +68,11 @@ export class OidcArtifacts {
     });
   }
 
+  /** Deletes one artifact by its key: a filter on `_id` would be matched against every artifact. */
+  async delete(model: string, id: string): Promise<void> {
+    await this.store.commit([this.records.delete(`${model}/${id}`)]);
+  }
+
   async deleteWhere(filter: Parameters<Records<OidcArtifact>['find']>[0]): Promise<OidcArtifact[]> {
     const found = await this.records.find(filter);
     await this.store.commit(found.map(({ _id }) => this.records.delete(_id)));
@@ -121,8 +126,8 @@ class ArtifactAdapter implements Adapter {
     return this.artifacts.consume(this.model, id);
   }
 
-  async destroy(id: string): Promise<void> {
-    await this.artifacts.deleteWhere({ _id: `${this.model}/${id}` });
+  destroy(id: string): Promise<void> {
+    return this.artifacts.delete(this.model, id);
   }
 
   async revokeByGrantId(grantId: string): Promise<void> {

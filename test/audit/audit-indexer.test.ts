@@ -83,6 +83,18 @@ describe('the audit trail indexed behind the answers', () => {
     assert.deepEqual(await reported(second, 'Q7'), ['op8']);
   });
 
+  it('reports batches another process filed after this one last read the person', async () => {
+    const [reader, writer] = [await AuditLog.open(new Store(await open())), await AuditLog.open(new Store(await open()))];
+    await writer.append(event('P1'));
+    await drain(writer);
+    assert.deepEqual(await reported(reader, 'P1'), ['op1']);
+    await writer.append(event('P2'));
+    await writer.append(event('P1', 'P1'));
+    await drain(writer);
+    assert.deepEqual(await reported(reader, 'P1'), ['op1', 'op3'], 'the new batch read, an event naming the person twice counted once');
+    assert.deepEqual(await reported(reader, 'P2'), ['op2']);
+  });
+
   it('loses nothing when an indexer dies before its batch is committed', async () => {
     const storage = await open();
     const log = await AuditLog.open(new Store(storage));

@@ -53,8 +53,12 @@ describe('OpenID provider storage', () => {
     await codes.upsert('c2', { grantId: 'g2', accountId: 'p2' }, 60);
     await codes.consume('c2');
     assert.equal(typeof (await codes.find('c2'))?.consumed, 'number');
+    await tokens.upsert('c2', { grantId: 'g9', accountId: 'p2' }, 600);
     await codes.destroy('c2');
     assert.equal(await codes.find('c2'), undefined, 'destroyed');
+    assert.equal((await tokens.find('c2'))?.grantId, 'g9', 'the same id of another model is left');
+    await codes.destroy('never-stored');
+    await tokens.destroy('c2');
     await tokens.upsert('t2', { grantId: 'g2', accountId: 'p2' }, 600);
     await tokens.revokeByGrantId('g2');
     assert.equal(await tokens.find('t2'), undefined);

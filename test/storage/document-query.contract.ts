@@ -23,6 +23,11 @@ const people = [
 /** Filter → ids expected, in insertion order. */
 const filterCases: [string, Filter, string[]][] = [
   ['bare equality', { name: 'Bob' }, ['p2']],
+  ['_id equality', { _id: 'p2' }, ['p2']],
+  ['_id equality of no record', { _id: 'p9' }, []],
+  ['_id equality with an indexed equality', { _id: 'p4', name: 'Dee' }, ['p4']],
+  ['_id equality that another condition rules out', { _id: 'p4', age: { $lt: 30 } }, []],
+  ['_id $in', { _id: { $in: ['p3', 'p1'] } }, ['p1', 'p3']],
   ['$eq', { age: { $eq: 30 } }, ['p1']],
   ['$ne', { name: { $ne: 'Ann' } }, ['p2', 'p3', 'p4']],
   ['$gt', { age: { $gt: 30 } }, ['p3', 'p4']],

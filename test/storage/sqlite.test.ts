@@ -6,6 +6,7 @@ import path from 'node:path';
 import { it } from 'node:test';
 import Database from 'better-sqlite3';
 import { createStorage } from '../../src/storage/create-storage.js';
+import type { SqliteDocumentStore } from '../../src/storage/sqlite/sqlite-document-store.js';
 import { blobStoreContract } from './blob-store.contract.js';
 import { documentStoreContract, type StorageHarness } from './document-store.contract.js';
 import { unitOfWorkContract } from './unit-of-work.contract.js';
@@ -80,6 +81,25 @@ it('opens a store holding an unreadable record, and names the record (collection
       await second.documents.close();
     }
   } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});
+
+it('finds records by their _id (equal or $in) through the id column, not by matching every record', async () => {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'osia-storage-'));
+  const storage = await createStorage({ dataDir });
+  try {
+    const store = storage.documents as SqliteDocumentStore;
+    const events = await store.collection('events', [{ fields: ['kind'] }]);
+    await events.insertMany([{ _id: 'e1', kind: 'a' }, { _id: 'e2', kind: 'b' }]);
+    for (const filter of [{ _id: 'e2' }, { _id: { $in: ['e2', 'e1'] } }]) {
+      const plan = store.explain('events', filter).join('\n');
+      assert.match(plan, /SEARCH t USING INDEX/, plan);
+    }
+    assert.deepEqual(await events.find({ _id: 'e2' }), [{ _id: 'e2', kind: 'b' }]);
+    assert.equal(await events.count({ _id: 'e2', kind: 'a' }), 0);
+  } finally {
+    await storage.documents.close();
     await rm(dataDir, { recursive: true, force: true });
   }
 });

@@ -1,8 +1,8 @@
 /**
  * Turns a port `Filter` into SQL over one collection's tables (`t` the records, `k` the keys, see index-keys.ts).
  *
- * Top-level conditions on indexed paths that the keys express exactly become SQL: the last equality drives the
- * query (a join from the keys' primary key, so rows come in insertion order and paging never sorts), the others are
+ * An `_id` equality or `$in` is a lookup of the records' unique `id` column. Top-level conditions on indexed paths that the
+ * keys express exactly become SQL: the last equality drives the query (a join from the keys' primary key, so rows come in insertion order and paging never sorts), the others are
  * `EXISTS` probes on the same primary key. Each probe ends in `LIMIT 1`: SQLite 3.53 turns a plain `EXISTS` whose
  * subquery matches several key rows of one record into a join that repeats the record (seen with OFFSET). Everything else (`$or`, `$ne`, unindexed paths…) is left to the
  * `matches(doc, filter)` SQL function (document-matcher.ts), evaluated only on the rows the keys let through.
@@ -42,6 +42,13 @@ export function planFilter(table: string, keys: string, indexes: ReadonlyMap<str
   let driver: Equality | undefined;
   for (const [path, condition] of Object.entries(filter)) {
     if (condition === undefined) continue;
+    const ids = path === '_id' ? idsOf(condition) : undefined;
+    if (ids) {
+      // The record's key has its own unique column: lookups, never a scan of every record through the matcher.
+      where.push(`t.id IN (${ids.map(() => '?').join(', ')})`);
+      params.push(...ids);
+      continue;
+    }
     const index = path.startsWith('$') ? undefined : indexes.get(path);
     const translated = index && translate(keys, index, condition as FieldCondition);
     if (!translated) {
@@ -71,6 +78,15 @@ export function planFilter(table: string, keys: string, indexes: ReadonlyMap<str
     };
   }
   return { from: `${table} t`, where: where.length > 0 ? where.join(' AND ') : '1', params, seq: 't.seq' };
+}
+
+/** The ids an `_id` condition names when it is an equality or an `$in` of strings only (else the matcher decides). */
+function idsOf(condition: unknown): string[] | undefined {
+  if (typeof condition === 'string') return [condition];
+  const within = (condition as { $in?: unknown } | null)?.$in;
+  const only = condition !== null && typeof condition === 'object' && Object.keys(condition).length === 1;
+  if (!only || !Array.isArray(within) || within.length === 0 || within.length > MAX_IN) return undefined;
+  return within.every((id) => typeof id === 'string') ? within : undefined;
 }
 
 function pushProbe(where: string[], params: unknown[], keys: string, probe: Equality): void {
