@@ -1,11 +1,12 @@
 /**
  * Turns a port `Filter` into SQL over one collection's tables (`t` the records, `k` the keys, see index-keys.ts).
  *
- * An `_id` equality or `$in` is a lookup of the records' unique `id` column. Top-level conditions on indexed paths that the
- * keys express exactly become SQL: the last equality drives the query (a join from the keys' primary key, so rows come in insertion order and paging never sorts), the others are
- * `EXISTS` probes on the same primary key. Each probe ends in `LIMIT 1`: SQLite 3.53 turns a plain `EXISTS` whose
- * subquery matches several key rows of one record into a join that repeats the record (seen with OFFSET). Everything else (`$or`, `$ne`, unindexed paths…) is left to the
- * `matches(doc, filter)` SQL function (document-matcher.ts), evaluated only on the rows the keys let through.
+ * An `_id` equality or `$in` is a lookup of the records' unique `id` column. Top-level conditions on indexed paths
+ * that the keys express exactly become SQL: the last equality drives the query (a join from the keys' primary key, so
+ * rows come in insertion order and paging never sorts), the others are `EXISTS` probes on the same primary key. Each
+ * probe ends in `LIMIT 1`: SQLite 3.53 turns a plain `EXISTS` whose subquery matches several key rows of one record
+ * into a join that repeats the record (seen with OFFSET). Everything else (`$or`, `$ne`, unindexed paths…) is left to
+ * the `matches(doc, filter)` SQL function (document-matcher.ts), evaluated only on the rows the keys let through.
  */
 import type { FieldCondition, Filter } from '../document-store.port.js';
 import { keyOf, type Key } from './index-keys.js';
