@@ -46,6 +46,18 @@ describe('OpenID Connect login rules', () => {
     await receiver.close();
   });
 
+  /** A citizen made for the test, signed in at rp-a with the card: the client's view and the tokens it got. */
+  const signIn = async (uin: string) => {
+    await createCitizen(bench.t, uin);
+    bench.card.login = cardLogin(uin);
+    const config = await client.discovery(new URL(bench.issuer), 'rp-a', undefined, client.ClientSecretBasic(SECRET_A), insecure);
+    const { verifier, params } = await pkce();
+    const browser = new Browser();
+    const end = await through(browser, client.buildAuthorizationUrl(config, { ...params, scope: 'openid profile' }).href);
+    const tokens = await client.authorizationCodeGrant(config, new URL(end.url), { pkceCodeVerifier: verifier, expectedState: 's' });
+    return { config, params, browser, tokens };
+  };
+
   it('takes a pushed authorization request from a private_key_jwt client, and requires PAR of it', async () => {
     const uin = '2000000001';
     await createCitizen(bench.t, uin);
@@ -124,13 +136,7 @@ describe('OpenID Connect login rules', () => {
 
   it('refuses a dead person\'s access token at userinfo, and their session before it is ended', async () => {
     const uin = '2000000004';
-    await createCitizen(bench.t, uin);
-    bench.card.login = cardLogin(uin);
-    const config = await client.discovery(new URL(bench.issuer), 'rp-a', undefined, client.ClientSecretBasic(SECRET_A), insecure);
-    const { verifier, params } = await pkce();
-    const browser = new Browser();
-    const end = await through(browser, client.buildAuthorizationUrl(config, { ...params, scope: 'openid profile' }).href);
-    const tokens = await client.authorizationCodeGrant(config, new URL(end.url), { pkceCodeVerifier: verifier, expectedState: 's' });
+    const { config, params, browser, tokens } = await signIn(uin);
     const sub = tokens.claims()?.sub ?? '';
     assert.equal((await client.fetchUserInfo(config, tokens.access_token, sub)).given_name, 'Ada');
     const death = await request(bench.t.app).put(`/pr/v1/persons/${uin}${TX}`).send({ status: 'ACTIVE', physicalStatus: 'DEAD' });
@@ -147,13 +153,7 @@ describe('OpenID Connect login rules', () => {
 
   it('ends a person\'s sessions and tokens, and sends the back-channel logout token', async () => {
     const uin = '2000000005';
-    await createCitizen(bench.t, uin);
-    bench.card.login = cardLogin(uin);
-    const config = await client.discovery(new URL(bench.issuer), 'rp-a', undefined, client.ClientSecretBasic(SECRET_A), insecure);
-    const { verifier, params } = await pkce();
-    const browser = new Browser();
-    const end = await through(browser, client.buildAuthorizationUrl(config, { ...params, scope: 'openid profile' }).href);
-    const tokens = await client.authorizationCodeGrant(config, new URL(end.url), { pkceCodeVerifier: verifier, expectedState: 's' });
+    const { config, browser, tokens } = await signIn(uin);
     const oidc = bench.t.services.oidc;
     assert.ok(oidc);
     assert.equal(await oidc.endSessionsOf(uin), 1);
