@@ -100,7 +100,7 @@ export class AuditLog {
   async #postedIn(batchIds: readonly string[], personId: string): Promise<EventRef[]> {
     const postings = await Promise.all(batchIds.map((batchId) => this.trail.postings.get(postingId(batchId, personId))));
     const refs = await Promise.all(postings.map((posting) => (posting ? this.#refsOf(posting) : [])));
-    return refs.map((posted) => [...new Map(posted.map((ref) => [ref._id, ref])).values()]).flat();
+    return refs.flatMap((posted) => [...new Map(posted.map((ref) => [ref._id, ref])).values()]);
   }
 
   async #refsOf({ eventIds, clients }: Posting): Promise<EventRef[]> {
