@@ -2,7 +2,8 @@
 import { SingleBar } from 'cli-progress';
 import { identityOf, PERSON, personId } from './population.js';
 
-type Fetch = (url: string, init: RequestInit) => Promise<Response>;
+/** What the loader sends requests with: the global `fetch`, or a fetch trusting a test CA. */
+type Fetch = (url: string, init: { method: string; headers: Record<string, string>; body?: string }) => Promise<Response>;
 
 async function call(send: Fetch, method: string, url: string, headers: Record<string, string>, body?: unknown): Promise<void> {
   const res = await send(url, {
@@ -18,7 +19,7 @@ export async function loadPopulation(
   count: number,
   headers: Record<string, string>,
   concurrency = 32,
-  /** How requests are sent: `fetch`, or a client trusting the server's test CA (bench/https-fetch.ts). */
+  /** How requests are sent: `fetch`, or a client trusting the server's test CA (test/support/https-fetch.ts). */
   send: Fetch = fetch,
 ): Promise<void> {
   const bar = new SingleBar({ format: 'loading persons [{bar}] {value}/{total} {percentage}% eta {eta}s' });

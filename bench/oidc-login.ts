@@ -7,7 +7,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type https from 'node:https';
 import { CookieJar } from '../test/support/cookie-jar.js';
-import { httpsFetch } from './https-fetch.js';
+import { type FetchInit, fetchTrusting, type TrustingFetch } from '../test/support/https-fetch.js';
 
 export interface CardKeys {
   cert: string;
@@ -45,8 +45,8 @@ const base64url = (bytes: Buffer) => bytes.toString('base64url');
 /** A browser with one card in its reader: a cookie jar of its own (per host, any port), redirects followed by hand. */
 export class CardBrowser {
   readonly #cookies = new CookieJar();
-  readonly #main: ReturnType<typeof httpsFetch>;
-  readonly #card: ReturnType<typeof httpsFetch>;
+  readonly #main: TrustingFetch;
+  readonly #card: TrustingFetch;
   /** Whether a consent page was answered. */
   consented = false;
 
@@ -56,12 +56,12 @@ export class CardBrowser {
     /** Where redirects stop (the client's redirect URI), not fetched. */
     private readonly stopAt?: string,
   ) {
-    this.#main = httpsFetch({ ca: provider.ca, agent: provider.agent });
-    this.#card = httpsFetch({ ca: provider.ca, ...card, agent: false });
+    this.#main = fetchTrusting(provider.ca, undefined, provider.agent);
+    this.#card = fetchTrusting(provider.ca, card);
   }
 
   /** Follows redirects from `start` until a page, or the stop URL; fails on anything but 2xx/3xx. */
-  async visit(start: string, init: RequestInit = {}): Promise<Page> {
+  async visit(start: string, init: FetchInit = {}): Promise<Page> {
     let url = start;
     let request = init;
     for (let hop = 0; hop < 10; hop++) {
@@ -105,7 +105,7 @@ function linkOf(page: Page, pattern: RegExp): string | undefined {
 
 /** A whole code-flow login of the card's holder for `rp`; resolves whether the person was asked to consent. */
 export async function logIn(provider: Provider, rp: RelyingParty, card: CardKeys): Promise<{ consented: boolean }> {
-  const backEnd = httpsFetch({ ca: provider.ca, agent: provider.agent });
+  const backEnd = fetchTrusting(provider.ca, undefined, provider.agent);
   const authorization = `Basic ${Buffer.from(`${encodeURIComponent(rp.clientId)}:${encodeURIComponent(rp.secret)}`).toString('base64')}`;
   const form = { 'content-type': 'application/x-www-form-urlencoded', authorization };
   const verifier = base64url(randomBytes(32));

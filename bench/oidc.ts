@@ -19,11 +19,12 @@ import { mintDevToken } from '../src/cli/mint-token.js';
 import { createStorage } from '../src/storage/create-storage.js';
 import { Store } from '../src/storage/store.js';
 import { createTestPki } from '../test/support/test-pki.js';
-import { httpsFetch } from './https-fetch.js';
 import { loadPopulation } from './load-population.js';
 import { type CardKeys, CardBrowser, logIn, type Provider, type RelyingParty } from './oidc-login.js';
 import { identityOf, personId } from './population.js';
-import { freePort, type ServerProcess, startProcess } from './processes.js';
+import { type ServerProcess, startProcess } from './processes.js';
+import { freePort } from '../test/support/free-port.js';
+import { fetchTrusting, type TrustingFetch } from '../test/support/https-fetch.js';
 import { summarise } from './profile-summary.js';
 import { yardstickRate } from './yardstick.js';
 
@@ -50,7 +51,7 @@ interface Phase {
 
 type PhaseTimer = (name: string, run: () => Promise<void>) => Promise<void>;
 
-type Fetch = ReturnType<typeof httpsFetch>;
+type Fetch = TrustingFetch;
 
 const SCOPES = 'pr.person.write pr.identity.write pr.reference.write cms.request.write cms.request.read cms.credential.read id.verify';
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
@@ -256,7 +257,7 @@ export async function oidcBench(load: OidcLoad): Promise<void> {
       },
       { port, scheme: 'https' },
     );
-    const send = httpsFetch({ ca: pki.caCert, agent });
+    const send = fetchTrusting(pki.caCert, undefined, agent);
     const token = await mintDevToken({ dataDir, scope: SCOPES, subject: 'bench', client: 'bench', ttlSeconds: 3600 });
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     await loadPopulation(osia.url, load.persons, headers, 8, send);

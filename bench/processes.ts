@@ -1,6 +1,7 @@
 /** Starts the servers under test as child processes, so that the load generator does not share their event loop. */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { freePort } from '../test/support/free-port.js';
 import { readFileSync } from 'node:fs';
 import net, { type AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
@@ -76,15 +77,6 @@ function cpuMsOf(child: ChildProcess): number {
   } catch {
     return 0;
   }
-}
-
-export async function freePort(): Promise<number> {
-  const server = net.createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
 }
 
 /** Resolves once a TCP connection to the port succeeds (the server is listening). */

@@ -10,9 +10,9 @@
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, randomInt } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import https from 'node:https';
 import path from 'node:path';
 import { mintDevToken } from '../src/cli/mint-token.js';
+import { fetchTrusting } from '../test/support/https-fetch.js';
 
 const DIR = path.resolve('.demo');
 const DATA_DIR = path.join(DIR, 'data');
@@ -62,20 +62,11 @@ async function setup(): Promise<void> {
 
 /** One call to the running server, trusting the demo's own certificate. */
 async function call(token: string, method: string, url: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
-  const ca = await readFile(ENVIRONMENT.OSIA_TLS_CERT);
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = https.request(`${BASE}${url}`, { method, ca, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        text += chunk;
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} }));
-    });
-    req.on('error', reject);
-    req.end(payload);
-  });
+  const send = fetchTrusting(await readFile(ENVIRONMENT.OSIA_TLS_CERT, 'utf8'));
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const res = await send(`${BASE}${url}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  return { status: res.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
 }
 
 async function expect(what: string, answer: Promise<{ status: number; json: Record<string, unknown> }>): Promise<Record<string, unknown>> {

@@ -12,12 +12,16 @@ export interface FetchInit {
 
 export type TrustingFetch = (url: string | URL, init?: FetchInit) => Promise<Response>;
 
-/** A fetch that trusts `ca`, presents `client` (a certificate and its key) when a server asks, and follows no redirect. */
-export function fetchTrusting(ca: string, client?: { cert: string; key: string }): TrustingFetch {
+/**
+ * A fetch that trusts `ca`, presents `client` (a certificate and its key) when a server asks, and follows no redirect.
+ * By default each request has a connection of its own (a full handshake, as a card reader's session); the bench
+ * passes a keep-alive agent for its other calls.
+ */
+export function fetchTrusting(ca: string, client?: { cert: string; key: string }, agent: https.Agent | false = false): TrustingFetch {
   return (url, init = {}) =>
     new Promise((resolve, reject) => {
       const headers = init.headers instanceof Headers ? Object.fromEntries(init.headers) : init.headers;
-      const req = https.request(url, { method: init.method ?? 'GET', headers, ca, ...client, agent: false }, (res) => {
+      const req = https.request(url, { method: init.method ?? 'GET', headers, ca, ...client, agent }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () => {
